@@ -1,0 +1,76 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "cancuoc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cancuoc", targets: ["cancuoc"]),
+        .executable(name: "cancuocd", targets: ["cancuocd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libpcsclite-dev, libssl-dev).
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
+                       providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // ISO 7816-4: APDUs, status words, BER-TLV, the CardChannel seam.
+        .target(name: "SmartCard"),
+        // Swift API over pcsc-lite.
+        .target(name: "PCSC", dependencies: [
+            "CPCSCLite", "SmartCard",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // ICAO 9303: MRZ, BAC, PACE, secure messaging, LDS, authentication.
+        .target(name: "MRTD", dependencies: [
+            "SmartCard", "CLibCrypto",
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The Vietnamese CCCD profile: DG13, QR, keys from the ID, the citizen record.
+        .target(name: "CCCD", dependencies: ["MRTD", "SmartCard"]),
+        // A virtual CCCD chip and the vpcd transport.
+        .target(name: "CardSimulator", dependencies: [
+            "SmartCard", "MRTD", "CCCD", "CLibCrypto",
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Profiles")]),
+        // The daemon core.
+        .target(name: "CancuocService", dependencies: [
+            "SmartCard", "PCSC", "MRTD", "CCCD",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "cancuocd", dependencies: [
+            "CancuocService",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "cancuoc", dependencies: [
+            "CancuocService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test support: a private pcscd + vpcd bench (design.md §10).
+        .target(name: "TestBench", dependencies: ["PCSC", "CardSimulator", "SmartCard"],
+                path: "Tests/TestBench"),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"]),
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC", "TestBench", "CardSimulator", "SmartCard"]),
+        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard"], resources: [.copy("Vectors")]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard"]),
+        .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
+        .testTarget(name: "CancuocServiceTests", dependencies: [
+            "CancuocService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// Simulated cards and the vpcd transport that plugs them into pcscd.
+public enum CardSimulator {}

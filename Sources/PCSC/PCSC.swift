@@ -1,0 +1,2 @@
+/// Swift API over pcsc-lite.
+public enum PCSCModule {}

@@ -1,0 +1,2 @@
+import CancuocService
+print("cancuoc \(CancuocService.version)")

@@ -1,0 +1,2 @@
+import CancuocService
+print("cancuocd \(CancuocService.version)")

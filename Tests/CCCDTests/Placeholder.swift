@@ -1,0 +1,2 @@
+import Testing
+@Suite struct CCCDTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
