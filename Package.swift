@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "cancuoc",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cancuoc", targets: ["cancuoc"]),
         .executable(name: "cancuocd", targets: ["cancuocd"]),
