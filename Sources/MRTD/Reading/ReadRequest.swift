@@ -1,0 +1,44 @@
+import SmartCard
+
+/// How the chip was opened, and why that way: the record always says which protocol ran.
+public struct AccessReport: Hashable, Sendable {
+    public enum Method: String, Sendable, Codable { case pace = "PACE", bac = "BAC" }
+    public var method: Method
+    public var reason: String
+}
+
+/// Per-file wire statistics, for the record, the usage log and the benchmark.
+public struct FileStatistics: Hashable, Sendable {
+    public var name: String
+    public var bytes: Int
+    public var apdus: Int
+    public var milliseconds: Int
+}
+
+public struct ReadStatistics: Hashable, Sendable {
+    public var apdus = 0
+    public var bytesSent = 0
+    public var bytesReceived = 0
+    public var milliseconds = 0
+    public var files: [FileStatistics] = []
+    public init() {}
+}
+
+/// What the reader is asked to do.
+public struct ReadRequest: Sendable {
+    public var key: AccessKey
+    /// Further MRZ keys BAC may try in order (plausible expiry dates), bounded by the caller.
+    public var alternativeBACKeys: [AccessKey] = []
+    /// Skip PACE even when the chip offers it.
+    public var forceBAC = false
+    /// Read DG2 (the face, the bulk of the bytes).
+    public var readFace = true
+    /// The data groups to read besides EF.COM and EF.SOD; nil = those EF.COM lists.
+    public var dataGroups: [DataGroupID]? = nil
+    /// The largest response data the reader carries, when it said so (PC/SC part 10); nil = unknown.
+    public var readerMaxResponse: Int? = nil
+    /// Called before each file: step name, files done, files in total.
+    public var progress: (@Sendable (String, Int, Int) -> Void)? = nil
+
+    public init(key: AccessKey) { self.key = key }
+}
