@@ -16,13 +16,13 @@ public enum LDSError: Error, Sendable, Equatable {
 }
 
 extension LDSError {
-    /// Runs `body`, mapping TLV errors into `LDSError.tlv`.
-    static func wrap<T>(_ body: () throws(TLVError) -> T) throws(LDSError) -> T {
+    /// Runs `body`, mapping TLV errors into `LDSError.tlv` (for data-group parsers in any module).
+    public static func wrap<T>(_ body: () throws(TLVError) -> T) throws(LDSError) -> T {
         do { return try body() } catch { throw .tlv(error) }
     }
 
     /// Decodes one whole file and checks its outer tag.
-    static func decodeFile(_ bytes: some Collection<UInt8>, tag: TLVTag) throws(LDSError) -> TLV {
+    public static func decodeFile(_ bytes: some Collection<UInt8>, tag: TLVTag) throws(LDSError) -> TLV {
         let tlv = try wrap { () throws(TLVError) -> TLV in try TLV.decode(bytes) }
         guard tlv.tag == tag else { throw .unexpectedTag(expected: tag, actual: tlv.tag) }
         return tlv
