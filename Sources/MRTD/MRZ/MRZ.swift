@@ -59,7 +59,7 @@ public struct MRZ: Sendable, Hashable {
     /// Parses MRZ text as one string: lines separated by newlines, or the lines run
     /// together (90 characters for TD1, 88 for TD3, as DG1 stores them, ICAO 9303-10 §4.7.1).
     public init(text: String) throws(MRZError) {
-        let parts = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let parts = text.split(whereSeparator: { $0.isNewline })
             .map { MRZ.normalise(String($0)) }.filter { !$0.isEmpty }
         if parts.count == 1 {
             let chars = Array(parts[0].utf8)
