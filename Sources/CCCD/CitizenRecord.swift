@@ -194,9 +194,10 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         try c.encode(stats, forKey: .stats)
     }
 
-    /// The record as JSON text: UTF-8 with Vietnamese unescaped, slashes unescaped;
-    /// `sortedKeys` for stable output in tests and diffs.
-    public func json(pretty: Bool = false, sortedKeys: Bool = false) throws -> String {
+    /// The record as JSON text: UTF-8 with Vietnamese unescaped, slashes unescaped.
+    /// Keys are sorted by default: Foundation's encoder on Linux otherwise emits them in
+    /// hash order, which differs run to run; pass `sortedKeys: false` only if that is fine.
+    public func json(pretty: Bool = false, sortedKeys: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         var format: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes]
         if pretty { format.insert(.prettyPrinted) }

@@ -138,3 +138,22 @@ import SmartCard
         #expect(throws: LDSError.tlv(.nestingTooDeep)) { try DG13([0x6D, UInt8(body.count)] + body) }
     }
 }
+
+/// Random damage to a valid DG13 must end in a value or a thrown error, never a trap.
+@Suite struct DG13Robustness {
+    @Test func randomCorruptionNeverTraps() {
+        let good = DG13.encode(DG13Parsing.entries())
+        var seed: UInt64 = 0x9303
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        for _ in 0..<3000 {
+            var b = good
+            for _ in 0...(next() % 4) {
+                b[next() % b.count] = UInt8(next() & 0xFF)
+            }
+            _ = try? DG13(b)
+        }
+    }
+}

@@ -102,3 +102,28 @@ import SmartCard
         #expect(throws: LDSError.malformed("face record: no FAC header")) { try FaceImage(record: magic) }
     }
 }
+
+/// Random damage to valid files must end in a value or a thrown error, never a trap.
+@Suite struct LDSRobustness {
+    @Test func randomCorruptionNeverTraps() {
+        let files = [DG2.encode(jpeg: LDSFiles.jpeg, width: 360, height: 480),
+                     EFCOM.encode(dataGroups: [.dg1, .dg2, .dg13]), DG1.encode(mrzLines: LDSFiles.mrzLines)]
+        var seed: UInt64 = 0x1979
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        for good in files {
+            for _ in 0..<2000 {
+                var b = good
+                for _ in 0...(next() % 4) {
+                    b[next() % b.count] = UInt8(next() & 0xFF)
+                }
+                _ = try? DG2(b)
+                _ = try? EFCOM(b)
+                _ = try? DG1(b)
+                _ = try? FaceImage(record: b)
+            }
+        }
+    }
+}
