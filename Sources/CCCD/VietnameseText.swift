@@ -35,8 +35,16 @@ enum VietnameseText {
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
               parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
               let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
-              (1...31).contains(d), (1...12).contains(m), y >= 1800 else { return nil }
+              (1...12).contains(m), y >= 1800, (1...daysIn(month: m, year: y)).contains(d) else { return nil }
         return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// "yyyy-mm-dd" → "dd/mm/yyyy" for display; other text unchanged.

@@ -117,6 +117,14 @@ import SmartCard
         #expect(try DG13(ia5).fullName == "Ha")
     }
 
+    @Test func datesAreCalendarDays() throws {
+        let dg = try DG13(DG13.encode([.init(3, .utf8("29/02/2001")), .init(11, .utf8("29/02/2024")), .init(12, .utf8("31/04/2030"))]))
+        #expect(dg.dateOfBirth == nil)
+        #expect(dg.dateOfIssue == "2024-02-29")
+        #expect(dg.dateOfExpiry == nil && !dg.neverExpires)
+        #expect(dg.fields[3] == ["29/02/2001"])
+    }
+
     @Test func everyTruncationThrows() {
         let bytes = DG13.encode(Self.entries())
         for n in 0..<bytes.count {
