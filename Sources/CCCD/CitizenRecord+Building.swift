@@ -64,6 +64,13 @@ extension CitizenRecord {
                   person: person, access: access, face: faceRecord, verification: verification, stats: stats)
     }
 
+    /// The same, from the parsed files as read (DG1, DG13, DG2); any may be missing.
+    public init(dg1: DG1?, dg13: DG13?, dg2: DG2?, includeFaceData: Bool = false,
+                access: Access, stats: Stats, verification: Verification = .notPerformed) {
+        self.init(mrz: dg1?.mrz, dg13: dg13, face: dg2?.face, includeFaceData: includeFaceData,
+                  access: access, stats: stats, verification: verification)
+    }
+
     static func isoDate(yymmdd: String, century: Int) -> String? {
         guard yymmdd.count == 6, let yy = Int(yymmdd.prefix(2)) else { return nil }
         let mm = yymmdd.dropFirst(2).prefix(2), dd = yymmdd.suffix(2)

@@ -82,13 +82,14 @@ import MRTD
 
     @Test func neverExpiringProfileGivesNullExpiryInTheRecord() throws {
         let p = try CitizenProfile.load(named: "hoang-van-thach")
-        let record = CitizenRecord(mrz: try DG1(p.dg1()).mrz, dg13: try DG13(p.dg13File()),
-                                   face: try DG2(p.dg2()).face,
-                                   access: .init(method: "PACE", reason: nil), stats: .init())
+        let record = CitizenRecord(dg1: try DG1(p.dg1()), dg13: try DG13(p.dg13File()), dg2: try DG2(p.dg2()),
+                                   includeFaceData: true, access: .init(method: "PACE", reason: nil), stats: .init())
         let json = try record.json(sortedKeys: true)
         #expect(json.contains("\"dateOfExpiry\":null"))
         #expect(json.contains("Hoàng Văn Thạch"))
         #expect(record.person.oldIdNumber == "186123457")
+        #expect(record.face?.data?.count ?? 0 > 20_000)
+        #expect(record.face?.width == 360)
     }
 
     @Test func loadsFromAPath() throws {
