@@ -1,2 +1,0 @@
-import Testing
-@Suite struct CCCDTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
