@@ -1,0 +1,185 @@
+import Logging
+import SmartCard
+
+/// Opens a chip and reads its files: the terminal's whole side of ICAO 9303-11 §4 for one
+/// card session, over any `CardChannel`.
+///
+/// Access policy (issue 3): PACE when EF.CardAccess offers a variant we support; BAC only when
+/// the chip offers no PACE, PACE failed for a protocol reason, or the caller forces it. A
+/// refused password is `wrongKey` and never retried under BAC. The result says which ran and
+/// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
+public struct DocumentReader: Sendable {
+    public static let emrtdAID: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
+    /// Files read after EF.COM, most useful first so progress reaches the identity early.
+    public static let readingOrder: [DataGroupID] = [.dg1, .dg13, .dg2, .dg3, .dg14, .dg15, .dg11, .dg12]
+
+    private let logger = Logger(label: "cancuoc.mrtd")
+
+    public init() {}
+
+    public func read(over card: any CardChannel, request: ReadRequest) async throws(ReadError) -> ChipRead {
+        let counter = CountingChannel(card)
+        do {
+            return try await run(counter: counter, request: request)
+        } catch let error as ReadError {
+            throw error
+        } catch let error as AccessError {
+            switch error {
+            case .wrongKey: throw .wrongKey
+            case .protocolFailure(let step, let reason): throw .unreadable("\(step): \(reason)")
+            case .unsupported(let what): throw .accessFailed(what)
+            }
+        } catch let error as FileReadError {
+            throw .unreadable(error.description)
+        } catch let error as SecureMessagingError {
+            throw .unreadable("secure messaging: \(error)")
+        } catch let error as CardCommandError {
+            throw .unreadable(error.description)
+        } catch {
+            throw .transport(error)
+        }
+    }
+
+    private func run(counter: CountingChannel, request: ReadRequest) async throws -> ChipRead {
+        let start = monotonicNanoseconds()
+        var stats = ReadStatistics()
+
+        // 1. EF.CardAccess in the MF, plain. Its first READ BINARY also asks the card whether
+        //    it takes extended length, unless the reader already said it does not.
+        let before = counter.snapshot
+        let mayProbe = (request.readerMaxResponse ?? Int.max) > 256
+        let (cardAccess, extended) = try await readCardAccess(counter, probeExtended: mayProbe)
+        if let cardAccess { stats.record("CardAccess", bytes: cardAccess.count, counters: counter.snapshot - before) }
+        let infos = cardAccess.flatMap { try? SecurityInfos(derEncoded: $0) }
+
+        // 2. Access control.
+        let (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
+        logger.debug("chip opened", metadata: ["method": "\(access.method.rawValue)", "extendedLength": "\(extended)"])
+
+        // 3. Files, each counted.
+        let wire = extended ? min(65536, request.readerMaxResponse ?? 65536) : 256
+        var reader = LDSFileReader(channel: secure, chunkSize: maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize))
+        var result = ChipRead(access: access, cardAccess: cardAccess, extendedLength: extended, stats: stats)
+
+        let com = try await readCounted(.com, reader: &reader, counter: counter, into: &result)
+        let listed = try com.map { bytes throws(FileReadError) -> [DataGroupID] in
+            do { return try EFCOM(bytes).dataGroups } catch { throw FileReadError.malformed("COM", detail: "\(error)") }
+        } ?? [.dg1, .dg2, .dg13, .dg14, .dg15]
+        var wanted = request.dataGroups ?? Self.readingOrder.filter(listed.contains) + listed.filter { !Self.readingOrder.contains($0) }
+        if !request.readFace { wanted.removeAll { $0 == .dg2 } }
+        let steps = wanted + [.sod]
+        for (i, dg) in steps.enumerated() {
+            request.progress?(dg.rawValue, i + 1, steps.count)
+            do {
+                _ = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+            } catch FileReadError.accessDenied {
+                result.protected.append(dg)
+            } catch FileReadError.notFound where dg != .dg1 {
+                result.missing.append(dg)
+            }
+        }
+        result.stats.finish(counter.snapshot, since: start)
+        return result
+    }
+
+    /// Reads one file and books its statistics; `nil` when absent.
+    private func readCounted(_ dg: DataGroupID, reader: inout LDSFileReader, counter: CountingChannel,
+                             into result: inout ChipRead) async throws -> [UInt8]? {
+        let before = counter.snapshot
+        do {
+            let bytes = try await reader.readFile(fid: dg.fileID, sfi: dg.shortFileID, name: dg.rawValue)
+            result.files[dg] = bytes
+            result.stats.record(dg.rawValue, bytes: bytes.count, counters: counter.snapshot - before)
+            return bytes
+        } catch FileReadError.notFound where dg == .com {
+            return nil
+        }
+    }
+
+    /// EF.CardAccess with the extended-length probe folded into its first command.
+    private func readCardAccess(_ channel: any CardChannel, probeExtended: Bool) async throws -> ([UInt8]?, Bool) {
+        let sfi = DataGroupID.cardAccess.shortFileID
+        if probeExtended {
+            let probe = CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536)
+            if let r = try? await channel.transmit(probe) {
+                switch r.status {
+                case .success, .endOfFileReached:
+                    if let h = try? TLV.decodeHeader(r.data[...]), h.valueStart + h.length <= r.data.count {
+                        return (Array(r.data.prefix(h.valueStart + h.length)), true)
+                    }
+                    // Extended works but the answer is incomplete: read it properly.
+                    var reader = LDSFileReader(channel: channel, chunkSize: 4096)
+                    return (try await reader.readFile(fid: DataGroupID.cardAccess.fileID, sfi: sfi, name: "CardAccess"), true)
+                case .fileNotFound, .securityStatusNotSatisfied:
+                    return (nil, false)
+                default:
+                    break  // 6700 and friends: short APDUs only
+                }
+            }
+        }
+        var reader = LDSFileReader(channel: channel, chunkSize: 256)
+        do {
+            return (try await reader.readFile(fid: DataGroupID.cardAccess.fileID, sfi: sfi, name: "CardAccess"), false)
+        } catch FileReadError.notFound {
+            return (nil, false)
+        } catch FileReadError.accessDenied {
+            return (nil, false)
+        }
+    }
+
+    private func openChip(_ channel: any CardChannel, infos: SecurityInfos?, cardAccessPresent: Bool,
+                          request: ReadRequest) async throws -> (SecureMessagingChannel, AccessReport) {
+        var why: String
+        if request.forceBAC {
+            why = "BAC requested"
+        } else if let infos, let pace = PACE.preferredInfo(in: infos) {
+            do {
+                let secure = try await PACE.establish(over: channel, key: request.key, info: pace)
+                let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+                try await secure.transmitChecked(select, step: "SELECT eMRTD application")
+                return (secure, AccessReport(method: .pace, reason: "EF.CardAccess offers \(pace)"))
+            } catch AccessError.wrongKey {
+                throw ReadError.wrongKey
+            } catch let AccessError.protocolFailure(step, reason) {
+                why = "PACE failed at \(step) (\(reason)); BAC fallback"
+                logger.warning("PACE failed, falling back to BAC", metadata: ["step": "\(step)", "reason": "\(reason)"])
+            }
+        } else if infos != nil {
+            why = "EF.CardAccess offers no PACE variant this reader supports"
+        } else {
+            why = cardAccessPresent ? "EF.CardAccess is unreadable" : "no EF.CardAccess: the chip offers BAC only"
+        }
+
+        let keys = ([request.key] + request.alternativeBACKeys).filter { $0.mrzInformation != nil }
+        guard !keys.isEmpty else {
+            throw ReadError.accessFailed("\(why), and BAC needs the MRZ data (document number, birth and expiry dates), not a CAN")
+        }
+        let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+        try await channel.transmitChecked(select, step: "SELECT eMRTD application")
+        for (i, key) in keys.enumerated() {
+            do {
+                let secure = try await BAC.establish(over: channel, key: key)
+                let tried = keys.count > 1 ? " (key \(i + 1) of \(keys.count))" : ""
+                return (secure, AccessReport(method: .bac, reason: why + tried))
+            } catch AccessError.wrongKey where i + 1 < keys.count {
+                continue
+            } catch AccessError.wrongKey {
+                throw ReadError.wrongKey
+            }
+        }
+        throw ReadError.wrongKey
+    }
+}
+
+extension ReadStatistics {
+    mutating func record(_ name: String, bytes: Int, counters c: WireCounters) {
+        files.append(FileStatistics(name: name, bytes: bytes, apdus: c.apdus, milliseconds: c.milliseconds))
+    }
+
+    mutating func finish(_ total: WireCounters, since start: UInt64) {
+        apdus = total.apdus
+        bytesSent = total.bytesSent
+        bytesReceived = total.bytesReceived
+        milliseconds = Int((monotonicNanoseconds() &- start) / 1_000_000)
+    }
+}
