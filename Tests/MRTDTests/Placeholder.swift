@@ -1,2 +1,0 @@
-import Testing
-@Suite struct MRTDTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
