@@ -151,3 +151,10 @@ public enum PACE {
         }
     }
 }
+
+extension PACE {
+    /// The DER content bytes of the PACE protocol OID (the value of MSE:Set AT's DO'80').
+    public static func authenticationOIDBytes(_ info: PACEInfo) throws -> [UInt8] {
+        try SecurityInfoOIDs.contentBytes(info.protocolOID)
+    }
+}

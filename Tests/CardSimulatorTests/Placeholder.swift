@@ -1,2 +1,0 @@
-import Testing
-@Suite struct CardSimulatorTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
