@@ -87,8 +87,9 @@ public enum Crypto {
         var written: Int32 = 0
         var final: Int32 = 0
         let ok = out.withUnsafeMutableBufferPointer { o -> Bool in
-            guard EVP_CipherUpdate(ctx, o.baseAddress, &written, data, Int32(data.count)) == 1 else { return false }
-            return EVP_CipherFinal_ex(ctx, o.baseAddress! + Int(written), &final) == 1
+            guard let base = o.baseAddress,
+                  EVP_CipherUpdate(ctx, base, &written, data, Int32(data.count)) == 1 else { return false }
+            return EVP_CipherFinal_ex(ctx, base + Int(written), &final) == 1
         }
         guard ok else { throw libraryError("EVP_CipherUpdate") }
         return Array(out.prefix(Int(written + final)))
