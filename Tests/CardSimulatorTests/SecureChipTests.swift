@@ -122,3 +122,60 @@ import MRTD
         #expect(infos.paceInfos.first == PACEInfo.ecdhGenericMapping(cipher: .aes128, parameterId: 13))
     }
 }
+
+@Suite struct SecureChipDetails {
+    @Test func defaultConfigurationWritesTheCCCDCardAccess() throws {
+        let config = SecureChip.Configuration(can: "012345")
+        #expect(config.efCardAccess == SecureChipRoundTrips.cardAccess)
+        let p384 = SecureChip.Configuration(can: "012345", paceParameterId: 16, paceCipher: .aes256)
+        #expect(try SecurityInfos(derEncoded: p384.efCardAccess).paceInfos == [.ecdhGenericMapping(cipher: .aes256, parameterId: 16)])
+    }
+
+    @Test func extendedLengthReadInOneAPDU() async throws {
+        let chip = SecureChipRoundTrips.chip()
+        let secure = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
+                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        try await secure.transmitChecked(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x01]), step: "SELECT")
+        let r = try await secure.transmit(CommandAPDU(ins: 0xB0, p1: 0, p2: 0, ne: 600))
+        #expect(r.status == .success)
+        #expect(r.data == SecureChipRoundTrips.dg1)
+        #expect(await secure.ssc.last == 4)
+    }
+
+    @Test func protectedErrorStatusKeepsTheSession() async throws {
+        let chip = SecureChipRoundTrips.chip()
+        let secure = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
+                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        let missing = try await secure.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x0F]))
+        #expect(missing.status == .fileNotFound)
+        #expect(try await SecureChipRoundTrips.read([0x01, 0x01], over: secure, length: 8) == Array(SecureChipRoundTrips.dg1.prefix(8)))
+    }
+
+    @Test func pacelessChipRefusesPACEButBACWorks() async throws {
+        let chip = SecureChip(inner: MemoryCard(files: [0x0101: [1, 2, 3]]),
+                              configuration: .init(can: "012345", mrz: SecureChipRoundTrips.mrz, supportsPACE: false))
+        let card = SimulatedCardChannel(card: chip)
+        await #expect(throws: AccessError.self) {
+            _ = try await PACE.establish(over: card, key: .can("012345"), info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        }
+        let secure = try await BAC.establish(over: card, key: SecureChipRoundTrips.mrz)
+        #expect(try await SecureChipRoundTrips.read([0x01, 0x01], over: secure, length: 3) == [1, 2, 3])
+    }
+
+    @Test func randomBytesNeverTrapTheChip() async throws {
+        let chip = SecureChipRoundTrips.chip()
+        _ = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
+                                     info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        var g = SystemRandomNumberGenerator()
+        for i in 0..<3000 {
+            let n = Int.random(in: 0..<80, using: &g)
+            var bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &g) }
+            if bytes.count >= 2 {
+                bytes[0] = [0x00, 0x0C, 0x10][i % 3]
+                bytes[1] = [0x22, 0x86, 0x84, 0x82, 0xA4, 0xB0][i % 6]
+            }
+            let answer = await chip.process(bytes: bytes)
+            #expect(answer.count >= 2)
+        }
+    }
+}

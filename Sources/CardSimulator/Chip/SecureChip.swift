@@ -7,7 +7,8 @@ import SmartCard
 /// session is up it unwraps SM commands (§9.8), forwards the plain command to `inner` and
 /// wraps the answer. Before access control it allows only what a real chip allows: SELECT of
 /// the eMRTD application and SELECT/READ of EF.CardAccess; everything else answers `6982`.
-/// A bad command MAC answers `6988` and drops the session; a wrong password answers `6300`.
+/// A bad command MAC answers `6988` (`6987` when DO'8E' is missing) and drops the session;
+/// a wrong password answers `6300`.
 public actor SecureChip: APDUHandler {
     /// What the chip offers and which passwords open it.
     public struct Configuration: Sendable {
@@ -128,6 +129,9 @@ public actor SecureChip: APDUHandler {
         let plain: CommandAPDU
         do {
             plain = try s.codec.unprotect(command, ssc: s.ssc)
+        } catch SecureMessagingError.missingMAC {
+            session = nil
+            return ResponseAPDU(status: .smDataObjectsMissing)
         } catch {
             session = nil
             return ResponseAPDU(status: .smDataObjectsIncorrect)
