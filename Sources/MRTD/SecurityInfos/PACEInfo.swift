@@ -70,11 +70,3 @@ public struct PACEInfo: Sendable, Hashable, CustomStringConvertible {
         return "PACE-\(a)-\(m)-\(cipher?.description ?? "?") v\(version) param \(parameterId.map(String.init) ?? "explicit")"
     }
 }
-
-/// PACEDomainParameterInfo (§9.2.1): explicit domain parameters; kept as DER, not used for PACE.
-public struct PACEDomainParameterInfo: Sendable, Hashable {
-    public let protocolOID: String
-    /// The AlgorithmIdentifier, DER.
-    public let domainParameter: [UInt8]
-    public let parameterId: Int?
-}
