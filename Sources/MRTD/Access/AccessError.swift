@@ -1,4 +1,9 @@
+import Logging
 import SmartCard
+
+/// The MRTD module's access logger: protocol steps, ciphers and status words only, never
+/// keys, passwords, nonces or data bytes (style.md "Logs that help and never leak").
+let accessLogger = Logger(label: "cancuoc.mrtd")
 
 /// Why BAC or PACE did not open the chip, as a caller must act on it (style.md "Errors say
 /// what the user must do"): ask for the key again, maybe fall back to BAC, or give up.

@@ -35,6 +35,9 @@ public enum BAC {
         }
 
         let challenge = try await channel.transmit(CommandAPDU(ins: 0x84, p1: 0, p2: 0, ne: 8))
+        if challenge.status == .insNotSupported || challenge.status == .functionNotSupported {
+            throw AccessError.unsupported("the chip does not offer BAC (\(challenge.status))")
+        }
         guard challenge.status.isSuccess else {
             throw AccessError.protocolFailure(step: "GET CHALLENGE", reason: "card answered \(challenge.status)")
         }
@@ -67,6 +70,7 @@ public enum BAC {
         let seed = zip(terminal.kIFD, kIC).map { $0 ^ $1 }
         let session = try SessionKeys(cipher: .tripleDES, sharedSecret: seed)
         let ssc = Array(rndIC[4..<8]) + Array(terminal.rndIFD[4..<8])
+        accessLogger.debug("BAC established", metadata: ["cipher": "\(session.cipher)"])
         return SecureMessagingChannel(wrapping: channel, keys: session, ssc: ssc)
     }
 }

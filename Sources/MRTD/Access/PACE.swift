@@ -81,6 +81,9 @@ public enum PACE {
         if sendParameterId, parameterId <= 0xFF { mse += TLV(tag: 0x84, value: [UInt8(parameterId)]).encoded }
         let mseResponse = try await channel.transmit(CommandAPDU(ins: 0x22, p1: 0xC1, p2: 0xA4, data: mse))
         let sw = mseResponse.status
+        if sw == .insNotSupported || sw == .functionNotSupported {
+            throw AccessError.unsupported("the chip does not offer PACE (\(sw))")
+        }
         guard sw.isSuccess || (sw.sw1 == 0x63 && sw.sw2 & 0xF0 == 0xC0 && sw.sw2 != 0xC0) else {
             throw AccessError.protocolFailure(step: "MSE:Set AT", reason: "card answered \(sw)")
         }
@@ -121,6 +124,7 @@ public enum PACE {
                                                           last: true, expect: 0x86, step: "GA mutual authentication")
             let expected = try authenticationToken(keys: keys, protocolOID: info.protocolOID, publicKey: ephemeralPublic)
             guard constantTimeEqual(expected, chipToken) else { throw AccessError.wrongKey }
+            accessLogger.debug("PACE established", metadata: ["protocol": "\(info)", "curve": "\(curve.name)"])
             return SecureMessagingChannel(wrapping: channel, keys: keys)
         } catch let error as AccessError {
             throw error

@@ -1,3 +1,4 @@
+import Logging
 import SmartCard
 
 /// A `CardChannel` that wraps another and protects every command with secure messaging
@@ -56,6 +57,7 @@ public actor SecureMessagingChannel: CardChannel {
             throw error
         }
         SecureMessagingCodec.increment(&ssc)
+        accessLogger.trace("SM exchange", metadata: ["command": "\(command)", "status": "\(response.status.hex)"])
 
         if response.data.isEmpty {
             if response.status == .smDataObjectsMissing || response.status == .smDataObjectsIncorrect {
