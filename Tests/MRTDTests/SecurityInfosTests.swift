@@ -63,4 +63,11 @@ import SmartCard
         #expect(pk.subjectPublicKeyInfo == spki)
         #expect(pk.algorithmOID == "1.2.840.10045.2.1")
     }
+
+    @Test func preferredPACEInfoForTheCCCDIsGMOnBrainpoolP256() throws {
+        let infos = try SecurityInfos(derEncoded: Self.cccd)
+        #expect(PACE.preferredInfo(in: infos) == .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        let onlyIM = SecurityInfos(infos: [.pace(PACEInfo(protocolOID: "0.4.0.127.0.7.2.2.4.4.2", version: 2, parameterId: 13))])
+        #expect(PACE.preferredInfo(in: onlyIM) == nil)
+    }
 }

@@ -162,3 +162,27 @@ extension PACE {
         try SecurityInfoOIDs.contentBytes(info.protocolOID)
     }
 }
+
+extension PACE {
+    /// Whether this implementation can run a PACEInfo: ECDH generic mapping on a standardized curve.
+    public static func supports(_ info: PACEInfo) -> Bool {
+        info.mapping == .generic && info.keyAgreement == .ecdh && info.cipher != nil
+            && info.parameterId.map { ECCurve.supportedParameterIds.contains($0) } == true
+    }
+
+    /// The PACEInfo to run from EF.CardAccess: the first one we support, preferring the stronger
+    /// cipher when a chip offers several (ICAO 9303-11 §4.4.1 leaves the choice to the terminal).
+    /// Nil means PACE is not possible and BAC is the fallback.
+    public static func preferredInfo(in infos: SecurityInfos) -> PACEInfo? {
+        func rank(_ c: SecureMessagingCipher?) -> Int {
+            switch c {
+            case .aes256: return 4
+            case .aes192: return 3
+            case .aes128: return 2
+            case .tripleDES: return 1
+            case nil: return 0
+            }
+        }
+        return infos.paceInfos.filter(supports).max { rank($0.cipher) < rank($1.cipher) }
+    }
+}

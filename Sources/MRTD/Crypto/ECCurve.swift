@@ -69,6 +69,14 @@ public final class ECCurve: @unchecked Sendable {
         return try k.bytes(length: (Int(BN_num_bits(n.bn)) + 7) / 8)
     }
 
+    /// A fresh key pair on `generator` (G by default; PACE passes the mapped generator G̃).
+    public func generateKeyPair(generator: [UInt8]? = nil) throws(CryptoError) -> (privateKey: [UInt8], publicKey: [UInt8]) {
+        let privateKey = try generatePrivateKey()
+        let base: [UInt8]
+        if let generator { base = generator } else { base = try self.generator }
+        return (privateKey, try multiply(base, by: privateKey))
+    }
+
     /// scalar · point. Throws for a point not on the curve or a zero / out-of-range scalar.
     public func multiply(_ point: [UInt8], by scalar: [UInt8]) throws(CryptoError) -> [UInt8] {
         let ctx = try BNContext()
