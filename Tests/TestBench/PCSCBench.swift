@@ -127,10 +127,10 @@ public final class PCSCBench: @unchecked Sendable {
         throw BenchError.setup("pcscd did not become ready in 10 s (\(lastError)); log:\n\(log())")
     }
 
-    /// The pid pcscd wrote in its pid file, if it is running.
+    /// The pid pcscd wrote in its pid file (with a trailing NUL), if it is running.
     public var pcscdPID: pid_t? {
         guard let text = try? String(contentsOfFile: runDirectory + "/pcscd.pid", encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+              let pid = pid_t(text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))), pid > 0,
               kill(pid, 0) == 0 else { return nil }
         return pid
     }
