@@ -38,6 +38,14 @@ public final class Card: CardChannel, @unchecked Sendable {
         return Card(reader: reader, context: context, handle: handle, activeProtocol: CardProtocols(rawValue: proto))
     }
 
+    /// A card dropped without `disconnect` is still disconnected (with reset) on its thread.
+    deinit {
+        if _connected {
+            let handle = self.handle
+            context.thread.submit { _ = SCardDisconnect(handle, PCSCConstants.resetCard) }
+        }
+    }
+
     public var isConnected: Bool {
         lock.lock()
         defer { lock.unlock() }

@@ -83,6 +83,14 @@ public final class PCSCContext: @unchecked Sendable {
         thread.stop()
     }
 
+    /// A context dropped without `release()` still releases its handle and stops its thread.
+    deinit {
+        if let handle = _handle {
+            thread.submit { _ = SCardReleaseContext(handle) }
+        }
+        thread.stop()
+    }
+
     /// Interrupts a pending `getStatusChange` (the only call allowed from another thread).
     public func cancel() {
         if let handle { _ = SCardCancel(handle) }

@@ -61,6 +61,11 @@ final class PCSCThread: @unchecked Sendable {
         return true
     }
 
+    /// Queues fire-and-forget work (used from `deinit`, where nothing can be awaited).
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        _ = enqueue(job)
+    }
+
     /// Lets the thread finish its queue and exit.
     func stop() {
         condition.lock()

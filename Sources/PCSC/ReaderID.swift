@@ -21,9 +21,6 @@ public struct ReaderID: Hashable, Sendable, Codable, CustomStringConvertible {
         rawValue = name
     }
 
-    /// Whether the id was derived from the reader itself rather than its PC/SC name.
-    public var isHardwareDerived: Bool { rawValue.count > 9 && rawValue.utf8.dropFirst(4).first == UInt8(ascii: ":") }
-
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {

@@ -179,21 +179,62 @@ public final class PCSCBench: @unchecked Sendable {
 
     // MARK: cards
 
-    /// Inserts a simulated card into a slot (connects it to vpcd).
-    public func insert(card: any APDUHandler, slot: Int = 0) async throws {
+    /// Inserts a simulated card into a slot (connects it to vpcd) and returns once pcscd
+    /// reports the card present, so the next PC/SC call sees it.
+    /// `quickAck: false` only to measure what delayed ACKs cost (design.md §7).
+    public func insert(card: any APDUHandler, slot: Int = 0, quickAck: Bool = true) async throws {
         await remove(slot: slot)
-        let transport = VirtualCardTransport(card: card, port: port(slot: slot))
+        let transport = VirtualCardTransport(card: card, port: port(slot: slot), quickAck: quickAck)
         try await transport.connect(timeout: .seconds(10))
         lock.withLock { transports[slot] = transport }
+        guard await waitForCard(present: true, slot: slot) else {
+            throw BenchError.setup("pcscd did not report the card in slot \(slot) within 10 s; log:\n\(log())")
+        }
     }
 
-    /// Removes the card from a slot (closes its vpcd connection); no-op when empty.
+    /// Removes the card from a slot (closes its vpcd connection) and waits (10 s at most)
+    /// until pcscd reports the slot empty; no-op when empty.
     public func remove(slot: Int = 0) async {
         let transport = lock.withLock { () -> VirtualCardTransport? in
             defer { transports[slot] = nil }
             return transports[slot]
         }
-        await transport?.disconnect()
+        guard let transport else { return }
+        await transport.disconnect()
+        _ = await waitForCard(present: false, slot: slot)
+    }
+
+    /// Runs `body` with `card` inserted in `slot`, removing it on every exit path.
+    public func withInserted<T>(
+        _ card: any APDUHandler, slot: Int = 0, quickAck: Bool = true,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        try await insert(card: card, slot: slot, quickAck: quickAck)
+        do {
+            let result = try await body()
+            await remove(slot: slot)
+            return result
+        } catch {
+            await remove(slot: slot)
+            throw error
+        }
+    }
+
+    private func waitForCard(present: Bool, slot: Int) async -> Bool {
+        guard let context = try? await PCSCContext.establish() else { return false }
+        let deadline = ContinuousClock.now + .seconds(10)
+        var done = false
+        while !done && ContinuousClock.now < deadline {
+            if let state = try? await context.currentStates(of: [readerName(slot: slot)]).first,
+               state.isPresent == present {
+                done = true
+            } else {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        await context.release()
+        return done
     }
 
     // MARK: ports
