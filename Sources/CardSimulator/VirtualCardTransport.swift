@@ -161,7 +161,10 @@ public final class VirtualCardTransport: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
-            let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + got, count - got, 0) }
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return recv(socket, base + got, count - got, 0)
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
             got += n
@@ -178,7 +181,10 @@ public final class VirtualCardTransport: @unchecked Sendable {
         let frame = [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
         var sent = 0
         while sent < frame.count {
-            let n = frame.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + sent, frame.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = frame.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return Glibc.send(socket, base + sent, frame.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             sent += n

@@ -48,8 +48,10 @@ final class MonitorLoop: @unchecked Sendable {
                 }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, configuration.maxBackoff)
-            } catch let error as PCSCError where error.category == .cancelled {
-                continue
+            } catch let error as PCSCError where error.category == .cancelled || error.category == .unknownReader {
+                continue  // woken by cancel(), or a reader left between listing and waiting: re-list
+            } catch let error as PCSCError where error.category == .noReaders {
+                try? await Task.sleep(for: configuration.pollInterval)
             } catch is CancellationError {
                 break
             } catch {

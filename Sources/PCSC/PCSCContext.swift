@@ -32,6 +32,22 @@ public final class PCSCContext: @unchecked Sendable {
         return context
     }
 
+    /// Runs `body` with a fresh context and releases it on every exit path.
+    public static func with<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PCSCContext) async throws -> T
+    ) async throws -> T {
+        let context = try await establish()
+        do {
+            let result = try await body(context)
+            await context.release()
+            return result
+        } catch {
+            await context.release()
+            throw error
+        }
+    }
+
     private func establishOnThread() async throws(PCSCError) {
         try await thread.run { () throws(PCSCError) in
             var context: SCARDCONTEXT = 0

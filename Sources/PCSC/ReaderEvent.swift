@@ -9,6 +9,12 @@ public struct ReaderInfo: Sendable, Hashable {
         self.id = id
         self.identity = identity
     }
+
+    /// Whether a user's `--reader` / API `reader` value names this reader: the stable id or
+    /// the PC/SC name both do (design.md §9.5).
+    public func matches(_ idOrName: String) -> Bool {
+        idOrName == id.rawValue || idOrName == name
+    }
 }
 
 /// What happened to the readers, in order. After `.serviceUnavailable` every reader is

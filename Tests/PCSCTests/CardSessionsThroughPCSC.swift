@@ -38,6 +38,31 @@ extension PCSCIntegration {
             }
         }
 
+        /// PCSCLITE_NO_BLOCKING (set by `PCSCContext.establish`): a transmit while another
+        /// context holds a transaction fails at once instead of blocking until it ends.
+        @Test func transmitDuringAnotherTransactionFailsFast() async throws {
+            let bench = try await PCSCBench.shared()
+            let name = bench.readerName(slot: Self.slot)
+            try await bench.withInserted(Self.card(), slot: Self.slot) {
+                try await PCSCContext.with { a in
+                    try await PCSCContext.with { b in
+                        try await a.reader(named: name).withCard { holder in
+                            try await b.reader(named: name).withCard { other in
+                                try await holder.withTransaction {
+                                    let start = ContinuousClock.now
+                                    let error = await pcscError { _ = try await other.transmit(Self.selectAID) }
+                                    #expect(error?.category == .sharingViolation)
+                                    #expect(ContinuousClock.now - start < .seconds(5))
+                                }
+                                let response = try await other.transmit(Self.selectAID)
+                                #expect(response.status == .success)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         @Test func removingTheCardFailsTheSessionWithARemovalCategory() async throws {
             let bench = try await PCSCBench.shared()
             try await bench.insert(card: Self.card(), slot: Self.slot)
