@@ -40,9 +40,33 @@ public final class PCSCBench: @unchecked Sendable {
         return bench
     }
 
-    /// The bench of this process, started on first use.
+    private static let benchLock = BenchLock()
+
+    /// The bench of this process, started on first use. Prefer `run`, which also keeps
+    /// other suites off the bench while `body` uses it.
     public static func shared() async throws -> PCSCBench {
         try await starting.value
+    }
+
+    /// The way tests use the bench: `body` runs alone on it (no other test of this process,
+    /// whatever its target, uses pcscd or a vpcd slot meanwhile). Cards inserted by `body`
+    /// are removed afterwards, on every path.
+    public static func run<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PCSCBench) async throws -> T
+    ) async throws -> T {
+        let bench = try await shared()
+        await benchLock.acquire()
+        do {
+            let result = try await body(bench)
+            await bench.removeAll()
+            await benchLock.release()
+            return result
+        } catch {
+            await bench.removeAll()
+            await benchLock.release()
+            throw error
+        }
     }
 
     private init() throws {
@@ -202,6 +226,11 @@ public final class PCSCBench: @unchecked Sendable {
         guard let transport else { return }
         await transport.disconnect()
         _ = await waitForCard(present: false, slot: slot)
+    }
+
+    /// Removes every inserted card.
+    public func removeAll() async {
+        for slot in 0..<slots { await remove(slot: slot) }
     }
 
     /// Runs `body` with `card` inserted in `slot`, removing it on every exit path.
