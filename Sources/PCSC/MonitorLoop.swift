@@ -107,21 +107,6 @@ final class MonitorLoop: @unchecked Sendable {
     }
 
     private func report(previous: ReaderState, now: ReaderState) {
-        if now.isUnknown || now.isUnavailable { return }  // detach is reported by re-listing
-        let wasPresent = previous.currentState & UInt32(PCSCConstants.statePresent) != 0
-        let firstLook = previous.currentState == 0
-        let counted = !firstLook && now.eventCount != UInt16(truncatingIfNeeded: previous.currentState >> 16)
-        switch (wasPresent, now.isPresent) {
-        case (false, true):
-            emit(.cardInserted(reader: now.name, atr: now.atr))
-        case (true, false):
-            emit(.cardRemoved(reader: now.name))
-        case (true, true) where counted:
-            // Removed and inserted again between two waits: both still show.
-            emit(.cardRemoved(reader: now.name))
-            emit(.cardInserted(reader: now.name, atr: now.atr))
-        default:
-            break
-        }
+        for event in now.cardEvents(since: previous) { emit(event) }
     }
 }

@@ -32,3 +32,25 @@ public struct ReaderState: Sendable, Hashable {
         return next
     }
 }
+
+extension ReaderState {
+    /// Card events between `previous` (the state we passed in, already acknowledged) and this
+    /// answer. The event counter makes a remove + insert between two waits show as both.
+    /// Unknown/unavailable readers report nothing here: re-listing reports their detach.
+    func cardEvents(since previous: ReaderState) -> [ReaderEvent] {
+        if isUnknown || isUnavailable { return [] }
+        let wasPresent = previous.currentState & UInt32(PCSCConstants.statePresent) != 0
+        let firstLook = previous.currentState == 0
+        let counted = !firstLook && eventCount != UInt16(truncatingIfNeeded: previous.currentState >> 16)
+        switch (wasPresent, isPresent) {
+        case (false, true):
+            return [.cardInserted(reader: name, atr: atr)]
+        case (true, false):
+            return [.cardRemoved(reader: name)]
+        case (true, true) where counted:
+            return [.cardRemoved(reader: name), .cardInserted(reader: name, atr: atr)]
+        default:
+            return []
+        }
+    }
+}
