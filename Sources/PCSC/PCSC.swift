@@ -1,2 +1,0 @@
-/// Swift API over pcsc-lite.
-public enum PCSCModule {}

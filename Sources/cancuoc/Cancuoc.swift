@@ -1,0 +1,13 @@
+import ArgumentParser
+import CancuocService
+
+/// The command line: list readers, run the card simulator (more subcommands land later).
+@main
+struct Cancuoc: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancuoc",
+        abstract: "Read Vietnamese chip ID cards (CCCD) through PC/SC readers.",
+        version: CancuocService.version,
+        subcommands: [ReadersCommand.self, SimCommand.self]
+    )
+}

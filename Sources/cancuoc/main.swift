@@ -1,2 +1,0 @@
-import CancuocService
-print("cancuoc \(CancuocService.version)")

@@ -1,2 +1,0 @@
-import Testing
-@Suite struct PCSCTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
