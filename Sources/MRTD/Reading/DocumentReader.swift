@@ -91,8 +91,11 @@ public struct DocumentReader: Sendable {
             result.files[dg] = bytes
             result.stats.record(dg.rawValue, bytes: bytes.count, counters: counter.snapshot - before)
             return bytes
-        } catch FileReadError.notFound where dg == .com {
-            return nil
+        } catch let error as FileReadError {
+            // Refused and absent files cost APDUs too: book them with zero bytes.
+            result.stats.record(dg.rawValue, bytes: 0, counters: counter.snapshot - before)
+            if case .notFound = error, dg == .com { return nil }
+            throw error
         }
     }
 
