@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import PCSC
 import SmartCard
@@ -21,6 +22,7 @@ struct ReadersCommand: AsyncParsableCommand {
     var watch = false
 
     func run() async throws {
+        CLILogging.bootstrap
         if watch {
             try await watchEvents()
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import CardSimulator
 import Foundation
 import SmartCard
@@ -20,12 +21,37 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Host where pcscd with vpcd runs.")
     var host = "127.0.0.1"
 
+    @Option(help: "Citizen profile: a bundled name (\(CitizenProfile.bundledNames.joined(separator: ", "))) or a profile JSON file.")
+    var profile: String = "tran-minh-khoa"
+
+    @Flag(name: .customLong("short-only"), help: "Simulate a card that takes short APDUs only (no extended length).")
+    var shortOnly = false
+
+    @Option(help: "Simulated processing time per APDU, in milliseconds (contactless cards: about 5).")
+    var latency: Int = 0
+
+    @Flag(name: .customLong("no-pace"), help: "Simulate an older chip that offers BAC only.")
+    var noPACE = false
+
     func validate() throws {
         guard UInt32(port) + UInt32(slot) <= UInt32(UInt16.max) else { throw ValidationError("port + slot is beyond 65535") }
+        guard (0...1000).contains(latency) else { throw ValidationError("--latency is 0 to 1000 ms") }
     }
 
     func run() async throws {
-        let transport = VirtualCardTransport(card: Self.demoCard(), host: host, port: port + slot)
+        CLILogging.bootstrap
+        let citizen: CitizenProfile
+        if profile.hasSuffix(".json") || profile.contains("/") {
+            citizen = try CitizenProfile.load(contentsOf: URL(fileURLWithPath: profile))
+        } else {
+            citizen = try CitizenProfile.load(named: profile)
+        }
+        let options = SimulatedCCCD.Options(maxResponseData: shortOnly ? 256 : 65536,
+                                            latency: latency > 0 ? .milliseconds(latency) : nil,
+                                            supportsPACE: !noPACE)
+        let card = try SimulatedCCCD.make(profile: citizen, options: options)
+        Output.line("simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))")
+        let transport = VirtualCardTransport(card: card, host: host, port: port + slot)
         while true {
             do {
                 try await transport.connect(timeout: .seconds(5))
@@ -37,12 +63,5 @@ struct SimCommand: AsyncParsableCommand {
             await transport.waitUntilDisconnected()
             Output.line("vpcd closed the connection; reconnecting")
         }
-    }
-
-    /// A plain ICAO LDS1 application holding EF.COM (the CCCD profile comes with `--profile`).
-    static func demoCard() -> FileSystemCard {
-        let com: [UInt8] = [0x60, 0x16, 0x5F, 0x01, 0x04, 0x30, 0x31, 0x30, 0x37, 0x5F, 0x36, 0x06,
-                            0x30, 0x34, 0x30, 0x30, 0x30, 0x30, 0x5C, 0x04, 0x61, 0x75, 0x6D, 0x6E]
-        return FileSystemCard(applications: [.init(aid: [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01], files: [0x011E: com])])
     }
 }

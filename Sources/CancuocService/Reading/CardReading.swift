@@ -1,0 +1,72 @@
+import CCCD
+import Logging
+import MRTD
+import PCSC
+import SmartCard
+
+/// What to read, beyond the key.
+public struct CardReadOptions: Sendable {
+    public var key: KeySpec
+    /// Put the face image's bytes in the record (`face.data`).
+    public var includeFace: Bool
+    /// How long to wait for a card to be placed.
+    public var waitForCard: Duration
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
+
+    public init(key: KeySpec, includeFace: Bool = false, waitForCard: Duration = .zero,
+                progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
+        self.key = key
+        self.includeFace = includeFace
+        self.waitForCard = waitForCard
+        self.progress = progress
+    }
+}
+
+/// One complete read of a card in a PC/SC reader: wait for the card, connect, open the chip,
+/// read, build the record, disconnect with reset. Shared by `cancuoc read` and the daemon.
+public struct CardReading: Sendable {
+    private let logger = Logger(label: "cancuoc.read")
+
+    public init() {}
+
+    public func read(reader: Reader, identity: ReaderIdentity?, options: CardReadOptions) async throws(ReadFailure) -> CitizenRecord {
+        let (key, alternatives, forceBAC) = try options.key.resolve()
+        do {
+            try await Self.waitForCard(reader, timeout: options.waitForCard)
+            var request = ReadRequest(key: key)
+            request.alternativeBACKeys = alternatives
+            request.forceBAC = forceBAC
+            request.progress = options.progress
+            // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
+            request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
+            let read = try await reader.withCard(share: .shared) { card in
+                try await card.withTransaction {
+                    try await DocumentReader().read(over: card, request: request)
+                }
+            }
+            return try CitizenRecord(chipRead: read, includeFaceData: options.includeFace)
+        } catch {
+            let failure = ReadFailure.classify(error)
+            logger.info("read failed", metadata: ["reader": "\(reader.name)", "reason": "\(failure.reason)"])
+            throw failure
+        }
+    }
+
+    /// Returns when a card is present; throws `noCard` after `timeout`.
+    public static func waitForCard(_ reader: Reader, timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var state = try await reader.context.currentStates(of: [reader.name]).first ?? ReaderState(name: reader.name)
+        while true {
+            if state.isUnknown { throw ReadFailure.noReader("the reader is gone") }
+            if state.isPresent && !state.isMute { return }
+            let left = deadline - clock.now
+            guard left > .zero else { throw ReadFailure.noCard }
+            try Task.checkCancellation()
+            // Bounded slices so cancellation is noticed quickly.
+            if let changed = try await reader.context.getStatusChange([state.acknowledged()], timeout: min(left, .milliseconds(500)))?.first {
+                state = changed
+            }
+        }
+    }
+}

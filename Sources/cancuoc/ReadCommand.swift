@@ -1,0 +1,101 @@
+import ArgumentParser
+import Logging
+import CancuocService
+import CCCD
+import Foundation
+import PCSC
+
+/// `cancuoc read`: one card, read and shown as a person wants to see it (or as JSON).
+struct ReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read a chip ID card (CCCD) and print the citizen record.",
+        discussion: """
+            Give one key: --id (the 12-digit ID number; its last six digits are the CAN), --can, \
+            --qr (the text of the card's QR code), --mrz (the three MRZ lines), or \
+            --document-number with --birth and --expiry (YYMMDD).
+            Exit codes: 0 read, 2 no reader or no card, 3 wrong key, 4 card removed, \
+            5 unreadable card, 6 verification failed, 7 pcscd unreachable, 64 usage error.
+            """
+    )
+
+    @Option(name: .long, help: "Reader: stable id or PC/SC name (default: the only reader, or the only one with a card).")
+    var reader: String?
+    @Option(name: .customLong("id"), help: "The 12-digit ID number (PACE with its last six digits).")
+    var idNumber: String?
+    @Option(help: "The 6-digit card access number.")
+    var can: String?
+    @Option(help: "The text of the QR code on the card's front.")
+    var qr: String?
+    @Option(help: "The MRZ on the card's back (lines separated by newlines).")
+    var mrz: String?
+    @Option(name: .customLong("document-number"), help: "BAC: the document number (for a CCCD, the last 9 digits of the ID).")
+    var documentNumber: String?
+    @Option(help: "BAC: date of birth, YYMMDD.")
+    var birth: String?
+    @Option(help: "BAC: date of expiry, YYMMDD (991231 for a card that never expires).")
+    var expiry: String?
+    @Flag(name: .customLong("bac-only"), help: "Use BAC even when the chip offers PACE.")
+    var bacOnly = false
+    @Flag(help: "Print the record as JSON (design contract: docs/api.md).")
+    var json = false
+    @Flag(name: .customLong("include-face"), help: "With --json: put the face image (base64) in the record.")
+    var includeFace = false
+    @Option(help: "Write the face image to this file (JPEG or JPEG 2000 as stored on the chip).")
+    var face: String?
+    @Option(help: "Seconds to wait for a card to be placed.")
+    var wait: Int = 10
+
+    func validate() throws {
+        guard wait >= 0 && wait <= 3600 else { throw ValidationError("--wait is 0 to 3600 seconds") }
+        let keys = [idNumber, can, qr, mrz, documentNumber].compactMap { $0 }.count
+        guard keys == 1 else { throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number") }
+    }
+
+    func run() async throws {
+        CLILogging.bootstrap
+        let key = KeySpec(id: idNumber, can: can, qr: qr, mrz: mrz, documentNumber: documentNumber,
+                          dateOfBirth: birth, dateOfExpiry: expiry, method: bacOnly ? "BAC" : nil)
+        do {
+            var record = try await readRecord(key: key)
+            if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
+                try data.write(to: URL(fileURLWithPath: face))
+            }
+            if !includeFace { record.face?.data = nil }
+            Output.line(json ? try record.json(pretty: true) : record.humanDescription)
+            if record.verification.status == .failed { throw ExitCode(6) }
+        } catch let failure as ReadFailure {
+            Output.error(failure.message)
+            throw ExitCode(failure.exitCode)
+        }
+    }
+
+    private func readRecord(key: KeySpec) async throws -> CitizenRecord {
+        let context: PCSCContext
+        do {
+            context = try await PCSCContext.establish()
+        } catch {
+            throw ReadFailure.classify(error)
+        }
+        defer { Task { await context.release() } }
+        let names: [String]
+        do {
+            names = try await context.listReaders()
+        } catch where error.category == .noReaders {
+            names = []
+        } catch {
+            throw ReadFailure.classify(error)
+        }
+        var infos: [ReaderInfo] = []
+        for name in names {
+            let identity = await ReaderIdentity.read(from: context.reader(named: name))
+            infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+        }
+        let states = (try? await context.currentStates(of: names)) ?? []
+        let chosen = try ReaderSelection.choose(reader, among: infos) { name in
+            states.first { $0.name == name }?.isPresent ?? false
+        }
+        let options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+        return try await CardReading().read(reader: context.reader(named: chosen.name), identity: chosen.identity, options: options)
+    }
+}
