@@ -41,7 +41,7 @@ import Testing
 
     @Test func aClientThatDoesNotReadIsDroppedOthersKeepWorking() async throws {
         try await withTimeout {
-            try await withServer({ $0.maxQueuedMessagesPerClient = 8 }) { server, stub, path in
+            try await withServer({ $0.maxQueuedMessagesPerClient = 64 }) { server, stub, path in
                 let deaf = try await TestClient.connect(to: path, autoRead: false)
                 try await deaf.send(#"{"jsonrpc":"2.0","id":1,"method":"subscribe"}"#)
                 try await eventually { stub.subscriberCount == 1 }
@@ -49,14 +49,20 @@ import Testing
 
                 let good = try await TestClient.connect(to: path)
                 #expect(try await good.call(1, "subscribe")["result"]?["subscribed"] == true)
-                // 200 × 16 KiB: far beyond the socket buffers, so the deaf client's queue fills.
-                // The good client reads as it goes.
-                try await good.send(#"{"jsonrpc":"2.0","id":2,"method":"flood","params":{"count":200,"size":16384}}"#)
-                var notifications = 0
-                var answered = false
-                while !(answered && notifications == 200) {
-                    let message = try await good.nextMessage()
-                    if message["id"] == 2 { answered = true } else { notifications += 1 }
+                // Rounds of 40 × 16 KiB: each round fits the good client's queue (it reads
+                // everything before the next), but the deaf client's socket buffer fills and
+                // its queue grows by each round until it passes 64.
+                for round in 0..<10 where !stub.wasDisconnected(deafID) {
+                    let id = 100 + round
+                    try await good.send(
+                        #"{"jsonrpc":"2.0","id":\#(id),"method":"flood","params":{"count":40,"size":16384}}"#)
+                    var notifications = 0
+                    var answered = false
+                    while !(answered && notifications == 40) {
+                        let message = try await good.nextMessage()
+                        if message["id"]?.intValue == id { answered = true } else { notifications += 1 }
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
                 }
                 try await eventually { stub.wasDisconnected(deafID) }
                 #expect(!server.clients.contains { $0.id == deafID })
