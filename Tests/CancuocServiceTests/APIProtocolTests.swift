@@ -211,4 +211,20 @@ import Testing
             }
         }
     }
+
+    @Test func aClientThatHalfClosesStillGetsItsAnswersThenEOF() async throws {
+        try await withTimeout {
+            try await withServer { _, _, path in
+                let client = try await TestClient.connect(to: path)
+                try await client.send(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"ms":100}}"#)
+                try await client.sendBytes(Array(#"{"jsonrpc":"2.0","id":2,"method":"hello"}"#.utf8))  // no newline
+                try await client.finishSending()
+                var ids: Set<JSONValue> = []
+                while let line = await client.nextLine() {
+                    ids.insert(try JSONParser().parse(line)["id"] ?? .null)
+                }
+                #expect(ids == [1, 2])
+            }
+        }
+    }
 }

@@ -239,6 +239,11 @@ final class TestClient: Sendable {
         return try await nextMessage()
     }
 
+    /// Shut down our sending side only, as `socat` does when its stdin ends.
+    func finishSending() async throws {
+        try await channel.close(mode: .output)
+    }
+
     func close() async {
         try? await channel.close()
     }

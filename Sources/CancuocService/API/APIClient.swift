@@ -31,6 +31,7 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
         var queued = 0
         var closed = false
         var subscribed = false
+        var inputClosed = false
         var nextTaskID: UInt64 = 0
         var tasks: [UInt64: Task<Void, Never>] = [:]
     }
@@ -102,9 +103,12 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
         case .closed:
             return false
         case .overflow:
-            logger.warning(
-                "dropping a client that does not read its messages",
-                metadata: ["client": "\(id)", "queued": "\(maxQueuedMessages)"])
+            var metadata: Logger.Metadata = ["client": "\(id)", "queued": "\(maxQueuedMessages)"]
+            if let credentials {
+                metadata["uid"] = "\(credentials.uid)"
+                metadata["pid"] = "\(credentials.pid)"
+            }
+            logger.warning("dropping a client that does not read its messages", metadata: metadata)
             channel.close(promise: nil)
             return false
         case .queued:
@@ -135,9 +139,35 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
             state.nextTaskID += 1
             state.tasks[taskID] = Task { [weak self] in
                 await body()
-                self?.state.withLock { _ = $0.tasks.removeValue(forKey: taskID) }
+                self?.requestFinished(taskID)
             }
             return true
+        }
+    }
+
+    private func requestFinished(_ taskID: UInt64) {
+        let finishedInput = state.withLock { state in
+            state.tasks.removeValue(forKey: taskID)
+            return state.inputClosed && state.tasks.isEmpty
+        }
+        if finishedInput { closeAfterPendingWrites() }
+    }
+
+    /// The client half-closed (for example `socat` after its stdin ended): answer what is
+    /// in flight, then close.
+    func inputClosed() {
+        let nothingInFlight = state.withLock { state in
+            state.inputClosed = true
+            return state.tasks.isEmpty
+        }
+        if nothingInFlight { closeAfterPendingWrites() }
+    }
+
+    /// Writes complete in order, so an empty write completing means every earlier line has
+    /// reached the socket.
+    private func closeAfterPendingWrites() {
+        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { [channel] _ in
+            channel.close(promise: nil)
         }
     }
 

@@ -111,6 +111,10 @@ final class APIConnectionHandler: ChannelInboundHandler {
             }
             return
         }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            client.inputClosed()
+            return
+        }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -12,7 +12,7 @@ enum LineFrame {
 /// An over-long line is reported once, as soon as the limit is passed, and the rest of it is
 /// dropped as it arrives (never buffered), so a client cannot make the daemon hold more than
 /// about `maxLength` bytes; the next line is read normally. A trailing `\r` is removed (CRLF
-/// clients); a partial line at end of stream is dropped.
+/// clients); a last line without newline is accepted when the client half-closes.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = LineFrame
 
@@ -68,6 +68,13 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         -> DecodingState
     {
         while try decode(context: context, buffer: &buffer) == .continue {}
+        // A last line without its newline still counts when the client closed its side.
+        if seenEOF, !discarding, buffer.readableBytes > 0, var line = buffer.readSlice(length: buffer.readableBytes) {
+            if line.readableBytesView.last == UInt8(ascii: "\r") {
+                line.moveWriterIndex(to: line.writerIndex - 1)
+            }
+            context.fireChannelRead(wrapInboundOut(.line(line)))
+        }
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
         return .needMoreData
     }
