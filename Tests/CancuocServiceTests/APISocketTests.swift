@@ -58,6 +58,21 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
         }
     }
 
+    @Test func aMissingParentDirectoryIsCreated() async throws {
+        try await withTimeout {
+            let directory = try makeTemporaryDirectory()
+            let path = directory + "/run/api.sock"
+            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), handler: StubHandler())
+            try await server.start()
+            let client = try await TestClient.connect(to: path)
+            #expect(try await client.call(1, "hello")["id"] == 1)
+            await client.close()
+            await server.stop()
+            rmdir(directory + "/run")
+            rmdir(directory)
+        }
+    }
+
     @Test func aStaleSocketFileIsReplaced() async throws {
         try await withTimeout {
             let directory = try makeTemporaryDirectory()

@@ -70,4 +70,18 @@ private final class NotifyReceiver {
             .watchdogInterval == nil)
         #expect(SystemdNotify(environment: ["WATCHDOG_USEC": "0"], pid: pid).watchdogInterval == nil)
     }
+
+    @Test func runWatchdogPingsUntilCancelled() async throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory + "/notify"
+        let receiver = try NotifyReceiver(path: path)
+        let notify = SystemdNotify(environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "40000"])
+        let task = Task { await notify.runWatchdog() }
+        #expect(receiver.receive() == "WATCHDOG=1")
+        #expect(receiver.receive() == "WATCHDOG=1")
+        task.cancel()
+        await task.value
+        unlink(path)
+        rmdir(directory)
+    }
 }

@@ -22,6 +22,13 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
     /// configured or resolvable, unless root.
     public let isInSocketGroup: Bool
 
+    /// Peer user id (SO_PEERCRED).
+    public var uid: UInt32? { credentials?.uid }
+    /// Peer primary group id (SO_PEERCRED).
+    public var gid: UInt32? { credentials?.gid }
+    /// Peer process id at connect time (SO_PEERCRED).
+    public var pid: Int32? { credentials?.pid }
+
     private let channel: any Channel
     private let maxQueuedMessages: Int
     private let logger: Logger

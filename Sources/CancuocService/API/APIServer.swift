@@ -61,7 +61,9 @@ public final class APIServer: Sendable {
         state.withLock { Array($0.clients.values) }.sorted { $0.id < $1.id }
     }
 
-    /// Start listening. Returns warnings that did not prevent starting (group missing, not
+    /// Start listening. With `.fileDescriptor` the socket is adopted as is; call
+    /// `SocketActivation.unsetEnvironment()` afterwards so children do not inherit it.
+    /// Returns warnings that did not prevent starting (group missing, not
     /// allowed to chown); they are logged too.
     @discardableResult
     public func start() async throws -> [String] {
@@ -176,6 +178,14 @@ public final class APIServer: Sendable {
     // MARK: - Socket file
 
     private static func removeStaleSocket(at path: String) throws {
+        // Create a missing parent directory (running by hand; under systemd the unit's
+        // RuntimeDirectory= or socket unit provides it).
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            let parent = String(path[..<slash])
+            if access(parent, F_OK) != 0, mkdir(parent, 0o755) != 0, errno != EEXIST {
+                throw APIServerError.cannotUseSocketPath(path: path, errno: errno)
+            }
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT { return }

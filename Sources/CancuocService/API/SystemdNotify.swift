@@ -37,6 +37,20 @@ public struct SystemdNotify: Sendable {
         notify("STATUS=" + text.replacingNewlines())
     }
 
+    /// Ping the watchdog every `watchdogInterval` until the task is cancelled; returns at
+    /// once when the watchdog is not enabled. Run it in its own task after `ready()`.
+    public func runWatchdog() async {
+        guard let interval = watchdogInterval else { return }
+        while !Task.isCancelled {
+            watchdog()
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+
     /// Send raw `KEY=value` lines. Returns whether the datagram was sent.
     @discardableResult
     public func notify(_ state: String) -> Bool {
