@@ -15,6 +15,8 @@ public enum APIServerError: Error, Sendable, Hashable {
     /// The path could not be probed, removed, bound or is too long (errno where known).
     case cannotUseSocketPath(path: String, errno: Int32)
     case alreadyStarted
+    /// A connection arrived while stopping (never thrown by `start`).
+    case stopping
 }
 
 /// The local API endpoint: a Unix stream socket speaking newline-delimited JSON-RPC 2.0
@@ -128,31 +130,47 @@ public final class APIServer: Sendable {
 
     // MARK: - Connections
 
+    private enum Admission {
+        case admitted(APIClient)
+        case tooManyClients
+        case stopping
+    }
+
     private func initializeChild(_ channel: any Channel) -> EventLoopFuture<Void> {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
-            let admitted: APIClient? = state.withLock { state in
-                guard !state.stopping, state.clients.count < configuration.maxClients else { return nil }
+            let admission: Admission = state.withLock { state in
+                if state.stopping { return .stopping }
+                guard state.clients.count < configuration.maxClients else { return .tooManyClients }
                 let client = APIClient(
                     id: state.nextClientID, channel: channel, credentials: credentials,
                     socketGroup: state.socketGroupID,
                     maxQueuedMessages: configuration.maxQueuedMessagesPerClient, logger: logger)
                 state.nextClientID += 1
                 state.clients[client.id] = client
-                return client
+                return .admitted(client)
+            }
+            var peer: Logger.Metadata = [:]
+            if let credentials {
+                peer["uid"] = "\(credentials.uid)"
+                peer["pid"] = "\(credentials.pid)"
             }
             let pipeline = channel.pipeline.syncOperations
-            guard let client = admitted else {
-                logger.warning(
-                    "refusing a connection: too many clients",
-                    metadata: ["limit": "\(configuration.maxClients)", "uid": "\(credentials?.uid ?? 0)",
-                               "pid": "\(credentials?.pid ?? 0)"])
+            let client: APIClient
+            switch admission {
+            case .admitted(let admitted):
+                client = admitted
+            case .stopping:
+                throw APIServerError.stopping  // NIO closes the new connection
+            case .tooManyClients:
+                peer["limit"] = "\(configuration.maxClients)"
+                logger.warning("refusing a connection: too many clients", metadata: peer)
                 try pipeline.addHandler(RefuseConnectionHandler(
                     line: JSONRPCMessage.error(id: .null, APIError(
                         .serverBusy, detail: ["limit": .int(Int64(configuration.maxClients))]))))
                 return
             }
-            logger.debug("client connected", metadata: ["client": "\(client.id)", "uid": "\(credentials?.uid ?? 0)",
-                                                          "pid": "\(credentials?.pid ?? 0)"])
+            peer["client"] = "\(client.id)"
+            logger.debug("client connected", metadata: peer)
             channel.closeFuture.whenComplete { [self] _ in
                 client.connectionClosed()
                 Task {
