@@ -227,4 +227,21 @@ import Testing
             }
         }
     }
+
+    @Test func aSubscribedClientThatHalfClosesKeepsReceivingEvents() async throws {
+        try await withTimeout {
+            try await withServer { _, stub, path in
+                let listener = try await TestClient.connect(to: path)
+                #expect(try await listener.call(1, "subscribe")["result"]?["subscribed"] == true)
+                try await listener.finishSending()
+                try await Task.sleep(for: .milliseconds(50))
+                let other = try await TestClient.connect(to: path)
+                #expect(try await other.call(1, "broadcast", ["reader": "R2"])["result"]?["sent"] == 1)
+                #expect(try await listener.nextMessage()["params"]?["reader"] == "R2")
+                #expect(stub.subscriberCount == 1)
+                await listener.close()
+                await other.close()
+            }
+        }
+    }
 }

@@ -155,17 +155,17 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
     private func requestFinished(_ taskID: UInt64) {
         let finishedInput = state.withLock { state in
             state.tasks.removeValue(forKey: taskID)
-            return state.inputClosed && state.tasks.isEmpty
+            return state.inputClosed && state.tasks.isEmpty && !state.subscribed
         }
         if finishedInput { closeAfterPendingWrites() }
     }
 
     /// The client half-closed (for example `socat` after its stdin ended): answer what is
-    /// in flight, then close.
+    /// in flight, then close — unless it subscribed, then it keeps receiving events.
     func inputClosed() {
         let nothingInFlight = state.withLock { state in
             state.inputClosed = true
-            return state.tasks.isEmpty
+            return state.tasks.isEmpty && !state.subscribed
         }
         if nothingInFlight { closeAfterPendingWrites() }
     }
