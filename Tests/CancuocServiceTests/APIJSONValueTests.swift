@@ -109,3 +109,61 @@ import Testing
         #expect(error.jsonValue["data"]?["reader"] == "R1")
     }
 }
+
+@Suite struct APIJSONValueRoundTrip {
+    /// A small deterministic generator so failures reproduce.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func randomValue(depth: Int, using rng: inout SplitMix) -> JSONValue {
+        let alphabet = Array("aZ09 \"\\/\n\t\u{01}ễđ😀€")
+        func randomString() -> String {
+            String((0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "a" })
+        }
+        switch Int.random(in: 0...(depth > 3 ? 4 : 6), using: &rng) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &rng))
+        case 2: return .int(Int64.random(in: .min ... .max, using: &rng))
+        case 3: return .double(Double.random(in: -1e12...1e12, using: &rng))
+        case 4: return .string(randomString())
+        case 5:
+            return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(depth: depth + 1, using: &rng) })
+        default:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                members[randomString()] = randomValue(depth: depth + 1, using: &rng)
+            }
+            return .object(members)
+        }
+    }
+
+    @Test func serializeThenParseIsIdentity() throws {
+        var rng = SplitMix(state: 0xCA2C_0C)
+        for _ in 0..<2000 {
+            let value = Self.randomValue(depth: 0, using: &rng)
+            let text = value.serialized
+            #expect(!text.contains("\n"))
+            #expect(try JSONParser().parse(text) == value, "\(text)")
+        }
+    }
+}
+
+@Suite struct APITestingClient {
+    @Test func aTestingClientRecordsNotifications() {
+        let client = APIClient(testingID: 7, isInSocketGroup: true)
+        client.notify(method: "card.inserted", params: ["reader": "R1"])
+        #expect(client.recordedMessages == [["jsonrpc": "2.0", "method": "card.inserted", "params": ["reader": "R1"]]])
+        client.close()
+        client.notify(method: "card.removed", params: [:])
+        #expect(client.recordedMessages.count == 1)
+        #expect(!client.isConnected)
+    }
+}

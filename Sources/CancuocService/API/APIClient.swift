@@ -29,7 +29,9 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
     /// Peer process id at connect time (SO_PEERCRED).
     public var pid: Int32? { credentials?.pid }
 
-    private let channel: any Channel
+    /// `nil` for a client made with `init(testingID:…)`, whose lines go to `recorded`.
+    private let channel: (any Channel)?
+    private let recorded = Mutex<[JSONValue]>([])
     private let maxQueuedMessages: Int
     private let logger: Logger
     private let state = Mutex(State())
@@ -58,6 +60,22 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
         self.logger = logger
     }
 
+    /// A client without a socket, for testing an `APIRequestHandler`: everything sent to it
+    /// (notifications, and responses if the server were to send any) is kept in
+    /// `recordedMessages` instead of being written anywhere.
+    public init(testingID id: UInt64, credentials: PeerCredentials? = nil, isInSocketGroup: Bool = false) {
+        self.id = id
+        self.channel = nil
+        self.credentials = credentials
+        self.isInSocketGroup = isInSocketGroup
+        self.maxQueuedMessages = .max
+        self.logger = Logger(label: "cancuoc.api")
+    }
+
+    /// What was sent to a client made with `init(testingID:…)`, oldest first; always empty
+    /// for a socket client.
+    public var recordedMessages: [JSONValue] { recorded.withLock { $0 } }
+
     /// Queue a notification (`{"jsonrpc":"2.0","method":…,"params":…}`) for this client.
     /// Never blocks and never throws: if the client is gone it is a no-op; if its queue is
     /// full the client is disconnected (and logged) instead.
@@ -80,7 +98,7 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
     /// Close the connection (for example when the daemon core decides to drop a client).
     public func close() {
         state.withLock { $0.closed = true }
-        channel.close(promise: nil)
+        channel?.close(promise: nil)
     }
 
     public var description: String {
@@ -105,6 +123,13 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
             }
             state.queued += 1
             return .queued
+        }
+        guard let channel else {
+            guard admission == .queued else { return false }
+            let message = (try? JSONParser(maxDepth: 512).parse(line)) ?? .null
+            recorded.withLock { $0.append(message) }
+            state.withLock { $0.queued -= 1 }
+            return true
         }
         switch admission {
         case .closed:
@@ -173,6 +198,7 @@ public final class APIClient: Sendable, Hashable, CustomStringConvertible {
     /// Writes complete in order, so an empty write completing means every earlier line has
     /// reached the socket.
     private func closeAfterPendingWrites() {
+        guard let channel else { return }
         channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { [channel] _ in
             channel.close(promise: nil)
         }
