@@ -178,7 +178,9 @@ public final class APIServer: Sendable {
                     _ = state.withLock { $0.clients.removeValue(forKey: client.id) }
                 }
             }
-            try pipeline.addHandler(IdleStateHandler(readTimeout: Self.timeAmount(configuration.idleTimeout)))
+            if configuration.idleTimeout > .zero {
+                try pipeline.addHandler(IdleStateHandler(readTimeout: Self.timeAmount(configuration.idleTimeout)))
+            }
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxLineLength)))
             try pipeline.addHandler(APIConnectionHandler(
                 client: client, handler: handler,

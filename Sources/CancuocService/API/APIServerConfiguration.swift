@@ -30,7 +30,7 @@ public struct APIServerConfiguration: Sendable {
     /// Connections beyond this get one -32000 error line and are closed.
     public var maxClients: Int
     /// A client that sends nothing, has nothing in flight and is not subscribed is closed
-    /// after this long.
+    /// after this long. `.zero` disables the timeout.
     public var idleTimeout: Duration
     /// Lines (responses and notifications) that may wait for one client's socket before
     /// that client is disconnected as not reading.
