@@ -109,10 +109,15 @@ public final class APIServer: Sendable {
     }
 
     /// Close the listener, then every client (their in-flight requests are cancelled and
-    /// the handler is told), then remove the socket file we created.
+    /// the handler is told), then remove the socket file we created. Calling it again does
+    /// nothing.
     public func stop() async {
         let (listener, path) = state.withLock { state in
             state.stopping = true
+            defer {
+                state.serverChannel = nil
+                state.boundPath = nil
+            }
             return (state.serverChannel, state.boundPath)
         }
         try? await listener?.close()
