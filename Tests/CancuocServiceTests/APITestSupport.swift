@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import CancuocService
+
+struct TimedOut: Error, CustomStringConvertible {
+    var seconds: Double
+    var description: String { "timed out after \(seconds) s" }
+}
+
+/// Run `body`, failing with `TimedOut` if it takes longer than `seconds`.
+func withTimeout<T: Sendable>(
+    seconds: Double = 20, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask(operation: body)
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw TimedOut(seconds: seconds)
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw TimedOut(seconds: seconds) }
+        return first
+    }
+}
+
+/// Poll `condition` every 10 ms until it holds (callers wrap this in `withTimeout`).
+func eventually(_ condition: @Sendable () -> Bool) async throws {
+    while !condition() {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
+/// A fresh private directory for one test's socket.
+func makeTemporaryDirectory() throws -> String {
+    var template = Array("/tmp/cancuoc-api-XXXXXX".utf8CString)
+    let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
+        guard let base = buffer.baseAddress else { return false }
+        return mkdtemp(base) != nil
+    }
+    guard created else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// The daemon core stand-in: just enough methods to exercise the transport.
+final class StubHandler: APIRequestHandler {
+    struct State {
+        var subscribers: [APIClient] = []
+        var disconnected: Set<UInt64> = []
+        var cancelled = 0
+    }
+    let state = Mutex(State())
+
+    struct Unexpected: Error {}
+
+    var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    func wasDisconnected(_ id: UInt64) -> Bool { state.withLock { $0.disconnected.contains(id) } }
+    var cancelledCount: Int { state.withLock { $0.cancelled } }
+
+    func handle(method: String, params: JSONValue, client: APIClient) async throws -> JSONValue {
+        switch method {
+        case "hello":
+            return ["apiLevel": 1, "version": "test"]
+        case "echo":
+            return params
+        case "slow":
+            let milliseconds = params["ms"]?.intValue ?? 300
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            } catch {
+                state.withLock { $0.cancelled += 1 }
+                throw error
+            }
+            return ["slept": .int(Int64(milliseconds))]
+        case "fail":
+            guard let kind = params["reason"]?.stringValue.flatMap(APIError.Kind.init(rawValue:)) else {
+                throw APIError.invalidParams("reason")
+            }
+            throw APIError(kind, detail: ["reader": "Virtual PCD 00 00"])
+        case "crash":
+            throw Unexpected()
+        case "subscribe":
+            client.setSubscribed(true)
+            state.withLock { $0.subscribers.append(client) }
+            return ["subscribed": true]
+        case "broadcast":
+            let subscribers = state.withLock { $0.subscribers }
+            for subscriber in subscribers { subscriber.notify(method: "card.inserted", params: params) }
+            return ["sent": .int(Int64(subscribers.count))]
+        case "flood":
+            let count = params["count"]?.intValue ?? 100
+            let blob = JSONValue.string(String(repeating: "x", count: params["size"]?.intValue ?? 16384))
+            let subscribers = state.withLock { $0.subscribers }
+            for index in 0..<count {
+                for subscriber in subscribers {
+                    subscriber.notify(method: "read.progress", params: ["done": .int(Int64(index)), "blob": blob])
+                }
+            }
+            return ["sent": .int(Int64(count))]
+        case "whoami":
+            guard let credentials = client.credentials else { return nil }
+            return [
+                "uid": .int(Int64(credentials.uid)), "gid": .int(Int64(credentials.gid)),
+                "pid": .int(Int64(credentials.pid)), "inGroup": .bool(client.isInSocketGroup),
+                "client": .int(Int64(client.id)),
+            ]
+        default:
+            throw APIError.methodNotFound(method)
+        }
+    }
+
+    func clientDisconnected(_ client: APIClient) async {
+        state.withLock { state in
+            state.disconnected.insert(client.id)
+            state.subscribers.removeAll { $0 === client }
+        }
+    }
+}
+
+/// Start a server on a fresh socket path, run `body`, stop the server.
+func withServer(
+    _ configure: (inout APIServerConfiguration) -> Void = { _ in },
+    _ body: (_ server: APIServer, _ stub: StubHandler, _ path: String) async throws -> Void
+) async throws {
+    let directory = try makeTemporaryDirectory()
+    let path = directory + "/api.sock"
+    var configuration = APIServerConfiguration(listen: .path(path), socketGroup: nil)
+    configure(&configuration)
+    let stub = StubHandler()
+    let server = APIServer(configuration: configuration, handler: stub)
+    try await server.start()
+    do {
+        try await body(server, stub, path)
+    } catch {
+        await server.stop()
+        rmdir(directory)
+        throw error
+    }
+    await server.stop()
+    rmdir(directory)
+}
+
+/// Collects lines a test client receives.
+private final class LineCollector: ChannelInboundHandler {
+    typealias InboundIn = LineFrame
+    private let continuation: AsyncStream<String>.Continuation
+
+    init(_ continuation: AsyncStream<String>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .line(let line) = unwrapInboundIn(data) {
+            continuation.yield(String(buffer: line))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        continuation.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+private actor Inbox {
+    private var iterator: AsyncStream<String>.AsyncIterator
+
+    init(_ stream: AsyncStream<String>) {
+        iterator = stream.makeAsyncIterator()
+    }
+
+    func next() async -> String? {
+        var copy = iterator
+        let line = await copy.next(isolation: self)
+        iterator = copy
+        return line
+    }
+}
+
+struct ConnectionClosed: Error {}
+
+/// A client over a real Unix socket, speaking lines.
+final class TestClient: Sendable {
+    let channel: any Channel
+    private let inbox: Inbox
+
+    private init(channel: any Channel, inbox: Inbox) {
+        self.channel = channel
+        self.inbox = inbox
+    }
+
+    /// `autoRead: false` makes a client that never reads what the server sends.
+    static func connect(to path: String, autoRead: Bool = true) async throws -> TestClient {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: autoRead)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maxLength: 1 << 24)))
+                    try channel.pipeline.syncOperations.addHandler(LineCollector(continuation))
+                }
+            }
+            .connect(unixDomainSocketPath: path).get()
+        return TestClient(channel: channel, inbox: Inbox(stream))
+    }
+
+    func send(_ text: String) async throws {
+        try await channel.writeAndFlush(ByteBuffer(string: text + "\n"))
+    }
+
+    func sendBytes(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// The next line, or `nil` once the server closed the connection.
+    func nextLine() async -> String? {
+        await inbox.next()
+    }
+
+    /// The next line, parsed.
+    func nextMessage() async throws -> JSONValue {
+        guard let line = await nextLine() else { throw ConnectionClosed() }
+        return try JSONParser().parse(line)
+    }
+
+    /// Send a request and return the next message (the tests make sure it is the response).
+    func call(_ id: Int, _ method: String, _ params: JSONValue = [:]) async throws -> JSONValue {
+        try await send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params.serialized)}"#)
+        return try await nextMessage()
+    }
+
+    /// Shut down our sending side only, as `socat` does when its stdin ends.
+    func finishSending() async throws {
+        try await channel.close(mode: .output)
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
