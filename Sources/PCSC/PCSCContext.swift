@@ -88,8 +88,10 @@ public final class PCSCContext: @unchecked Sendable {
         }
     }
 
-    /// Releases the context and stops its thread. Safe to call twice.
+    /// Releases the context and stops its thread. Safe to call twice. A pending
+    /// `getStatusChange` is cancelled first, so release never waits for its timeout.
     public func release() async {
+        cancel()
         _ = try? await thread.run { () throws(PCSCError) in
             if let old = self.handle {
                 _ = SCardReleaseContext(old)

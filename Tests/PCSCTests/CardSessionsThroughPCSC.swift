@@ -38,6 +38,32 @@ extension PCSCIntegration {
             }
         }
 
+        @Test func waitingForAChangeIsCancellableFromAnotherTask() async throws {
+            let bench = try await PCSCBench.shared()
+            try await PCSCContext.with { context in
+                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map { $0.acknowledged() }
+                let start = ContinuousClock.now
+                let canceller = Task {
+                    try await Task.sleep(for: .milliseconds(200))
+                    context.cancel()
+                }
+                let error = await pcscError { _ = try await context.getStatusChange(states, timeout: .seconds(20)) }
+                #expect(error?.category == .cancelled)
+                #expect(ContinuousClock.now - start < .seconds(5))
+                _ = try await canceller.value
+                // The context is still usable afterwards.
+                #expect(try await context.listReaders().contains(bench.readerName(slot: Self.slot)))
+            }
+        }
+
+        @Test func unchangedStateTimesOutWithNil() async throws {
+            let bench = try await PCSCBench.shared()
+            try await PCSCContext.with { context in
+                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map { $0.acknowledged() }
+                #expect(try await context.getStatusChange(states, timeout: .milliseconds(200)) == nil)
+            }
+        }
+
         /// PCSCLITE_NO_BLOCKING (set by `PCSCContext.establish`): a transmit while another
         /// context holds a transaction fails at once instead of blocking until it ends.
         @Test func transmitDuringAnotherTransactionFailsFast() async throws {

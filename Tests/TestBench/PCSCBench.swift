@@ -28,14 +28,11 @@ public final class PCSCBench: @unchecked Sendable {
     private var supervisor: Process?
     private var transports: [Int: VirtualCardTransport] = [:]
 
-    private static let instanceLock = NSLock()
-    nonisolated(unsafe) private static var instance: PCSCBench?
-    /// Started once, on first use; every caller awaits the same start.
+    /// Started once, on first use; every caller awaits the same start. No exit hook is
+    /// needed: pcscd's supervisor stops it and deletes the directory once this process is gone.
     private static let starting = Task { () throws -> PCSCBench in
         let bench = try PCSCBench()
         setenv("PCSCLITE_CSOCK_NAME", bench.socketPath, 1)
-        instanceLock.withLock { instance = bench }
-        atexit { PCSCBench.instanceLock.withLock { PCSCBench.instance }?.stopSynchronously() }
         try await bench.startPCSCD()
         return bench
     }
@@ -103,16 +100,17 @@ public final class PCSCBench: @unchecked Sendable {
     public func startPCSCD() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        // sh supervises pcscd and stops it when the test process goes away, so a crashed
-        // test run does not leave pcscd behind.
+        // sh supervises pcscd: when the test process goes away (finished or crashed), it stops
+        // pcscd and deletes the bench directory. `stopPCSCD` (a restart) keeps the directory.
         let script = """
             mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd || exit 90
             pcscd -f -c "$2" & p=$!
             trap 'kill -TERM $p 2>/dev/null; wait $p; exit 0' TERM INT
             while kill -0 "$3" 2>/dev/null && kill -0 $p 2>/dev/null; do sleep 0.5; done
             kill -TERM $p 2>/dev/null; wait $p
+            kill -0 "$3" 2>/dev/null || rm -rf "$4"
             """
-        process.arguments = ["-m", "sh", "-c", script, "sh", runDirectory, configDirectory, String(getpid())]
+        process.arguments = ["-m", "sh", "-c", script, "sh", runDirectory, configDirectory, String(getpid()), directory]
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
@@ -189,11 +187,6 @@ public final class PCSCBench: @unchecked Sendable {
     public func restartPCSCD() async throws {
         await stopPCSCD(signal: SIGKILL)
         try await startPCSCD()
-    }
-
-    private func stopSynchronously() {
-        if let pid = pcscdPID { kill(pid, SIGTERM) }
-        lock.withLock { supervisor }?.terminate()
     }
 
     /// The end of pcscd's log, for failure messages.
