@@ -1,0 +1,91 @@
+import CardSimulator
+import Foundation
+import Testing
+import TestBench
+
+/// `cancuoc read` as a person or a script runs it: the built binary, its exit codes
+/// (design.md §9.2) and the exact JSON keys integrators code against (§9.1).
+@Suite(.serialized, .pcscBench, .timeLimit(.minutes(2)))
+struct CommandLineRead {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static func cancuoc(_ arguments: [String], socket: String) throws -> Run {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PCSCLITE_CSOCK_NAME"] = socket
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func jsonRecordHasExactlyTheContractKeys() async throws {
+        let bench = try await PCSCBench.shared()
+        let profile = try CitizenProfile.load(named: "hoang-van-thach")
+        let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
+            try Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--json", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["document", "person", "access", "face", "verification", "stats"])
+        let person = try #require(json["person"] as? [String: Any])
+        #expect(Set(person.keys) == ["idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity", "religion",
+                                     "placeOfOrigin", "placeOfResidence", "identifyingMarks", "dateOfIssue", "dateOfExpiry",
+                                     "fatherName", "motherName", "spouseName", "oldIdNumber"])
+        #expect(person["dateOfExpiry"] is NSNull)
+        #expect(person["dateOfBirth"] as? String == "1962-06-21")
+        #expect(person["sex"] as? String == "male")
+        #expect(Set((json["document"] as? [String: Any])?.keys ?? [:].keys) == ["type", "documentNumber", "mrz"])
+        #expect(Set((json["access"] as? [String: Any])?.keys ?? [:].keys) == ["method", "reason"])
+        #expect(Set((json["face"] as? [String: Any])?.keys ?? [:].keys) == ["mimeType", "width", "height"])
+        let stats = try #require(json["stats"] as? [String: Any])
+        #expect(Set(stats.keys) == ["apdus", "bytesSent", "bytesReceived", "durationMs", "files"])
+        #expect(run.stdout.contains("Hoàng Văn Thạch"), "UTF-8, not \\u escapes")
+    }
+
+    @Test func exitCodesSayWhatWentWrong() async throws {
+        let bench = try await PCSCBench.shared()
+        let profile = try CitizenProfile.load(named: "tran-minh-khoa")
+        let wrongKey = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
+            try Self.cancuoc(["read", "--can", "000000", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+        }
+        #expect(wrongKey.status == 3)
+        #expect(wrongKey.stderr.contains("refused the access key"))
+
+        await bench.remove(slot: 1)
+        let noCard = try Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", bench.readerName(slot: 1)], socket: bench.socketPath)
+        #expect(noCard.status == 2)
+
+        let noReader = try Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", "Nope"], socket: bench.socketPath)
+        #expect(noReader.status == 2)
+
+        let noPCSCD = try Self.cancuoc(["read", "--can", "000000"], socket: bench.directory + "/no-such.comm")
+        #expect(noPCSCD.status == 7)
+
+        let usage = try Self.cancuoc(["read", "--can", "1", "--id", "2"], socket: bench.socketPath)
+        #expect(usage.status == 64)
+    }
+
+    @Test func faceIsWrittenOnlyWhenAsked() async throws {
+        let bench = try await PCSCBench.shared()
+        let profile = try CitizenProfile.load(named: "dang-ngoc-mai")
+        let file = bench.directory + "/face-\(UInt32.random(in: 0...UInt32.max)).jpg"
+        let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
+            try Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--face", file, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+        }
+        #expect(run.status == 0)
+        let written = try Data(contentsOf: URL(fileURLWithPath: file))
+        #expect([UInt8](written) == (try profile.faceJPEG()))
+        #expect(!run.stdout.contains("/9j/"), "no base64 face on the terminal")
+        try? FileManager.default.removeItem(atPath: file)
+    }
+}
