@@ -1,5 +1,57 @@
 #!/usr/bin/env bash
-# The demo: a private pcscd with the vpcd driver, the simulated CCCD card, and a real read.
+# make demo: a private pcscd with the vpcd virtual reader, a simulated CCCD card in it, and a
+# real read through PC/SC — what a clinic sees, without hardware. Needs root (unshare -m).
 set -euo pipefail
 BIN=${1:?usage: demo.sh BIN_DIR}
-"$BIN/cancuoc"
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d /tmp/cancuoc-demo.XXXXXX)
+port=${DEMO_PORT:-$((42000 + RANDOM % 4000))}
+profile=${DEMO_PROFILE:-hoang-van-thach}
+sim_pid=""
+
+cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+  "$here/pcsc-bench.sh" stop "$dir" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Starting a private pcscd with the vpcd virtual reader driver (port $port)"
+"$here/pcsc-bench.sh" start "$dir" "$port"
+export PCSCLITE_CSOCK_NAME=$dir/run/pcscd.comm
+
+step "Placing a simulated CCCD card on the reader ($profile)"
+"$BIN/cancuoc" sim --port "$port" --profile "$profile" > "$dir/sim.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 100); do
+  "$BIN/cancuoc" readers --json 2>/dev/null | grep -q '"cardPresent" *: *true' && break
+  sleep 0.1
+done
+cat "$dir/sim.log"
+id=$(sed -n 's/.*(ID \([0-9]\{12\}\),.*/\1/p' "$dir/sim.log")
+
+step "cancuoc readers"
+"$BIN/cancuoc" readers
+
+step "cancuoc read --id $id    (PACE with the CAN = last 6 digits of the ID)"
+start=$(date +%s%N)
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00"
+end=$(date +%s%N)
+echo
+echo "Read, parsed and printed in $(( (end - start) / 1000000 )) ms (whole command, including start-up)."
+
+step "The same record as JSON for an HIS (cancuoc read --json), statistics only"
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --json | python3 "$here/demo_stats.py"
+
+step "A wrong key is refused (exit code 3), and nothing is locked"
+set +e
+"$BIN/cancuoc" read --can 000000 --reader "Virtual PCD 00 00"
+echo "exit code: $?"
+set -e
+
+if [ -x "$here/demo-daemon.sh" ]; then
+  "$here/demo-daemon.sh" "$BIN" "$dir" "$port" "$profile"
+fi
+step "Done"
