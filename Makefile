@@ -38,5 +38,12 @@ demo: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/demo.sh "$(BIN)"
 
+# Benchmarks (issue 8): release build, reads through a private pcscd + vpcd, a table on
+# stdout and JSON under bench-results/ (git-ignored). BENCH_RUNS=N sets the sample count.
+bench: deps
+	$(SWIFT) build -c release --product cancuoc
+	$(SWIFT) build -c release --product CancuocBench
+	"$$($(SWIFT) build -c release --show-bin-path)/CancuocBench"
+
 clean:
 	rm -rf .build bench-results

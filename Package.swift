@@ -60,6 +60,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
+        .executableTarget(name: "CancuocBench", dependencies: [
+            "CancuocService", "CardSimulator", "PCSC", "MRTD", "CCCD", "TestBench",
+        ], path: "Benchmarks/CancuocBench"),
+
         // Test support: a private pcscd + vpcd bench (design.md §10).
         .target(name: "TestBench", dependencies: ["PCSC", "CardSimulator", "SmartCard"],
                 path: "Tests/TestBench"),

@@ -107,10 +107,22 @@ public final class VirtualCardTransport: @unchecked Sendable {
 
     private func serve(_ socket: Int32) {
         logger.debug("vpcd \(host):\(port) connected")
+        // pcscd polls presence every 400 ms and vpcd answers it with "get ATR": that must
+        // not power-cycle the card, or every read longer than 400 ms loses its session.
+        var atr: [UInt8]?
         while let request = receive(socket) {
             let answer: [UInt8]?
             if request.count == 1 {
-                answer = blocking { [card] in await Self.control(request[0], card: card) }
+                switch request[0] {
+                case 0x04 where atr != nil:
+                    answer = atr
+                case 0x04, 0x01, 0x02:
+                    let fresh = blocking { [card] in await card.powerOn() }
+                    atr = fresh
+                    answer = request[0] == 0x04 ? fresh : nil
+                default:
+                    answer = blocking { [card] in await Self.control(request[0], card: card) }
+                }
             } else {
                 answer = blocking { [card] in await card.process(bytes: request) }
             }

@@ -84,6 +84,18 @@ struct ReadCardThroughPCSCD {
         #expect(dg2.apdus == (dg2.bytes + 222) / 223)
     }
 
+    /// pcscd polls card presence every 400 ms and vpcd answers with "get ATR"; a simulator that
+    /// power-cycled on it lost the secure-messaging session in every read longer than that.
+    @Test func aReadLongerThanPCSCDsPresencePollKeepsItsSession() async throws {
+        let profile = try CitizenProfile.load(named: "le-thi-hong-nhung")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let record = try await Self.read(KeySpec(id: profile.dg13.idNumber), profile: profile,
+                                         options: .init(maxResponseData: 256, latency: .milliseconds(6)))
+        #expect(clock.now - start > .milliseconds(450))
+        #expect(record.stats.files.first { $0.name == "DG2" }?.bytes ?? 0 > 15_000)
+    }
+
     @Test func aWrongKeyIsRefusedAndTheNextReadWithTheRightKeySucceeds() async throws {
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let bench = try await PCSCBench.shared()

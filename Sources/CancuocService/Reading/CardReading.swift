@@ -12,6 +12,8 @@ public struct CardReadOptions: Sendable {
     /// How long to wait for a card to be placed.
     public var waitForCard: Duration
     public var progress: (@Sendable (String, Int, Int) -> Void)?
+    /// Fixed READ BINARY size instead of the largest the link allows (benchmark, diagnostics).
+    public var fixedChunkSize: Int?
 
     public init(key: KeySpec, includeFace: Bool = false, waitForCard: Duration = .zero,
                 progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
@@ -37,6 +39,7 @@ public struct CardReading: Sendable {
             request.alternativeBACKeys = alternatives
             request.forceBAC = forceBAC
             request.progress = options.progress
+            request.fixedChunkSize = options.fixedChunkSize
             // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
             request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
             let read = try await reader.withCard(share: .shared) { card in

@@ -13,6 +13,9 @@ public struct DocumentReader: Sendable {
     /// Files read after EF.COM, most useful first so progress reaches the identity early.
     public static let readingOrder: [DataGroupID] = [.dg1, .dg13, .dg2, .dg3, .dg14, .dg15, .dg11, .dg12]
 
+    /// Data groups behind Extended Access Control (ICAO 9303-11 §7): never readable here.
+    public static let terminalAuthenticationFiles: Set<DataGroupID> = [.dg3, .dg4]
+
     private let logger = Logger(label: "cancuoc.mrtd")
 
     public init() {}
@@ -58,7 +61,8 @@ public struct DocumentReader: Sendable {
 
         // 3. Files, each counted.
         let wire = extended ? min(65536, request.readerMaxResponse ?? 65536) : 256
-        var reader = LDSFileReader(channel: secure, chunkSize: maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize))
+        let chunk = request.fixedChunkSize ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
+        var reader = LDSFileReader(channel: secure, chunkSize: chunk)
         var result = ChipRead(access: access, cardAccess: cardAccess, extendedLength: extended, stats: stats)
 
         let com = try await readCounted(.com, reader: &reader, counter: counter, into: &result)
@@ -70,6 +74,12 @@ public struct DocumentReader: Sendable {
         let steps = wanted + [.sod]
         for (i, dg) in steps.enumerated() {
             request.progress?(dg.rawValue, i + 1, steps.count)
+            if Self.terminalAuthenticationFiles.contains(dg) {
+                // Fingerprints and iris need Terminal Authentication, which a clinic terminal
+                // has no certificates for: report them protected without spending an APDU.
+                result.protected.append(dg)
+                continue
+            }
             do {
                 _ = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
             } catch FileReadError.accessDenied {

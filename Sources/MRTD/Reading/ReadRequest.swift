@@ -37,6 +37,9 @@ public struct ReadRequest: Sendable {
     public var dataGroups: [DataGroupID]? = nil
     /// The largest response data the reader carries, when it said so (PC/SC part 10); nil = unknown.
     public var readerMaxResponse: Int? = nil
+    /// Read every file in READ BINARY chunks of exactly this many bytes instead of the
+    /// largest the link allows: how other readers work, for the benchmark and diagnostics.
+    public var fixedChunkSize: Int? = nil
     /// Called before each file: step name, files done, files in total.
     public var progress: (@Sendable (String, Int, Int) -> Void)? = nil
 

@@ -1,0 +1,139 @@
+import CancuocService
+import CardSimulator
+import CCCD
+import Foundation
+import MRTD
+import PCSC
+import TestBench
+
+// make bench: full CCCD reads through a private pcscd + vpcd + the simulated card (in a child
+// process, so CPU figures are the reader side only), our strategy beside fixed READ BINARY
+// sizes other readers use, and the theoretical minimum APDU count (issue 8).
+
+struct Sample { var wallMs: Double; var cpuMs: Double; var apdus: Int; var bytes: Int; var record: CitizenRecord }
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Starts `cancuoc sim` on a vpcd port and waits until pcscd reports the card.
+func startSimulator(port: UInt16, profile: String, shortOnly: Bool, latencyMs: Int, reader: String, context: PCSCContext) async throws -> Process {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = ["sim", "--port", "\(port)", "--profile", profile, "--latency", "\(latencyMs)"] + (shortOnly ? ["--short-only"] : [])
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    for _ in 0..<200 {
+        if let s = try? await context.currentStates(of: [reader]).first, s.isPresent { return p }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    p.terminate()
+    throw BenchError.setup("the simulator did not appear in \(reader)")
+}
+
+func stopSimulator(_ p: Process, reader: String, context: PCSCContext) async {
+    p.terminate()
+    p.waitUntilExit()
+    for _ in 0..<200 {
+        if let s = try? await context.currentStates(of: [reader]).first, !s.isPresent { return }
+        try? await Task.sleep(for: .milliseconds(25))
+    }
+}
+
+func measure(reader: Reader, key: KeySpec, chunk: Int?, runs: Int) async throws -> [Sample] {
+    var samples: [Sample] = []
+    for _ in 0..<(runs + 1) {
+        var options = CardReadOptions(key: key)
+        options.fixedChunkSize = chunk
+        let cpu0 = cpuSeconds()
+        let t0 = ContinuousClock.now
+        let record = try await CardReading().read(reader: reader, identity: nil, options: options)
+        let wall = ContinuousClock.now - t0
+        let cpu = cpuSeconds() - cpu0
+        let ms = Double(wall.components.seconds) * 1000 + Double(wall.components.attoseconds) / 1e15
+        samples.append(Sample(wallMs: ms, cpuMs: cpu * 1000, apdus: record.stats.apdus,
+                              bytes: record.stats.bytesSent + record.stats.bytesReceived, record: record))
+    }
+    return Array(samples.dropFirst())  // the first read warms caches
+}
+
+/// The fewest APDUs any reader could use for the same files on this card and link: protocol
+/// steps as ours, each file in ceil(size / largest chunk) READ BINARY (at least one).
+func minimumAPDUs(_ r: CitizenRecord, shortOnly: Bool) -> Int {
+    let overhead = r.stats.apdus - r.stats.files.reduce(0) { $0 + $1.apdus }
+    let smChunk = shortOnly ? 223 : 65503
+    let plainChunk = shortOnly ? 256 : 65536
+    return overhead + r.stats.files.reduce(0) { sum, f in
+        let chunk = f.name == "CardAccess" ? plainChunk : smChunk
+        return sum + max(1, (f.bytes + chunk - 1) / chunk)
+    }
+}
+
+struct Row: Codable {
+    var card: String; var latencyMs: Int; var strategy: String
+    var apdus: Int; var minimumAPDUs: Int; var ratioToMinimum: Double
+    var bytes: Int; var wallMsMedian: Double; var cpuMsMedian: Double; var runs: Int
+}
+
+let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 15
+let profileName = "le-thi-hong-nhung"
+let profile = try CitizenProfile.load(named: profileName)
+let key = KeySpec(id: profile.dg13.idNumber)
+let bench = try await PCSCBench.shared()
+let context = try await PCSCContext.establish()
+let readerName = bench.readerName(slot: 0)
+let reader = context.reader(named: readerName)
+var rows: [Row] = []
+
+for latency in [0, 5] {
+    for shortOnly in [true, false] {
+        let sim = try await startSimulator(port: bench.port(slot: 0), profile: profileName, shortOnly: shortOnly,
+                                           latencyMs: latency, reader: readerName, context: context)
+        let strategies: [(String, Int?)] = [("cancuoc", nil), ("fixed 112", 112), ("fixed 160", 160), ("fixed 223", 223)]
+        for (name, chunk) in strategies {
+            let n = latency == 0 ? runs : max(3, runs / 3)
+            FileHandle.standardError.write(Data("bench: \(shortOnly ? "short-only" : "extended") card, \(latency) ms, \(name)\n".utf8))
+            let samples = try await measure(reader: reader, key: key, chunk: chunk, runs: n)
+            let r = samples[0].record
+            let minimum = minimumAPDUs(r, shortOnly: shortOnly)
+            rows.append(Row(card: shortOnly ? "short-only" : "extended", latencyMs: latency, strategy: name,
+                            apdus: samples[0].apdus, minimumAPDUs: minimum,
+                            ratioToMinimum: Double(samples[0].apdus) / Double(minimum), bytes: samples[0].bytes,
+                            wallMsMedian: median(samples.map(\.wallMs)), cpuMsMedian: median(samples.map(\.cpuMs)), runs: n))
+        }
+        await stopSimulator(sim, reader: readerName, context: context)
+    }
+}
+await context.release()
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+print("Full CCCD read (\(profileName), DG2 \(rows.first?.bytes ?? 0) wire bytes) through pcscd + vpcd, median of N reads")
+print(pad("card", 11) + pad("lat", 5) + pad("strategy", 11) + pad("APDUs", 7) + pad("min", 5) + pad("vs min", 8) + pad("bytes", 8) + pad("wall ms", 9) + pad("CPU ms", 8) + "N")
+for r in rows {
+    print(pad(r.card, 11) + pad("\(r.latencyMs)", 5) + pad(r.strategy, 11) + pad("\(r.apdus)", 7) + pad("\(r.minimumAPDUs)", 5)
+          + pad(String(format: "%.2fx", r.ratioToMinimum), 8) + pad("\(r.bytes)", 8) + pad(String(format: "%.1f", r.wallMsMedian), 9)
+          + pad(String(format: "%.2f", r.cpuMsMedian), 8) + "\(r.runs)")
+}
+for card in ["short-only", "extended"] {
+    let ours = rows.filter { $0.card == card && $0.strategy == "cancuoc" && $0.latencyMs == 0 }.first
+    let f160 = rows.filter { $0.card == card && $0.strategy == "fixed 160" && $0.latencyMs == 0 }.first
+    if let ours, let f160 {
+        print("\(card): APDUs vs minimum: \(String(format: "%.2f", ours.ratioToMinimum))x; 160-byte strategy needs \(String(format: "%.2f", Double(f160.apdus) / Double(ours.apdus)))x our APDUs")
+    }
+}
+let out = URL(fileURLWithPath: "bench-results")
+try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+let stamp = Int(Date().timeIntervalSince1970)
+try encoder.encode(rows).write(to: out.appendingPathComponent("read-\(stamp).json"))
+print("written: bench-results/read-\(stamp).json")
