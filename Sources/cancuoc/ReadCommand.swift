@@ -21,22 +21,7 @@ struct ReadCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Reader: stable id or PC/SC name (default: the only reader, or the only one with a card).")
     var reader: String?
-    @Option(name: .customLong("id"), help: "The 12-digit ID number (PACE with its last six digits).")
-    var idNumber: String?
-    @Option(help: "The 6-digit card access number.")
-    var can: String?
-    @Option(help: "The text of the QR code on the card's front.")
-    var qr: String?
-    @Option(help: "The MRZ on the card's back (lines separated by newlines).")
-    var mrz: String?
-    @Option(name: .customLong("document-number"), help: "BAC: the document number (for a CCCD, the last 9 digits of the ID).")
-    var documentNumber: String?
-    @Option(help: "BAC: date of birth, YYMMDD.")
-    var birth: String?
-    @Option(help: "BAC: date of expiry, YYMMDD (991231 for a card that never expires).")
-    var expiry: String?
-    @Flag(name: .customLong("bac-only"), help: "Use BAC even when the chip offers PACE.")
-    var bacOnly = false
+    @OptionGroup var key: KeyOptions
     @Flag(help: "Print the record as JSON (design contract: docs/api.md).")
     var json = false
     @Flag(name: .customLong("include-face"), help: "With --json: put the face image (base64) in the record.")
@@ -48,16 +33,14 @@ struct ReadCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard wait >= 0 && wait <= 3600 else { throw ValidationError("--wait is 0 to 3600 seconds") }
-        let keys = [idNumber, can, qr, mrz, documentNumber].compactMap { $0 }.count
-        guard keys == 1 else { throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number") }
+        guard key.count == 1 else { throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number") }
     }
 
     func run() async throws {
         CLILogging.bootstrap
-        let key = KeySpec(id: idNumber, can: can, qr: qr, mrz: mrz, documentNumber: documentNumber,
-                          dateOfBirth: birth, dateOfExpiry: expiry, method: bacOnly ? "BAC" : nil)
+        guard let spec = key.spec else { throw ValidationError("give a key") }
         do {
-            var record = try await readRecord(key: key)
+            var record = try await readRecord(key: spec)
             if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
                 try data.write(to: URL(fileURLWithPath: face))
             }

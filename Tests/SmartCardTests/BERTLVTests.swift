@@ -99,3 +99,32 @@ private actor ScriptedChannel: CardChannel {
         }
     }
 }
+
+@Suite struct ATRDecoding {
+    @Test func contactlessICAOChipAsPCSCShowsIt() throws {
+        let atr = try ATR([UInt8](hex: "3B88800100000000778181007E"))
+        #expect(atr.isContactless)
+        #expect(atr.protocols == [0, 1])
+        #expect(atr.historicalBytes == [0, 0, 0, 0, 0x77, 0x81, 0x81, 0x00])
+        #expect(atr.checksumValid == true)
+    }
+
+    @Test func contactT0CardWithoutTCK() throws {
+        let atr = try ATR([UInt8](hex: "3B6500002063CBA6A0"))
+        #expect(!atr.isContactless)
+        #expect(atr.protocols == [0])
+        #expect(atr.checksumValid == nil)
+    }
+
+    @Test func wrongChecksumIsReported() throws {
+        #expect(try ATR([UInt8](hex: "3B88800100000000778181007F")).checksumValid == false)
+    }
+
+    @Test func hostileATRsThrow() {
+        #expect(throws: ATR.ParseError.tooShort) { try ATR([0x3B]) }
+        #expect(throws: ATR.ParseError.badInitialCharacter(0x00)) { try ATR([0x00, 0x00]) }
+        #expect(throws: ATR.ParseError.truncated) { try ATR([0x3B, 0x8F, 0x80]) }
+        #expect(throws: ATR.ParseError.truncated) { try ATR([0x3B, 0x0F, 1, 2]) }
+        #expect(throws: ATR.ParseError.truncated) { try ATR([0x3B, 0xF0] + [UInt8](repeating: 0xFF, count: 40)) }
+    }
+}
