@@ -45,5 +45,11 @@ bench: deps
 	$(SWIFT) build -c release --product CancuocBench
 	"$$($(SWIFT) build -c release --show-bin-path)/CancuocBench"
 
+# Fault soak (issue 10): the card pulled at every APDU index of a full read, short and
+# extended cards, each followed by a good read (make test runs a sampled subset).
+soak: deps
+	$(SWIFT) build --build-tests
+	SOAK=1 $(SWIFT) test --skip-build --filter CardFaultsThroughPCSCD
+
 clean:
 	rm -rf .build bench-results

@@ -15,12 +15,19 @@ public enum SimulatedCCCD {
         public var latency: Duration?
         public var supportsPACE: Bool
         public var supportsBAC: Bool
+        /// Faults on the wire (outside secure messaging): pulls, corrupted and odd answers.
+        public var wireFaults: [CardFault]
+        /// Faults of the file system (inside secure messaging): files answering `6A82`, …
+        public var fileFaults: [CardFault]
 
-        public init(maxResponseData: Int = 65536, latency: Duration? = nil, supportsPACE: Bool = true, supportsBAC: Bool = true) {
+        public init(maxResponseData: Int = 65536, latency: Duration? = nil, supportsPACE: Bool = true, supportsBAC: Bool = true,
+                    wireFaults: [CardFault] = [], fileFaults: [CardFault] = []) {
             self.maxResponseData = maxResponseData
             self.latency = latency
             self.supportsPACE = supportsPACE
             self.supportsBAC = supportsBAC
+            self.wireFaults = wireFaults
+            self.fileFaults = fileFaults
         }
 
         public static let shortOnly = Options(maxResponseData: 256)
@@ -29,13 +36,15 @@ public enum SimulatedCCCD {
 
     /// The chip for `profile`. The CAN is the last six digits of the ID number and the BAC key
     /// comes from the profile's MRZ, exactly as on a real card (design.md §4).
-    public static func make(profile: CitizenProfile, options: Options = Options()) throws -> SecureChip {
+    public static func make(profile: CitizenProfile, options: Options = Options()) throws -> any APDUHandler {
         let mrzKey = try MRZ(lines: profile.mrz).accessKey
         let configuration = SecureChip.Configuration(
             can: String(profile.dg13.idNumber.suffix(6)), mrz: mrzKey,
             supportsBAC: options.supportsBAC, supportsPACE: options.supportsPACE)
-        let files = fileSystem(files: try profile.files(), cardAccess: configuration.efCardAccess, options: options)
-        return SecureChip(inner: ProtectedFiles(inner: files, fileIDs: [DataGroupID.dg3.fileID]), configuration: configuration)
+        var files: any APDUHandler = fileSystem(files: try profile.files(), cardAccess: configuration.efCardAccess, options: options)
+        if !options.fileFaults.isEmpty { files = FaultInjectingCard(inner: files, faults: options.fileFaults) }
+        let chip = SecureChip(inner: ProtectedFiles(inner: files, fileIDs: [DataGroupID.dg3.fileID]), configuration: configuration)
+        return options.wireFaults.isEmpty ? chip : FaultInjectingCard(inner: chip, faults: options.wireFaults)
     }
 
     /// The file system under the access control: EF.CardAccess in the MF, the LDS files in the

@@ -125,6 +125,8 @@ public final class VirtualCardTransport: @unchecked Sendable {
                 }
             } else {
                 answer = blocking { [card] in await card.process(bytes: request) }
+                // A card pulled mid-command leaves without answering (fault injection).
+                if let removable = card as? any RemovableCard, blocking({ await removable.isRemoved() }) { break }
             }
             if let answer, !send(socket, answer) { break }
         }

@@ -69,7 +69,11 @@ public final class Card: CardChannel, @unchecked Sendable {
             try check(rv, "SCardTransmit")
             return Array(response.prefix(Int(min(length, UInt(response.count)))))
         }
-        let response = try ResponseAPDU(bytes: answer)
+        // Fewer bytes than a status word: the link broke (vpcd does this when the card leaves
+        // mid-command); say so as PC/SC would, not as a malformed answer.
+        guard let response = try? ResponseAPDU(bytes: answer) else {
+            throw PCSCError(code: PCSCError.Code.commDataLost, function: "SCardTransmit (\(answer.count)-byte answer)")
+        }
         context.logger.trace("APDU \(command) -> \(response.status.hex) in \(ContinuousClock.now - start)")
         return response
     }

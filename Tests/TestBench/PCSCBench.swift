@@ -201,11 +201,18 @@ public final class PCSCBench: @unchecked Sendable {
     /// `quickAck: false` only to measure what delayed ACKs cost (design.md §7).
     public func insert(card: any APDUHandler, slot: Int = 0, quickAck: Bool = true) async throws {
         await remove(slot: slot)
-        let transport = VirtualCardTransport(card: card, port: port(slot: slot), quickAck: quickAck)
-        try await transport.connect(timeout: .seconds(10))
-        lock.withLock { transports[slot] = transport }
-        guard await waitForCard(present: true, slot: slot) else {
-            throw BenchError.setup("pcscd did not report the card in slot \(slot) within 10 s; log:\n\(log())")
+        // After a card was pulled mid-command vpcd may drop a connection made before it
+        // recovered: connect again until pcscd reports the card (20 s at most).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            let transport = VirtualCardTransport(card: card, port: port(slot: slot), quickAck: quickAck)
+            try await transport.connect(timeout: .seconds(10))
+            lock.withLock { transports[slot] = transport }
+            if await waitForCard(present: true, slot: slot, within: .seconds(2)) { return }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError.setup("pcscd did not report the card in slot \(slot) within 20 s; log:\n\(log())")
+            }
+            await transport.disconnect()
         }
     }
 
@@ -243,9 +250,9 @@ public final class PCSCBench: @unchecked Sendable {
         }
     }
 
-    private func waitForCard(present: Bool, slot: Int) async -> Bool {
+    private func waitForCard(present: Bool, slot: Int, within limit: Duration = .seconds(10)) async -> Bool {
         guard let context = try? await PCSCContext.establish() else { return false }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + limit
         var done = false
         while !done && ContinuousClock.now < deadline {
             if let state = try? await context.currentStates(of: [readerName(slot: slot)]).first,
