@@ -87,6 +87,23 @@ struct CardFaultsThroughPCSCD {
         try await Self.expectRecovered()
     }
 
+    @Test func aCardThatNeverAnswersTimesOutAndTheReaderRecovers() async throws {
+        let bench = try await PCSCBench.shared()
+        try await bench.insert(card: try SimulatedCCCD.make(profile: try Self.profile, options: .init(wireFaults: [.silentAt(8, seconds: 4)])), slot: 0)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var options = CardReadOptions(key: try Self.key, waitForCard: .seconds(2))
+        options.timeout = .seconds(1)
+        let context = try await PCSCContext.establish()
+        await #expect(throws: ReadFailure.timeout) {
+            try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil, options: options)
+        }
+        #expect(clock.now - start < .seconds(3), "the caller is not held by the silent card")
+        await bench.remove(slot: 0)
+        await context.release()
+        try await Self.expectRecovered()
+    }
+
     @Test func dg1MissingWhereItShouldBeIsUnreadable() async throws {
         let outcome = try await Self.read(options: .init(fileFaults: [.fileStatus(fid: 0x0101, .fileNotFound)]))
         guard case .failure(let failure) = outcome else { Issue.record("read without DG1 succeeded"); return }

@@ -14,6 +14,8 @@ public struct CardReadOptions: Sendable {
     public var progress: (@Sendable (String, Int, Int) -> Void)?
     /// Fixed READ BINARY size instead of the largest the link allows (benchmark, diagnostics).
     public var fixedChunkSize: Int?
+    /// The whole read (after the card is there) must end within this, or it is `timeout`.
+    public var timeout: Duration = .seconds(30)
 
     public init(key: KeySpec, includeFace: Bool = false, waitForCard: Duration = .zero,
                 progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
@@ -42,9 +44,11 @@ public struct CardReading: Sendable {
             request.fixedChunkSize = options.fixedChunkSize
             // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
             request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
-            let read = try await reader.withCard(share: .shared) { card in
-                try await card.withTransaction {
-                    try await DocumentReader().read(over: card, request: request)
+            let read = try await withDeadline(options.timeout) { [request] in
+                try await reader.withCard(share: .shared) { card in
+                    try await card.withTransaction {
+                        try await DocumentReader().read(over: card, request: request)
+                    }
                 }
             }
             return try CitizenRecord(chipRead: read, includeFaceData: options.includeFace)

@@ -20,6 +20,8 @@ public enum CardFault: Sendable, Hashable {
     case truncateAt(Int)
     /// 300 bytes of garbage are appended to the answer's data.
     case oversizeAt(Int)
+    /// The card stops answering at APDU `index` (for `seconds`, then the link drops).
+    case silentAt(Int, seconds: Int)
     /// Any command for this file (SELECT by FID or READ BINARY by short EF id) answers `status`:
     /// apply it under secure messaging, around the file system.
     case fileStatus(fid: UInt16, StatusWord)
@@ -66,6 +68,9 @@ public actor FaultInjectingCard: RemovableCard {
         var answer = await inner.process(command)
         guard let fault = take({ $0.index == i }) else { return answer }
         switch fault {
+        case .silentAt(_, let seconds):
+            try? await Task.sleep(for: .seconds(seconds))
+            removed = true
         case .pullAt:
             removed = true
         case .corruptAt:
@@ -102,7 +107,7 @@ extension CardFault {
     /// The APDU index a wire-level fault fires at; nil for file and application faults.
     var index: Int? {
         switch self {
-        case .pullAt(let i), .corruptAt(let i), .statusAt(let i, _), .truncateAt(let i), .oversizeAt(let i): return i
+        case .pullAt(let i), .corruptAt(let i), .statusAt(let i, _), .truncateAt(let i), .oversizeAt(let i), .silentAt(let i, _): return i
         case .fileStatus, .selectAIDStatus: return nil
         }
     }
