@@ -1,0 +1,35 @@
+/// Runs a list of checks over the evidence and derives the verdict with ``Verdict``
+/// (style.md "Checks as composable values").
+public struct Verifier: Sendable {
+    public var checks: [any VerificationCheck]
+
+    public init(checks: [any VerificationCheck]) { self.checks = checks }
+
+    /// The standard set: hashes, SOD signature, DS chain to `trust`, chip and active authentication.
+    public static func standard(trust: TrustStore) -> Verifier {
+        Verifier(checks: [DataGroupHashes(), SODSignature(), DocumentSignerChain(trust: trust),
+                          ChipAuthentication(), ActiveAuthentication()])
+    }
+
+    public func verify(_ evidence: VerificationEvidence) -> VerificationReport {
+        VerificationReport(checks: checks.map { $0.evaluate(evidence) })
+    }
+}
+
+/// The verdict and the results it was derived from.
+public struct VerificationReport: Sendable, Hashable {
+    public var status: Verdict.Status
+    public var checks: [CheckResult]
+
+    public init(checks: [CheckResult]) {
+        self.checks = checks
+        self.status = Verdict.status(checks)
+    }
+
+    public subscript(kind: CheckKind) -> CheckResult? { checks.first { $0.kind == kind } }
+
+    /// The first check that decided a non-verified verdict (failed, else missing proof).
+    public var decisive: CheckResult? {
+        checks.first { $0.outcome == .failed } ?? checks.first { $0.outcome != .passed && Verdict.passive.contains($0.kind) }
+    }
+}
