@@ -20,6 +20,7 @@ static inline long cancuoc_pki_BIO_get_mem_data(BIO *b, char **pp) { return BIO_
 static inline unsigned long cancuoc_pki_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
 static inline unsigned long cancuoc_pki_ERR_get_error(void) { return ERR_get_error(); }
 static inline void cancuoc_pki_ERR_clear(void) { ERR_clear_error(); }
+static inline int cancuoc_pki_MBSTRING_UTF8(void) { return MBSTRING_UTF8; }
 /* The signing time attribute's value as an ASN1_TIME, or NULL. */
 static inline const ASN1_TIME *cancuoc_pki_attr_time(X509_ATTRIBUTE *attr) {
     ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(attr, 0);

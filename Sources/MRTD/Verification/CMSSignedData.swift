@@ -70,6 +70,23 @@ final class CMSSignedData {
         return OpenSSL.bytes(raw.assumingMemoryBound(to: ASN1_OCTET_STRING.self))
     }
 
+    /// The SignerInfo's signature bytes.
+    func signature(_ signerInfo: OpaquePointer) -> [UInt8]? {
+        OpenSSL.bytes(CMS_SignerInfo_get0_signature(signerInfo).map { UnsafePointer($0) })
+    }
+
+    /// The SignerInfo's signature algorithm (short name, e.g. "RSASSA-PSS", "ecdsa-with-SHA256").
+    func signatureAlgorithm(_ signerInfo: OpaquePointer) -> String? {
+        var sig: UnsafeMutablePointer<X509_ALGOR>?
+        var pdig: UnsafeMutablePointer<X509_ALGOR>?
+        CMS_SignerInfo_get0_algs(signerInfo, nil, nil, &pdig, &sig)
+        guard let sig else { return nil }
+        var obj: OpaquePointer?
+        X509_ALGOR_get0(&obj, nil, nil, UnsafePointer(sig))
+        guard let obj, let sn = OBJ_nid2sn(OBJ_obj2nid(obj)) else { return nil }
+        return String(cString: sn)
+    }
+
     /// The signed signingTime attribute (RFC 5652 §11.3).
     func signingTime(_ signerInfo: OpaquePointer) -> Date? {
         let i = CMS_signed_get_attr_by_NID(signerInfo, NID_pkcs9_signingTime, -1)

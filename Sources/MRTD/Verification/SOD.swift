@@ -26,6 +26,9 @@ public struct SOD: Sendable {
     /// Signed attributes of the (first) signer.
     public let messageDigest: [UInt8]?
     public let signingTime: Date?
+    /// The signer's signature bytes and algorithm (short name), for reports and tests.
+    public let signatureValue: [UInt8]?
+    public let signatureAlgorithm: String?
 
     /// Parses EF.SOD; throws ``PKIError`` on truncated, hostile or unsupported input.
     public init(_ bytes: some Collection<UInt8>) throws(PKIError) {
@@ -47,6 +50,8 @@ public struct SOD: Sendable {
         documentSigner = cms.signerCertificate(signer, among: certificates)
         messageDigest = cms.messageDigest(signer)
         signingTime = cms.signingTime(signer)
+        signatureValue = cms.signature(signer)
+        signatureAlgorithm = cms.signatureAlgorithm(signer)
     }
 
     /// Verifies the SignedData's signature: the signed messageDigest equals the hash of

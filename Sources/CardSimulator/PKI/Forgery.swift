@@ -1,0 +1,42 @@
+import Foundation
+import MRTD
+
+/// The faults `cancuoc sim --fault NAME` plants, each producing the card's files and the
+/// trust material a verifier sees. Every one must end `failed` or `unverified`, never
+/// `verified` (design.md §9.4).
+public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
+    /// A data group changed after signing → hash mismatch → `failed` (DataGroupHashes).
+    case dgModified = "dg-modified"
+    /// The SOD signature's bytes flipped → `failed` (SODSignature).
+    case badSODSignature = "bad-sod-signature"
+    /// DS issued by a different key under a CSCA name copied from the trusted one → AKI
+    /// matches no trusted CSCA → `unverified` (DocumentSignerChain).
+    case rogueCSCA = "rogue-csca"
+    /// DS validity ends before the card's date of issue → `failed` (DocumentSignerChain).
+    case dsExpiredBeforeIssue = "ds-expired-before-issue"
+    /// DS serial listed on the CSCA's CRL → `failed` (DocumentSignerChain).
+    case revokedDS = "revoked-ds"
+    // Hook: DG14/DG15 key forgeries (CA/AA refused) need the chip-side keys from the
+    // crypto module; add them here as `chipKeyMismatch`/`activeKeyMismatch` with a
+    // `CardFileSet.chipKeys` override when `SecureChip` lands.
+}
+
+/// What a simulated card carries plus what the verifier trusts.
+public struct CardFileSet: Sendable {
+    /// Data groups, COM and `.sod`, as the chip serves them.
+    public var files: [DataGroupID: [UInt8]]
+    /// The CSCAs to put in the trust directory (the genuine one, even for rogue-csca).
+    public var trustedCSCAs: [X509Certificate]
+    public var crls: [X509CRL]
+    /// The PKI that signed it (keys for further forging).
+    public var pki: TestPKI
+    /// The date of issue the card states (DG13 field 11).
+    public var dateOfIssue: Date
+
+    public var trustStore: TrustStore { TrustStore(cscas: trustedCSCAs, crls: crls) }
+
+    /// Writes the trust material to a directory `TrustStore(directory:)` loads.
+    public func writeTrust(to directory: URL) throws {
+        try TrustDirectory.write(to: directory, cscas: trustedCSCAs, crls: crls)
+    }
+}
