@@ -12,6 +12,9 @@ public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
     /// DS issued by a different key under a CSCA name copied from the trusted one → AKI
     /// matches no trusted CSCA → `unverified` (DocumentSignerChain).
     case rogueCSCA = "rogue-csca"
+    /// DS whose issuer name and AKI name the trusted CSCA but signed by another key →
+    /// `failed` (DocumentSignerChain).
+    case forgedDSSignature = "forged-ds-signature"
     /// DS validity ends before the card's date of issue → `failed` (DocumentSignerChain).
     case dsExpiredBeforeIssue = "ds-expired-before-issue"
     /// DS serial listed on the CSCA's CRL → `failed` (DocumentSignerChain).

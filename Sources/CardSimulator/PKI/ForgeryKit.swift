@@ -4,10 +4,13 @@ import MRTD
 /// Builds genuine and forged `CardFileSet`s over a ``CitizenProfile``.
 public enum ForgeryKit {
     /// A genuine card: SOD over all of the profile's data groups, its CSCA trusted.
+    /// `extraFiles` (e.g. DG14/DG15 from the chip-side keys) are added before signing.
     public static func genuine(_ profile: CitizenProfile, scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
-                               pki: TestPKI? = nil, sod: SODBuilder = SODBuilder()) throws -> CardFileSet {
+                               pki: TestPKI? = nil, sod: SODBuilder = SODBuilder(),
+                               extraFiles: [DataGroupID: [UInt8]] = [:]) throws -> CardFileSet {
         let pki = try pki ?? TestPKI(scheme: scheme)
         var files = try profile.files()
+        files.merge(extraFiles) { _, new in new }
         files[.sod] = try sod.build(files: files, signer: pki.documentSigner)
         return CardFileSet(files: files, trustedCSCAs: [pki.csca.certificate], crls: [], pki: pki,
                            dateOfIssue: issueDate(profile))
@@ -15,7 +18,11 @@ public enum ForgeryKit {
 
     /// The file set for `fault`.
     public static func make(_ fault: Forgery, profile: CitizenProfile,
-                            scheme: SignatureScheme = .ecdsaBrainpoolP256r1) throws -> CardFileSet {
+                            scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
+                            extraFiles: [DataGroupID: [UInt8]] = [:]) throws -> CardFileSet {
+        func genuine(_ profile: CitizenProfile, scheme: SignatureScheme = scheme, pki: TestPKI? = nil) throws -> CardFileSet {
+            try ForgeryKit.genuine(profile, scheme: scheme, pki: pki, extraFiles: extraFiles)
+        }
         switch fault {
         case .dgModified:
             var set = try genuine(profile, scheme: scheme)
@@ -38,6 +45,13 @@ public enum ForgeryKit {
             var set = try genuine(profile, pki: TestPKI(csca: rogueCSCA, documentSigner: rogueDS))
             set.trustedCSCAs = [genuinePKI.csca.certificate]
             return set
+        case .forgedDSSignature:
+            let genuinePKI = try TestPKI(scheme: scheme)
+            let otherKey = try PrivateKey.generate(scheme)
+            let forged = try IssuedCertificate.forgedDocumentSigner(claiming: genuinePKI.csca.certificate, signedWith: otherKey,
+                                                                    scheme: scheme, notBefore: TestPKI.date("2020-01-01"),
+                                                                    notAfter: TestPKI.date("2035-01-01"))
+            return try genuine(profile, pki: TestPKI(csca: genuinePKI.csca, documentSigner: forged))
         case .dsExpiredBeforeIssue:
             let issue = issueDate(profile)
             let pki = try TestPKI(scheme: scheme, dsNotBefore: issue.addingTimeInterval(-3 * 365 * 86_400),

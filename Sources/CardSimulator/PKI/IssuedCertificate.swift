@@ -38,6 +38,20 @@ public struct IssuedCertificate: Sendable {
                  notBefore: notBefore, notAfter: notAfter, keyUsage: "critical,digitalSignature")
     }
 
+    /// A forgery: a DS naming `claimed` as issuer (name and AKI copied from it) but signed
+    /// with `signedWith`, so the name and key id point to the trusted CSCA and its key refuses it.
+    public static func forgedDocumentSigner(claiming claimed: X509Certificate, signedWith: PrivateKey,
+                                            scheme: SignatureScheme, notBefore: Date, notAfter: Date) throws(PKIError) -> IssuedCertificate {
+        let key = try PrivateKey.generate(scheme)
+        let cert = try build(subject: [("C", "VN"), ("O", "cancuoc test PKI"), ("CN", "Document Signer TEST")],
+                             issuerName: nil, issuer: claimed, subjectKey: key, signer: signedWith,
+                             serial: 100, notBefore: notBefore, notAfter: notAfter,
+                             extensions: [(NID_key_usage, "critical,digitalSignature"),
+                                          (NID_subject_key_identifier, "hash"),
+                                          (NID_authority_key_identifier, "keyid:always")])
+        return IssuedCertificate(certificate: cert, key: key)
+    }
+
     static func leaf(issuedBy csca: IssuedCertificate, scheme: SignatureScheme, commonName: String, serial: Int,
                      notBefore: Date, notAfter: Date, keyUsage: String) throws(PKIError) -> IssuedCertificate {
         let key = try PrivateKey.generate(scheme)
