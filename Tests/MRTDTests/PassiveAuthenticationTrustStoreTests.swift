@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import MRTD
+@testable import CardSimulator
+
+/// The trust directory (design.md §9.4): certificates, master lists trusted only after
+/// their signature verifies under a CSCA from a plain file (ICAO 9303-12 §8), CRLs.
+@Suite struct PassiveAuthenticationTrustStore {
+    /// CSCA "A" (another authority, in a plain file) issues the master-list signer; the
+    /// list carries the card's CSCA "B".
+    static func masterListSetup() throws -> (card: CardFileSet, anchor: IssuedCertificate, list: [UInt8]) {
+        let card = try PAFixture.genuine(scheme: .ecdsaP256)
+        let anchor = try IssuedCertificate.csca(scheme: .rsaPKCS1, name: [("C", "UN"), ("CN", "Master List Authority TEST")],
+                                                notBefore: TestPKI.date("2015-01-01"), notAfter: TestPKI.date("2045-01-01"))
+        let signer = try IssuedCertificate.masterListSigner(issuedBy: anchor, notBefore: TestPKI.date("2020-01-01"),
+                                                            notAfter: TestPKI.date("2040-01-01"))
+        let list = try MasterListBuilder.build(cscas: [card.pki.csca.certificate], signer: signer)
+        return (card, anchor, list)
+    }
+
+    @Test func pemCertificatesAndCRLsLoadFromADirectory() throws {
+        let card = try PAFixture.genuine(scheme: .ecdsaP256)
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var set = card
+        set.crls = [try CRLBuilder.build(issuer: card.pki.csca, revoking: [999])]
+        try set.writeTrust(to: dir)
+        try Data(card.pki.csca.certificate.der).write(to: dir.appendingPathComponent("same-csca.der"))
+        try Data("garbage".utf8).write(to: dir.appendingPathComponent("broken.pem"))
+        try Data([0x30, 0x03, 0x02]).write(to: dir.appendingPathComponent("truncated.crl"))
+        try Data("x".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let store = TrustStore(directory: dir)
+        #expect(store.cscas.count == 2)
+        #expect(store.crls.count == 1)
+        #expect(Set(store.rejected.map(\.file)) == ["broken.pem", "truncated.crl", "notes.txt"])
+        let report = PAFixture.verify(card, trust: store)
+        #expect(report.status == .verified)
+        #expect(report[.documentSignerChain]?.details["revocation"] == "notRevoked")
+    }
+
+    @Test func aMissingDirectoryIsAnEmptyStore() {
+        let store = TrustStore(directory: URL(fileURLWithPath: "/nonexistent/cancuoc-trust"))
+        #expect(store.cscas.isEmpty && store.rejected.isEmpty)
+    }
+
+    @Test func aMasterListAsTheOnlySourceOfTheCardsCSCA() throws {
+        let (card, anchor, list) = try Self.masterListSetup()
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try TrustDirectory.write(to: dir, cscas: [anchor.certificate], masterLists: [list])
+        let store = TrustStore(directory: dir)
+        #expect(store.rejected.isEmpty, "\(store.rejected)")
+        #expect(store.entries.contains { $0.kind == .masterList && $0.subjects.count == 1 })
+        #expect(PAFixture.verify(card, trust: store).status == .verified)
+    }
+
+    @Test func aMasterListWhoseSignatureDoesNotVerifyIsRejected() throws {
+        let (card, anchor, list) = try Self.masterListSetup()
+        // Flip a byte inside the listed CSCA certificate: the content no longer matches
+        // the signed messageDigest.
+        let cert = card.pki.csca.certificate.der
+        let at = try #require(ForgeryKit.find(cert, in: list))
+        var tampered = list
+        tampered[at + cert.count - 5] ^= 0x01
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try TrustDirectory.write(to: dir, cscas: [anchor.certificate], masterLists: [tampered])
+        let store = TrustStore(directory: dir)
+        #expect(store.rejected.map(\.file) == ["masterlist-1.ml"])
+        #expect(store.rejected.first?.reason.contains("signature") == true)
+        #expect(store.cscas.count == 1)
+        #expect(PAFixture.verify(card, trust: store).status == .unverified)
+    }
+
+    @Test func aMasterListFromAnUntrustedSignerIsRejected() throws {
+        let (card, _, list) = try Self.masterListSetup()
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try TrustDirectory.write(to: dir, masterLists: [list])
+        let store = TrustStore(directory: dir)
+        #expect(store.rejected.first?.reason.contains("untrusted") == true)
+        #expect(PAFixture.verify(card, trust: store).status == .unverified)
+    }
+
+    @Test func aMasterListSignedByItsOwnListedCSCAIsNotSelfTrusting() throws {
+        let card = try PAFixture.genuine(scheme: .ecdsaP256)
+        let signer = try IssuedCertificate.masterListSigner(issuedBy: card.pki.csca, notBefore: TestPKI.date("2020-01-01"),
+                                                            notAfter: TestPKI.date("2040-01-01"))
+        let list = try MasterListBuilder.build(cscas: [card.pki.csca.certificate], signer: signer)
+        var store = TrustStore()
+        store.addMasterList(list, file: "self.ml")
+        #expect(store.cscas.isEmpty)
+        #expect(store.rejected.count == 1)
+    }
+}
