@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "TestBench", "CardSimulator", "SmartCard"]),
         .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
             "CancuocService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",

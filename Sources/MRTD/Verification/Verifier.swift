@@ -7,8 +7,7 @@ public struct Verifier: Sendable {
 
     /// The standard set: hashes, SOD signature, DS chain to `trust`, chip and active authentication.
     public static func standard(trust: TrustStore) -> Verifier {
-        Verifier(checks: [DataGroupHashes(), SODSignature(), DocumentSignerChain(trust: trust),
-                          ChipAuthentication(), ActiveAuthentication()])
+        Verifier(checks: PassiveAuthentication(trust: trust).checks + [ChipAuthentication(), ActiveAuthentication()])
     }
 
     public func verify(_ evidence: VerificationEvidence) -> VerificationReport {
