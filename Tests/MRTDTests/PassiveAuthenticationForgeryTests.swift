@@ -7,6 +7,7 @@ import MRTD
 @Suite struct PassiveAuthenticationForgeries {
     static let expected: [(Forgery, Verdict.Status, CheckKind)] = [
         (.dgModified, .failed, .dataGroupHashes),
+        (.sodRehashed, .failed, .sodSignature),
         (.badSODSignature, .failed, .sodSignature),
         (.rogueCSCA, .unverified, .documentSignerChain),
         (.forgedDSSignature, .failed, .documentSignerChain),
@@ -23,6 +24,14 @@ import MRTD
         #expect(report.status == status, "\(report.checks)")
         #expect(report.decisive?.kind == kind)
         #expect(report.status != .verified)
+    }
+
+    @Test func aRehashedSODIsCaughtByTheMessageDigest() throws {
+        let set = try ForgeryKit.make(.sodRehashed, profile: PAFixture.loadProfile(), scheme: .ecdsaP256,
+                                      extraFiles: PAFixture.chipKeys)
+        let report = PAFixture.verify(set)
+        #expect(report[.dataGroupHashes]?.outcome == .passed)
+        #expect(report[.sodSignature]?.reason?.contains("messageDigest") == true)
     }
 
     @Test func genuineWithChipProofIsVerifiedSoTheForgeriesAreMeaningful() throws {

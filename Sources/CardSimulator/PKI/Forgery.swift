@@ -7,6 +7,9 @@ import MRTD
 public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
     /// A data group changed after signing → hash mismatch → `failed` (DataGroupHashes).
     case dgModified = "dg-modified"
+    /// A data group changed and its hash in the SOD replaced, signature kept: the signed
+    /// messageDigest no longer matches → `failed` (SODSignature).
+    case sodRehashed = "sod-rehashed"
     /// The SOD signature's bytes flipped → `failed` (SODSignature).
     case badSODSignature = "bad-sod-signature"
     /// DS issued by a different key under a CSCA name copied from the trusted one → AKI

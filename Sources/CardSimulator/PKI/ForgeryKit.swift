@@ -30,6 +30,19 @@ public enum ForgeryKit {
             altered.dg13.fullName = profile.dg13.fullName + " X"
             set.files[.dg13] = altered.dg13File()
             return set
+        case .sodRehashed:
+            var set = try genuine(profile, scheme: scheme)
+            var altered = profile
+            altered.dg13.fullName = profile.dg13.fullName + " X"
+            let newDG13 = altered.dg13File()
+            let sod = set.files[.sod] ?? []
+            let oldHash = HashAlgorithm.sha256.hash(set.files[.dg13] ?? [])
+            guard let at = find(oldHash, in: sod) else { throw PKIError.malformed("DG13 hash not found in EF.SOD") }
+            var rehashed = sod
+            rehashed.replaceSubrange(at..<(at + oldHash.count), with: HashAlgorithm.sha256.hash(newDG13))
+            set.files[.dg13] = newDG13
+            set.files[.sod] = rehashed
+            return set
         case .badSODSignature:
             let pki = try TestPKI(scheme: scheme)
             var set = try genuine(profile, pki: pki)

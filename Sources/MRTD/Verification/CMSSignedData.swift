@@ -87,6 +87,20 @@ final class CMSSignedData {
         return String(cString: sn)
     }
 
+    /// The SignerInfo's digest algorithm, when it is one ICAO allows.
+    func digestAlgorithm(_ signerInfo: OpaquePointer) -> HashAlgorithm? {
+        var dig: UnsafeMutablePointer<X509_ALGOR>?
+        CMS_SignerInfo_get0_algs(signerInfo, nil, nil, &dig, nil)
+        guard let dig else { return nil }
+        var obj: OpaquePointer?
+        X509_ALGOR_get0(&obj, nil, nil, UnsafePointer(dig))
+        guard let obj else { return nil }
+        var buf = [CChar](repeating: 0, count: 64)
+        guard OBJ_obj2txt(&buf, Int32(buf.count), obj, 1) > 0 else { return nil }
+        let dotted = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return HashAlgorithm.allCases.first { $0.oid.description == dotted }
+    }
+
     /// The signed signingTime attribute (RFC 5652 §11.3).
     func signingTime(_ signerInfo: OpaquePointer) -> Date? {
         let i = CMS_signed_get_attr_by_NID(signerInfo, NID_pkcs9_signingTime, -1)

@@ -29,7 +29,11 @@ public struct DocumentSignerChain: VerificationCheck {
                                reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
                                details: details)
         }
-        guard let csca = candidates.first(where: { $0.verifiesSignature(of: ds) }) else {
+        let (date, source) = evidence.validityDate
+        // Several certificates may carry the same CSCA key (a re-issued CSCA): prefer one
+        // valid on the date, so an expired twin never rejects a genuine card.
+        let verifying = candidates.filter { $0.verifiesSignature(of: ds) }
+        guard let csca = verifying.first(where: { $0.isValid(onDayOf: date) }) ?? verifying.first else {
             // Name and key id point to a trusted CSCA (with an AKI), yet its key refuses the DS: forged.
             if ds.authorityKeyIdentifier != nil {
                 return CheckResult(kind, .failed, reason: "the Document Signer's signature does not verify under the trusted CSCA \(candidates[0].subject)",
@@ -39,7 +43,6 @@ public struct DocumentSignerChain: VerificationCheck {
                                details: details)
         }
         details["csca"] = csca.subject
-        let (date, source) = evidence.validityDate
         var notes = ["validity checked at the \(source)"]
         guard csca.isValid(onDayOf: date) else {
             return CheckResult(kind, .failed, reason: "the CSCA certificate was not valid at the \(source)", notes: notes, details: details)

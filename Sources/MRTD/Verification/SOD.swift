@@ -29,6 +29,8 @@ public struct SOD: Sendable {
     /// The signer's signature bytes and algorithm (short name), for reports and tests.
     public let signatureValue: [UInt8]?
     public let signatureAlgorithm: String?
+    /// The signer's digest algorithm (for the messageDigest), when ICAO allows it.
+    public let digestAlgorithm: HashAlgorithm?
 
     /// Parses EF.SOD; throws ``PKIError`` on truncated, hostile or unsupported input.
     public init(_ bytes: some Collection<UInt8>) throws(PKIError) {
@@ -52,6 +54,7 @@ public struct SOD: Sendable {
         signingTime = cms.signingTime(signer)
         signatureValue = cms.signature(signer)
         signatureAlgorithm = cms.signatureAlgorithm(signer)
+        digestAlgorithm = cms.digestAlgorithm(signer)
     }
 
     /// Verifies the SignedData's signature: the signed messageDigest equals the hash of
@@ -61,6 +64,11 @@ public struct SOD: Sendable {
     /// Returns nil when it verifies, else the reason.
     public func signatureFailure() -> String? {
         guard documentSigner != nil else { return "EF.SOD embeds no Document Signer certificate" }
+        // Checked first for a clear reason: a SOD re-hashed after a data group was changed
+        // keeps its old signed attributes, so only the messageDigest gives it away.
+        if let digestAlgorithm, let messageDigest, digestAlgorithm.hash(eContent) != messageDigest {
+            return "the signed messageDigest does not match the LDS security object"
+        }
         do {
             let cms = try CMSSignedData(der: contentInfo)
             return cms.verifySignatures()
