@@ -5,6 +5,8 @@ public enum SignatureScheme: String, Sendable, Hashable, CaseIterable, Codable {
     case rsaPSS = "rsa-pss"
     case ecdsaP256 = "ecdsa-p256"
     case ecdsaBrainpoolP256r1 = "ecdsa-brainpoolP256r1"
+    case ecdsaP384 = "ecdsa-p384"
+    case ecdsaBrainpoolP384r1 = "ecdsa-brainpoolP384r1"
 
     var isRSA: Bool { self == .rsaPKCS1 || self == .rsaPSS }
 
@@ -13,6 +15,8 @@ public enum SignatureScheme: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .ecdsaP256: return "P-256"
         case .ecdsaBrainpoolP256r1: return "brainpoolP256r1"
+        case .ecdsaP384: return "P-384"
+        case .ecdsaBrainpoolP384r1: return "brainpoolP384r1"
         default: return nil
         }
     }
