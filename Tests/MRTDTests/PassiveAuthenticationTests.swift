@@ -26,12 +26,14 @@ import MRTD
         #expect(Set(ec.securityObject.dataGroupHashes.keys) == [1, 2, 13, 14, 15])
     }
 
-    @Test(arguments: HashAlgorithm.allCases)
-    func everyICAOHashAlgorithm(hash: HashAlgorithm) throws {
-        let card = try PAFixture.genuine(scheme: .ecdsaP256, sod: SODBuilder(hashAlgorithm: hash))
+    @Test(arguments: HashAlgorithm.allCases, [SignatureScheme.rsaPKCS1, .rsaPSS, .ecdsaP256, .ecdsaBrainpoolP256r1])
+    func everyICAOHashAlgorithmWithEverySigner(hash: HashAlgorithm, scheme: SignatureScheme) throws {
+        let card = try PAFixture.genuine(scheme: scheme, sod: SODBuilder(hashAlgorithm: hash))
         let report = PAFixture.verify(card)
         #expect(report.status == .verified, "\(report.checks)")
-        #expect(try SOD(card.files[.sod] ?? []).securityObject.hashAlgorithm == hash)
+        let sod = try SOD(card.files[.sod] ?? [])
+        #expect(sod.securityObject.hashAlgorithm == hash)
+        #expect(sod.digestAlgorithm == hash)
     }
 
     @Test func withoutTheCSCAItIsUnverifiedNamingTheChain() throws {
