@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CLibCrypto
 import MRTD
 @testable import CardSimulator
 
@@ -48,9 +49,23 @@ import MRTD
 
     @Test func neitherChipNorActiveAuthenticationIsUnverified() throws {
         let card = try PAFixture.genuine()
-        #expect(PAFixture.verify(card, ca: .notSupported, aa: .notSupported).status == .unverified)
+        let noProof = PAFixture.verify(card, ca: .notSupported, aa: .notSupported)
+        #expect(noProof.status == .unverified)
+        #expect(noProof.decisive?.kind == .chipAuthentication)
         #expect(PAFixture.verify(card, ca: .notPerformed, aa: .passed).status == .verified)
         #expect(PAFixture.verify(card, ca: .failed("refused"), aa: .passed).status == .failed)
+    }
+
+    @Test func aCSCAWithoutSKIIsMatchedByTheHashOfItsKey() throws {
+        let pki = try TestPKI(scheme: .ecdsaP256)
+        let plain = try IssuedCertificate.build(subject: TestPKI.cscaName, issuerName: nil, issuer: nil,
+                                                subjectKey: pki.csca.key, signer: pki.csca.key, serial: 9,
+                                                notBefore: TestPKI.date("2015-01-01"), notAfter: TestPKI.date("2045-01-01"),
+                                                extensions: [(NID_basic_constraints, "critical,CA:TRUE")])
+        #expect(plain.subjectKeyIdentifier == nil)
+        #expect(plain.keyIdentifier == pki.csca.certificate.subjectKeyIdentifier)
+        let card = try PAFixture.genuine(pki: pki)
+        #expect(PAFixture.verify(card, trust: TrustStore(cscas: [plain])).status == .verified)
     }
 
     @Test func chipProofWithoutItsKeyFileDoesNotCount() throws {

@@ -90,7 +90,7 @@ public enum ForgeryKit {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
         for i in stride(from: haystack.count - needle.count, through: 0, by: -1)
         where haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return i }
         return nil

@@ -102,14 +102,14 @@ public struct TrustStore: Sendable {
     }
 
     /// The trusted CSCAs that `certificate`'s issuer name and authority key identifier
-    /// point to (ICAO 9303-12 §7.1.1: a DS carries the CSCA's key id). Without an AKI,
-    /// the name alone.
+    /// point to (ICAO 9303-12 §7.1.1: a DS carries the CSCA's key id; a CSCA without SKI is
+    /// matched by the SHA-1 of its key). Without an AKI, the name alone.
     public func issuers(of certificate: X509Certificate) -> [X509Certificate] {
         let aki = certificate.authorityKeyIdentifier
         return cscas.filter { ca in
             guard ca.isIssuerName(of: certificate) else { return false }
             guard let aki else { return true }
-            return ca.subjectKeyIdentifier == aki
+            return ca.keyIdentifier == aki
         }
     }
 }

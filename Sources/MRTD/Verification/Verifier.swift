@@ -28,7 +28,11 @@ public struct VerificationReport: Sendable, Hashable {
     public subscript(kind: CheckKind) -> CheckResult? { checks.first { $0.kind == kind } }
 
     /// The first check that decided a non-verified verdict (failed, else missing proof).
+    /// For `unverified` with every passive check passed, that is chip authentication (the
+    /// missing chip proof).
     public var decisive: CheckResult? {
-        checks.first { $0.outcome == .failed } ?? checks.first { $0.outcome != .passed && Verdict.passive.contains($0.kind) }
+        if let failed = checks.first(where: { $0.outcome == .failed }) { return failed }
+        if let missing = checks.first(where: { $0.outcome != .passed && Verdict.passive.contains($0.kind) }) { return missing }
+        return status == .unverified ? self[.chipAuthentication] ?? self[.activeAuthentication] : nil
     }
 }

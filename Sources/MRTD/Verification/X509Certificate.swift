@@ -68,6 +68,16 @@ public final class X509Certificate: @unchecked Sendable {
     /// Subject key identifier (RFC 5280 §4.2.1.2), if present.
     public var subjectKeyIdentifier: [UInt8]? { OpenSSL.bytes(X509_get0_subject_key_id(pointer)) }
 
+    /// The subject key identifier, or when absent the RFC 5280 §4.2.1.2 method (1) value
+    /// (SHA-1 of the subjectPublicKey bits) that issuers commonly put in their DS's AKI.
+    public var keyIdentifier: [UInt8]? {
+        if let ski = subjectKeyIdentifier { return ski }
+        var buf = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var n: UInt32 = 0
+        guard X509_pubkey_digest(pointer, EVP_sha1(), &buf, &n) == 1 else { return nil }
+        return Array(buf.prefix(Int(n)))
+    }
+
     /// The key id of the authority key identifier (RFC 5280 §4.2.1.1), if present.
     public var authorityKeyIdentifier: [UInt8]? { OpenSSL.bytes(X509_get0_authority_key_id(pointer)) }
 
