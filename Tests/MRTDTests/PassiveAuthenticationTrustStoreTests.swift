@@ -38,6 +38,18 @@ import MRTD
         #expect(report[.documentSignerChain]?.details["revocation"] == "notRevoked")
     }
 
+    @Test func aPEMFileWithACertificateAndACRL() throws {
+        let pki = try TestPKI(scheme: .ecdsaP256)
+        let crl = try CRLBuilder.build(issuer: pki.csca, revoking: [1])
+        var store = TrustStore()
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data((pki.csca.certificate.pem + crl.pem).utf8).write(to: dir.appendingPathComponent("bundle.pem"))
+        store = TrustStore(directory: dir)
+        #expect(store.cscas.count == 1 && store.crls.count == 1)
+        #expect(store.rejected.isEmpty)
+    }
+
     @Test func aMissingDirectoryIsAnEmptyStore() {
         let store = TrustStore(directory: URL(fileURLWithPath: "/nonexistent/cancuoc-trust"))
         #expect(store.cscas.isEmpty && store.rejected.isEmpty)

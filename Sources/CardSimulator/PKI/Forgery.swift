@@ -22,9 +22,12 @@ public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
     case dsExpiredBeforeIssue = "ds-expired-before-issue"
     /// DS serial listed on the CSCA's CRL → `failed` (DocumentSignerChain).
     case revokedDS = "revoked-ds"
-    // Hook: DG14/DG15 key forgeries (CA/AA refused) need the chip-side keys from the
-    // crypto module; add them here as `chipKeyMismatch`/`activeKeyMismatch` with a
-    // `CardFileSet.chipKeys` override when `SecureChip` lands.
+    // Hook for DG14/DG15 key forgeries (CA/AA refused), which need the chip-side keys of
+    // the crypto module's `SecureChip`: pass the genuine DG14/DG15 as `extraFiles` to
+    // `ForgeryKit.make`/`genuine` (they are hashed into the SOD), then give the chip a
+    // different private key than DG14/DG15 publish — add cases such as
+    // `chipKeyMismatch = "ca-key-mismatch"` and `activeKeyMismatch = "aa-key-mismatch"`
+    // here; the verifier already turns a refused CA/AA into `failed` (ChipProof.failed).
 }
 
 /// What a simulated card carries plus what the verifier trusts.

@@ -50,7 +50,7 @@ public struct TrustStore: Sendable {
             switch url.pathExtension.lowercased() {
             case "pem", "crt", "cer", "der":
                 if OpenSSL.looksLikePEM(bytes), String(decoding: bytes, as: UTF8.self).contains("X509 CRL") {
-                    addCRLs(bytes, file: name)
+                    addMixedPEM(bytes, file: name)
                 } else {
                     addCertificates(bytes, file: name)
                 }
@@ -76,6 +76,16 @@ public struct TrustStore: Sendable {
         } catch {
             rejected.append((file, "\(error)"))
         }
+    }
+
+    /// A PEM file holding CRLs and possibly certificates too.
+    mutating func addMixedPEM(_ bytes: [UInt8], file: String) {
+        let certs = ((try? X509Certificate.load(bytes)) ?? []).filter(\.isCA)
+        if !certs.isEmpty {
+            cscas += certs
+            entries.append(Entry(file: file, kind: .certificate, subjects: certs.map(\.subject)))
+        }
+        addCRLs(bytes, file: file)
     }
 
     public mutating func addCRLs(_ bytes: [UInt8], file: String) {

@@ -1,9 +1,16 @@
+import Logging
+
 /// Runs a list of checks over the evidence and derives the verdict with ``Verdict``
 /// (style.md "Checks as composable values").
 public struct Verifier: Sendable {
     public var checks: [any VerificationCheck]
+    /// Logs check names, outcomes and authority names only, never personal data.
+    public var logger: Logger
 
-    public init(checks: [any VerificationCheck]) { self.checks = checks }
+    public init(checks: [any VerificationCheck], logger: Logger = Logger(label: "cancuoc.mrtd")) {
+        self.checks = checks
+        self.logger = logger
+    }
 
     /// The standard set: hashes, SOD signature, DS chain to `trust`, chip and active authentication.
     public static func standard(trust: TrustStore) -> Verifier {
@@ -11,7 +18,12 @@ public struct Verifier: Sendable {
     }
 
     public func verify(_ evidence: VerificationEvidence) -> VerificationReport {
-        VerificationReport(checks: checks.map { $0.evaluate(evidence) })
+        let report = VerificationReport(checks: checks.map { $0.evaluate(evidence) })
+        for r in report.checks {
+            logger.debug("check", metadata: ["check": "\(r.name)", "outcome": "\(r.outcome.rawValue)"])
+        }
+        logger.debug("verdict", metadata: ["status": "\(report.status.rawValue)"])
+        return report
     }
 }
 
