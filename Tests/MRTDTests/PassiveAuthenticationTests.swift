@@ -118,6 +118,21 @@ import MRTD
         #expect(report[.documentSignerChain]?.notes.first == "validity checked at the SOD signingTime")
     }
 
+    @Test func withNoDateAtAllAnExpiredDSIsUnverifiedNotFailed() throws {
+        let pki = try TestPKI(scheme: .ecdsaP256, dsNotBefore: TestPKI.date("2020-01-01"), dsNotAfter: TestPKI.date("2022-06-01"))
+        var builder = SODBuilder()
+        builder.signedAttributes = false
+        let card = try PAFixture.genuine(pki: pki, sod: builder)
+        var evidence = PAFixture.evidence(card)
+        #expect(Verifier.standard(trust: card.trustStore).verify(evidence).status == .verified)
+        evidence.dateOfIssue = nil
+        let report = Verifier.standard(trust: card.trustStore).verify(evidence)
+        #expect(report[.sodSignature]?.outcome == .passed)
+        #expect(report[.documentSignerChain]?.outcome == .inconclusive)
+        #expect(report[.documentSignerChain]?.reason?.contains("not valid now") == true)
+        #expect(report.status == .unverified)
+    }
+
     @Test func aCRLNotSignedByTheCSCAIsIgnored() throws {
         let card = try PAFixture.genuine(pki: TestPKI(scheme: .ecdsaP256, dsSerial: 77))
         let other = try IssuedCertificate.csca(scheme: .ecdsaP256, notBefore: TestPKI.date("2015-01-01"),

@@ -7,8 +7,9 @@ import MRTD
 /// embedded, definite-length DER.
 enum CMSSigner {
     static func sign(content: [UInt8], contentType: String, signer: IssuedCertificate, digest: HashAlgorithm,
-                     signingTime: Date?, extraCertificates: [X509Certificate] = []) throws(PKIError) -> [UInt8] {
-        let flags = UInt32(CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP)
+                     signingTime: Date?, signedAttributes: Bool = true,
+                     extraCertificates: [X509Certificate] = []) throws(PKIError) -> [UInt8] {
+        let flags = UInt32(CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP | (signedAttributes ? 0 : CMS_NOATTR))
         guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw .library("CMS_sign") }
         defer { CMS_ContentInfo_free(cms) }
         guard let oid = OBJ_txt2obj(contentType, 1) else { throw .library("OBJ_txt2obj") }
@@ -22,7 +23,7 @@ enum CMSSigner {
             throw .library("CMS_add1_signer")
         }
         if pss, let pctx = CMS_SignerInfo_get0_pkey_ctx(si) { try PrivateKey.configurePSS(pctx) }
-        if let signingTime {
+        if signedAttributes, let signingTime {
             guard let t = ASN1_TIME_set(nil, LibCrypto.time(signingTime)) else { throw .library("ASN1_TIME_set") }
             defer { ASN1_STRING_free(t) }
             CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t.pointee.type, t, -1)

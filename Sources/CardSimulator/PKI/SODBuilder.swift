@@ -8,6 +8,9 @@ public struct SODBuilder: Sendable {
     public var hashAlgorithm: HashAlgorithm = .sha256
     public var signingTime: Date?
     public var ldsVersion: (String, String)? = nil
+    /// false: no signed attributes (no signingTime, signature over the content itself),
+    /// which ICAO 9303-10 does not allow but verifiers meet; for tests of the date fallback.
+    public var signedAttributes = true
 
     public init(hashAlgorithm: HashAlgorithm = .sha256, signingTime: Date? = nil) {
         self.hashAlgorithm = hashAlgorithm
@@ -23,7 +26,7 @@ public struct SODBuilder: Sendable {
         let content: [UInt8]
         do { content = try lso.derEncoded() } catch { throw .library("LDSSecurityObject: \(error)") }
         let ci = try CMSSigner.sign(content: content, contentType: SOD.ldsSecurityObjectOID, signer: signer,
-                                    digest: hashAlgorithm, signingTime: signingTime)
+                                    digest: hashAlgorithm, signingTime: signingTime, signedAttributes: signedAttributes)
         return [0x77] + SODBuilder.length(ci.count) + ci
     }
 

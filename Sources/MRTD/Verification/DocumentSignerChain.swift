@@ -5,7 +5,8 @@ import Foundation
 /// authority key id; the DS signature verifies under it; both were valid on the date of
 /// issue; a CRL from that CSCA (its own signature verified) does not list the DS.
 /// No matching CSCA → inconclusive (unverified); no CRL → noted `revocation: notChecked`;
-/// DS expired since the date of issue → noted.
+/// DS expired since the date of issue → noted. With neither a date of issue nor a signing
+/// time, validity is checked at "now" and a lapse there is inconclusive, not failed.
 public struct DocumentSignerChain: VerificationCheck {
     public var kind: CheckKind { .documentSignerChain }
     public let trust: TrustStore
@@ -44,11 +45,16 @@ public struct DocumentSignerChain: VerificationCheck {
         }
         details["csca"] = csca.subject
         var notes = ["validity checked at the \(source)"]
+        // Without a date of issue or signing time, "now" stands in: a certificate expired
+        // by now proves nothing about the day the card was issued, so it is a missing
+        // proof, not a forgery (no false rejects).
+        let invalid: CheckOutcome = source == "now" ? .inconclusive : .failed
+        let when = source == "now" ? "now (no date of issue or signing time known)" : "at the \(source)"
         guard csca.isValid(onDayOf: date) else {
-            return CheckResult(kind, .failed, reason: "the CSCA certificate was not valid at the \(source)", notes: notes, details: details)
+            return CheckResult(kind, invalid, reason: "the CSCA certificate was not valid \(when)", notes: notes, details: details)
         }
         guard ds.isValid(onDayOf: date) else {
-            return CheckResult(kind, .failed, reason: "the Document Signer certificate was not valid at the \(source)", notes: notes, details: details)
+            return CheckResult(kind, invalid, reason: "the Document Signer certificate was not valid \(when)", notes: notes, details: details)
         }
         if let na = ds.notAfter, na < evidence.now { notes.append("Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)") }
 
