@@ -50,6 +50,32 @@ import MRTD
         #expect(store.rejected.isEmpty)
     }
 
+    @Test func hostileFilesAreRejectedNeverFatal() throws {
+        let (_, anchor, list) = try Self.masterListSetup()
+        let dir = try PAFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rng = SystemRandomNumberGenerator()
+        let der = anchor.certificate.der
+        let samples: [(String, [UInt8])] = [
+            ("empty.pem", []), ("empty.ml", []), ("empty.crl", []),
+            ("random.der", (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }),
+            ("random.ml", (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }),
+            ("half-cert.der", Array(der.prefix(der.count / 2))),
+            ("half-list.ml", Array(list.prefix(list.count / 2))),
+            ("cert-as-list.ml", der),
+            ("list-as-cert.cer", list),
+            ("pem-garbage.pem", Array("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".utf8)),
+        ]
+        for (name, bytes) in samples { try Data(bytes).write(to: dir.appendingPathComponent(name)) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("subdir.pem"), withIntermediateDirectories: true)
+        let store = TrustStore(directory: dir)
+        #expect(store.cscas.isEmpty && store.crls.isEmpty)
+        #expect(Set(store.rejected.map(\.file)) == Set(samples.map(\.0)))
+        for n in stride(from: 0, to: list.count, by: 97) {
+            #expect(throws: PKIError.self) { try CSCAMasterList(Array(list.prefix(n)), anchors: [anchor.certificate]) }
+        }
+    }
+
     @Test func aMissingDirectoryIsAnEmptyStore() {
         let store = TrustStore(directory: URL(fileURLWithPath: "/nonexistent/cancuoc-trust"))
         #expect(store.cscas.isEmpty && store.rejected.isEmpty)
