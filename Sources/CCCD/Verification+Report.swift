@@ -34,6 +34,16 @@ extension CitizenRecord.Verification {
                   chip: Self.check(report[.chipAuthentication], "chip authentication"))
     }
 
+    /// One call for a reader: runs the standard checks over what was read (date of issue
+    /// from DG13) against `trust` and returns the record's verification.
+    public static func verify(files: [DataGroupID: [UInt8]], dg13: DG13?, trust: TrustStore,
+                              chipAuthentication: VerificationEvidence.ChipProof,
+                              activeAuthentication: VerificationEvidence.ChipProof) -> CitizenRecord.Verification {
+        let evidence = VerificationEvidence(files: files, dg13: dg13, chipAuthentication: chipAuthentication,
+                                            activeAuthentication: activeAuthentication)
+        return CitizenRecord.Verification(Verifier.standard(trust: trust).verify(evidence))
+    }
+
     static func text(_ r: CheckResult) -> String {
         "\(r.name): \(r.reason ?? r.outcome.rawValue)"
     }

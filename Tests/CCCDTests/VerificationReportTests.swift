@@ -66,6 +66,15 @@ import CardSimulator
         #expect(v.chip == .init(status: .failed, reason: "the chip's MAC did not verify"))
     }
 
+    @Test func oneCallForAReader() throws {
+        let set = try ForgeryKit.genuine(Self.profile(), scheme: .ecdsaBrainpoolP256r1, extraFiles: Self.chipKeys)
+        let v = CitizenRecord.Verification.verify(files: set.files, dg13: try DG13(set.files[.dg13] ?? []), trust: set.trustStore,
+                                                  chipAuthentication: .notSupported, activeAuthentication: .passed)
+        #expect(v.status == .verified)
+        #expect(v.active.status == .passed)
+        #expect(v.chip.status == .notSupported)
+    }
+
     @Test func issueDates() {
         #expect(CitizenRecord.Verification.issueDate(iso: "2021-03-20") == Date(timeIntervalSince1970: 1_616_198_400))
         #expect(CitizenRecord.Verification.issueDate(iso: "2021-02-30") == nil)
