@@ -65,7 +65,7 @@ let package = Package(
                 path: "Tests/TestBench"),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "TestBench", "CardSimulator", "SmartCard"]),
-        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator"], resources: [.copy("Vectors")]),
+        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")], resources: [.copy("Vectors")]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
