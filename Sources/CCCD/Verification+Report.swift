@@ -77,8 +77,8 @@ extension CitizenRecord.Verification {
 
 extension VerificationEvidence {
     /// Evidence for a CCCD read: the date of issue comes from DG13 field 11.
-    public init(files: [DataGroupID: [UInt8]], dg13: DG13?, chipAuthentication: ChipProof = .notPerformed,
-                activeAuthentication: ChipProof = .notPerformed, now: Date = Date()) {
+    public init(files: [DataGroupID: [UInt8]], dg13: DG13?, chipAuthentication: ChipProof = .notPerformed("not run"),
+                activeAuthentication: ChipProof = .notPerformed("not run"), now: Date = Date()) {
         self.init(files: files, dateOfIssue: CitizenRecord.Verification.issueDate(iso: dg13?.dateOfIssue),
                   chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication, now: now)
     }

@@ -25,7 +25,7 @@ enum ChipProofRule {
         switch proof {
         case .failed(let reason): return CheckResult(kind, .failed, reason: reason)
         case .notSupported: return CheckResult(kind, .notSupported, reason: "the card does not offer it")
-        case .notPerformed: return CheckResult(kind, .notPerformed, reason: "not attempted")
+        case .notPerformed(let reason): return CheckResult(kind, .notPerformed, reason: reason)
         case .passed:
             guard evidence.files[keyFile] != nil else {
                 return CheckResult(kind, .inconclusive, reason: "\(keyFile.rawValue) (the chip's public key) was not read, so its hash was not checked")

@@ -4,12 +4,17 @@ import Foundation
 /// the card's own data, and the outcomes of the chip-side protocols the reader ran.
 public struct VerificationEvidence: Sendable {
     /// The result of chip authentication or active authentication, as run by the reader
-    /// (ICAO 9303-11 §6): this module only weighs it.
+    /// (ICAO 9303-11 §6): this module only weighs it. Same cases as the reader's
+    /// `AuthenticationOutcome`, so mapping one to the other loses nothing.
     public enum ChipProof: Sendable, Hashable {
+        /// The chip proved it holds the private key published in DG14/DG15.
         case passed
+        /// The chip refused or failed the protocol: proof of a clone → `failed`.
         case failed(String)
+        /// The chip does not offer the protocol.
         case notSupported
-        case notPerformed
+        /// Not run (policy, file not read, variant not implemented), with why.
+        case notPerformed(String)
     }
 
     /// Data groups and EF.COM as read (DG3 answered 6982: leave it out).
@@ -25,7 +30,7 @@ public struct VerificationEvidence: Sendable {
 
     /// `files` may include `.sod`; it is parsed here once.
     public init(files: [DataGroupID: [UInt8]], dateOfIssue: Date? = nil,
-                chipAuthentication: ChipProof = .notPerformed, activeAuthentication: ChipProof = .notPerformed,
+                chipAuthentication: ChipProof = .notPerformed("not run"), activeAuthentication: ChipProof = .notPerformed("not run"),
                 now: Date = Date()) {
         self.files = files
         self.dateOfIssue = dateOfIssue
