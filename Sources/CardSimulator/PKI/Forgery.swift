@@ -1,4 +1,3 @@
-import Foundation
 import MRTD
 
 /// The faults `cancuoc sim --fault NAME` plants, each producing the card's files and the
@@ -28,24 +27,4 @@ public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
     // different private key than DG14/DG15 publish — add cases such as
     // `chipKeyMismatch = "ca-key-mismatch"` and `activeKeyMismatch = "aa-key-mismatch"`
     // here; the verifier already turns a refused CA/AA into `failed` (ChipProof.failed).
-}
-
-/// What a simulated card carries plus what the verifier trusts.
-public struct CardFileSet: Sendable {
-    /// Data groups, COM and `.sod`, as the chip serves them.
-    public var files: [DataGroupID: [UInt8]]
-    /// The CSCAs to put in the trust directory (the genuine one, even for rogue-csca).
-    public var trustedCSCAs: [X509Certificate]
-    public var crls: [X509CRL]
-    /// The PKI that signed it (keys for further forging).
-    public var pki: TestPKI
-    /// The date of issue the card states (DG13 field 11).
-    public var dateOfIssue: Date
-
-    public var trustStore: TrustStore { TrustStore(cscas: trustedCSCAs, crls: crls) }
-
-    /// Writes the trust material to a directory `TrustStore(directory:)` loads.
-    public func writeTrust(to directory: URL) throws {
-        try TrustDirectory.write(to: directory, cscas: trustedCSCAs, crls: crls)
-    }
 }
