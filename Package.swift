@@ -70,8 +70,8 @@ let package = Package(
                 path: "Tests/TestBench"),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "TestBench", "CardSimulator", "SmartCard"]),
-        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard"]),
+        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")], resources: [.copy("Vectors")]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
             "CancuocService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",

@@ -1,0 +1,20 @@
+import Foundation
+import MRTD
+
+/// Writes trust material as `TrustStore` reads it (`/etc/cancuoc/trust` layout):
+/// `<name>.pem` certificates, `<name>.crl` CRLs (PEM), `<name>.ml` master lists (DER).
+public enum TrustDirectory {
+    public static func write(to directory: URL, cscas: [X509Certificate] = [], crls: [X509CRL] = [],
+                             masterLists: [[UInt8]] = []) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (i, c) in cscas.enumerated() {
+            try Data(c.pem.utf8).write(to: directory.appendingPathComponent("csca-\(i + 1).pem"))
+        }
+        for (i, c) in crls.enumerated() {
+            try Data(c.pem.utf8).write(to: directory.appendingPathComponent("csca-\(i + 1).crl"))
+        }
+        for (i, m) in masterLists.enumerated() {
+            try Data(m).write(to: directory.appendingPathComponent("masterlist-\(i + 1).ml"))
+        }
+    }
+}

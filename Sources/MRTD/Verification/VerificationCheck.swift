@@ -1,0 +1,6 @@
+/// One verification check as a value (style.md "Checks as composable values"): the
+/// ``Verifier`` runs a list of them and derives the verdict from their results.
+public protocol VerificationCheck: Sendable {
+    var kind: CheckKind { get }
+    func evaluate(_ evidence: VerificationEvidence) -> CheckResult
+}
