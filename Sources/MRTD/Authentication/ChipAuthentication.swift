@@ -161,3 +161,15 @@ public enum ChipAuthentication {
         return out
     }
 }
+
+extension ChipAuthentication {
+    /// `id-CA-<DH|ECDH>-<cipher>` in dotted form (ICAO 9303-11 §9.2.5).
+    public static func protocolOID(keyAgreement: KeyAgreement, cipher: SecureMessagingCipher) -> String {
+        SecurityInfoOIDs.dotted(DG14.chipAuthenticationOID(agreement: keyAgreement, cipher: cipher))
+    }
+
+    /// The DER content bytes of a CA protocol OID: the value of MSE:Set AT's DO'80'.
+    public static func mechanismReference(protocolOID: String) throws -> [UInt8] {
+        try SecurityInfoOIDs.contentBytes(protocolOID)
+    }
+}
