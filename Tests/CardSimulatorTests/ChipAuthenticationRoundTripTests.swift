@@ -40,7 +40,7 @@ import MRTD
         let keys = try ChipKeys.generate(caParameterId: parameterId, caCipher: cipher)
         let chip = Self.chip(publishing: keys, holding: keys)
         let pace = try await Self.open(chip)
-        let result = try await ChipAuthentication.run(over: pace, dg14: try DG14(keys.dg14))
+        let result = try await ChipAuthenticator.run(over: pace, dg14: try DG14(keys.dg14))
         #expect(result.outcome == .passed)
         let next = try #require(result.channel)
         #expect(next.cipher == cipher)
@@ -52,14 +52,14 @@ import MRTD
     @Test func explicitDomainParametersInDG14Work() async throws {
         let keys = try ChipKeys.generate(explicitParameters: true)
         let chip = Self.chip(publishing: keys, holding: keys)
-        let result = try await ChipAuthentication.run(over: try await Self.open(chip), dg14: try DG14(keys.dg14))
+        let result = try await ChipAuthenticator.run(over: try await Self.open(chip), dg14: try DG14(keys.dg14))
         #expect(result.outcome == .passed)
     }
 
     @Test func dg14WithAKeyTheChipDoesNotHoldFails() async throws {
         let keys = try ChipKeys.generate()
         let chip = Self.chip(publishing: try keys.forged(.dg14WrongKey), holding: keys)
-        let result = try await ChipAuthentication.run(over: try await Self.open(chip), dg14: try DG14(try keys.forged(.dg14WrongKey).dg14))
+        let result = try await ChipAuthenticator.run(over: try await Self.open(chip), dg14: try DG14(try keys.forged(.dg14WrongKey).dg14))
         guard case .failed(let reason) = result.outcome else { Issue.record("got \(result.outcome)"); return }
         #expect(reason.contains("does not hold"))
         #expect(result.channel == nil)
@@ -70,7 +70,7 @@ import MRTD
         let keys = try ChipKeys.generate()
         let chip = Self.chip(publishing: keys, holding: nil)
         let pace = try await Self.open(chip)
-        let result = try await ChipAuthentication.run(over: pace, dg14: try DG14(keys.dg14))
+        let result = try await ChipAuthenticator.run(over: pace, dg14: try DG14(keys.dg14))
         guard case .failed(let reason) = result.outcome else { Issue.record("got \(result.outcome)"); return }
         #expect(reason.contains("refused"))
         // The chip refused before switching keys: the PACE session goes on.
@@ -85,10 +85,10 @@ import MRTD
         let pace = try await Self.open(chip)
         let dg14 = try DG14(keys.dg14)
         let dg15 = try DG15(keys.dg15)
-        #expect(try await ActiveAuthentication.run(over: pace, dg15: dg15, dg14: dg14) == .passed)
-        let ca = try await ChipAuthentication.run(over: pace, dg14: dg14)
+        #expect(try await ActiveAuthenticator.run(over: pace, dg15: dg15, dg14: dg14) == .passed)
+        let ca = try await ChipAuthenticator.run(over: pace, dg14: dg14)
         let next = try #require(ca.channel)
-        #expect(try await ActiveAuthentication.run(over: next, dg15: dg15, dg14: dg14) == .passed)
+        #expect(try await ActiveAuthenticator.run(over: next, dg15: dg15, dg14: dg14) == .passed)
     }
 
     @Test(arguments: ChipKeys.ActiveAuthenticationAlgorithm.allCases)
@@ -96,7 +96,7 @@ import MRTD
         let keys = try ChipKeys.generate(aa: algorithm)
         let forged = try keys.forged(.dg15WrongKey)
         let chip = Self.chip(publishing: forged, holding: keys)
-        let outcome = try await ActiveAuthentication.run(over: try await Self.open(chip), dg15: try DG15(forged.dg15), dg14: try DG14(forged.dg14))
+        let outcome = try await ActiveAuthenticator.run(over: try await Self.open(chip), dg15: try DG15(forged.dg15), dg14: try DG14(forged.dg14))
         guard case .failed(let reason) = outcome else { Issue.record("got \(outcome)"); return }
         #expect(reason.contains("DG15"))
     }

@@ -23,19 +23,19 @@ import SmartCard
         let der = try Crypto.ecdsaSign(privateKey: key.privateKey, hash: hash, Self.challenge)
         let plain = try #require(ECDSASignature.plain(fromDER: der, length: length))
         let dg14 = try Self.dg14(hash: hash)
-        #expect(ActiveAuthentication.verify(signature: plain, challenge: Self.challenge, dg15: dg15, dg14: dg14) == .passed)
+        #expect(ActiveAuthenticator.verify(signature: plain, challenge: Self.challenge, dg15: dg15, dg14: dg14) == .passed)
         // A DER signature is accepted too.
-        #expect(ActiveAuthentication.verify(signature: der, challenge: Self.challenge, dg15: dg15, dg14: dg14) == .passed)
+        #expect(ActiveAuthenticator.verify(signature: der, challenge: Self.challenge, dg15: dg15, dg14: dg14) == .passed)
         // Another challenge, or another hash, does not verify.
-        #expect(!ActiveAuthentication.verify(signature: plain, challenge: Array(Self.challenge.reversed()), dg15: dg15, dg14: dg14).isPassed)
+        #expect(!ActiveAuthenticator.verify(signature: plain, challenge: Array(Self.challenge.reversed()), dg15: dg15, dg14: dg14).isPassed)
         let otherHash: Crypto.Hash = hash == .sha256 ? .sha384 : .sha256
-        #expect(!ActiveAuthentication.verify(signature: plain, challenge: Self.challenge, dg15: dg15, dg14: try Self.dg14(hash: otherHash)).isPassed)
+        #expect(!ActiveAuthenticator.verify(signature: plain, challenge: Self.challenge, dg15: dg15, dg14: try Self.dg14(hash: otherHash)).isPassed)
     }
 
     @Test func withoutActiveAuthenticationInfoECDSAIsNotPerformed() throws {
         let key = try Crypto.generateECKeyPair(parameterId: 12)
         let dg15 = try DG15(DG15.encode(publicKey: key.subjectPublicKeyInfo))
-        let outcome = ActiveAuthentication.verify(signature: [UInt8](repeating: 1, count: 64), challenge: Self.challenge, dg15: dg15, dg14: nil)
+        let outcome = ActiveAuthenticator.verify(signature: [UInt8](repeating: 1, count: 64), challenge: Self.challenge, dg15: dg15, dg14: nil)
         guard case .notPerformed = outcome else { Issue.record("got \(outcome)"); return }
     }
 
@@ -69,7 +69,7 @@ import SmartCard
         let dg15 = try DG15(DG15.encode(publicKey: key.subjectPublicKeyInfo))
         let card = Answering(ResponseAPDU(status: .securityStatusNotSatisfied))
         let challenge: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
-        let outcome = try await ActiveAuthentication.run(over: card, dg15: dg15, dg14: nil, challenge: challenge)
+        let outcome = try await ActiveAuthenticator.run(over: card, dg15: dg15, dg14: nil, challenge: challenge)
         #expect(await card.sent.map(\.bytes) == [[0x00, 0x88, 0x00, 0x00, 0x08] + challenge + [0x00]])
         guard case .failed(let reason) = outcome else { Issue.record("got \(outcome)"); return }
         #expect(reason.contains("INTERNAL AUTHENTICATE"))
@@ -79,8 +79,8 @@ import SmartCard
         let key = try Crypto.generateRSAKeyPair(bits: 1024)
         let dg15 = try DG15(DG15.encode(publicKey: key.subjectPublicKeyInfo))
         let card = Answering(ResponseAPDU(data: [UInt8](repeating: 0x5A, count: 128), status: .success))
-        #expect(try await !ActiveAuthentication.run(over: card, dg15: dg15, dg14: nil).isPassed)
-        #expect(try await !ActiveAuthentication.run(over: card, dg15: dg15, dg14: nil).isPassed)
+        #expect(try await !ActiveAuthenticator.run(over: card, dg15: dg15, dg14: nil).isPassed)
+        #expect(try await !ActiveAuthenticator.run(over: card, dg15: dg15, dg14: nil).isPassed)
         let sent = await card.sent
         #expect(sent.count == 2 && sent[0].data.count == 8 && sent[0].data != sent[1].data)
     }

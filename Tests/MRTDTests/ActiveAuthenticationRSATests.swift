@@ -56,22 +56,22 @@ import SmartCard
     @Test func activeAuthenticationVerifiesTheChipsSignature() throws {
         let dg15 = try Self.dg15
         #expect(dg15.algorithm == .rsa(modulusBits: 1024))
-        #expect(ActiveAuthentication.verify(signature: Self.sha1Signature, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
-        #expect(ActiveAuthentication.verify(signature: Self.sha256Signature, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
+        #expect(ActiveAuthenticator.verify(signature: Self.sha1Signature, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
+        #expect(ActiveAuthenticator.verify(signature: Self.sha256Signature, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
     }
 
     @Test func activeAuthenticationRejectsAWrongChallengeOrATamperedSignature() throws {
         let dg15 = try Self.dg15
-        let wrong = ActiveAuthentication.verify(signature: Self.sha1Signature, challenge: [UInt8](repeating: 0, count: 8), dg15: dg15, dg14: nil)
+        let wrong = ActiveAuthenticator.verify(signature: Self.sha1Signature, challenge: [UInt8](repeating: 0, count: 8), dg15: dg15, dg14: nil)
         guard case .failed(let reason) = wrong else { Issue.record("expected failed, got \(wrong)"); return }
         #expect(reason.contains("hash"))
         var tampered = Self.sha1Signature
         tampered[40] ^= 0x10
-        #expect(!ActiveAuthentication.verify(signature: tampered, challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
+        #expect(!ActiveAuthenticator.verify(signature: tampered, challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
         // A value not below the modulus is no RSA signature.
         let tooBig = [UInt8](repeating: 0xFF, count: 128)
-        #expect(!ActiveAuthentication.verify(signature: tooBig, challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
-        #expect(!ActiveAuthentication.verify(signature: [], challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
+        #expect(!ActiveAuthenticator.verify(signature: tooBig, challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
+        #expect(!ActiveAuthenticator.verify(signature: [], challenge: Self.challenge, dg15: dg15, dg14: nil).isPassed)
     }
 
     @Test func badHeaderAndUnknownTrailerAreNamed() {
@@ -91,6 +91,6 @@ import SmartCard
         let f = try ISO9796Scheme1.representative(length: 128, hash: hash, implicitTrailer: false, m1: m1, challenge: Self.challenge)
         let s = try Crypto.rsaRawPrivate(privateKey: key.privateKey, f)
         let dg15 = try DG15(DG15.encode(publicKey: key.subjectPublicKeyInfo))
-        #expect(ActiveAuthentication.verify(signature: s, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
+        #expect(ActiveAuthenticator.verify(signature: s, challenge: Self.challenge, dg15: dg15, dg14: nil) == .passed)
     }
 }

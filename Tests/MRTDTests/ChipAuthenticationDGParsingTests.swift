@@ -10,17 +10,17 @@ import SmartCard
         let curve = try ECCurve(parameterId: parameterId)
         let key = try curve.generateKeyPair().publicKey
         let dg14 = try DG14(DG14.encode(chipAuthenticationCipher: cipher, curve: curve, publicKey: key, activeAuthenticationHash: .sha256))
-        let p = try #require(ChipAuthentication.parameters(in: dg14))
+        let p = try #require(ChipAuthenticator.parameters(in: dg14))
         #expect(p.cipher == cipher && p.keyAgreement == .ecdh)
         #expect(p.publicKey.publicKey == key && p.publicKey.parameterId == parameterId)
-        #expect(p.protocolOID == ChipAuthentication.protocolOID(keyAgreement: .ecdh, cipher: cipher))
+        #expect(p.protocolOID == ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: cipher))
         #expect(dg14.activeAuthenticationSignatureAlgorithm == "0.4.0.127.0.7.1.1.4.1.3")
     }
 
     @Test func theCCCDOIDIsCAECDHAES128() throws {
         // CA-ECDH-AES-CBC-CMAC-128 as EF.CardAccess lists it on CCCD cards (design.md §4).
-        #expect(ChipAuthentication.protocolOID(keyAgreement: .ecdh, cipher: .aes128) == "0.4.0.127.0.7.2.2.3.2.2")
-        #expect(try ChipAuthentication.mechanismReference(protocolOID: "0.4.0.127.0.7.2.2.3.2.2") == [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02])
+        #expect(ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: .aes128) == "0.4.0.127.0.7.2.2.3.2.2")
+        #expect(try ChipAuthenticator.mechanismReference(protocolOID: "0.4.0.127.0.7.2.2.3.2.2") == [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02])
     }
 
     @Test func explicitDomainParametersOfAKnownCurveAreRecognised() throws {
@@ -28,7 +28,7 @@ import SmartCard
             let curve = try ECCurve(parameterId: id)
             let key = try curve.generateKeyPair().publicKey
             let dg14 = try DG14(DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: key, explicitParameters: true))
-            let p = try #require(ChipAuthentication.parameters(in: dg14))
+            let p = try #require(ChipAuthenticator.parameters(in: dg14))
             #expect(p.publicKey.parameterId == nil)
             #expect(ECCurve.from(algorithmParameters: p.publicKey.algorithmParameters)?.parameterId == id)
         }
@@ -53,7 +53,7 @@ import SmartCard
         let keyOnly = DG14(securityInfos: SecurityInfos(infos: full.securityInfos.infos.filter {
             if case .chipAuthentication = $0 { return false } else { return true }
         }))
-        let p = try #require(ChipAuthentication.parameters(in: keyOnly))
+        let p = try #require(ChipAuthenticator.parameters(in: keyOnly))
         #expect(p.cipher == .tripleDES && p.keyAgreement == .ecdh)
     }
 
@@ -64,7 +64,7 @@ import SmartCard
             TLV(tag: 0x06, value: [0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03]),
         ])])
         let dg14 = try DG14(DG14.encode(securityInfos: set.encoded))
-        #expect(ChipAuthentication.parameters(in: dg14) == nil)
+        #expect(ChipAuthenticator.parameters(in: dg14) == nil)
         #expect(dg14.activeAuthenticationSignatureAlgorithm == "0.4.0.127.0.7.1.1.4.1.3")
     }
 

@@ -27,8 +27,8 @@ extension SecureChip {
               let oid = objects.first(where: { $0.tag == 0x80 })?.value else {
             return ResponseAPDU(status: .wrongData)
         }
-        let ours = ChipAuthentication.protocolOID(keyAgreement: .ecdh, cipher: keys.caCipher)
-        guard let expected = try? ChipAuthentication.mechanismReference(protocolOID: ours), expected == oid else {
+        let ours = ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: keys.caCipher)
+        guard let expected = try? ChipAuthenticator.mechanismReference(protocolOID: ours), expected == oid else {
             return ResponseAPDU(status: .wrongData)
         }
         if objects.contains(where: { $0.tag == 0x84 }) { return ResponseAPDU(status: StatusWord(0x6A88)) }

@@ -48,7 +48,7 @@ public struct DG14: Sendable, Hashable {
     }
 
     /// `id-CA-<DH|ECDH>-<cipher>` (§9.2.5).
-    static func chipAuthenticationOID(agreement: ChipAuthentication.KeyAgreement, cipher: SecureMessagingCipher) -> [UInt] {
+    static func chipAuthenticationOID(agreement: ChipAuthenticator.KeyAgreement, cipher: SecureMessagingCipher) -> [UInt] {
         let base = agreement == .ecdh ? AuthenticationOIDs.caECDH : AuthenticationOIDs.caDH
         switch cipher {
         case .tripleDES: return base + [1]

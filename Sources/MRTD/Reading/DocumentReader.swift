@@ -108,7 +108,7 @@ public struct DocumentReader: Sendable {
                                     reopen: () async throws -> SecureMessagingChannel) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
         let parsed: DG14
         do { parsed = try DG14(dg14) } catch { return (.notPerformed("DG14 unreadable: \(error)"), secure) }
-        let result = try await ChipAuthentication.run(over: secure, dg14: parsed)
+        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed)
         logger.debug("chip authentication", metadata: ["outcome": "\(result.outcome)"])
         if let next = result.channel { return (result.outcome, next) }
         return (result.outcome, try await reopen())
@@ -129,7 +129,7 @@ public struct DocumentReader: Sendable {
         do { dg15 = try DG15(bytes) } catch { return .notPerformed("DG15 unreadable: \(error)") }
         let dg14 = read.files[.dg14].flatMap { try? DG14($0) }
         do {
-            return try await ActiveAuthentication.run(over: secure, dg15: dg15, dg14: dg14)
+            return try await ActiveAuthenticator.run(over: secure, dg15: dg15, dg14: dg14)
         } catch let error as SecureMessagingError {
             return .notPerformed("secure messaging failed during INTERNAL AUTHENTICATE: \(error)")
         }

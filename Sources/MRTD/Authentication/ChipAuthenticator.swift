@@ -1,6 +1,7 @@
 import SmartCard
 
-/// Chip authentication, terminal side (ICAO 9303-11 §6.2): an ephemeral-static key agreement
+/// Chip authentication, terminal side (ICAO 9303-11 §6.2; the verifier's check that weighs the
+/// outcome is `ChipAuthentication` in Verification/): an ephemeral-static key agreement
 /// with the chip's static key from DG14. Only a chip holding the private key derives the same
 /// session keys, so a response MAC under the new keys proves the key (and replaces the
 /// BAC/PACE session with a stronger one). ECDH on any standardized curve (NIST and brainpool,
@@ -12,7 +13,7 @@ import SmartCard
 ///   AUTHENTICATE `7C { 80 ephemeral key }` (§6.2.3.2).
 /// Both go over the existing secure channel; the chip answers under the old keys and then
 /// restarts secure messaging with KSenc/KSmac from the shared secret and SSC = 0.
-public enum ChipAuthentication {
+public enum ChipAuthenticator {
     public enum KeyAgreement: Sendable, Hashable { case dh, ecdh }
 
     /// One chip-authentication variant DG14 offers, with the key it uses.
@@ -162,7 +163,7 @@ public enum ChipAuthentication {
     }
 }
 
-extension ChipAuthentication {
+extension ChipAuthenticator {
     /// `id-CA-<DH|ECDH>-<cipher>` in dotted form (ICAO 9303-11 §9.2.5).
     public static func protocolOID(keyAgreement: KeyAgreement, cipher: SecureMessagingCipher) -> String {
         SecurityInfoOIDs.dotted(DG14.chipAuthenticationOID(agreement: keyAgreement, cipher: cipher))

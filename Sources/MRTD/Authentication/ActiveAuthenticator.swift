@@ -1,6 +1,7 @@
 import SmartCard
 
-/// Active authentication, terminal side (ICAO 9303-11 §6.1): the chip signs a fresh 8-byte
+/// Active authentication, terminal side (ICAO 9303-11 §6.1; the verifier's check is
+/// `ActiveAuthentication`): the chip signs a fresh 8-byte
 /// challenge with the private key of the DG15 public key. INTERNAL AUTHENTICATE
 /// `0088 0000 08 <challenge> 00` over the secure channel.
 ///
@@ -8,7 +9,7 @@ import SmartCard
 ///   recovers `6A || M1 || H(M1 || challenge) || trailer`.
 /// - ECDSA (§6.1.3): a plain `r || s` signature (TR-03111) over the challenge, hashed with the
 ///   hash DG14's ActiveAuthenticationInfo names; a DER signature is accepted too.
-public enum ActiveAuthentication {
+public enum ActiveAuthenticator {
     /// Sends INTERNAL AUTHENTICATE and checks the answer. Throws only what the channel throws;
     /// every protocol result is an outcome.
     ///
