@@ -4,7 +4,7 @@ import MRTD
 /// authentication (§6.1), with the DG14 and DG15 files that publish them. `SecureChip` uses the
 /// private halves; the file set carries `dg14`/`dg15` (and the SOD hashes them). Private keys
 /// are never printed: `description` names algorithms only.
-public struct ChipKeys: Sendable, CustomStringConvertible {
+public struct ChipKeys: Sendable, CustomStringConvertible, CustomReflectable {
     public enum ActiveAuthenticationAlgorithm: String, Sendable, CaseIterable {
         /// ECDSA on secp256r1 with SHA-256, plain signatures (§6.1.3).
         case ecdsaP256
@@ -90,6 +90,9 @@ public struct ChipKeys: Sendable, CustomStringConvertible {
         let curve = (try? ECCurve(parameterId: caParameterId))?.name ?? "curve \(caParameterId)"
         return "ChipKeys(CA-ECDH \(curve) \(caCipher), AA \(aaAlgorithm.rawValue))"
     }
+
+    /// `dump` shows the description only, never the private keys.
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }
 
 extension CitizenProfile {

@@ -104,6 +104,9 @@ import MRTD
     @Test func keysNeverAppearInTheirDescription() throws {
         let keys = try ChipKeys.generate(aa: .rsa2048)
         #expect(keys.description == "ChipKeys(CA-ECDH brainpoolP256r1 AES-128, AA rsa2048)")
+        var dumped = ""
+        dump(SecureChip.Configuration(can: "012345", chipKeys: keys), to: &dumped)
+        #expect(!dumped.contains("caPrivateKey") && !dumped.contains("aaPrivateKey"))
     }
 }
 

@@ -149,3 +149,20 @@ import SmartCard
         }
     }
 }
+
+@Suite struct ChipAuthenticationVariantChoice {
+    @Test func dg14KeyWithoutInfoTakesTheVariantEFCardAccessLists() throws {
+        let curve = try ECCurve(parameterId: 13)
+        let full = try DG14(DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: try curve.generateKeyPair().publicKey))
+        let keyOnly = DG14(securityInfos: SecurityInfos(infos: full.securityInfos.infos.filter {
+            if case .chipAuthentication = $0 { return false } else { return true }
+        }))
+        // EF.CardAccess as seen on CCCD cards (design.md §4): TA v1, CA-ECDH-AES-CBC-CMAC-128 v1, PACE.
+        let cardAccess = try SecurityInfos(derEncoded: [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"))
+        let p = try #require(ChipAuthenticator.parameters(in: keyOnly, cardAccess: cardAccess))
+        #expect(p.cipher == .aes128 && p.protocolOID == "0.4.0.127.0.7.2.2.3.2.2")
+        // DG14's own ChipAuthenticationInfo wins over EF.CardAccess.
+        let own = try DG14(DG14.encode(chipAuthenticationCipher: .aes256, curve: curve, publicKey: try curve.generateKeyPair().publicKey))
+        #expect(ChipAuthenticator.parameters(in: own, cardAccess: cardAccess)?.cipher == .aes256)
+    }
+}

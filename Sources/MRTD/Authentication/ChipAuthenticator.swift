@@ -41,9 +41,11 @@ public enum ChipAuthenticator {
     public static let probeCommand = CommandAPDU(ins: 0xB0, p1: 0x80 | DataGroupID.dg14.shortFileID, p2: 0, ne: 1)
 
     /// The variant to run from DG14, or nil when DG14 offers no chip authentication (→
-    /// `notSupported`). ChipAuthenticationInfo keyId pairs an info with its key (§9.2.5); with
-    /// no ChipAuthenticationInfo at all, a lone key implies the 3DES variant.
-    public static func parameters(in dg14: DG14) -> Parameters? {
+    /// `notSupported`). ChipAuthenticationInfo keyId pairs an info with its key (§9.2.5). When
+    /// DG14 has keys but no ChipAuthenticationInfo, the ones EF.CardAccess lists are used (the
+    /// CCCD lists CA-ECDH-AES-CBC-CMAC-128 there, design.md §4); with none anywhere, a lone
+    /// key implies the 3DES variant.
+    public static func parameters(in dg14: DG14, cardAccess: SecurityInfos? = nil) -> Parameters? {
         let keys = dg14.securityInfos.chipAuthenticationPublicKeys
         func keyAgreement(of key: ChipAuthenticationPublicKeyInfo) -> KeyAgreement? {
             switch key.protocolOID {
@@ -52,7 +54,8 @@ public enum ChipAuthenticator {
             default: return nil
             }
         }
-        let infos = dg14.securityInfos.chipAuthenticationInfos
+        var infos = dg14.securityInfos.chipAuthenticationInfos
+        if infos.isEmpty { infos = cardAccess?.chipAuthenticationInfos ?? [] }
         for info in infos {
             guard let (agreement, cipher) = variant(info.protocolOID) else { continue }
             let key = info.keyId.map { id in keys.first { $0.keyId == id } }
@@ -92,9 +95,11 @@ public enum ChipAuthenticator {
     /// an outcome.
     ///
     /// - Parameter ephemeralPrivateKey: injectable for replaying a vector; random otherwise.
-    public static func run(over channel: SecureMessagingChannel, dg14: DG14,
+    public static func run(over channel: SecureMessagingChannel, dg14: DG14, cardAccess: SecurityInfos? = nil,
                            ephemeralPrivateKey: [UInt8]? = nil) async throws -> Result {
-        guard let parameters = parameters(in: dg14) else { return Result(outcome: .notSupported, channel: channel) }
+        guard let parameters = parameters(in: dg14, cardAccess: cardAccess) else {
+            return Result(outcome: .notSupported, channel: channel)
+        }
         return try await run(over: channel, parameters: parameters, ephemeralPrivateKey: ephemeralPrivateKey)
     }
 

@@ -75,7 +75,7 @@ public struct DocumentReader: Sendable {
                 if dg == .dg14, let bytes {
                     // Chip authentication right after DG14: the rest of the read runs under its keys.
                     let caStart = counter.snapshot
-                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, over: secure) {
+                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure) {
                         try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
                     }
                     result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
@@ -104,11 +104,11 @@ public struct DocumentReader: Sendable {
     /// Chip authentication from DG14 (ICAO 9303-11 §6.2). When the chip switched to keys we
     /// could not derive (a DG14 key it does not hold), the session is gone: `reopen` opens the
     /// chip again so the remaining files and the SOD can still be read.
-    private func chipAuthentication(_ dg14: [UInt8], over secure: SecureMessagingChannel,
+    private func chipAuthentication(_ dg14: [UInt8], cardAccess: SecurityInfos?, over secure: SecureMessagingChannel,
                                     reopen: () async throws -> SecureMessagingChannel) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
         let parsed: DG14
         do { parsed = try DG14(dg14) } catch { return (.notPerformed("DG14 unreadable: \(error)"), secure) }
-        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed)
+        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed, cardAccess: cardAccess)
         logger.debug("chip authentication", metadata: ["outcome": "\(result.outcome)"])
         if let next = result.channel { return (result.outcome, next) }
         return (result.outcome, try await reopen())
