@@ -10,6 +10,7 @@ enum AuthenticationOIDs {
     static let primeField: [UInt] = [1, 2, 840, 10045, 1, 1]
     static let rsaEncryption: [UInt] = [1, 2, 840, 113549, 1, 1, 1]
     static let dhPublicNumber: [UInt] = [1, 2, 840, 10046, 2, 1]
+    static let pkcs3DH: [UInt] = [1, 2, 840, 113549, 1, 3, 1]
 
     /// ecdsa-plain-signatures (BSI TR-03111 §5.2.1), 0.4.0.127.0.7.1.1.4.1.
     static let ecdsaPlain: [UInt] = [0, 4, 0, 127, 0, 7, 1, 1, 4, 1]

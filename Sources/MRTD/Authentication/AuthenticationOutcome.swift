@@ -12,7 +12,7 @@ public enum AuthenticationOutcome: Sendable, Hashable, CustomStringConvertible {
     /// The chip does not offer the protocol (no CA in DG14, no DG15).
     case notSupported
     /// The protocol was not run: skipped by policy, a file was not read, or a variant this
-    /// implementation does not do (DH chip authentication, for example).
+    /// implementation does not do (DH on standardized group ids, for example).
     case notPerformed(String)
 
     public var isPassed: Bool { self == .passed }

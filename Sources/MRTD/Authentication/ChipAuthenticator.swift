@@ -5,7 +5,8 @@ import SmartCard
 /// with the chip's static key from DG14. Only a chip holding the private key derives the same
 /// session keys, so a response MAC under the new keys proves the key (and replaces the
 /// BAC/PACE session with a stronger one). ECDH on any standardized curve (NIST and brainpool,
-/// named or explicit-but-known parameters), 3DES and AES; DH is not implemented.
+/// named or explicit-but-known parameters) or DH (explicit X9.42/PKCS #3 groups of 1024 bits
+/// and up), 3DES and AES.
 ///
 /// - 3DES (`id-CA-*-3DES-CBC-CBC`): MSE:Set KAT `0022 41A6` with DO'91' (ephemeral key) and
 ///   DO'84' (key id, when DG14 gives one) (§6.2.3.1).
@@ -106,24 +107,34 @@ public enum ChipAuthenticator {
     public static func run(over channel: SecureMessagingChannel, parameters: Parameters,
                            ephemeralPrivateKey: [UInt8]? = nil) async throws -> Result {
         func keep(_ outcome: AuthenticationOutcome) -> Result { Result(outcome: outcome, channel: channel) }
-        guard parameters.keyAgreement == .ecdh else {
-            return keep(.notPerformed("DH chip authentication is not implemented"))
-        }
         let key = parameters.publicKey
-        guard let curve = ECCurve.from(algorithmParameters: key.algorithmParameters)
-                ?? key.parameterId.flatMap({ try? ECCurve(parameterId: $0) }) else {
-            return keep(.notPerformed("DG14 chip authentication key on unknown domain parameters"))
-        }
-        guard curve.isValidPoint(key.publicKey) else {
-            return keep(.failed("the DG14 chip authentication key is not a point on \(curve.name)"))
-        }
         let cipher = parameters.cipher
         let ephemeralPublic: [UInt8]
         let keys: SessionKeys
         do {
-            let secret = try ephemeralPrivateKey ?? curve.generatePrivateKey()
-            ephemeralPublic = try curve.multiplyGenerator(by: secret)
-            keys = try SessionKeys(cipher: cipher, sharedSecret: curve.sharedSecret(privateKey: secret, peerPublicKey: key.publicKey))
+            switch parameters.keyAgreement {
+            case .ecdh:
+                guard let curve = ECCurve.from(algorithmParameters: key.algorithmParameters)
+                        ?? key.parameterId.flatMap({ try? ECCurve(parameterId: $0) }) else {
+                    return keep(.notPerformed("DG14 chip authentication key on unknown domain parameters"))
+                }
+                guard curve.isValidPoint(key.publicKey) else {
+                    return keep(.failed("the DG14 chip authentication key is not a point on \(curve.name)"))
+                }
+                let secret = try ephemeralPrivateKey ?? curve.generatePrivateKey()
+                ephemeralPublic = try curve.multiplyGenerator(by: secret)
+                keys = try SessionKeys(cipher: cipher, sharedSecret: curve.sharedSecret(privateKey: secret, peerPublicKey: key.publicKey))
+            case .dh:
+                guard let group = DHGroup(algorithmOID: key.algorithmOID, parameters: key.algorithmParameters) else {
+                    return keep(.notPerformed("DG14 DH key with standardized, unknown or weak domain parameters"))
+                }
+                guard let y = group.publicValue(key.publicKey) else {
+                    return keep(.failed("the DG14 chip authentication DH key is not in the group"))
+                }
+                let secret = try ephemeralPrivateKey ?? group.generateKeyPair().privateKey
+                ephemeralPublic = try group.publicKey(secret)
+                keys = try SessionKeys(cipher: cipher, sharedSecret: group.sharedSecret(privateKey: secret, peerPublicKey: y))
+            }
         } catch {
             return keep(.notPerformed("key agreement: \(error)"))
         }
@@ -153,7 +164,7 @@ public enum ChipAuthenticator {
             return Result(outcome: .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key"),
                           channel: nil)
         }
-        accessLogger.debug("chip authentication passed", metadata: ["curve": "\(curve.name)", "cipher": "\(cipher)"])
+        accessLogger.debug("chip authentication passed", metadata: ["agreement": "\(parameters.keyAgreement)", "cipher": "\(cipher)"])
         return Result(outcome: .passed, channel: next)
     }
 
