@@ -8,6 +8,13 @@ import SmartCard
 /// the chip offers no PACE, PACE failed for a protocol reason, or the caller forces it. A
 /// refused password is `wrongKey` and never retried under BAC. The result says which ran and
 /// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
+///
+/// Chip proofs (ICAO 9303-11 §6): chip authentication runs right after DG14 is read when DG14
+/// (or EF.CardAccess, for the variant) offers it, and the remaining files are read under its
+/// keys; if the chip switched to keys we could not derive, the chip is opened again so the SOD
+/// is still read. Active authentication runs once at the end, only when chip authentication
+/// did not pass (`ReadRequest.alwaysRunActiveAuthentication` runs both). `ChipRead` records
+/// both outcomes; the verifier trusts them only with DG14/DG15 hashes matched.
 public struct DocumentReader: Sendable {
     public static let emrtdAID: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
     /// Files read after EF.COM, most useful first so progress reaches the identity early.
