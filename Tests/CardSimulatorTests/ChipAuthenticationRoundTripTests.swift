@@ -150,6 +150,22 @@ import MRTD
         guard case .failed = read.activeAuthentication else { Issue.record("got \(read.activeAuthentication)"); return }
     }
 
+    @Test func afterBACChipAuthenticationUpgradesTo3DESOrAESSession() async throws {
+        let mrz = AccessKey.mrz(documentNumber: "099012345", dateOfBirth: "990315", dateOfExpiry: "391231")
+        let keys = try ChipKeys.generate(aa: .rsa2048)
+        let configuration = SecureChip.Configuration(can: "012345", mrz: mrz, supportsPACE: false, chipKeys: keys)
+        let files: [UInt16: [UInt8]] = [0x011E: EFCOM.encode(dataGroups: [.dg1, .dg14, .dg15]), 0x0101: ChipAuthenticationRoundTrips.dg1,
+                                         0x010E: keys.dg14, 0x010F: keys.dg15]
+        let chip = SecureChip(inner: MemoryCard(files: files), configuration: configuration)
+        var request = ReadRequest(key: mrz)
+        request.alwaysRunActiveAuthentication = true
+        let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: request)
+        #expect(read.access.method == .bac)
+        #expect(read.chipAuthentication == .passed)
+        #expect(read.activeAuthentication == .passed)
+        #expect(read.files[.dg15] == keys.dg15)
+    }
+
     @Test func aChipWithoutDG14AndDG15SupportsNeither() async throws {
         let read = try await Self.read(ChipAuthenticationRoundTrips.chip(publishing: nil, holding: nil))
         #expect(read.chipAuthentication == .notSupported)

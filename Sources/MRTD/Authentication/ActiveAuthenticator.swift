@@ -16,14 +16,19 @@ public enum ActiveAuthenticator {
     /// - Parameters:
     ///   - dg14: needed for ECDSA (the signature algorithm); ignored for RSA.
     ///   - challenge: injectable for tests; 8 fresh random bytes otherwise.
+    ///   - extendedLength: the link carries extended-length APDUs. An RSA-2048 signature does
+    ///     not fit a short protected response (256 bytes + DO'87'/DO'99'/DO'8E'), so with
+    ///     extended length and an RSA key longer than 1536 bits Le is `00 00` instead of `00`.
     public static func run(over channel: any CardChannel, dg15: DG15, dg14: DG14?,
-                           challenge: [UInt8]? = nil) async throws -> AuthenticationOutcome {
+                           challenge: [UInt8]? = nil, extendedLength: Bool = false) async throws -> AuthenticationOutcome {
         if case .ecdsa = dg15.algorithm, ecdsaHash(dg14) == nil {
             return .notPerformed("ECDSA active authentication needs DG14's ActiveAuthenticationInfo with a known signature algorithm")
         }
         let rnd: [UInt8]
         do { rnd = try challenge ?? Crypto.randomBytes(8) } catch { return .notPerformed("no randomness: \(error)") }
-        let command = CommandAPDU(ins: 0x88, p1: 0, p2: 0, data: rnd, ne: 256)
+        var ne = 256
+        if extendedLength, case .rsa(let bits) = dg15.algorithm, bits > 1536 { ne = 65536 }
+        let command = CommandAPDU(ins: 0x88, p1: 0, p2: 0, data: rnd, ne: ne)
         let response = try await channel.transmit(command)
         guard response.status.isSuccess else {
             return .failed("the chip refused INTERNAL AUTHENTICATE (\(response.status))")

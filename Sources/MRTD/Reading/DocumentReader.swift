@@ -136,7 +136,7 @@ public struct DocumentReader: Sendable {
         do { dg15 = try DG15(bytes) } catch { return .notPerformed("DG15 unreadable: \(error)") }
         let dg14 = read.files[.dg14].flatMap { try? DG14($0) }
         do {
-            return try await ActiveAuthenticator.run(over: secure, dg15: dg15, dg14: dg14)
+            return try await ActiveAuthenticator.run(over: secure, dg15: dg15, dg14: dg14, extendedLength: read.extendedLength)
         } catch let error as SecureMessagingError {
             return .notPerformed("secure messaging failed during INTERNAL AUTHENTICATE: \(error)")
         }
