@@ -85,7 +85,9 @@ public struct DocumentReader: Sendable {
                     (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure) {
                         try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
                     }
-                    result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
+                    if counter.snapshot.apdus > caStart.apdus {
+                        result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
+                    }
                     reader = LDSFileReader(channel: secure, chunkSize: min(reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)))
                 }
             } catch FileReadError.accessDenied {
