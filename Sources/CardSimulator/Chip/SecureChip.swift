@@ -21,9 +21,13 @@ public actor SecureChip: APDUHandler {
         public var paceCipher: SecureMessagingCipher
         public var supportsBAC: Bool
         public var supportsPACE: Bool
+        /// Keys for chip and active authentication (ICAO 9303-11 §6); nil: the chip offers neither.
+        public var chipKeys: ChipKeys?
 
         public init(can: String, mrz: AccessKey? = nil, paceParameterId: Int = 13,
-                    paceCipher: SecureMessagingCipher = .aes128, supportsBAC: Bool = true, supportsPACE: Bool = true) {
+                    paceCipher: SecureMessagingCipher = .aes128, supportsBAC: Bool = true, supportsPACE: Bool = true,
+                    chipKeys: ChipKeys? = nil) {
+            self.chipKeys = chipKeys
             self.can = can
             self.mrz = mrz
             self.paceParameterId = paceParameterId
@@ -66,6 +70,10 @@ public actor SecureChip: APDUHandler {
     var bacChallenge: [UInt8]?
     var session: Session?
     var cardAccessSelected = false
+    /// Chip authentication: MSE:Set AT seen, GENERAL AUTHENTICATE expected.
+    var chipAuthenticationSelected = false
+    /// The session chip authentication switches to once its answer is out (§6.2.3).
+    var pendingSession: Session?
 
     struct Session {
         let codec: SecureMessagingCodec
@@ -120,6 +128,8 @@ public actor SecureChip: APDUHandler {
     func startSession(keys: SessionKeys, ssc: [UInt8]) {
         session = Session(codec: SecureMessagingCodec(keys: keys), ssc: ssc)
         pace = .idle
+        pendingSession = nil
+        chipAuthenticationSelected = false
         bacChallenge = nil
     }
 
@@ -137,15 +147,22 @@ public actor SecureChip: APDUHandler {
             return ResponseAPDU(status: .smDataObjectsIncorrect)
         }
         session = s
-        let answer = await inner.process(plain)
+        let answer: ResponseAPDU
+        if let own = authenticationCommand(plain) { answer = own } else { answer = await inner.process(plain) }
         // The session may have been dropped while the inner card answered (power off).
         guard var current = session else { return ResponseAPDU(status: .securityStatusNotSatisfied) }
         SecureMessagingCodec.increment(&current.ssc)
         session = current
         do {
-            return try current.codec.protect(answer, ssc: current.ssc)
+            let protected = try current.codec.protect(answer, ssc: current.ssc)
+            if let next = pendingSession {
+                session = next
+                pendingSession = nil
+            }
+            return protected
         } catch {
             session = nil
+            pendingSession = nil
             return ResponseAPDU(status: .noPreciseDiagnosis)
         }
     }
@@ -183,5 +200,7 @@ public actor SecureChip: APDUHandler {
         pace = .idle
         bacChallenge = nil
         cardAccessSelected = false
+        chipAuthenticationSelected = false
+        pendingSession = nil
     }
 }

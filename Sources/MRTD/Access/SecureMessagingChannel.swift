@@ -20,7 +20,8 @@ public actor SecureMessagingChannel: CardChannel {
     /// The session cipher, to size reads (`cipher.maxShortReadLength`).
     public nonisolated let cipher: SecureMessagingCipher
     private let codec: SecureMessagingCodec
-    private let base: any CardChannel
+    /// The wrapped channel: chip authentication restarts secure messaging over it (ICAO 9303-11 §6.2).
+    nonisolated let base: any CardChannel
     /// The send sequence counter (8 bytes for 3DES, 16 for AES), exposed for tests.
     public private(set) var ssc: [UInt8]
     /// True once a MAC failure or SM abort ended the session.

@@ -15,6 +15,11 @@ public struct ChipRead: Sendable {
     /// Whether the card answered an extended-length READ BINARY.
     public var extendedLength: Bool
     public var stats: ReadStatistics
+    /// What chip authentication (ICAO 9303-11 §6.2) proved about the DG14 key. Trust the key
+    /// only once the verifier has matched DG14's hash in the SOD.
+    public var chipAuthentication: AuthenticationOutcome = .notPerformed("DG14 not read")
+    /// What active authentication (§6.1) proved about the DG15 key; same caveat for DG15.
+    public var activeAuthentication: AuthenticationOutcome = .notPerformed("DG15 not read")
 
     public init(access: AccessReport, cardAccess: [UInt8]?, extendedLength: Bool, stats: ReadStatistics) {
         self.access = access

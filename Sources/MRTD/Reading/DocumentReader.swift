@@ -8,6 +8,13 @@ import SmartCard
 /// the chip offers no PACE, PACE failed for a protocol reason, or the caller forces it. A
 /// refused password is `wrongKey` and never retried under BAC. The result says which ran and
 /// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
+///
+/// Chip proofs (ICAO 9303-11 §6): chip authentication runs right after DG14 is read when DG14
+/// (or EF.CardAccess, for the variant) offers it, and the remaining files are read under its
+/// keys; if the chip switched to keys we could not derive, the chip is opened again so the SOD
+/// is still read. Active authentication runs once at the end, only when chip authentication
+/// did not pass (`ReadRequest.alwaysRunActiveAuthentication` runs both). `ChipRead` records
+/// both outcomes; the verifier trusts them only with DG14/DG15 hashes matched.
 public struct DocumentReader: Sendable {
     public static let emrtdAID: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
     /// Files read after EF.COM, most useful first so progress reaches the identity early.
@@ -56,7 +63,7 @@ public struct DocumentReader: Sendable {
         let infos = cardAccess.flatMap { try? SecurityInfos(derEncoded: $0) }
 
         // 2. Access control.
-        let (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
+        var (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
         logger.debug("chip opened", metadata: ["method": "\(access.method.rawValue)", "extendedLength": "\(extended)"])
 
         // 3. Files, each counted.
@@ -81,15 +88,70 @@ public struct DocumentReader: Sendable {
                 continue
             }
             do {
-                _ = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+                let bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+                if dg == .dg14, let bytes {
+                    // Chip authentication right after DG14: the rest of the read runs under its keys.
+                    let caStart = counter.snapshot
+                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure) {
+                        try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
+                    }
+                    if counter.snapshot.apdus > caStart.apdus {
+                        result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
+                    }
+                    reader = LDSFileReader(channel: secure, chunkSize: min(reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)))
+                }
             } catch FileReadError.accessDenied {
                 result.protected.append(dg)
             } catch FileReadError.notFound where dg != .dg1 {
                 result.missing.append(dg)
             }
         }
+        if !wanted.contains(.dg14) {
+            result.chipAuthentication = listed.contains(.dg14) ? .notPerformed("DG14 not read") : .notSupported
+        } else if result.files[.dg14] == nil {
+            result.chipAuthentication = .notSupported
+        }
+        let aaStart = counter.snapshot
+        result.activeAuthentication = try await activeAuthentication(result, over: secure, listed: listed, wanted: wanted, request: request)
+        if counter.snapshot.apdus > aaStart.apdus {
+            result.stats.record("ActiveAuthentication", bytes: 0, counters: counter.snapshot - aaStart)
+        }
         result.stats.finish(counter.snapshot, since: start)
         return result
+    }
+
+    /// Chip authentication from DG14 (ICAO 9303-11 §6.2). When the chip switched to keys we
+    /// could not derive (a DG14 key it does not hold), the session is gone: `reopen` opens the
+    /// chip again so the remaining files and the SOD can still be read.
+    private func chipAuthentication(_ dg14: [UInt8], cardAccess: SecurityInfos?, over secure: SecureMessagingChannel,
+                                    reopen: () async throws -> SecureMessagingChannel) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
+        let parsed: DG14
+        do { parsed = try DG14(dg14) } catch { return (.notPerformed("DG14 unreadable: \(error)"), secure) }
+        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed, cardAccess: cardAccess)
+        logger.debug("chip authentication", metadata: ["outcome": "\(result.outcome)"])
+        if let next = result.channel { return (result.outcome, next) }
+        return (result.outcome, try await reopen())
+    }
+
+    /// Active authentication from DG15 (ICAO 9303-11 §6.1), after every file is read. Skipped
+    /// when chip authentication passed, unless the request asks for both.
+    private func activeAuthentication(_ read: ChipRead, over secure: SecureMessagingChannel, listed: [DataGroupID],
+                                      wanted: [DataGroupID], request: ReadRequest) async throws -> AuthenticationOutcome {
+        guard let bytes = read.files[.dg15] else {
+            if !wanted.contains(.dg15) && listed.contains(.dg15) { return .notPerformed("DG15 not read") }
+            return .notSupported
+        }
+        if read.chipAuthentication.isPassed && !request.alwaysRunActiveAuthentication {
+            return .notPerformed("chip authentication passed; ICAO 9303-11 §6 prefers it to active authentication")
+        }
+        let dg15: DG15
+        do { dg15 = try DG15(bytes) } catch { return .notPerformed("DG15 unreadable: \(error)") }
+        let dg14 = read.files[.dg14].flatMap { try? DG14($0) }
+        do {
+            return try await ActiveAuthenticator.run(over: secure, dg15: dg15, dg14: dg14, extendedLength: read.extendedLength)
+        } catch let error as SecureMessagingError {
+            return .notPerformed("secure messaging failed during INTERNAL AUTHENTICATE: \(error)")
+        }
     }
 
     /// Reads one file and books its statistics; `nil` when absent.

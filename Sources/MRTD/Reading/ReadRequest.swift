@@ -31,6 +31,10 @@ public struct ReadRequest: Sendable {
     public var alternativeBACKeys: [AccessKey] = []
     /// Skip PACE even when the chip offers it.
     public var forceBAC = false
+    /// Run active authentication even when chip authentication passed (one more APDU). Off by
+    /// default: ICAO 9303-11 §6 prefers CA when a chip offers both, and an AA signature over a
+    /// terminal's challenge is a transferable proof that the card was read.
+    public var alwaysRunActiveAuthentication = false
     /// Read DG2 (the face, the bulk of the bytes).
     public var readFace = true
     /// The data groups to read besides EF.COM and EF.SOD; nil = those EF.COM lists.
