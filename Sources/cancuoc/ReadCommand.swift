@@ -3,6 +3,7 @@ import Logging
 import CancuocService
 import CCCD
 import Foundation
+import MRTD
 import PCSC
 
 /// `cancuoc read`: one card, read and shown as a person wants to see it (or as JSON).
@@ -30,6 +31,8 @@ struct ReadCommand: AsyncParsableCommand {
     var face: String?
     @Option(help: "Seconds to wait for a card to be placed.")
     var wait: Int = 10
+    @Option(help: "Trust directory: CSCA certificates, master lists, CRLs (default \(TrustStore.defaultDirectory.path) when it exists).")
+    var trust: String?
 
     func validate() throws {
         guard wait >= 0 && wait <= 3600 else { throw ValidationError("--wait is 0 to 3600 seconds") }
@@ -78,7 +81,8 @@ struct ReadCommand: AsyncParsableCommand {
         let chosen = try ReaderSelection.choose(reader, among: infos) { name in
             states.first { $0.name == name }?.isPresent ?? false
         }
-        let options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+        var options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+        options.trust = try TrustLoading.load(trust)
         return try await CardReading().read(reader: context.reader(named: chosen.name), identity: chosen.identity, options: options)
     }
 }

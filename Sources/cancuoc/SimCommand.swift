@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import CardSimulator
 import Foundation
+import MRTD
 import SmartCard
 
 /// `cancuoc sim`: plugs a simulated card into vpcd so integrators can work without a card.
@@ -33,9 +34,20 @@ struct SimCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-pace"), help: "Simulate an older chip that offers BAC only.")
     var noPACE = false
 
+    @Option(help: "Simulate a forged card: \(SimulatedForgery.allCases.map(\.description).joined(separator: ", ")).")
+    var fault: String?
+
+    @Option(help: "Document Signer key: \(SignatureScheme.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var signer: String = SignatureScheme.ecdsaBrainpoolP256r1.rawValue
+
+    @Option(name: .customLong("trust-out"), help: "Write this card's CSCA certificate (and CRLs) to this directory, for `read --trust` or the daemon.")
+    var trustOut: String?
+
     func validate() throws {
         guard UInt32(port) + UInt32(slot) <= UInt32(UInt16.max) else { throw ValidationError("port + slot is beyond 65535") }
         guard (0...1000).contains(latency) else { throw ValidationError("--latency is 0 to 1000 ms") }
+        if let fault, SimulatedForgery(name: fault) == nil { throw ValidationError("unknown --fault \(fault)") }
+        guard SignatureScheme(rawValue: signer) != nil else { throw ValidationError("unknown --signer \(signer)") }
     }
 
     func run() async throws {
@@ -48,9 +60,16 @@ struct SimCommand: AsyncParsableCommand {
         }
         let options = SimulatedCCCD.Options(maxResponseData: shortOnly ? 256 : 65536,
                                             latency: latency > 0 ? .milliseconds(latency) : nil,
-                                            supportsPACE: !noPACE)
-        let card = try SimulatedCCCD.make(profile: citizen, options: options)
-        Output.line("simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))")
+                                            supportsPACE: !noPACE, forgery: fault.flatMap(SimulatedForgery.init(name:)),
+                                            signer: SignatureScheme(rawValue: signer) ?? .ecdsaBrainpoolP256r1)
+        let built = try SimulatedCCCD.build(profile: citizen, options: options)
+        let card = built.handler
+        if let trustOut {
+            try built.writeTrust(to: URL(fileURLWithPath: trustOut))
+            Output.line("trust anchors written to \(trustOut)")
+        }
+        Output.line("simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"
+                    + (fault.map { ", forged: \($0)" } ?? ""))
         let transport = VirtualCardTransport(card: card, host: host, port: port + slot)
         while true {
             do {

@@ -39,7 +39,7 @@ struct ReadCardThroughPCSCD {
         #expect(record.document.mrz == profile.mrz)
         #expect(record.access.method == "PACE")
         #expect(record.face?.mimeType == "image/jpeg" && record.face?.width == profile.faceWidth)
-        #expect(record.verification.status == .notPerformed)
+        #expect(record.verification.status == .unverified, "no trust anchors given: at best unverified")
         #expect(record.stats.files.first { $0.name == "DG2" }?.bytes ?? 0 > 15_000)
     }
 

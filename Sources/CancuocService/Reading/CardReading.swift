@@ -16,6 +16,9 @@ public struct CardReadOptions: Sendable {
     public var fixedChunkSize: Int?
     /// The whole read (after the card is there) must end within this, or it is `timeout`.
     public var timeout: Duration = .seconds(30)
+    /// CSCAs, master lists and CRLs to verify against; with none the verdict is at best
+    /// `unverified` (design.md §9.4).
+    public var trust: TrustStore = TrustStore(cscas: [], crls: [])
 
     public init(key: KeySpec, includeFace: Bool = false, waitForCard: Duration = .zero,
                 progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
@@ -42,6 +45,8 @@ public struct CardReading: Sendable {
             request.forceBAC = forceBAC
             request.progress = options.progress
             request.fixedChunkSize = options.fixedChunkSize
+            // AA as well as CA: a chip that proves DG14's key but not DG15's is not genuine either.
+            request.alwaysRunActiveAuthentication = true
             // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
             request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
             let read = try await withDeadline(options.timeout) { [request] in
@@ -51,7 +56,11 @@ public struct CardReading: Sendable {
                     }
                 }
             }
-            return try CitizenRecord(chipRead: read, includeFaceData: options.includeFace)
+            var record = try CitizenRecord(chipRead: read, includeFaceData: options.includeFace)
+            record.verification = CitizenRecord.Verification.verify(
+                files: read.files, dg13: read.files[.dg13].flatMap { try? DG13($0) }, trust: options.trust,
+                chipAuthentication: read.chipAuthentication, activeAuthentication: read.activeAuthentication)
+            return record
         } catch {
             let failure = ReadFailure.classify(error)
             logger.info("read failed", metadata: ["reader": "\(reader.name)", "reason": "\(failure.reason)"])

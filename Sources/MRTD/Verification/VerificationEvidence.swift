@@ -3,19 +3,9 @@ import Foundation
 /// What a read produced, as the checks need it: the raw files, the date of issue from
 /// the card's own data, and the outcomes of the chip-side protocols the reader ran.
 public struct VerificationEvidence: Sendable {
-    /// The result of chip authentication or active authentication, as run by the reader
-    /// (ICAO 9303-11 §6): this module only weighs it. Same cases as the reader's
-    /// `AuthenticationOutcome`, so mapping one to the other loses nothing.
-    public enum ChipProof: Sendable, Hashable {
-        /// The chip proved it holds the private key published in DG14/DG15.
-        case passed
-        /// The chip refused or failed the protocol: proof of a clone → `failed`.
-        case failed(String)
-        /// The chip does not offer the protocol.
-        case notSupported
-        /// Not run (policy, file not read, variant not implemented), with why.
-        case notPerformed(String)
-    }
+    /// The result of chip authentication or active authentication as the reader ran it
+    /// (ICAO 9303-11 §6): this module only weighs it.
+    public typealias ChipProof = AuthenticationOutcome
 
     /// Data groups and EF.COM as read (DG3 answered 6982: leave it out).
     public var files: [DataGroupID: [UInt8]]
