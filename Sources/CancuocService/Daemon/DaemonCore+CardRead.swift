@@ -109,7 +109,11 @@ extension DaemonCore {
         let identity = session.info.identity
         do {
             let record = try await PCSCContext.with { context in
-                try await CardReading().read(reader: context.reader(named: name), identity: identity, options: options)
+                do {
+                    return try await CardReading().read(reader: context.reader(named: name), identity: identity, options: options)
+                } catch {
+                    throw await refine(ReadFailure.classify(error), reader: context.reader(named: name))
+                }
             }
             let json = try JSONValue(encoding: record)
             return .success(ReadOutcome(
@@ -118,6 +122,26 @@ extension DaemonCore {
         } catch {
             return .failure(ReadFailure.classify(error))
         }
+    }
+
+    /// A card pulled in the middle of an APDU can surface as a garbled answer (a truncated
+    /// response, a parse error) rather than a PC/SC removal code. When the card is gone, or
+    /// goes within half a second, that is what the user must act on: `cardRemoved`.
+    static func refine(_ error: ReadFailure, reader: Reader) async -> ReadFailure {
+        switch error {
+        case .internal, .unreadableCard:
+            break
+        default:
+            return error
+        }
+        guard let state = try? await reader.context.currentStates(of: [reader.name]).first else { return error }
+        if !state.isPresent { return .cardRemoved }
+        if let changed = try? await reader.context.getStatusChange([state.acknowledged()], timeout: .milliseconds(500))?.first,
+           !changed.isPresent || changed.eventCount != state.eventCount
+        {
+            return .cardRemoved
+        }
+        return error
     }
 
     /// The read's result, `timeout` after `limit`, or `cancelled` when this request is

@@ -1,2 +1,0 @@
-import Testing
-@Suite struct CancuocServiceTestsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
