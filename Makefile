@@ -9,7 +9,7 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 # Debian packages the project needs at build, test and run time.
 DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux
 
-.PHONY: all deps build test unit integration demo clean install bench fuzz soak
+.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test
 
 all: build
 
@@ -40,3 +40,8 @@ demo: deps
 
 clean:
 	rm -rf .build bench-results
+
+# The example HIS client (examples/his_client.py) against a real cancuocd on the simulated card.
+example-test: deps
+	$(SWIFT) build -c $(CONFIG)
+	scripts/example-test.sh "$(BIN)"
