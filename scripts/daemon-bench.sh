@@ -12,7 +12,8 @@ done
 [ -n "$port" ] || { echo "no free vpcd port" >&2; exit 1; }
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Newest first: clients and the card before the daemon.
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do kill "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   "$root/scripts/pcsc-bench.sh" stop "$work/bench" > /dev/null || true
   rm -rf "$work"
