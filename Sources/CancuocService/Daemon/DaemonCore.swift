@@ -107,7 +107,9 @@ public final class DaemonCore: APIRequestHandler {
     func readersList() async -> JSONValue {
         var readers: [JSONValue] = []
         for session in await registry.all { readers.append(await session.listing()) }
-        return ["readers": .array(readers)]
+        // Without pcscd the list is empty for a reason the HIS should show differently.
+        let pcscAvailable = await registry.serviceProblem == nil
+        return ["readers": .array(readers), "pcscAvailable": .bool(pcscAvailable)]
     }
 
     struct SubscribeParams: Decodable {
