@@ -93,6 +93,22 @@ extension DaemonIntegration {
             }
         }
 
+        @Test func withoutANamedReaderTheFirstReaderToGetACardIsRead() async throws {
+            let bench = try await PCSCBench.shared()
+            let profile = try Citizens.profile("le-thi-hong-nhung")
+            await bench.removeAll()
+            try await RunningDaemon.with { daemon in
+                let client = try await daemon.connect()
+                defer { Task { await client.close() } }
+                async let read = client.request(
+                    3, "card.read", ["key": ["id": .string(profile.dg13.idNumber)], "waitForCardSeconds": 15])
+                try await Task.sleep(for: .milliseconds(700))
+                try await bench.insert(card: Citizens.card(profile), slot: 1)
+                let (response, _) = try await read
+                #expect(response["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
+            }
+        }
+
         @Test func noCardWithoutWaitingIsError1002() async throws {
             let bench = try await PCSCBench.shared()
             await bench.remove(slot: 0)

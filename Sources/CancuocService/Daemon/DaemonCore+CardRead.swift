@@ -32,16 +32,18 @@ extension DaemonCore {
         } catch {
             throw error.apiError()
         }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int64(wait * 1000))
         let session: ReaderSession
         do {
-            session = try await registry.session(for: request.reader)
+            session = try await chooseSession(request.reader, until: deadline)
             try await session.claim()
         } catch {
             logger.info("read refused", metadata: Self.metadata(client).merging(["reason": "\(error.reason)"]) { $1 })
             throw error.apiError(reader: request.reader)
         }
         let readerID = session.info.id.rawValue
-        let waitDuration = Duration.milliseconds(Int64(wait * 1000))
+        let waitDuration = max(.zero, deadline - clock.now)
         let options = CardReadOptions(
             key: request.key, includeFace: request.includeFace ?? false, waitForCard: waitDuration,
             progress: { step, done, total in
@@ -50,7 +52,6 @@ extension DaemonCore {
                     "done": .int(Int64(done)), "total": .int(Int64(total)),
                 ])
             })
-        let clock = ContinuousClock()
         let started = clock.now
         let task = Task { () -> Result<ReadOutcome, ReadFailure> in
             let result = await Self.perform(session: session, options: options, started: started)
@@ -97,6 +98,24 @@ extension DaemonCore {
         switch result {
         case .success(let outcome): return outcome.record
         case .failure(let failure): throw failure.apiError(reader: readerID)
+        }
+    }
+
+    /// The reader a request means. Without a named reader and with several connected, the
+    /// one that gets a card first within the wait is chosen (so "wait for the card" works on
+    /// a desk with two readers, as vpcd always has); likewise a reader plugged in meanwhile.
+    func chooseSession(_ wanted: String?, until deadline: ContinuousClock.Instant) async throws(ReadFailure) -> ReaderSession {
+        while true {
+            do {
+                return try await registry.session(for: wanted)
+            } catch .noReader(let why) {
+                guard wanted == nil, ContinuousClock.now < deadline else { throw .noReader(why) }
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                throw .cancelled
+            }
         }
     }
 
@@ -150,7 +169,7 @@ extension DaemonCore {
         async -> Result<ReadOutcome, ReadFailure>
     {
         let first = FirstResult<Result<ReadOutcome, ReadFailure>>()
-        let waiter = Task { first.offer(await task.value) }
+        Task { first.offer(await task.value) }
         let timer = Task {
             do {
                 try await Task.sleep(for: limit)
@@ -165,7 +184,6 @@ extension DaemonCore {
             first.offer(.failure(.cancelled))
         }
         timer.cancel()
-        _ = waiter
         return result
     }
 

@@ -68,7 +68,21 @@ public final class DaemonCore: APIRequestHandler {
         monitorTask?.cancel()
         for read in reads { read.cancel() }
         await monitorTask?.value
-        for read in reads { _ = await read.value }
+        // A read stuck in a PC/SC call cannot be interrupted: give reads 5 s to end, then
+        // go anyway (the process is exiting; pcscd cleans up after a dead client).
+        let ended = FirstResult<Bool>()
+        Task {
+            for read in reads { _ = await read.value }
+            ended.offer(true)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(5))
+            ended.offer(false)
+        }
+        if await !ended.value() {
+            logger.warning("reads still running at shutdown", metadata: ["count": "\(reads.count)"])
+        }
+        timer.cancel()
     }
 
     // MARK: APIRequestHandler
