@@ -54,7 +54,7 @@ extension DaemonCore {
             })
         let started = clock.now
         let task = Task { () -> Result<ReadOutcome, ReadFailure> in
-            let result = await Self.perform(session: session, options: options, started: started)
+            let result = await Self.perform(session: session, options: options)
             await session.release()
             return result
         }
@@ -121,7 +121,7 @@ extension DaemonCore {
 
     /// The read itself, on a PC/SC context of its own so a read never queues behind the
     /// monitor's waits or another reader's chip.
-    static func perform(session: ReaderSession, options: CardReadOptions, started: ContinuousClock.Instant)
+    static func perform(session: ReaderSession, options: CardReadOptions)
         async -> Result<ReadOutcome, ReadFailure>
     {
         let name = session.info.name
