@@ -238,6 +238,19 @@ extension DaemonIntegration {
             }
         }
 
+        @Test func theCommandLineClientGetsResultsErrorsAndEvents() async throws {
+            try await RunningDaemon.with { daemon in
+                let connection = try APIConnection(path: daemon.path)
+                let hello = try connection.call(method: "hello")
+                #expect(hello["result"]?["apiLevel"]?.intValue == CancuocService.apiLevel)
+                let unknown = try connection.call(method: "card.erase")
+                #expect(errorCode(unknown) == -32601)
+                let subscribed = try connection.call(method: "events.subscribe")
+                #expect(subscribed["result"]?["subscribed"] == .bool(true))
+                #expect(throws: APIConnection.Failure.self) { try APIConnection(path: daemon.directory + "/missing.sock") }
+            }
+        }
+
         @Test func theSocketIsMode0660() async throws {
             try await RunningDaemon.with { daemon in
                 var info = stat()
