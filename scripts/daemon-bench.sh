@@ -24,7 +24,8 @@ export PCSCLITE_CSOCK_NAME=$work/bench/run/pcscd.comm
 socket=$work/api.sock
 "$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
   2> "$work/cancuocd.log" &
-pids+=($!)
+daemon_pid=$!
+pids+=($daemon_pid)
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || { echo "cancuocd did not start:" >&2; cat "$work/cancuocd.log" >&2; exit 1; }
 

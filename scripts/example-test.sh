@@ -20,4 +20,13 @@ if [ "$status" -ne 0 ] || ! grep -q "^$id | " "$work/client.out"; then
   tail -20 "$work/cancuocd.log" >&2
   exit 1
 fi
+# Graceful shutdown: SIGTERM ends the daemon with status 0 and removes its socket.
+kill -TERM "$daemon_pid"
+daemon_status=0
+wait "$daemon_pid" || daemon_status=$?
+if [ "$daemon_status" -ne 0 ] || [ -e "$socket" ] || ! grep -q "stopped" "$work/cancuocd.log"; then
+  echo "example-test: FAILED: cancuocd did not stop cleanly (status $daemon_status)" >&2
+  tail -20 "$work/cancuocd.log" >&2
+  exit 1
+fi
 echo "example-test: ok"
