@@ -122,7 +122,9 @@ def main():
             continue
         reader = event["params"]["reader"]
         print("card on %s: reading…" % reader, flush=True)
+        started = time.monotonic()
         response = client.call("card.read", {"reader": reader, "key": key, "includeFace": False})
+        elapsed_ms = (time.monotonic() - started) * 1000
         if "error" in response:
             error = response["error"]
             print("read failed: %s (%s) / %s" % (error["message"], error["data"]["reason"],
@@ -131,7 +133,10 @@ def main():
                 return 1
             continue
         record = response["result"]
-        print(json.dumps(record, ensure_ascii=False, indent=2) if args.json else summary(record), flush=True)
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False, indent=2), flush=True)
+        else:
+            print("%s | %.0f ms" % (summary(record), elapsed_ms), flush=True)
         if args.once:
             return 0
 
