@@ -9,7 +9,7 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 # Debian packages the project needs at build, test and run time.
 DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux
 
-.PHONY: all deps build test unit integration demo clean install bench fuzz soak
+.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test install-check
 
 all: build
 
@@ -53,3 +53,46 @@ soak: deps
 
 clean:
 	rm -rf .build bench-results
+
+# The example HIS client (examples/his_client.py) against a real cancuocd on the simulated card.
+example-test: deps
+	$(SWIFT) build -c $(CONFIG)
+	scripts/example-test.sh "$(BIN)"
+
+# Install (docs/operations.md). PREFIX for binaries and docs; system integration files go where
+# systemd, udev and polkit look for them. An existing /etc/cancuoc/cancuocd.json is kept.
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib/cancuoc
+DOCDIR ?= $(PREFIX)/share/doc/cancuoc
+UNITDIR ?= /usr/lib/systemd/system
+INSTALL_CONFIG ?= release
+
+install: deps
+	$(SWIFT) build -c $(INSTALL_CONFIG)
+	@set -e; bin=$$($(SWIFT) build -c $(INSTALL_CONFIG) --show-bin-path); \
+	install -Dm755 "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
+	install -Dm755 "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
+	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \
+	cp -r "$$bin/cancuoc_CardSimulator.resources" "$(DESTDIR)$(LIBDIR)/"; \
+	ln -sfn "$(LIBDIR)/cancuoc" "$(DESTDIR)$(BINDIR)/cancuoc"; \
+	install -d "$(DESTDIR)$(UNITDIR)"; \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.service \
+	  > "$(DESTDIR)$(UNITDIR)/cancuocd.service"; \
+	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.socket > "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
+	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
+	install -Dm644 udev/60-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/60-cancuoc.rules"; \
+	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \
+	install -d -m755 "$(DESTDIR)/etc/cancuoc" "$(DESTDIR)/etc/cancuoc/trust"; \
+	if [ -e "$(DESTDIR)/etc/cancuoc/cancuocd.json" ]; then \
+	  echo "keeping $(DESTDIR)/etc/cancuoc/cancuocd.json (the new defaults are in $(DOCDIR)/cancuocd.json)"; \
+	else install -m644 config/cancuocd.json "$(DESTDIR)/etc/cancuoc/cancuocd.json"; fi; \
+	install -d "$(DESTDIR)$(DOCDIR)"; \
+	install -m644 README.md docs/*.md config/cancuocd.json examples/his_client.py "$(DESTDIR)$(DOCDIR)/"; \
+	echo "installed into $(DESTDIR)$(PREFIX); next: systemd-sysusers, udevadm control --reload, systemctl daemon-reload, systemctl enable --now cancuocd.socket"
+
+# A DESTDIR install, checked with systemd-analyze verify and security (exposure ≤ 2.0).
+install-check:
+	rm -rf "$(CURDIR)/.build-install-check"
+	$(MAKE) install DESTDIR="$(CURDIR)/.build-install-check"
+	scripts/verify-units.sh "$(CURDIR)/.build-install-check" "$(UNITDIR)"

@@ -1,0 +1,61 @@
+import ArgumentParser
+import CancuocService
+import Foundation
+import Logging
+
+/// `cancuocd`: the reader daemon. Thin by design: configuration, logging, signals and
+/// systemd glue here; everything with meaning lives in `CancuocService`.
+@main
+struct Cancuocd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancuocd",
+        abstract: "The cancuoc daemon: serves chip ID card reads to the HIS over a Unix socket.",
+        discussion: """
+            Runs under systemd (socket activation, sd_notify, watchdog) or in a terminal. \
+            Settings come from the configuration file (docs/operations.md); options override them.
+            """,
+        version: CancuocService.version
+    )
+
+    @Option(help: "Listen on this Unix socket path (overrides socketPath; ignored under socket activation).")
+    var socket: String?
+    @Option(help: "Configuration file (a missing file means the defaults).")
+    var config: String = DaemonConfiguration.defaultPath
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (overrides logLevel).")
+    var logLevel: String?
+    @Option(help: "Socket group (overrides socketGroup); an empty string leaves the group alone.")
+    var group: String?
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let loaded: (configuration: DaemonConfiguration, found: Bool)
+        do {
+            loaded = try DaemonConfiguration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("cancuocd: configuration \(config): \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        var configuration = loaded.configuration
+        if let socket { configuration.socketPath = socket }
+        if let group { configuration.socketGroup = group.isEmpty ? nil : group }
+        if let logLevel { configuration.logLevel = logLevel }
+        let level = configuration.loggerLevel ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "cancuoc.daemon")
+        if loaded.found {
+            logger.info("configuration loaded", metadata: ["path": "\(config)"])
+        } else {
+            logger.notice("no configuration file; using the defaults", metadata: ["path": "\(config)"])
+        }
+        try await Daemon(configuration: configuration, logger: logger).run()
+    }
+}

@@ -1,2 +1,0 @@
-import CancuocService
-print("cancuocd \(CancuocService.version)")

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CardSimulator
+import Foundation
+import MRTD
+import TestBench
+import Testing
+
+@testable import CancuocService
+
+/// Every daemon suite that uses the process's private pcscd nests here, so they run one at a
+/// time and never beside another target's bench suites (`.pcscBench`).
+@Suite(.serialized, .pcscBench, .timeLimit(.minutes(5)))
+enum DaemonIntegration {}
+
+/// A daemon core + API server on a fresh socket path in this process, over the bench's pcscd.
+struct RunningDaemon {
+    let core: DaemonCore
+    let server: APIServer
+    let path: String
+    let directory: String
+
+    static func start(_ configure: (inout DaemonConfiguration) -> Void = { _ in }) async throws -> RunningDaemon {
+        _ = try await PCSCBench.shared()
+        let directory = try makeTemporaryDirectory()
+        var configuration = DaemonConfiguration()
+        configuration.socketPath = directory + "/api.sock"
+        configuration.socketGroup = nil
+        configuration.readTimeoutSeconds = 20
+        configuration.readerPollSeconds = 0.5
+        configure(&configuration)
+        let core = DaemonCore(configuration: configuration)
+        await core.start()
+        let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
+                               handler: core)
+        try await server.start()
+        return RunningDaemon(core: core, server: server, path: configuration.socketPath, directory: directory)
+    }
+
+    func stop() async {
+        await server.stop()
+        await core.stop()
+        rmdir(directory)
+    }
+
+    func connect() async throws -> TestClient { try await TestClient.connect(to: path) }
+
+    /// Runs `body` with a started daemon, stopping it on every path.
+    static func with(
+        _ configure: (inout DaemonConfiguration) -> Void = { _ in },
+        _ body: (RunningDaemon) async throws -> Void
+    ) async throws {
+        let daemon = try await start(configure)
+        do {
+            try await body(daemon)
+        } catch {
+            await daemon.stop()
+            throw error
+        }
+        await daemon.stop()
+    }
+}
+
+/// The simulated citizens the daemon tests read.
+enum Citizens {
+    static func profile(_ name: String = "tran-minh-khoa") throws -> CitizenProfile {
+        try CitizenProfile.load(named: name)
+    }
+
+    static func card(_ profile: CitizenProfile, latency: Duration? = nil) throws -> SecureChip {
+        try SimulatedCCCD.make(profile: profile, options: SimulatedCCCD.Options(latency: latency))
+    }
+}
+
+extension TestClient {
+    /// Sends a request and returns its response, with the notifications that came before it.
+    func request(_ id: Int, _ method: String, _ params: JSONValue = [:], seconds: Double = 30)
+        async throws -> (response: JSONValue, notifications: [JSONValue])
+    {
+        try await send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params.serialized)}"#)
+        var notifications: [JSONValue] = []
+        while true {
+            let message = try await withTimeout(seconds: seconds) { try await self.nextMessage() }
+            if message["id"]?.intValue == id { return (message, notifications) }
+            notifications.append(message)
+        }
+    }
+
+    /// Reads lines until a notification named `method` arrives; returns it and every raw line read.
+    @discardableResult
+    func waitFor(_ method: String, seconds: Double = 30, where extra: @escaping @Sendable (JSONValue) -> Bool = { _ in true })
+        async throws -> (message: JSONValue, lines: [String])
+    {
+        try await withTimeout(seconds: seconds) {
+            var lines: [String] = []
+            while true {
+                guard let line = await self.nextLine() else { throw ConnectionClosed() }
+                lines.append(line)
+                let message = try JSONParser().parse(line)
+                if message["method"]?.stringValue == method, extra(message) { return (message, lines) }
+            }
+        }
+    }
+
+    func subscribe(_ id: Int = 900) async throws {
+        let (response, _) = try await request(id, "events.subscribe", ["records": false])
+        #expect(response["result"]?["subscribed"] == .bool(true))
+    }
+}
+
+func errorCode(_ response: JSONValue) -> Int? { response["error"]?["code"]?.intValue }
+func errorReason(_ response: JSONValue) -> String? { response["error"]?["data"]?["reason"]?.stringValue }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Checks the installed systemd units of a DESTDIR install (make install DESTDIR=…):
+# `systemd-analyze verify` against the installed binaries, and the hardening exposure
+# (`systemd-analyze security --offline=true`, must be ≤ 2.0; 0.5 when last recorded).
+#   Usage: scripts/verify-units.sh DESTDIR [UNITDIR]
+set -euo pipefail
+dest=${1:?usage: verify-units.sh DESTDIR [UNITDIR]}
+unitdir=${2:-/usr/lib/systemd/system}
+tmp=$(mktemp -d /tmp/cancuoc-units.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+# systemd-analyze --root cannot resolve the host's targets, so verify copies of the units whose
+# ExecStart points into DESTDIR instead: same unit, installed binary.
+bindir=$(sed -n 's|^ExecStart=\(.*\)/cancuocd .*|\1|p' "$dest$unitdir/cancuocd.service")
+sed "s|^ExecStart=$bindir/|ExecStart=$dest$bindir/|" "$dest$unitdir/cancuocd.service" > "$tmp/cancuocd.service"
+cp "$dest$unitdir/cancuocd.socket" "$tmp/cancuocd.socket"
+systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd.service"
+echo "systemd-analyze verify: ok"
+systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1
