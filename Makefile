@@ -32,7 +32,8 @@ build: deps
 # (Tests/TestBench); they need root for `unshare -m` and fail loudly when they cannot.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm $(SWIFT) test --skip-build
+	scripts/example-test.sh "$(BIN)"
 
 demo: deps
 	$(SWIFT) build -c $(CONFIG)

@@ -22,7 +22,8 @@ trap cleanup EXIT
 "$root/scripts/pcsc-bench.sh" start "$work/bench" "$port" > /dev/null
 export PCSCLITE_CSOCK_NAME=$work/bench/run/pcscd.comm
 socket=$work/api.sock
-"$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
+mkdir -p "$work/trust"
+"$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --trust "$work/trust" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
   2> "$work/cancuocd.log" &
 daemon_pid=$!
 pids+=($daemon_pid)
@@ -31,6 +32,7 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 
 # Places the simulated card of a bundled profile in slot 0 (in the background).
 insert_card() {
-  "$BIN/cancuoc" sim --port "$port" --profile "${1:-tran-minh-khoa}" > "$work/sim.log" 2>&1 &
+  # The card's CSCA goes to the daemon's trust directory (reloaded on change): reads are verified.
+  "$BIN/cancuoc" sim --port "$port" --profile "${1:-tran-minh-khoa}" --trust-out "$work/trust" > "$work/sim.log" 2>&1 &
   pids+=($!)
 }

@@ -25,6 +25,8 @@ struct Cancuocd: AsyncParsableCommand {
     var logLevel: String?
     @Option(help: "Socket group (overrides socketGroup); an empty string leaves the group alone.")
     var group: String?
+    @Option(help: "Trust directory: CSCA certificates, master lists, CRLs (overrides trustDirectory).")
+    var trust: String?
 
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -44,6 +46,7 @@ struct Cancuocd: AsyncParsableCommand {
         if let socket { configuration.socketPath = socket }
         if let group { configuration.socketGroup = group.isEmpty ? nil : group }
         if let logLevel { configuration.logLevel = logLevel }
+        if let trust { configuration.trustDirectory = trust }
         let level = configuration.loggerLevel ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -43,8 +43,8 @@ import Testing
         if code > 1000 { #expect(error.reason == failure.reason) }
     }
 
-    @Test func laterMethodsAreNotFoundYet() async {
-        for method in ["reader.diagnose", "inventory.summary"] {
+    @Test func unknownMethodsAreNotFound() async {
+        for method in ["inventory.summary", "card.write", ""] {
             await #expect {
                 _ = try await DaemonCore().handle(method: method, params: [:], client: APIClient(testingID: 1))
             } throws: { error in

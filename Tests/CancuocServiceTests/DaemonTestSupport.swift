@@ -68,7 +68,7 @@ enum Citizens {
         try CitizenProfile.load(named: name)
     }
 
-    static func card(_ profile: CitizenProfile, latency: Duration? = nil) throws -> SecureChip {
+    static func card(_ profile: CitizenProfile, latency: Duration? = nil) throws -> any APDUHandler {
         try SimulatedCCCD.make(profile: profile, options: SimulatedCCCD.Options(latency: latency))
     }
 }

@@ -67,10 +67,17 @@ public final class PCSCBench: @unchecked Sendable {
     }
 
     private init() throws {
-        let template = NSTemporaryDirectory() + "/cancuoc-bench.XXXXXX"
-        var path = Array(template.utf8CString)
-        guard mkdtemp(&path) != nil else { throw BenchError.setup("mkdtemp failed: errno \(errno)") }
-        directory = String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let fixed = ProcessInfo.processInfo.environment["CANCUOC_BENCH_DIR"], !fixed.isEmpty {
+            // Set by `make test` together with PCSCLITE_CSOCK_NAME before the process starts:
+            // then even a test that touches PC/SC before the bench starts (libpcsclite reads
+            // the socket path once per process) talks to this bench.
+            directory = fixed
+        } else {
+            let template = NSTemporaryDirectory() + "/cancuoc-bench.XXXXXX"
+            var path = Array(template.utf8CString)
+            guard mkdtemp(&path) != nil else { throw BenchError.setup("mkdtemp failed: errno \(errno)") }
+            directory = String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
         runDirectory = directory + "/run"
         configDirectory = directory + "/reader.conf.d"
         socketPath = runDirectory + "/pcscd.comm"

@@ -44,7 +44,7 @@ extension DaemonCore {
         }
         let readerID = session.info.id.rawValue
         let waitDuration = max(.zero, deadline - clock.now)
-        let options = CardReadOptions(
+        var options = CardReadOptions(
             key: request.key, includeFace: request.includeFace ?? false, waitForCard: waitDuration,
             progress: { step, done, total in
                 client.notify(method: "read.progress", params: [
@@ -52,6 +52,7 @@ extension DaemonCore {
                     "done": .int(Int64(done)), "total": .int(Int64(total)),
                 ])
             })
+        options.trust = trustDirectory.current()
         let started = clock.now
         let task = Task { () -> Result<ReadOutcome, ReadFailure> in
             let result = await Self.perform(session: session, options: options)

@@ -1,3 +1,4 @@
+import MRTD
 import Foundation
 import Logging
 import PCSC
@@ -16,6 +17,8 @@ import Synchronization
 /// ```
 public final class DaemonCore: APIRequestHandler {
     public let configuration: DaemonConfiguration
+    /// CSCAs, master lists and CRLs from the trust directory, reloaded when it changes.
+    let trustDirectory: TrustDirectoryWatch
     public let registry = ReaderRegistry()
     let subscribers = SubscriberList()
     let logger: Logger
@@ -32,6 +35,8 @@ public final class DaemonCore: APIRequestHandler {
     public init(configuration: DaemonConfiguration = DaemonConfiguration(), logger: Logger = Logger(label: "cancuoc.daemon")) {
         self.configuration = configuration
         self.logger = logger
+        self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
+        _ = trustDirectory.current()
         self.monitor = ReaderMonitor(pollInterval: .milliseconds(Int64(configuration.readerPollSeconds * 1000)))
     }
 
@@ -97,8 +102,9 @@ public final class DaemonCore: APIRequestHandler {
             return try await cardRead(params: params, client: client)
         case "events.subscribe":
             return try subscribe(params: params, client: client)
+        case "reader.diagnose":
+            return try await diagnose(params: params)
         default:
-            // reader.diagnose and inventory.summary arrive with their issues.
             throw APIError.methodNotFound(method)
         }
     }

@@ -1,3 +1,4 @@
+import SmartCard
 import PCSC
 
 /// The readers the daemon knows, rebuilt from `ReaderMonitor` events alone: one
@@ -38,7 +39,7 @@ public actor ReaderRegistry {
             guard let session = sessions[name] else { return [] }
             await session.cardInserted(atr: atr)
             var params = Self.params(session.info)
-            params = params.merging(["atr": .string(Hex.bytes(atr))])
+            params = params.merging(["atr": .string(Hex.encode(atr))])
             return [Notification(method: "card.inserted", params: params)]
         case .cardRemoved(let name):
             guard let session = sessions[name] else { return [] }

@@ -1,3 +1,4 @@
+import SmartCard
 import PCSC
 
 /// One reader as the daemon knows it: who it is, whether a card is in it, and whether a read
@@ -52,25 +53,14 @@ public actor ReaderSession {
                 "firmware": identity.firmware.map(JSONValue.string) ?? .null,
             ],
             "cardPresent": .bool(cardPresent),
-            "atr": atr.map { .string(Hex.bytes($0)) } ?? .null,
+            "atr": atr.map { .string(Hex.encode($0)) } ?? .null,
             "busy": .bool(isReading),
         ]
     }
 }
 
-/// Upper-case hex as the API writes ATRs, lower-case 4-digit VID/PID as lsusb does.
-enum Hex {
-    static func bytes(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
+extension Hex {
+    /// Lower-case 4-digit VID/PID, as lsusb writes them.
     static func word(_ value: UInt16) -> String {
         let s = String(value, radix: 16)
         return String(repeating: "0", count: 4 - s.count) + s
