@@ -9,7 +9,17 @@ import TestBench
 struct CommandLineRead {
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    static func cancuoc(_ arguments: [String], socket: String) throws -> Run {
+    /// Runs the binary on a thread of its own: waiting for a child process must not hold one
+    /// of the cooperative pool's few threads (the simulated card answers on that pool).
+    static func cancuoc(_ arguments: [String], socket: String) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(arguments, socket: socket) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], socket: String) throws -> Run {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
         let process = Process()
         process.executableURL = binary
@@ -32,7 +42,7 @@ struct CommandLineRead {
         let bench = try await PCSCBench.shared()
         let profile = try CitizenProfile.load(named: "hoang-van-thach")
         let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--json", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--json", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
         }
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -56,22 +66,22 @@ struct CommandLineRead {
         let bench = try await PCSCBench.shared()
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let wrongKey = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try Self.cancuoc(["read", "--can", "000000", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(["read", "--can", "000000", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
         }
         #expect(wrongKey.status == 3)
         #expect(wrongKey.stderr.contains("refused the access key"))
 
         await bench.remove(slot: 1)
-        let noCard = try Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", bench.readerName(slot: 1)], socket: bench.socketPath)
+        let noCard = try await Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", bench.readerName(slot: 1)], socket: bench.socketPath)
         #expect(noCard.status == 2)
 
-        let noReader = try Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", "Nope"], socket: bench.socketPath)
+        let noReader = try await Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", "Nope"], socket: bench.socketPath)
         #expect(noReader.status == 2)
 
-        let noPCSCD = try Self.cancuoc(["read", "--can", "000000"], socket: bench.directory + "/no-such.comm")
+        let noPCSCD = try await Self.cancuoc(["read", "--can", "000000"], socket: bench.directory + "/no-such.comm")
         #expect(noPCSCD.status == 7)
 
-        let usage = try Self.cancuoc(["read", "--can", "1", "--id", "2"], socket: bench.socketPath)
+        let usage = try await Self.cancuoc(["read", "--can", "1", "--id", "2"], socket: bench.socketPath)
         #expect(usage.status == 64)
     }
 
@@ -80,7 +90,7 @@ struct CommandLineRead {
         let profile = try CitizenProfile.load(named: "dang-ngoc-mai")
         let file = bench.directory + "/face-\(UInt32.random(in: 0...UInt32.max)).jpg"
         let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--face", file, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--face", file, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
         }
         #expect(run.status == 0)
         let written = try Data(contentsOf: URL(fileURLWithPath: file))

@@ -223,7 +223,7 @@ extension DaemonIntegration {
                 #expect(errorCode(try await good.request(1, "hello").response) == nil)
 
                 #expect(errorCode(try await faulty.request(2, "card.erase").response) == -32601)
-                #expect(errorCode(try await faulty.request(3, "reader.diagnose").response) == -32601)
+                #expect(errorCode(try await faulty.request(3, "reader.format").response) == -32601)
                 #expect(errorCode(try await good.request(4, "readers.list").response) == nil)
 
                 #expect(errorCode(try await faulty.request(5, "card.read", ["key": 5]).response) == -32602)
