@@ -8,6 +8,7 @@ struct Cancuoc: AsyncParsableCommand {
         commandName: "cancuoc",
         abstract: "Read Vietnamese chip ID cards (CCCD) through PC/SC readers.",
         version: CancuocService.version,
-        subcommands: [ReadCommand.self, ReadersCommand.self, DiagCommand.self, SimCommand.self]
+        subcommands: [ReadCommand.self, ReadersCommand.self, DiagCommand.self, SimCommand.self,
+                      InventoryCommand.self, UsageStressCommand.self]
     )
 }

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+
+/// The daemon's `UsageRecorder`: queues changes in memory (bounded) and writes them to the
+/// `UsageStore` off the read path, in batches. It never blocks or fails a read: when the
+/// store cannot be opened or written (read-only or full disk), the failure is logged once
+/// per episode, the events are dropped and counted (`lostEvents`, also in the report and
+/// the metrics), and writing resumes by itself when the disk recovers.
+public actor UsageLog: UsageRecorder {
+    public struct Configuration: Sendable {
+        public var path: String
+        public var facilityID: String?
+        public var facilityName: String?
+        public var retentionDays: Int
+        /// Changes waiting for the disk; beyond this, events are dropped and counted.
+        public var queueCapacity: Int
+
+        public init(path: String = UsageStore.defaultPath, facilityID: String? = nil, facilityName: String? = nil,
+                    retentionDays: Int = UsageStore.defaultRetentionDays, queueCapacity: Int = 4096) {
+            self.path = path
+            self.facilityID = facilityID
+            self.facilityName = facilityName
+            self.retentionDays = retentionDays
+            self.queueCapacity = queueCapacity
+        }
+
+        /// `usage.sqlite` in the daemon's state directory.
+        public static func inStateDirectory(_ dir: String, facilityID: String?, facilityName: String?) -> Self {
+            .init(path: (dir as NSString).appendingPathComponent("usage.sqlite"),
+                  facilityID: facilityID, facilityName: facilityName)
+        }
+    }
+
+    public let configuration: Configuration
+    private let logger: Logger
+    private var store: UsageStore?
+    private var pending: [UsageStore.Change] = []
+    private var draining = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var failing = false
+    private var lastPrune: Date?
+    /// Read events that never reached the disk since this log started.
+    public private(set) var lostEvents = 0
+
+    public init(configuration: Configuration, logger: Logger = Logger(label: "cancuoc.usage")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func readerSeen(_ info: ReaderUsageInfo) async { enqueue(.readerSeen(info, at: Date())) }
+    public func readerGone(id: String) async { enqueue(.readerGone(id: id, at: Date())) }
+    public func readFinished(_ event: ReadEvent) async { enqueue(.read(event)) }
+
+    /// Waits until everything queued so far has been written (or counted as lost).
+    public func flush() async {
+        guard draining || !pending.isEmpty else { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// This clinic's report (`inventory.summary`). Without a usable store: the facility,
+    /// no readers and the lost-event count, so the caller still gets an answer.
+    public func summary() async -> InventoryReport {
+        await flush()
+        let lost = lostEvents
+        if let store = try? openStore(), let report = try? store.report(lostEvents: lost) { return report }
+        return InventoryReport(format: InventoryReport.currentFormat,
+                               facility: .init(id: configuration.facilityID, name: configuration.facilityName),
+                               generatedAt: Date(), software: "cancuoc \(CancuocService.version)",
+                               retentionDays: configuration.retentionDays, lostEvents: lost, readers: [], totals: .empty)
+    }
+
+    /// The totals for the Prometheus textfile; nil when the store is unusable.
+    public func metricsSnapshot() async -> UsageMetricsSnapshot? {
+        await flush()
+        return try? openStore().metricsSnapshot()
+    }
+
+    private func enqueue(_ change: UsageStore.Change) {
+        guard pending.count < configuration.queueCapacity else {
+            if case .read = change { lostEvents += 1 }
+            reportFailure("the usage queue is full (\(configuration.queueCapacity) changes): dropping events")
+            return
+        }
+        pending.append(change)
+        if !draining {
+            draining = true
+            Task { await self.drain() }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            do {
+                let store = try openStore()
+                try await store.apply(batch, facilityID: configuration.facilityID)
+                if failing {
+                    failing = false
+                    logger.notice("usage log writable again", metadata: ["lostEvents": "\(lostEvents)"])
+                }
+                pruneIfDue(store)
+            } catch {
+                lostEvents += batch.filter { if case .read = $0 { true } else { false } }.count
+                reportFailure("cannot write the usage log: \(error)")
+            }
+        }
+        draining = false
+        let w = waiters
+        waiters.removeAll()
+        for c in w { c.resume() }
+    }
+
+    private func openStore() throws -> UsageStore {
+        if let store { return store }
+        let s = try UsageStore(path: configuration.path)
+        try s.setFacility(id: configuration.facilityID, name: configuration.facilityName)
+        try s.setRetention(days: configuration.retentionDays)
+        store = s
+        return s
+    }
+
+    private func pruneIfDue(_ store: UsageStore) {
+        let now = Date()
+        if let lastPrune, now.timeIntervalSince(lastPrune) < 3600 { return }
+        lastPrune = now
+        do { try store.prune(now: now) } catch { reportFailure("cannot prune the usage log: \(error)") }
+    }
+
+    /// Logs the first failure of an episode only; reads keep being served meanwhile.
+    private func reportFailure(_ message: String) {
+        guard !failing else { return }
+        failing = true
+        logger.error("\(message); reads are still served, lost events are counted",
+                     metadata: ["path": "\(configuration.path)"])
+    }
+}
