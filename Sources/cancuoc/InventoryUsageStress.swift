@@ -26,8 +26,7 @@ struct UsageStressCommand: ParsableCommand {
             }
             try store.applySync(events)
             committed += events.count
-            print("committed \(committed)")
-            fflush(stdout)
+            Output.line("committed \(committed)")
         }
     }
 }

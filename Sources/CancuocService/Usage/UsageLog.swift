@@ -39,6 +39,7 @@ public actor UsageLog: UsageRecorder {
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var failing = false
     private var lastPrune: Date?
+    private var nextOpenAttempt: ContinuousClock.Instant?
     /// Read events that never reached the disk since this log started.
     public private(set) var lostEvents = 0
 
@@ -62,7 +63,9 @@ public actor UsageLog: UsageRecorder {
     public func summary() async -> InventoryReport {
         await flush()
         let lost = lostEvents
-        if let store = try? openStore(), let report = try? store.report(lostEvents: lost) { return report }
+        if let store = try? await currentStore(), let report = try? await Self.report(store, lostEvents: lost) {
+            return report
+        }
         return InventoryReport(format: InventoryReport.currentFormat,
                                facility: .init(id: configuration.facilityID, name: configuration.facilityName),
                                generatedAt: Date(), software: "cancuoc \(CancuocService.version)",
@@ -72,7 +75,8 @@ public actor UsageLog: UsageRecorder {
     /// The totals for the Prometheus textfile; nil when the store is unusable.
     public func metricsSnapshot() async -> UsageMetricsSnapshot? {
         await flush()
-        return try? openStore().metricsSnapshot()
+        guard let store = try? await currentStore() else { return nil }
+        return try? await Self.snapshot(store)
     }
 
     private func enqueue(_ change: UsageStore.Change) {
@@ -93,13 +97,13 @@ public actor UsageLog: UsageRecorder {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             do {
-                let store = try openStore()
+                let store = try await currentStore()
                 try await store.apply(batch, facilityID: configuration.facilityID)
                 if failing {
                     failing = false
                     logger.notice("usage log writable again", metadata: ["lostEvents": "\(lostEvents)"])
                 }
-                pruneIfDue(store)
+                await pruneIfDue(store)
             } catch {
                 lostEvents += batch.filter { if case .read = $0 { true } else { false } }.count
                 reportFailure("cannot write the usage log: \(error)")
@@ -111,20 +115,54 @@ public actor UsageLog: UsageRecorder {
         for c in w { c.resume() }
     }
 
-    private func openStore() throws -> UsageStore {
+    /// The open store; opening happens off the actor, so recording never waits for the
+    /// disk. After a failed open, the next attempt waits `reopenDelay` (meanwhile events
+    /// are counted as lost without touching the disk).
+    private func currentStore() async throws -> UsageStore {
         if let store { return store }
-        let s = try UsageStore(path: configuration.path)
-        try s.setFacility(id: configuration.facilityID, name: configuration.facilityName)
-        try s.setRetention(days: configuration.retentionDays)
-        store = s
+        if let next = nextOpenAttempt, ContinuousClock.now < next { throw Unavailable() }
+        do {
+            let opened = try await Self.open(configuration)
+            if let store { return store }
+            store = opened
+            nextOpenAttempt = nil
+            return opened
+        } catch {
+            nextOpenAttempt = ContinuousClock.now + Self.reopenDelay
+            throw error
+        }
+    }
+
+    static let reopenDelay = Duration.seconds(5)
+
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String { "the usage database could not be opened; retrying later" }
+    }
+
+    @concurrent private static func open(_ c: Configuration) async throws -> UsageStore {
+        let s = try UsageStore(path: c.path)
+        try s.setFacility(id: c.facilityID, name: c.facilityName)
+        try s.setRetention(days: c.retentionDays)
         return s
     }
 
-    private func pruneIfDue(_ store: UsageStore) {
+    @concurrent private static func report(_ store: UsageStore, lostEvents: Int) async throws -> InventoryReport {
+        try store.report(lostEvents: lostEvents)
+    }
+
+    @concurrent private static func snapshot(_ store: UsageStore) async throws -> UsageMetricsSnapshot {
+        try store.metricsSnapshot()
+    }
+
+    @concurrent private static func prune(_ store: UsageStore) async throws {
+        try store.prune()
+    }
+
+    private func pruneIfDue(_ store: UsageStore) async {
         let now = Date()
         if let lastPrune, now.timeIntervalSince(lastPrune) < 3600 { return }
         lastPrune = now
-        do { try store.prune(now: now) } catch { reportFailure("cannot prune the usage log: \(error)") }
+        do { try await Self.prune(store) } catch { reportFailure("cannot prune the usage log: \(error)") }
     }
 
     /// Logs the first failure of an episode only; reads keep being served meanwhile.

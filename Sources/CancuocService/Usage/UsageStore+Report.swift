@@ -66,11 +66,11 @@ extension UsageStore {
     }
 
     /// Every stored raw event count and roll-up total (tests and `usage-stress`).
-    public func counts() throws -> (events: Int, rolledUp: Int, readers: Int) {
+    public func counts() throws -> UsageCounts {
         try pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM read_events") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT coalesce(sum(reads), 0) FROM daily_usage") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM readers") ?? 0)
+            UsageCounts(events: try Int.fetchOne(db, sql: "SELECT count(*) FROM read_events") ?? 0,
+                        rolledUp: try Int.fetchOne(db, sql: "SELECT coalesce(sum(reads), 0) FROM daily_usage") ?? 0,
+                        readers: try Int.fetchOne(db, sql: "SELECT count(*) FROM readers") ?? 0)
         }
     }
 
@@ -78,4 +78,15 @@ extension UsageStore {
     public func eventIDs() throws -> [Int64] {
         try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM read_events ORDER BY id") }
     }
+}
+
+/// Row counts of the store: raw events, events summed over the daily roll-ups, readers.
+public struct UsageCounts: Sendable, Equatable, CustomStringConvertible {
+    public var events: Int
+    public var rolledUp: Int
+    public var readers: Int
+    public init(events: Int, rolledUp: Int, readers: Int) {
+        self.events = events; self.rolledUp = rolledUp; self.readers = readers
+    }
+    public var description: String { "events \(events), rolled up \(rolledUp), readers \(readers)" }
 }

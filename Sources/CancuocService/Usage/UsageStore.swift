@@ -77,3 +77,14 @@ public final class UsageStore: Sendable {
         try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 }
+
+extension UsageStore {
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}
