@@ -40,7 +40,13 @@ struct InventoryShowCommand: AsyncParsableCommand {
         }
         let report: InventoryReport
         do {
-            report = try UsageStore(path: db).report()
+            let store: UsageStore
+            do {
+                store = try UsageStore(path: db)
+            } catch {
+                store = try UsageStore(readingOnly: db)
+            }
+            report = try store.report()
         } catch {
             Output.error("cannot read the usage database \(db): \(error)")
             throw CancuocExit.internalError

@@ -75,7 +75,7 @@ import Testing
             await log.readFinished(event())
             await log.flush()
             #expect(await log.lostEvents == lost)
-            #expect(logs.all.contains { $0.text.contains("writable again") })
+            #expect(logs.all.contains { $0.text.contains("usage log recovered") })
             let store = try UsageStore(path: path)
             #expect(try store.integrityCheck() == "ok")
             let counts = try store.counts()

@@ -94,13 +94,19 @@ extension InventoryReport {
     public var workingReaders: Int { readers.filter(\.working).count }
     public var presentReaders: Int { readers.filter(\.present).count }
 
-    /// JSON with ISO 8601 dates and sorted keys (stable files for the province).
-    public func jsonData() throws -> Data {
+    /// The encoder of the report files: ISO 8601 dates, sorted keys (stable files).
+    public static var encoder: JSONEncoder {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .iso8601
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(self)
+        return e
     }
+
+    /// JSON with ISO 8601 dates and sorted keys (stable files for the province).
+    public func jsonData() throws -> Data { try Self.encoder.encode(self) }
+
+    /// The `inventory.summary` result: the same JSON as `cancuoc inventory --json`.
+    public func jsonValue() throws -> JSONValue { try JSONValue(encoding: self, using: Self.encoder) }
 
     public static func decode(_ data: Data) throws -> InventoryReport {
         let d = JSONDecoder()

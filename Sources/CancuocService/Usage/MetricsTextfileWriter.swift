@@ -16,6 +16,23 @@ public struct MetricsTextfileWriter: Sendable {
         try write(Self.render(snapshot, lostEvents: lost, pcscUp: pcscUp))
     }
 
+    /// Rewrites the file every `interval` until the task is cancelled; failures are
+    /// logged once per episode through `onError` and never stop the loop.
+    public func run(from log: UsageLog, every interval: Duration = .seconds(60),
+                    pcscUp: @Sendable () async -> Bool, onError: @Sendable (any Error) -> Void = { _ in }) async {
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                try await write(from: log, pcscUp: await pcscUp())
+                failing = false
+            } catch {
+                if !failing { onError(error) }
+                failing = true
+            }
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
     /// Atomic replace: readers of the file see the old or the new version, never a part.
     public func write(_ text: String) throws {
         let url = URL(fileURLWithPath: path)

@@ -40,6 +40,10 @@ public actor UsageLog: UsageRecorder {
     private var failing = false
     private var lastPrune: Date?
     private var nextOpenAttempt: ContinuousClock.Instant?
+    /// Readers attached now: re-announced after the store (re)opens, because opening
+    /// clears the presence a previous daemon run left behind.
+    private var attached: [String: ReaderUsageInfo] = [:]
+    private var justOpened = false
     /// Read events that never reached the disk since this log started.
     public private(set) var lostEvents = 0
 
@@ -48,8 +52,15 @@ public actor UsageLog: UsageRecorder {
         self.logger = logger
     }
 
-    public func readerSeen(_ info: ReaderUsageInfo) async { enqueue(.readerSeen(info, at: Date())) }
-    public func readerGone(id: String) async { enqueue(.readerGone(id: id, at: Date())) }
+    public func readerSeen(_ info: ReaderUsageInfo) async {
+        attached[info.id] = info
+        enqueue(.readerSeen(info, at: Date()))
+    }
+
+    public func readerGone(id: String) async {
+        attached[id] = nil
+        enqueue(.readerGone(id: id, at: Date()))
+    }
     public func readFinished(_ event: ReadEvent) async { enqueue(.read(event)) }
 
     /// Waits until everything queued so far has been written (or counted as lost).
@@ -94,14 +105,19 @@ public actor UsageLog: UsageRecorder {
 
     private func drain() async {
         while !pending.isEmpty {
-            let batch = pending
+            var batch = pending
             pending.removeAll(keepingCapacity: true)
             do {
                 let store = try await currentStore()
+                if justOpened {
+                    let now = Date()
+                    batch = attached.values.sorted { $0.id < $1.id }.map { .readerSeen($0, at: now) } + batch
+                }
                 try await store.apply(batch, facilityID: configuration.facilityID)
+                justOpened = false
                 if failing {
                     failing = false
-                    logger.notice("usage log writable again", metadata: ["lostEvents": "\(lostEvents)"])
+                    logger.notice("usage log recovered", metadata: ["lostEvents": "\(lostEvents)"])
                 }
                 await pruneIfDue(store)
             } catch {
@@ -126,6 +142,7 @@ public actor UsageLog: UsageRecorder {
             if let store { return store }
             store = opened
             nextOpenAttempt = nil
+            justOpened = true
             return opened
         } catch {
             nextOpenAttempt = ContinuousClock.now + Self.reopenDelay
@@ -143,6 +160,7 @@ public actor UsageLog: UsageRecorder {
         let s = try UsageStore(path: c.path)
         try s.setFacility(id: c.facilityID, name: c.facilityName)
         try s.setRetention(days: c.retentionDays)
+        try s.markAllReadersAbsent()
         return s
     }
 

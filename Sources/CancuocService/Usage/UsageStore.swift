@@ -32,6 +32,23 @@ public final class UsageStore: Sendable {
         try UsageStore.migrator.migrate(pool)
     }
 
+    /// Opens an existing store for reading only (`cancuoc inventory` run by a user who may
+    /// read the daemon's state directory but not write it). No migration is run.
+    public init(readingOnly path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.readonly = true
+        config.label = "cancuoc.usage"
+        pool = try DatabasePool(path: path, configuration: config)
+        let applied = try pool.read { db in try UsageStore.migrator.hasCompletedMigrations(db) }
+        guard applied else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the usage database has an older schema") }
+    }
+
+    /// A new daemon run: presence is re-established by the readers it announces.
+    public func markAllReadersAbsent() throws {
+        try pool.write { db in try db.execute(sql: "UPDATE readers SET present = 0") }
+    }
+
     /// Facility id and name from the daemon configuration, kept with the data so that the
     /// report printed from the file alone says where it comes from.
     public func setFacility(id: String?, name: String?) throws {
