@@ -16,7 +16,7 @@ struct SVGBarChart {
     func render() -> String {
         let labelWidth = 190.0, barArea = 420.0, barHeight = 14.0, gap = 10.0
         let groupHeight = Double(series.count) * barHeight + gap
-        let legendHeight = 24.0
+        let legendHeight = 18.0 * Double(series.count) + 8
         let height = legendHeight + Double(categories.count) * groupHeight + 10
         let width = labelWidth + barArea + 70
         let top = maximum ?? max(1, categories.flatMap(\.1).max() ?? 1)
@@ -24,11 +24,10 @@ struct SVGBarChart {
         s += "width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
         s += "font-family=\"sans-serif\" font-size=\"12\">"
         s += "<title>\(HTML.escape(title))</title>"
-        var x = labelWidth
-        for se in series {
-            s += "<rect x=\"\(Int(x))\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(se.color)\"/>"
-            s += "<text x=\"\(Int(x + 16))\" y=\"14\">\(HTML.escape(se.label))</text>"
-            x += 16 + Double(se.label.count) * 7 + 16
+        for (i, se) in series.enumerated() {
+            let y = 4 + 18 * i
+            s += "<rect x=\"\(Int(labelWidth))\" y=\"\(y)\" width=\"12\" height=\"12\" fill=\"\(se.color)\"/>"
+            s += "<text x=\"\(Int(labelWidth + 16))\" y=\"\(y + 10)\">\(HTML.escape(se.label))</text>"
         }
         for (i, (name, values)) in categories.enumerated() {
             let y0 = legendHeight + Double(i) * groupHeight
