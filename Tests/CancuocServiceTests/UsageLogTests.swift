@@ -1,4 +1,5 @@
 import Foundation
+import PCSC
 import Testing
 
 @testable import CancuocService
@@ -51,5 +52,17 @@ import Testing
         let ro = try UsageStore(readingOnly: path)
         #expect(try ro.report().totals.last30Days.reads == 3)
         #expect(throws: (any Error).self) { try ro.setRetention(days: 100) }
+    }
+}
+
+@Suite struct ReaderUsageInfoFromPCSC {
+    @Test func takesTheStableIDAndTheReadersOwnIdentity() {
+        let identity = ReaderIdentity(vendor: "ACS", product: "ACR39U ICC Reader", serialNumber: "R123",
+                                      vendorID: 0x072F, productID: 0x90CC)
+        let info = ReaderInfo(name: "ACS ACR39U ICC Reader 00 00", id: ReaderID(name: "ACS ACR39U ICC Reader 00 00", identity: identity),
+                              identity: identity)
+        let usage = ReaderUsageInfo(info)
+        #expect(usage.id == info.id.rawValue && usage.vid == "072F" && usage.pid == "90CC" && usage.serial == "R123")
+        #expect(usage.vendor == "ACS" && usage.name == "ACS ACR39U ICC Reader 00 00")
     }
 }
