@@ -158,3 +158,23 @@ import Testing
         }
     }
 }
+
+@Suite struct InventoryHostileInput {
+    @Test func implausibleReportsAreRefusedNotAddedUp() throws {
+        let registry = try FacilityRegistry.parse(csv: InventoryRollupTests.registryCSV())
+        var huge = InventoryRollupTests.report("BP-001", readers: [InventoryRollupTests.reader(1, reads: Int.max, ok: 0)])
+        huge.lostEvents = 0
+        let negative = InventoryRollupTests.report("BP-002", readers: [InventoryRollupTests.reader(2, reads: 5, ok: 9)])
+        let r = ProvinceRollup(registry: registry, inputs: [.init(source: "huge.json", report: huge),
+                                                            .init(source: "neg.json", report: negative)])
+        #expect(r.problems.map(\.kind) == [.unreadable, .unreadable])
+        #expect(r.province.reads30Days == 0 && r.province.facilitiesReporting == 0)
+    }
+
+    @Test func csvCellsThatLookLikeFormulasAreDefused() {
+        #expect(CSV.field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSV.field("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSV.field("-5") == "-5")
+        #expect(CSV.field("Huyện Lộc Ninh") == "Huyện Lộc Ninh")
+    }
+}

@@ -36,7 +36,12 @@ public enum CSV {
         return rows
     }
 
-    public static func field(_ s: String) -> String {
+    /// Quotes when needed; a text cell starting like a formula (`=`, `+`, `-`, `@`, tab,
+    /// CR) gets a leading `'` so a spreadsheet shows it instead of evaluating it (reader
+    /// names come from USB descriptors, which anyone can program).
+    public static func field(_ value: String) -> String {
+        var s = value
+        if let first = s.first, "=+-@\t\r".contains(first), Double(s) == nil { s = "'" + s }
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

@@ -91,6 +91,23 @@ public struct InventoryReport: Codable, Sendable, Equatable {
 }
 
 extension InventoryReport {
+    /// Why the figures cannot be true (negative counts, more successes than reads, counts
+    /// beyond any reader's capacity), or nil. The roll-up refuses such reports instead of
+    /// adding them up (and never overflows on them).
+    public var implausibility: String? {
+        let limit = 10_000_000
+        guard (0...limit).contains(lostEvents) else { return "lostEvents \(lostEvents) out of range" }
+        guard readers.count <= 1000 else { return "\(readers.count) readers" }
+        for r in readers {
+            for (name, w) in [("lastDay", r.usage.lastDay), ("last7Days", r.usage.last7Days), ("last30Days", r.usage.last30Days)] {
+                guard (0...limit).contains(w.reads), (0...w.reads).contains(w.ok) else {
+                    return "reader \(r.id): \(name) has \(w.reads) reads, \(w.ok) ok"
+                }
+            }
+        }
+        return nil
+    }
+
     public var workingReaders: Int { readers.filter(\.working).count }
     public var presentReaders: Int { readers.filter(\.present).count }
 

@@ -92,6 +92,13 @@ public struct ProvinceRollup: Sendable {
             Problem(kind: .unreadable, source: $0.source, facilityID: nil, detail: $0.reason)
         }
         var byFacility: [String: [Input]] = [:]
+        var inputs = inputs
+        inputs.removeAll { input in
+            guard let why = input.report.implausibility else { return false }
+            problems.append(Problem(kind: .unreadable, source: input.source, facilityID: input.report.facility.id,
+                                    detail: "implausible figures: \(why)"))
+            return true
+        }
         for input in inputs {
             guard let id = input.report.facility.id, registry.facility(id: id) != nil else {
                 problems.append(Problem(kind: .unknownFacility, source: input.source, facilityID: input.report.facility.id,

@@ -24,9 +24,9 @@ public struct ReadEvent: Sendable, Hashable {
         self.outcome = Self.outcomes.contains(outcome) ? outcome : "other"
         self.access = access.map { Self.accessMethods.contains($0) ? $0 : "other" }
         self.verification = verification.map { Self.verificationStatuses.contains($0) ? $0 : "other" }
-        self.durationMs = max(0, durationMs)
-        self.apdus = max(0, apdus)
-        self.bytes = max(0, bytes)
+        self.durationMs = min(max(0, durationMs), 86_400_000)
+        self.apdus = min(max(0, apdus), 1_000_000_000)
+        self.bytes = min(max(0, bytes), 1_000_000_000)
     }
 
     public var isOK: Bool { outcome == "ok" }
