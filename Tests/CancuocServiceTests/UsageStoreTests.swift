@@ -82,5 +82,9 @@ import Testing
         let e = ReadEvent(readerID: "r", outcome: "Nguyễn Văn An 001099012345", access: "15/03/1999",
                           verification: "Nguyễn", durationMs: -5)
         #expect(e.outcome == "other" && e.access == "other" && e.verification == "other" && e.durationMs == 0)
+        let failed = ReadEvent(readerID: "r", failure: .cardRemoved, access: "PACE", verification: "verified", durationMs: 40)
+        #expect(failed.outcome == "cardRemoved" && failed.access == nil && failed.verification == nil)
+        let ok = ReadEvent(readerID: "r", failure: nil, access: "PACE", verification: "verified", durationMs: 40, apdus: 23)
+        #expect(ok.outcome == "ok" && ok.access == "PACE" && ok.verification == "verified" && ok.apdus == 23)
     }
 }

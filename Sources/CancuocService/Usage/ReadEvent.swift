@@ -39,3 +39,12 @@ public struct ReadEvent: Sendable, Hashable {
     public static let accessMethods: Set<String> = ["PACE", "BAC"]
     public static let verificationStatuses: Set<String> = ["verified", "unverified", "failed", "notPerformed"]
 }
+
+extension ReadEvent {
+    /// The daemon's form: `failure` nil for a read that produced a record.
+    public init(readerID: String, failure: ReadFailure?, access: String? = nil, verification: String? = nil,
+                durationMs: Int, apdus: Int = 0, bytes: Int = 0) {
+        self.init(readerID: readerID, outcome: failure?.reason ?? "ok", access: failure == nil ? access : nil,
+                  verification: failure == nil ? verification : nil, durationMs: durationMs, apdus: apdus, bytes: bytes)
+    }
+}
