@@ -89,6 +89,10 @@ import Testing
         #expect(dongXoai.facilities == 12 && dongXoai.facilitiesWithWorkingReader == 3) // BP-001, 012, 023
         #expect(r.districts.reduce(0) { $0 + $1.facilitiesWithWorkingReader } == 26)
         #expect(r.districts.reduce(0) { $0 + $1.stillNeeded } == p.stillNeeded)
+        #expect(r.types.map(\.name) == ["Bệnh viện/TTYT", "Phòng khám đa khoa tư nhân", "Trạm y tế xã"])
+        #expect(r.types.map(\.facilities) == [12, 27, 90])
+        #expect(r.types.map(\.facilitiesWithWorkingReader) == [12, 14, 0])
+        #expect(r.types.map(\.readersIdle30Days) == [12, 0, 0])
 
         let csv = CSV.parse(r.csv())
         #expect(csv.count == 1 + 129 + 3, "header, every facility, the three uncounted reports")
@@ -119,6 +123,7 @@ import Testing
         #expect(dom.contains("26 / 129"))
         #expect(dom.contains("Vấn đề / Problems (4)"))
         #expect(dom.contains("XX-999.json"))
+        #expect(dom.contains("id=\"types\"") && dom.contains("Phòng khám đa khoa tư nhân"))
     }
 
     @Test func theCommandLineWritesTheTableCSVAndHTMLFromCollectedFiles() throws {

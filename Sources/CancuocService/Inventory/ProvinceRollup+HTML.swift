@@ -25,7 +25,9 @@ extension ProvinceRollup {
         h += kpi("Vấn đề / Problems", "\(problems.count)", id: "kpi-problems")
         h += "</section>\n"
         h += charts()
-        h += districtTable() + facilityTable() + problemSection() + definitions()
+        h += totalsTable(id: "districts", title: "Theo huyện / Per district", first: "Huyện / District", districts)
+        h += totalsTable(id: "types", title: "Theo loại cơ sở / Per facility type", first: "Loại / Type", types)
+        h += facilityTable() + problemSection() + definitions()
         return h + "</body></html>\n"
     }
 
@@ -59,14 +61,14 @@ extension ProvinceRollup {
         return h + "</section>\n"
     }
 
-    private func districtTable() -> String {
-        var h = "<section id=\"districts\"><h2>Theo huyện / Per district</h2><table><tr>"
-        h += ["Huyện / District", "Cơ sở / Facilities", "Đã báo cáo / Reporting", "Có đầu đọc hoạt động / With working reader",
+    private func totalsTable(id: String, title: String, first: String, _ totals: [Totals]) -> String {
+        var h = "<section id=\"\(id)\"><h2>\(HTML.escape(title))</h2><table><tr>"
+        h += [first, "Cơ sở / Facilities", "Đã báo cáo / Reporting", "Có đầu đọc hoạt động / With working reader",
               "Hiện có / Present", "Hoạt động / Working", "Nhu cầu / Need", "Còn thiếu / Still needed",
               "Không dùng 30 ngày / Idle", "Lượt đọc 30 ngày / Reads", "Tỷ lệ lỗi / Failure rate"]
             .map { "<th>\(HTML.escape($0))</th>" }.joined()
         h += "</tr>"
-        for d in districts + [province] {
+        for d in totals + [province] {
             h += "<tr>" + [d.name, "\(d.facilities)", "\(d.facilitiesReporting)", "\(d.facilitiesWithWorkingReader)",
                            "\(d.readersPresent)", "\(d.readersWorking)", "\(d.declaredReaderNeed)", "\(d.stillNeeded)",
                            "\(d.readersIdle30Days)", "\(d.reads30Days)", InventoryReport.percent(d.failureRate30Days)]

@@ -36,15 +36,16 @@ extension ProvinceRollup {
         out += "Đầu đọc không dùng 30 ngày / Readers idle 30 days: \(p.readersIdle30Days)\n"
         out += "Lượt đọc 30 ngày / Reads, 30 days: \(p.reads30Days), lỗi / failed: \(p.failed30Days) "
         out += "(\(InventoryReport.percent(p.failureRate30Days)))\n\n"
-        let header = ["Huyện / District", "Facilities", "Working", "Present", "Need", "Still needed", "Idle 30d",
-                      "Reads 30d", "Fail%"]
-        let rows = (districts + [p]).map { d in
-            [d.name, "\(d.facilities)", "\(d.facilitiesWithWorkingReader)", "\(d.readersPresent)",
-             "\(d.declaredReaderNeed)", "\(d.stillNeeded)", "\(d.readersIdle30Days)", "\(d.reads30Days)",
-             InventoryReport.percent(d.failureRate30Days)]
+        for (first, totals) in [("Huyện / District", districts), ("Loại / Type", types)] {
+            let header = [first, "Facilities", "Working", "Present", "Need", "Still needed", "Idle 30d", "Reads 30d", "Fail%"]
+            let rows = (totals + [p]).map { d in
+                [d.name, "\(d.facilities)", "\(d.facilitiesWithWorkingReader)", "\(d.readersPresent)",
+                 "\(d.declaredReaderNeed)", "\(d.stillNeeded)", "\(d.readersIdle30Days)", "\(d.reads30Days)",
+                 InventoryReport.percent(d.failureRate30Days)]
+            }
+            out += TextTable.render(header: header, rows: rows) + "\n"
         }
-        out += TextTable.render(header: header, rows: rows)
-        out += "\nVấn đề / Problems: \(problems.isEmpty ? "none / không có" : "\(problems.count)")\n"
+        out += "Vấn đề / Problems: \(problems.isEmpty ? "none / không có" : "\(problems.count)")\n"
         for pr in problems {
             out += "  [\(pr.kind.rawValue)] \(pr.source): \(pr.detail)\n"
         }

@@ -82,6 +82,8 @@ public struct ProvinceRollup: Sendable {
     public var newestReport: Date?
     public var rows: [FacilityRow]
     public var districts: [Totals]
+    /// The same sums per facility type (hospital, polyclinic, commune health station…).
+    public var types: [Totals]
     public var province: Totals
     public var problems: [Problem]
 
@@ -135,12 +137,15 @@ public struct ProvinceRollup: Sendable {
         self.rows = rows
         self.problems = problems
         var districtTotals: [String: Totals] = [:]
+        var typeTotals: [String: Totals] = [:]
         var province = Totals(name: "Toàn tỉnh / Province")
         for r in rows {
             districtTotals[r.facility.district, default: Totals(name: r.facility.district)].add(r)
+            typeTotals[r.facility.type, default: Totals(name: r.facility.type)].add(r)
             province.add(r)
         }
         districts = districtTotals.values.sorted { $0.name < $1.name }
+        types = typeTotals.values.sorted { $0.name < $1.name }
         self.province = province
     }
 }
