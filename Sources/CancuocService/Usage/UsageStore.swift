@@ -41,7 +41,17 @@ public final class UsageStore: Sendable {
         config.label = "cancuoc.usage"
         pool = try DatabasePool(path: path, configuration: config)
         let applied = try pool.read { db in try UsageStore.migrator.hasCompletedMigrations(db) }
-        guard applied else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the usage database has an older schema") }
+        guard applied else { throw SchemaError.olderSchema(path) }
+    }
+
+    public enum SchemaError: Error, Sendable, CustomStringConvertible {
+        /// Written by an older cancuoc: open it once read-write (or start the daemon) to migrate.
+        case olderSchema(String)
+        public var description: String {
+            switch self {
+            case .olderSchema(let p): return "\(p) has an older schema: start cancuocd (or run as its user) to migrate it"
+            }
+        }
     }
 
     /// A new daemon run: presence is re-established by the readers it announces.
