@@ -9,6 +9,6 @@ struct Cancuoc: AsyncParsableCommand {
         abstract: "Read Vietnamese chip ID cards (CCCD) through PC/SC readers.",
         version: CancuocService.version,
         subcommands: [ReadCommand.self, ReadersCommand.self, DiagCommand.self, TrustCommand.self, SimCommand.self,
-                      CallCommand.self, WatchCommand.self]
+                      CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self]
     )
 }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The province's list of insured facilities (`facilities.csv`): columns `id`, `name`,
+/// `district`, `type`, `declaredReaderNeed`, in any order, header required.
+public struct FacilityRegistry: Sendable, Equatable {
+    public struct Facility: Sendable, Equatable, Codable {
+        public var id: String
+        public var name: String
+        public var district: String
+        public var type: String
+        /// Readers the facility says it needs in total (its reception desks).
+        public var declaredReaderNeed: Int
+
+        public init(id: String, name: String, district: String, type: String, declaredReaderNeed: Int) {
+            self.id = id; self.name = name; self.district = district; self.type = type
+            self.declaredReaderNeed = declaredReaderNeed
+        }
+    }
+
+    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        case missingColumn(String)
+        case badRow(line: Int, reason: String)
+        case duplicateID(String, line: Int)
+
+        public var description: String {
+            switch self {
+            case .missingColumn(let c): return "registry: the header has no column '\(c)'"
+            case let .badRow(line, reason): return "registry line \(line): \(reason)"
+            case let .duplicateID(id, line): return "registry line \(line): facility id '\(id)' appears twice"
+            }
+        }
+    }
+
+    public var facilities: [Facility]
+
+    public init(facilities: [Facility]) { self.facilities = facilities }
+
+    public func facility(id: String) -> Facility? { facilities.first { $0.id == id } }
+
+    public static func parse(csv text: String) throws(ParseError) -> FacilityRegistry {
+        let rows = CSV.parse(text)
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+            throw .missingColumn("id")
+        }
+        func column(_ name: String) throws(ParseError) -> Int {
+            guard let i = header.firstIndex(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
+                throw .missingColumn(name)
+            }
+            return i
+        }
+        let id = try column("id"), name = try column("name"), district = try column("district")
+        let type = try column("type"), need = try column("declaredReaderNeed")
+        var seen = Set<String>()
+        var out: [Facility] = []
+        for (n, row) in rows.dropFirst().enumerated() {
+            let line = n + 2
+            func cell(_ i: Int) -> String { i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : "" }
+            let fid = cell(id)
+            guard !fid.isEmpty else { throw .badRow(line: line, reason: "empty id") }
+            guard let needValue = Int(cell(need)), needValue >= 0 else {
+                throw .badRow(line: line, reason: "declaredReaderNeed '\(cell(need))' is not a whole number")
+            }
+            guard seen.insert(fid).inserted else { throw .duplicateID(fid, line: line) }
+            out.append(Facility(id: fid, name: cell(name), district: cell(district), type: cell(type),
+                                declaredReaderNeed: needValue))
+        }
+        return FacilityRegistry(facilities: out)
+    }
+}

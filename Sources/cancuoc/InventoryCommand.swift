@@ -1,0 +1,67 @@
+import ArgumentParser
+import CancuocService
+import Foundation
+
+/// `cancuoc inventory`: this clinic's reader report from the usage log, and the province
+/// roll-up of collected reports (docs/inventory.md).
+struct InventoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inventory",
+        abstract: "Print this clinic's reader inventory, or roll up the province's reports.",
+        subcommands: [InventoryShowCommand.self, InventoryRollupCommand.self],
+        defaultSubcommand: InventoryShowCommand.self
+    )
+}
+
+/// `cancuoc inventory [--json|--csv] [--db PATH]`.
+struct InventoryShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "This clinic's readers: present, last used, reads and failures per day, 7 and 30 days."
+    )
+
+    @Flag(help: "Print the JSON report (the file a clinic sends to the province).")
+    var json = false
+
+    @Flag(help: "Print CSV, one row per reader.")
+    var csv = false
+
+    @Option(help: "The usage database.")
+    var db = UsageStore.defaultPath
+
+    func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv exclude each other") }
+    }
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: db) else {
+            Output.error("no usage database at \(db): has cancuocd run here? (use --db PATH)")
+            throw CancuocExit.internalError
+        }
+        let report: InventoryReport
+        do {
+            let store: UsageStore
+            do {
+                store = try UsageStore(path: db)
+            } catch {
+                store = try UsageStore(readingOnly: db)
+            }
+            report = try store.report()
+        } catch {
+            Output.error("cannot read the usage database \(db): \(error)")
+            throw CancuocExit.internalError
+        }
+        if json {
+            do {
+                Output.line(String(decoding: try report.jsonData(), as: UTF8.self))
+            } catch {
+                Output.error("cannot encode the report: \(error)")
+                throw CancuocExit.internalError
+            }
+        } else if csv {
+            FileHandle.standardOutput.write(Data(report.csv().utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(report.table().utf8))
+        }
+    }
+}
