@@ -19,8 +19,18 @@ struct Daemon {
         let signals = Self.signalStream()
         warnAboutWhatCannotBeEnforced()
 
-        let core = DaemonCore(configuration: configuration, logger: logger)
+        var usageConfiguration = UsageLog.Configuration.inStateDirectory(
+            configuration.stateDirectory, facilityID: configuration.facility.id, facilityName: configuration.facility.name)
+        usageConfiguration.retentionDays = configuration.usageRetentionDays
+        let usage = UsageLog(configuration: usageConfiguration)
+        let core = DaemonCore(configuration: configuration, usage: usage, logger: logger)
         await core.start()
+        let metrics = configuration.metricsTextfile.map { path in
+            Task { [logger] in
+                await MetricsTextfileWriter(path: path).run(from: usage, pcscUp: { await core.registry.serviceProblem == nil },
+                                                            onError: { logger.warning("metrics textfile: \($0)") })
+            }
+        }
         let listen = APIServerConfiguration.Listen.systemdOrPath(configuration.socketPath)
         if case .fileDescriptor = listen { SocketActivation.unsetEnvironment() }
         let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), handler: core)
@@ -41,8 +51,10 @@ struct Daemon {
         logger.notice("stopping", metadata: ["signal": "\(signal.map(String.init) ?? "?")"])
         notify.stopping()
         watchdog.cancel()
+        metrics?.cancel()
         await server.stop()
         await core.stop()
+        await usage.flush()
         logger.notice("stopped")
     }
 

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func unknownMethodsAreNotFound() async {
-        for method in ["inventory.summary", "card.write", ""] {
+        for method in ["card.write", "readers.format", ""] {
             await #expect {
                 _ = try await DaemonCore().handle(method: method, params: [:], client: APIClient(testingID: 1))
             } throws: { error in

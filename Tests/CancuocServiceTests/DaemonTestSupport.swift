@@ -17,6 +17,7 @@ enum DaemonIntegration {}
 /// A daemon core + API server on a fresh socket path in this process, over the bench's pcscd.
 struct RunningDaemon {
     let core: DaemonCore
+    let usage: UsageLog
     let server: APIServer
     let path: String
     let directory: String
@@ -29,19 +30,22 @@ struct RunningDaemon {
         configuration.socketGroup = nil
         configuration.readTimeoutSeconds = 20
         configuration.readerPollSeconds = 0.5
+        configuration.stateDirectory = directory
         configure(&configuration)
-        let core = DaemonCore(configuration: configuration)
+        let usage = UsageLog(configuration: .inStateDirectory(configuration.stateDirectory, facilityID: "TEST-01", facilityName: "Trạm y tế thử"))
+        let core = DaemonCore(configuration: configuration, usage: usage)
         await core.start()
         let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
                                handler: core)
         try await server.start()
-        return RunningDaemon(core: core, server: server, path: configuration.socketPath, directory: directory)
+        return RunningDaemon(core: core, usage: usage, server: server, path: configuration.socketPath, directory: directory)
     }
 
     func stop() async {
         await server.stop()
         await core.stop()
-        rmdir(directory)
+        await usage.flush()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     func connect() async throws -> TestClient { try await TestClient.connect(to: path) }

@@ -52,6 +52,11 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var trustDirectory = "/etc/cancuoc/trust"
     /// Where the daemon keeps state (usage counters, inventory).
     public var stateDirectory = "/var/lib/cancuoc"
+    /// Days raw read events are kept in the usage log (daily roll-ups are kept for years).
+    public var usageRetentionDays = 90
+    /// Prometheus textfile for node_exporter's textfile collector, rewritten every minute;
+    /// null disables it. Must be writable under the service's sandbox (the state directory is).
+    public var metricsTextfile: String?
 
     public init() {}
 
@@ -60,7 +65,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
             maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +86,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
         trustDirectory = try c.decodeIfPresent(String.self, forKey: .trustDirectory) ?? d.trustDirectory
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
+        usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
+        metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
             .filter { CodingKeys(rawValue: $0) == nil }
         if !unknown.isEmpty {
@@ -105,6 +112,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try c.encode(logLevel, forKey: .logLevel)
         try c.encode(trustDirectory, forKey: .trustDirectory)
         try c.encode(stateDirectory, forKey: .stateDirectory)
+        try c.encode(usageRetentionDays, forKey: .usageRetentionDays)
+        try c.encode(metricsTextfile, forKey: .metricsTextfile)
     }
 
     /// Values that decode but make no sense are refused at start, not discovered at 3 a.m.
@@ -113,6 +122,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             if !ok { throw .invalidValue(setting: setting, why) }
         }
         try require(!socketPath.isEmpty && socketPath.hasPrefix("/"), "socketPath", "an absolute path")
+        try require(usageRetentionDays >= 31, "usageRetentionDays", "at least 31 (reports look back 30 days)")
+        try require(metricsTextfile.map { $0.hasPrefix("/") } ?? true, "metricsTextfile", "an absolute path or null")
         try require(socketModeBits != nil, "socketMode", "an octal string such as \"0660\"")
         try require(readTimeoutSeconds > 0 && readTimeoutSeconds <= 3600, "readTimeoutSeconds", "between 0 and 3600")
         try require(maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400, "maxWaitForCardSeconds", "between 0 and 86400")

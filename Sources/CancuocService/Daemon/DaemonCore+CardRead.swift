@@ -95,6 +95,13 @@ extension DaemonCore {
             }
         }
         logger.info("card.read", metadata: metadata)
+        switch result {
+        case .success(let o):
+            await usage.readFinished(ReadEvent(readerID: readerID, failure: nil, access: o.access, verification: o.verification,
+                                               durationMs: o.durationMs, apdus: o.apdus, bytes: o.bytes))
+        case .failure(let f):
+            await usage.readFinished(ReadEvent(readerID: readerID, failure: f, durationMs: Self.milliseconds(elapsed)))
+        }
         subscribers.broadcast(method: "read.completed", params: .object(completed))
         switch result {
         case .success(let outcome): return outcome.record
@@ -138,7 +145,8 @@ extension DaemonCore {
             let json = try JSONValue(encoding: record)
             return .success(ReadOutcome(
                 record: json, access: record.access.method, verification: record.verification.status.rawValue,
-                apdus: record.stats.apdus, durationMs: record.stats.durationMs))
+                apdus: record.stats.apdus, durationMs: record.stats.durationMs,
+                bytes: record.stats.bytesSent + record.stats.bytesReceived))
         } catch {
             return .failure(ReadFailure.classify(error))
         }

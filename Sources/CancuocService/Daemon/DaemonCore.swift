@@ -20,6 +20,8 @@ public final class DaemonCore: APIRequestHandler {
     /// CSCAs, master lists and CRLs from the trust directory, reloaded when it changes.
     let trustDirectory: TrustDirectoryWatch
     public let registry = ReaderRegistry()
+    /// Per-reader usage for the inventory (never personal data); `NoUsageRecorder` in tests.
+    public let usage: any UsageRecorder
     let subscribers = SubscriberList()
     let logger: Logger
     private let monitor: ReaderMonitor
@@ -32,8 +34,10 @@ public final class DaemonCore: APIRequestHandler {
         var stopped = false
     }
 
-    public init(configuration: DaemonConfiguration = DaemonConfiguration(), logger: Logger = Logger(label: "cancuoc.daemon")) {
+    public init(configuration: DaemonConfiguration = DaemonConfiguration(), usage: any UsageRecorder = NoUsageRecorder(),
+                logger: Logger = Logger(label: "cancuoc.daemon")) {
         self.configuration = configuration
+        self.usage = usage
         self.logger = logger
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
@@ -45,9 +49,14 @@ public final class DaemonCore: APIRequestHandler {
     /// after start already shows the readers that were plugged in.
     public func start() async {
         let events = monitor.events()
-        let task = Task { [registry, subscribers, logger] in
+        let task = Task { [registry, subscribers, logger, usage] in
             for await event in events {
                 Self.log(event, logger)
+                switch event {
+                case .attached(let info): await usage.readerSeen(ReaderUsageInfo(info))
+                case .detached(_, let id): await usage.readerGone(id: id.rawValue)
+                default: break
+                }
                 for notification in await registry.apply(event) {
                     subscribers.broadcast(method: notification.method, params: notification.params)
                 }
@@ -104,6 +113,11 @@ public final class DaemonCore: APIRequestHandler {
             return try subscribe(params: params, client: client)
         case "reader.diagnose":
             return try await diagnose(params: params)
+        case "inventory.summary":
+            guard let log = usage as? UsageLog else {
+                throw APIError(.internalError, message: "this daemon keeps no usage log", messageVi: "Máy chủ không lưu nhật ký sử dụng")
+            }
+            return try await log.summary().jsonValue()
         default:
             throw APIError.methodNotFound(method)
         }
@@ -159,6 +173,7 @@ public final class DaemonCore: APIRequestHandler {
         var verification: String
         var apdus: Int
         var durationMs: Int
+        var bytes: Int
     }
 
     func track(_ task: Task<Result<ReadOutcome, ReadFailure>, Never>) -> UInt64? {
