@@ -23,7 +23,7 @@ trap cleanup EXIT
 export PCSCLITE_CSOCK_NAME=$work/bench/run/pcscd.comm
 socket=$work/api.sock
 mkdir -p "$work/trust"
-"$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --trust "$work/trust" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
+"$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --trust "$work/trust" --state-directory "$work" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
   2> "$work/cancuocd.log" &
 daemon_pid=$!
 pids+=($daemon_pid)

@@ -20,4 +20,6 @@ echo "== tapping the card of $profile"
 insert_card "$profile"
 wait "$client"
 sleep 0.5
+echo "== the clinic's reader inventory (cancuoc inventory): usage counts, never personal data"
+"$BIN/cancuoc" inventory --db "$work/usage.sqlite" || true
 echo "== done"

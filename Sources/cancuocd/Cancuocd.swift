@@ -27,6 +27,8 @@ struct Cancuocd: AsyncParsableCommand {
     var group: String?
     @Option(help: "Trust directory: CSCA certificates, master lists, CRLs (overrides trustDirectory).")
     var trust: String?
+    @Option(name: .customLong("state-directory"), help: "Where the usage log lives (overrides stateDirectory).")
+    var stateDirectory: String?
 
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -47,6 +49,7 @@ struct Cancuocd: AsyncParsableCommand {
         if let group { configuration.socketGroup = group.isEmpty ? nil : group }
         if let logLevel { configuration.logLevel = logLevel }
         if let trust { configuration.trustDirectory = trust }
+        if let stateDirectory { configuration.stateDirectory = stateDirectory }
         let level = configuration.loggerLevel ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
