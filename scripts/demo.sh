@@ -23,7 +23,7 @@ step "Starting a private pcscd with the vpcd virtual reader driver (port $port)"
 export PCSCLITE_CSOCK_NAME=$dir/run/pcscd.comm
 
 step "Placing a simulated CCCD card on the reader ($profile)"
-"$BIN/cancuoc" sim --port "$port" --profile "$profile" > "$dir/sim.log" 2>&1 &
+"$BIN/cancuoc" sim --port "$port" --profile "$profile" --trust-out "$dir/trust" > "$dir/sim.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 100); do
   "$BIN/cancuoc" readers --json 2>/dev/null | grep -q '"cardPresent" *: *true' && break
@@ -35,21 +35,33 @@ id=$(sed -n 's/.*(ID \([0-9]\{12\}\),.*/\1/p' "$dir/sim.log")
 step "cancuoc readers"
 "$BIN/cancuoc" readers
 
-step "cancuoc read --id $id    (PACE with the CAN = last 6 digits of the ID)"
+step "cancuoc read --id $id --trust …   (PACE with the CAN = last 6 digits of the ID; verified against the card's test CSCA)"
 start=$(date +%s%N)
-"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00"
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust"
 end=$(date +%s%N)
 echo
 echo "Read, parsed and printed in $(( (end - start) / 1000000 )) ms (whole command, including start-up)."
 
 step "The same record as JSON for an HIS (cancuoc read --json), statistics only"
-"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --json | python3 "$here/demo_stats.py"
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust" --json | python3 "$here/demo_stats.py"
 
 step "A wrong key is refused (exit code 3), and nothing is locked"
 set +e
 "$BIN/cancuoc" read --can 000000 --reader "Virtual PCD 00 00"
 echo "exit code: $?"
 set -e
+
+step "A forged card (a data group edited after signing) is caught: verification failed, exit code 6"
+kill "$sim_pid" 2>/dev/null || true
+wait "$sim_pid" 2>/dev/null || true
+"$BIN/cancuoc" sim --port "$port" --profile "$profile" --fault dg-modified --trust-out "$dir/trust-forged" > "$dir/sim.log" 2>&1 &
+sim_pid=$!
+set +e
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust-forged" --wait 15 > "$dir/forged.out"
+code=$?
+set -e
+grep -E "Xác thực|Verification" "$dir/forged.out" || cat "$dir/forged.out"
+echo "exit code: $code"
 
 if [ -x "$here/demo-daemon.sh" ]; then
   "$here/demo-daemon.sh" "$BIN" "$dir" "$port" "$profile"

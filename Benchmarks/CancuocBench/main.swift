@@ -69,10 +69,15 @@ func measure(reader: Reader, key: KeySpec, chunk: Int?, runs: Int) async throws 
 /// The fewest APDUs any reader could use for the same files on this card and link: protocol
 /// steps as ours, each file in ceil(size / largest chunk) READ BINARY (at least one).
 func minimumAPDUs(_ r: CitizenRecord, shortOnly: Bool) -> Int {
+    // Protocol steps no reader can skip: PACE (MSE + 4 GENERAL AUTHENTICATE) and SELECT are the
+    // overhead outside the file rows; chip authentication is MSE + GENERAL AUTHENTICATE, active
+    // authentication one INTERNAL AUTHENTICATE.
+    let protocolSteps = ["ChipAuthentication": 2, "ActiveAuthentication": 1]
     let overhead = r.stats.apdus - r.stats.files.reduce(0) { $0 + $1.apdus }
     let smChunk = shortOnly ? 223 : 65503
     let plainChunk = shortOnly ? 256 : 65536
     return overhead + r.stats.files.reduce(0) { sum, f in
+        if let steps = protocolSteps[f.name] { return sum + steps }
         let chunk = f.name == "CardAccess" ? plainChunk : smChunk
         return sum + max(1, (f.bytes + chunk - 1) / chunk)
     }

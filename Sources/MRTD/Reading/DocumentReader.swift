@@ -79,6 +79,7 @@ public struct DocumentReader: Sendable {
         var wanted = request.dataGroups ?? Self.readingOrder.filter(listed.contains) + listed.filter { !Self.readingOrder.contains($0) }
         if !request.readFace { wanted.removeAll { $0 == .dg2 } }
         let steps = wanted + [.sod]
+        var caUnconfirmed = false
         for (i, dg) in steps.enumerated() {
             request.progress?(dg.rawValue, i + 1, steps.count)
             if Self.terminalAuthenticationFiles.contains(dg) {
@@ -88,21 +89,39 @@ public struct DocumentReader: Sendable {
                 continue
             }
             do {
-                let bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+                let bytes: [UInt8]?
+                do {
+                    bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+                    caUnconfirmed = false
+                } catch let error as SecureMessagingError where caUnconfirmed {
+                    // The first command under the chip-authentication keys failed its MAC: the
+                    // chip does not hold DG14's key. Open the chip again and read on.
+                    caUnconfirmed = false
+                    result.chipAuthentication = .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key")
+                    secure = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
+                    reader = LDSFileReader(channel: secure, chunkSize: reader.chunkSize)
+                    bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
+                }
                 if dg == .dg14, let bytes {
-                    // Chip authentication right after DG14: the rest of the read runs under its keys.
+                    // Chip authentication right after DG14: the rest of the read runs under its keys,
+                    // and the next file's first READ BINARY confirms them.
                     let caStart = counter.snapshot
-                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure) {
+                    let confirmNow = dg == steps.last
+                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure, confirm: confirmNow) {
                         try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
                     }
+                    caUnconfirmed = !confirmNow && result.chipAuthentication.isPassed
                     if counter.snapshot.apdus > caStart.apdus {
                         result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
                     }
                     reader = LDSFileReader(channel: secure, chunkSize: min(reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)))
                 }
             } catch FileReadError.accessDenied {
+                // A protected answer under secure messaging passed its MAC: keys confirmed.
+                caUnconfirmed = false
                 result.protected.append(dg)
             } catch FileReadError.notFound where dg != .dg1 {
+                caUnconfirmed = false
                 result.missing.append(dg)
             }
         }
@@ -123,11 +142,11 @@ public struct DocumentReader: Sendable {
     /// Chip authentication from DG14 (ICAO 9303-11 §6.2). When the chip switched to keys we
     /// could not derive (a DG14 key it does not hold), the session is gone: `reopen` opens the
     /// chip again so the remaining files and the SOD can still be read.
-    private func chipAuthentication(_ dg14: [UInt8], cardAccess: SecurityInfos?, over secure: SecureMessagingChannel,
+    private func chipAuthentication(_ dg14: [UInt8], cardAccess: SecurityInfos?, over secure: SecureMessagingChannel, confirm: Bool,
                                     reopen: () async throws -> SecureMessagingChannel) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
         let parsed: DG14
         do { parsed = try DG14(dg14) } catch { return (.notPerformed("DG14 unreadable: \(error)"), secure) }
-        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed, cardAccess: cardAccess)
+        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed, cardAccess: cardAccess, confirm: confirm)
         logger.debug("chip authentication", metadata: ["outcome": "\(result.outcome)"])
         if let next = result.channel { return (result.outcome, next) }
         return (result.outcome, try await reopen())
