@@ -135,10 +135,19 @@ for card in ["short-only", "extended"] {
         print("\(card): APDUs vs minimum: \(String(format: "%.2f", ours.ratioToMinimum))x; 160-byte strategy needs \(String(format: "%.2f", Double(f160.apdus) / Double(ours.apdus)))x our APDUs")
     }
 }
+let daemon = try await measureDaemon(bench: bench, profile: profile, subscriberCount: 200)
+print("")
+print("Daemon (in-process, \(daemon.subscribers) subscribed clients, each on its own socket and thread)")
+print(String(format: "  card reported by pcscd -> card.inserted at a client: median %.2f ms, worst %.2f ms", daemon.insertToEventMsMedian, daemon.insertToEventMsMax))
+print(String(format: "  card's last APDU -> read.completed at a client:     median %.2f ms, worst %.2f ms", daemon.lastAPDUToCompletedMsMedian, daemon.lastAPDUToCompletedMsMax))
+print(String(format: "  one card.read: %.1f ms; two readers read at once: %.1f ms for both (%.2fx one)", daemon.oneReaderReadMs, daemon.twoReadersBothReadMs, daemon.twoReadersBothReadMs / max(daemon.oneReaderReadMs, 0.001)))
+print(String(format: "  resident memory: idle %.1f MB, with 200 clients after a read %.1f MB, after they left %.1f MB", daemon.rssIdleMB, daemon.rssLoadedMB, daemon.rssAfterMB))
+
 let out = URL(fileURLWithPath: "bench-results")
 try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
 let stamp = Int(Date().timeIntervalSince1970)
 try encoder.encode(rows).write(to: out.appendingPathComponent("read-\(stamp).json"))
+try encoder.encode(daemon).write(to: out.appendingPathComponent("daemon-\(stamp).json"))
 print("written: bench-results/read-\(stamp).json")

@@ -1,0 +1,152 @@
+import CancuocService
+import CardSimulator
+import Foundation
+import MRTD
+import PCSC
+import SmartCard
+import Synchronization
+import TestBench
+
+/// The daemon's figures (issue 8): event latency from the moment pcscd reports the card,
+/// read.completed after the card's last APDU, fan-out to 200 subscribers, two readers at
+/// once, and resident memory. The daemon runs in this process on its own socket; clients are
+/// blocking sockets on threads of their own, as an HIS would be.
+struct DaemonFigures: Codable {
+    var subscribers: Int
+    var insertToEventMsMedian: Double
+    var insertToEventMsMax: Double
+    var lastAPDUToCompletedMsMedian: Double
+    var lastAPDUToCompletedMsMax: Double
+    var oneReaderReadMs: Double
+    var twoReadersBothReadMs: Double
+    var rssIdleMB: Double
+    var rssLoadedMB: Double
+    var rssAfterMB: Double
+}
+
+/// Wraps a card and notes when it answered its last APDU.
+actor TimedCard: APDUHandler {
+    let inner: any APDUHandler
+    private(set) var lastAnswer: UInt64 = 0
+    init(_ inner: any APDUHandler) { self.inner = inner }
+    func powerOn() async -> [UInt8] { await inner.powerOn() }
+    func powerOff() async { await inner.powerOff() }
+    func process(_ command: CommandAPDU) async -> ResponseAPDU {
+        let r = await inner.process(command)
+        lastAnswer = monotonicNanoseconds()
+        return r
+    }
+}
+
+func residentMB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let kb = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?
+        .split(separator: " ").compactMap { Double($0) }.first ?? 0
+    return kb / 1024
+}
+
+/// A subscriber on its own thread; records when each notification arrives.
+final class Subscriber: Sendable {
+    let arrivals = Mutex<[String: UInt64]>([:])
+    init(path: String, ready: @escaping @Sendable () -> Void) {
+        Thread {
+            guard let connection = try? APIConnection(path: path),
+                  (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil else { return }
+            ready()
+            while let message = try? connection.nextMessage() {
+                if let method = message["method"]?.stringValue {
+                    let now = monotonicNanoseconds()
+                    self.arrivals.withLock { if $0[method] == nil { $0[method] = now } }
+                }
+            }
+        }.start()
+    }
+    func arrival(_ method: String) -> UInt64? { arrivals.withLock { $0[method] } }
+}
+
+/// One blocking request on a thread of its own.
+func callOffPool(path: String, method: String, params: JSONValue) async throws -> JSONValue {
+    try await withCheckedThrowingContinuation { c in
+        Thread {
+            c.resume(with: Result {
+                let connection = try APIConnection(path: path)
+                return try connection.call(method: method, params: params)
+            })
+        }.start()
+    }
+}
+
+func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: Int) async throws -> DaemonFigures {
+    let directory = NSTemporaryDirectory() + "/cancuoc-daemon-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var configuration = DaemonConfiguration()
+    configuration.socketPath = directory + "/api.sock"
+    configuration.socketGroup = nil
+    configuration.maxClients = subscriberCount + 16
+    configuration.stateDirectory = directory
+    let core = DaemonCore(configuration: configuration)
+    await core.start()
+    let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)), handler: core)
+    try await server.start()
+    let rssIdle = residentMB()
+
+    // Subscribers.
+    let ready = Mutex(0)
+    let subscribers = (0..<subscriberCount).map { _ in Subscriber(path: configuration.socketPath) { ready.withLock { $0 += 1 } } }
+    while ready.withLock({ $0 }) < subscriberCount { try await Task.sleep(for: .milliseconds(10)) }
+
+    // The reference clock: when pcscd tells a PC/SC client the card is there.
+    let reader = bench.readerName(slot: 0)
+    let observer = try await PCSCContext.establish()
+    var state = try await observer.currentStates(of: [reader])[0]
+    let card = TimedCard(try SimulatedCCCD.make(profile: profile))
+    let insert = Task { try await bench.insert(card: card, slot: 0) }
+    var reported: UInt64 = 0
+    while reported == 0 {
+        if let changed = try await observer.getStatusChange([state.acknowledged()], timeout: .seconds(5))?.first {
+            state = changed
+            if state.isPresent { reported = monotonicNanoseconds() }
+        }
+    }
+    try await insert.value
+    await observer.release()
+    for _ in 0..<500 where subscribers.contains(where: { $0.arrival("card.inserted") == nil }) {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    let insertLatencies = subscribers.compactMap { $0.arrival("card.inserted") }.map { Double($0 &- reported) / 1e6 }
+
+    // One read; read.completed fan-out measured from the card's last answer.
+    let t0 = monotonicNanoseconds()
+    _ = try await callOffPool(path: configuration.socketPath, method: "card.read",
+                              params: ["reader": .string(reader), "key": ["id": .string(profile.dg13.idNumber)]])
+    let oneRead = Double(monotonicNanoseconds() &- t0) / 1e6
+    for _ in 0..<500 where subscribers.contains(where: { $0.arrival("read.completed") == nil }) {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    let last = await card.lastAnswer
+    let completedLatencies = subscribers.compactMap { $0.arrival("read.completed") }.map { Double($0 &- last) / 1e6 }
+    let rssLoaded = residentMB()
+
+    // Two readers at once.
+    try await bench.insert(card: try SimulatedCCCD.make(profile: profile), slot: 1)
+    let path = configuration.socketPath
+    let id = profile.dg13.idNumber
+    let second = bench.readerName(slot: 1)
+    let t1 = monotonicNanoseconds()
+    async let a = callOffPool(path: path, method: "card.read", params: ["reader": .string(reader), "key": ["id": .string(id)]])
+    async let b = callOffPool(path: path, method: "card.read", params: ["reader": .string(second), "key": ["id": .string(id)]])
+    _ = try await (a, b)
+    let twoReads = Double(monotonicNanoseconds() &- t1) / 1e6
+
+    await server.stop()
+    await core.stop()
+    await bench.removeAll()
+    try await Task.sleep(for: .milliseconds(300))
+    func med(_ xs: [Double]) -> Double { median(xs) }
+    return DaemonFigures(subscribers: subscriberCount,
+                         insertToEventMsMedian: med(insertLatencies), insertToEventMsMax: insertLatencies.max() ?? -1,
+                         lastAPDUToCompletedMsMedian: med(completedLatencies), lastAPDUToCompletedMsMax: completedLatencies.max() ?? -1,
+                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads,
+                         rssIdleMB: rssIdle, rssLoadedMB: rssLoaded, rssAfterMB: residentMB())
+}
