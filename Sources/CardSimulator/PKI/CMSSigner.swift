@@ -38,7 +38,7 @@ enum CMSSigner {
         defer { BIO_free(data) }
         let ok = withExtendedLifetime(content) { CMS_final(cms, data, nil, UInt32(CMS_BINARY)) }
         guard ok == 1 else { throw .library("CMS_final") }
-        let der = LibCrypto.encode(cms, i2d_CMS_ContentInfo)
+        let der = OpenSSL.encode(cms, i2d_CMS_ContentInfo)
         guard !der.isEmpty else { throw .library("i2d_CMS_ContentInfo") }
         return der
     }

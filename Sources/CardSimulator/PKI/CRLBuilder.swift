@@ -27,6 +27,6 @@ public enum CRLBuilder {
         }
         X509_CRL_sort(crl)
         try issuer.key.sign { mctx in X509_CRL_sign_ctx(crl, mctx) }
-        return try X509CRL(der: LibCrypto.encode(crl, i2d_X509_CRL))
+        return try X509CRL(der: OpenSSL.encode(crl, i2d_X509_CRL))
     }
 }

@@ -2,36 +2,12 @@ import CLibCrypto
 import Foundation
 import MRTD
 
-/// libcrypto helpers for the test PKI (memory BIOs, DER, times, names).
+/// libcrypto helpers for the test PKI (certificates, names, times); memory BIOs and DER
+/// come from MRTD's `OpenSSL`.
 enum LibCrypto {
-    static func bioString(_ body: (OpaquePointer) -> Int32) -> String {
-        String(decoding: bioBytes { _ = body($0) }, as: UTF8.self)
-    }
-
-    static func bioBytes(_ body: (OpaquePointer) -> Void) -> [UInt8] {
-        guard let bio = BIO_new(BIO_s_mem()) else { return [] }
-        defer { BIO_free(bio) }
-        body(bio)
-        var p: UnsafeMutablePointer<CChar>?
-        let n = cancuoc_pki_BIO_get_mem_data(bio, &p)
-        guard n > 0, let p else { return [] }
-        return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
-    }
-
-    static func encode(_ object: OpaquePointer, _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
-        let n = Int(i2d(object, nil))
-        guard n > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { buf in
-            var p: UnsafeMutablePointer<UInt8>? = buf.baseAddress
-            _ = i2d(object, &p)
-        }
-        return out
-    }
-
     /// Parses a DER certificate we just built into the MRTD wrapper.
     static func certificate(_ x509: OpaquePointer) throws(PKIError) -> X509Certificate {
-        try X509Certificate(der: encode(x509, i2d_X509))
+        try X509Certificate(der: OpenSSL.encode(x509, i2d_X509))
     }
 
     /// The `X509*` for a certificate (caller frees).

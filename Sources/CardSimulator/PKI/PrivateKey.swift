@@ -32,7 +32,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Unencrypted PKCS#8 PEM (test keys only).
     public var pem: String {
-        LibCrypto.bioString { bio in PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil) }
+        OpenSSL.bioString { bio in PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil) }
     }
 
     /// Signs `x509` (certificate or CRL) with SHA-256 and the scheme's padding.

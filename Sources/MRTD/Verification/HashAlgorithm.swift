@@ -22,25 +22,19 @@ public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
         self = a
     }
 
-    /// libcrypto's digest.
-    var md: OpaquePointer? {
+    /// The same algorithm in the crypto facade.
+    var facade: Crypto.Hash {
         switch self {
-        case .sha1: return EVP_sha1()
-        case .sha224: return EVP_sha224()
-        case .sha256: return EVP_sha256()
-        case .sha384: return EVP_sha384()
-        case .sha512: return EVP_sha512()
+        case .sha1: return .sha1
+        case .sha224: return .sha224
+        case .sha256: return .sha256
+        case .sha384: return .sha384
+        case .sha512: return .sha512
         }
     }
 
-    /// The digest of `data`.
+    /// The digest of `data` (empty only if libcrypto itself fails, which no hash check passes).
     public func hash(_ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var n: UInt32 = 0
-        let ok = data.withUnsafeBytes { raw in
-            EVP_Digest(raw.baseAddress, raw.count, &out, &n, md, nil)
-        }
-        guard ok == 1 else { return [] }
-        return Array(out.prefix(Int(n)))
+        (try? Crypto.hash(facade, data)) ?? []
     }
 }

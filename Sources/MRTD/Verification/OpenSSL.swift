@@ -3,7 +3,7 @@ import Foundation
 
 /// Small helpers over libcrypto for the PKI code: memory BIOs, DER encoding, names, times,
 /// error strings. Internal; the public surface is the typed wrappers.
-enum OpenSSL {
+public enum OpenSSL {
     /// The oldest queued libcrypto error as text (and clears the queue).
     static func lastError() -> String {
         let code = cancuoc_pki_ERR_get_error()
@@ -37,7 +37,7 @@ enum OpenSSL {
     }
 
     /// Bytes written by `body` into a fresh memory BIO.
-    static func bioBytes(_ body: (OpaquePointer) -> Void) -> [UInt8] {
+    public static func bioBytes(_ body: (OpaquePointer) -> Void) -> [UInt8] {
         guard let bio = BIO_new(BIO_s_mem()) else { return [] }
         defer { BIO_free(bio) }
         body(bio)
@@ -47,12 +47,12 @@ enum OpenSSL {
         return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
     }
 
-    static func bioString(_ body: (OpaquePointer) -> Int32) -> String {
+    public static func bioString(_ body: (OpaquePointer) -> Int32) -> String {
         String(decoding: bioBytes { _ = body($0) }, as: UTF8.self)
     }
 
     /// DER through an `i2d_*` function (two passes, no libcrypto allocation to free).
-    static func encode(_ object: OpaquePointer, _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
+    public static func encode(_ object: OpaquePointer, _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
         let n = Int(i2d(object, nil))
         guard n > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: n)
