@@ -48,7 +48,7 @@ struct RunningDaemon {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func connect() async throws -> TestClient { try await TestClient.connect(to: path) }
+    func connect(autoRead: Bool = true) async throws -> TestClient { try await TestClient.connect(to: path, autoRead: autoRead) }
 
     /// Runs `body` with a started daemon, stopping it on every path.
     static func with(
@@ -104,6 +104,16 @@ extension TestClient {
                 let message = try JSONParser().parse(line)
                 if message["method"]?.stringValue == method, extra(message) { return (message, lines) }
             }
+        }
+    }
+
+    /// Reads until the response to a request sent earlier arrives.
+    func waitForResponse(id: Int, seconds: Double = 30) async throws -> (response: JSONValue, notifications: [JSONValue]) {
+        var notifications: [JSONValue] = []
+        while true {
+            let message = try await withTimeout(seconds: seconds) { try await self.nextMessage() }
+            if message["id"]?.intValue == id { return (message, notifications) }
+            notifications.append(message)
         }
     }
 
