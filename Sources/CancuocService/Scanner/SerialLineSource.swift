@@ -93,13 +93,17 @@ public final class SerialLineSource: Sendable {
             }
             logger.notice("scanner connected", metadata: ["scanner": "\(path)"])
             reportedOutage = false
-            backoff = .milliseconds(200)
+            let opened = ContinuousClock.now
             let why = readLines(fd: fd, stop: stop, yield: yield)
             close(fd)
             state.withLock { $0.connected = false }
             if stop.isSet { break }
             logger.warning("scanner disconnected; reopening", metadata: ["scanner": "\(path)", "reason": "\(why)"])
+            // A device that opens and fails at once (a path that is no tty, a dying cable)
+            // backs off like one that does not open, instead of spinning and filling the log.
+            if ContinuousClock.now - opened >= .seconds(5) { backoff = .milliseconds(200) }
             Self.sleep(backoff, unless: stop)
+            backoff = min(backoff * 2, maxBackoff)
         }
     }
 
