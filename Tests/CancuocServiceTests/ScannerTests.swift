@@ -53,6 +53,42 @@ struct ScannerTests {
         #expect(got == ["first", "second", "third"])
     }
 
+    @Test func theDeviceIsClosedWhenTheConsumerGoesAway() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scanner = try FakeScanner(link: directory + "/scanner")
+        let source = SerialLineSource(path: scanner.link)
+        let lines = source.lines()
+        let consumer = Task {
+            for await _ in lines {}
+        }
+        try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
+        // One stream per source: a second consumer gets an empty one.
+        var second = source.lines().makeAsyncIterator()
+        #expect(await second.next() == nil)
+        consumer.cancel()
+        try await withTimeout(seconds: 10) { try await eventually { !source.isConnected } }
+        #expect(source.opens == 1)
+    }
+
+    @Test func aMissingDeviceIsRetriedUntilItAppears() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = SerialLineSource(path: directory + "/not-yet", maxBackoff: .milliseconds(300))
+        let lines = source.lines()
+        let consumer = Task { () -> String? in
+            var iterator = lines.makeAsyncIterator()
+            return await iterator.next()
+        }
+        defer { consumer.cancel() }
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(!source.isConnected)
+        let scanner = try FakeScanner(link: directory + "/not-yet")
+        try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
+        try await scanner.type("late\n")
+        #expect(try await withTimeout(seconds: 10) { await consumer.value } == "late")
+    }
+
     @Test func aValidScanIsPendingOnceAndGarbageIsIgnored() async {
         let pairing = ScannerPairing(pendingDuration: .seconds(60), logger: Logger(label: "test"), expired: { _ in })
         #expect(await !pairing.scanned("hello world", scanner: "/dev/ttyACM0", reader: "R"))
