@@ -23,20 +23,32 @@ extension DaemonIntegration {
                     digits(p.dateOfIssue)].joined(separator: "|")
         }
 
+        /// A daemon with one scanner on a pty, paired with slot 0. Afterwards, its logs are
+        /// searched for the scanned citizens: the QR text must never reach a log.
         static func withScannerDaemon(
-            pendingSeconds: Double, _ body: (RunningDaemon, FakeScanner, SerialLineSource) async throws -> Void
+            pendingSeconds: Double, citizens: [CitizenProfile],
+            _ body: (RunningDaemon, FakeScanner, SerialLineSource) async throws -> Void
         ) async throws {
+            let logs = CollectedLogs()
             let directory = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let scanner = try FakeScanner(link: directory + "/usb-scanner-if00")
             defer { scanner.unplug() }
-            try await RunningDaemon.with({ configuration in
+            try await RunningDaemon.with(logger: logs.logger("cancuoc.daemon"), { configuration in
                 configuration.scanners = [.init(device: scanner.link, reader: reader)]
                 configuration.scanPendingSeconds = pendingSeconds
             }) { daemon in
                 let source = try #require(daemon.core.scannerSources.first)
                 try await withTimeout(seconds: 10) { try await eventually { source.opens >= 1 } }
                 try await body(daemon, scanner, source)
+            }
+            let logged = logs.all.map(\.text).joined(separator: "\n")
+            #expect(logged.contains("scan received"))
+            for citizen in citizens {
+                let p = citizen.dg13
+                for secret in [p.idNumber, String(p.idNumber.suffix(6)), p.fullName, p.placeOfResidence] {
+                    #expect(!logged.contains(secret), "the log holds personal data")
+                }
             }
         }
 
@@ -50,7 +62,7 @@ extension DaemonIntegration {
         @Test func scanThenTapSendsTheRecordOnlyToRecordsSubscribers() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await Self.withScannerDaemon(pendingSeconds: 30) { daemon, scanner, source in
+            try await Self.withScannerDaemon(pendingSeconds: 30, citizens: [profile]) { daemon, scanner, source in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
                 defer { Task { await reception.close(); await observer.close() } }
@@ -94,7 +106,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let holder = try Citizens.profile("tran-minh-khoa")
             let stranger = try Citizens.profile("le-thi-hong-nhung")
-            try await Self.withScannerDaemon(pendingSeconds: 30) { daemon, scanner, _ in
+            try await Self.withScannerDaemon(pendingSeconds: 30, citizens: [holder, stranger]) { daemon, scanner, _ in
                 let reception = try await daemon.connect()
                 defer { Task { await reception.close() } }
                 _ = try await reception.request(1, "events.subscribe", ["records": true])
@@ -120,7 +132,7 @@ extension DaemonIntegration {
         @Test func aScanWithoutACardBecomesAnUnverifiedCheckInAfterAReplug() async throws {
             _ = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await Self.withScannerDaemon(pendingSeconds: 1) { daemon, scanner, source in
+            try await Self.withScannerDaemon(pendingSeconds: 1, citizens: [profile]) { daemon, scanner, source in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
                 defer { Task { await reception.close(); await observer.close() } }
