@@ -102,6 +102,28 @@ extension DaemonIntegration {
             }
         }
 
+        @Test func aDoctoredFrontOpensTheChipButIsReportedAsAMismatch() async throws {
+            let bench = try await PCSCBench.shared()
+            let profile = try Citizens.profile()
+            // The right ID number (so the right CAN) under another name and issue date.
+            var fields = Self.qrText(profile).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            fields[2] = "Nguyễn Văn Giả"
+            fields[6] = "01012020"
+            try await Self.withScannerDaemon(pendingSeconds: 30, citizens: [profile]) { daemon, scanner, _ in
+                let reception = try await daemon.connect()
+                defer { Task { await reception.close() } }
+                _ = try await reception.request(1, "events.subscribe", ["records": true])
+                try await scanner.type(fields.joined(separator: "|") + "\r\n")
+                try await Self.waitPending(daemon)
+                try await bench.insert(card: Citizens.card(profile), slot: 0)
+                let (note, _) = try await reception.waitFor("card.record")
+                #expect(note["params"]?["qrMatchesChip"] == .bool(false))
+                #expect(note["params"]?["qrMismatches"] == .array(["fullName", "dateOfIssue"]))
+                // The record is the chip's, never the printed front's.
+                #expect(note["params"]?["record"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
+            }
+        }
+
         @Test func theQRofAnotherCardFailsOnceWithWrongKey() async throws {
             let bench = try await PCSCBench.shared()
             let holder = try Citizens.profile("tran-minh-khoa")
