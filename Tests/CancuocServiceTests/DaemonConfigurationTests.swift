@@ -29,6 +29,15 @@ import Testing
         #expect(configuration == DaemonConfiguration())
     }
 
+    @Test func scannersArePairedWithReaders() throws {
+        let configuration = try DaemonConfiguration.parse(Data(
+            #"{"scanners":[{"device":"/dev/serial/by-id/usb-scanner-if00","reader":"Virtual PCD 00 00"}],"scanPendingSeconds":20}"#.utf8))
+        #expect(configuration.scanners == [.init(device: "/dev/serial/by-id/usb-scanner-if00", reader: "Virtual PCD 00 00")])
+        #expect(configuration.scanPendingSeconds == 20)
+        #expect(DaemonConfiguration().scanners.isEmpty)
+        #expect(DaemonConfiguration().scanPendingSeconds == 60)
+    }
+
     @Test func everyDefaultRoundTrips() throws {
         let data = try JSONEncoder().encode(DaemonConfiguration())
         #expect(try DaemonConfiguration.parse(data) == DaemonConfiguration())
@@ -41,6 +50,11 @@ import Testing
         (#"{"logLevel":"loud"}"#, "logLevel must be"),
         (#"{"socketMode":"rw"}"#, "socketMode must be"),
         (#"{"readTimeoutSeconds":30,"#, "not valid JSON"),
+        (#"{"scanners":[{"device":"/dev/ttyACM0","reader":"R","baud":9600}]}"#, "unknown settings: scanners.baud"),
+        (#"{"scanners":[{"device":"ttyACM0","reader":"R"}]}"#, "scanners must be"),
+        (#"{"scanners":[{"device":"/dev/ttyACM0"}]}"#, "reader"),
+        (#"{"scanners":[{"device":"/dev/a","reader":"R"},{"device":"/dev/a","reader":"S"}]}"#, "naming each device once"),
+        (#"{"scanPendingSeconds":0}"#, "scanPendingSeconds must be"),
     ])
     func malformedFilesAreRefusedWithAClearMessage(text: String, expected: String) {
         #expect {

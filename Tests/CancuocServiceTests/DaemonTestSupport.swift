@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CardSimulator
 import Foundation
+import Logging
 import MRTD
 import TestBench
 import Testing
@@ -22,7 +23,9 @@ struct RunningDaemon {
     let path: String
     let directory: String
 
-    static func start(_ configure: (inout DaemonConfiguration) -> Void = { _ in }) async throws -> RunningDaemon {
+    static func start(logger: Logger? = nil, _ configure: (inout DaemonConfiguration) -> Void = { _ in })
+        async throws -> RunningDaemon
+    {
         _ = try await PCSCBench.shared()
         let directory = try makeTemporaryDirectory()
         var configuration = DaemonConfiguration()
@@ -33,7 +36,7 @@ struct RunningDaemon {
         configuration.stateDirectory = directory
         configure(&configuration)
         let usage = UsageLog(configuration: .inStateDirectory(configuration.stateDirectory, facilityID: "TEST-01", facilityName: "Trạm y tế thử"))
-        let core = DaemonCore(configuration: configuration, usage: usage)
+        let core = DaemonCore(configuration: configuration, usage: usage, logger: logger ?? Logger(label: "cancuoc.daemon"))
         await core.start()
         let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
                                handler: core)
@@ -52,10 +55,11 @@ struct RunningDaemon {
 
     /// Runs `body` with a started daemon, stopping it on every path.
     static func with(
+        logger: Logger? = nil,
         _ configure: (inout DaemonConfiguration) -> Void = { _ in },
         _ body: (RunningDaemon) async throws -> Void
     ) async throws {
-        let daemon = try await start(configure)
+        let daemon = try await start(logger: logger, configure)
         do {
             try await body(daemon)
         } catch {

@@ -57,6 +57,38 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// Prometheus textfile for node_exporter's textfile collector, rewritten every minute;
     /// null disables it. Must be writable under the service's sandbox (the state directory is).
     public var metricsTextfile: String?
+    /// Serial QR scanners paired with readers (scan-and-tap, docs/integration.md); none by default.
+    public var scanners: [Scanner] = []
+    /// How long a scanned QR waits for a card on its reader before it is reported as a
+    /// QR-only `qr.scanned` and forgotten.
+    public var scanPendingSeconds: Double = 60
+
+    /// A serial QR scanner and the reader whose next card its scans open.
+    public struct Scanner: Sendable, Hashable, Codable {
+        /// The tty: `/dev/ttyACM0`, or better a stable `/dev/serial/by-id/…` link.
+        public var device: String
+        /// Reader id or PC/SC name, as `readers.list` shows them.
+        public var reader: String
+
+        public init(device: String, reader: String) {
+            self.device = device
+            self.reader = reader
+        }
+
+        enum CodingKeys: String, CodingKey { case device, reader }
+
+        /// Unknown keys are refused here too (a misspelt "reader" must not pass silently).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            device = try c.decode(String.self, forKey: .device)
+            reader = try c.decode(String.self, forKey: .reader)
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                throw DaemonConfigurationError.unknownSettings(unknown.sorted().map { "scanners.\($0)" })
+            }
+        }
+    }
 
     public init() {}
 
@@ -65,7 +97,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
             maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -88,6 +120,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
         usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
         metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
+        scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
+        scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
             .filter { CodingKeys(rawValue: $0) == nil }
         if !unknown.isEmpty {
@@ -114,6 +148,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try c.encode(stateDirectory, forKey: .stateDirectory)
         try c.encode(usageRetentionDays, forKey: .usageRetentionDays)
         try c.encode(metricsTextfile, forKey: .metricsTextfile)
+        try c.encode(scanners, forKey: .scanners)
+        try c.encode(scanPendingSeconds, forKey: .scanPendingSeconds)
     }
 
     /// Values that decode but make no sense are refused at start, not discovered at 3 a.m.
@@ -132,6 +168,10 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try require(idleTimeoutSeconds >= 0, "idleTimeoutSeconds", "0 or more")
         try require(maxQueuedMessagesPerClient >= 16, "maxQueuedMessagesPerClient", "16 or more")
         try require(readerPollSeconds >= 0.1 && readerPollSeconds <= 60, "readerPollSeconds", "between 0.1 and 60")
+        try require(scanners.allSatisfy { $0.device.hasPrefix("/") && !$0.reader.isEmpty }, "scanners",
+                    "a list of {\"device\": absolute path, \"reader\": reader id or name}")
+        try require(Set(scanners.map(\.device)).count == scanners.count, "scanners", "a list naming each device once")
+        try require(scanPendingSeconds > 0 && scanPendingSeconds <= 3600, "scanPendingSeconds", "between 0 and 3600")
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
     }
 

@@ -67,9 +67,27 @@ extension DaemonCore {
         let result = await Self.race(task, limit: limit)
         untrack(tracked)
 
-        let elapsed = clock.now - started
+        let metadata = Self.metadata(client).merging(["reader": "\(readerID)"]) { $1 }
+        await report(result, session: session, elapsed: clock.now - started, metadata: metadata)
+        switch result {
+        case .success(let outcome): return outcome.record
+        case .failure(let failure): throw failure.apiError(reader: readerID)
+        }
+    }
+
+    /// What every read leaves behind, whoever started it: a log line without personal data,
+    /// the usage log entry, and `read.completed` (outcome and timings only) to every
+    /// subscriber. `scanner` names the scanner of a scan-and-tap read (`"trigger":"scanner"`).
+    func report(_ result: Result<ReadOutcome, ReadFailure>, session: ReaderSession, elapsed: Duration,
+                metadata: Logger.Metadata, scanner: String? = nil) async
+    {
+        let readerID = session.info.id.rawValue
+        var metadata = metadata
         var completed: [String: JSONValue] = ["reader": .string(readerID), "name": .string(session.info.name)]
-        var metadata = Self.metadata(client).merging(["reader": "\(readerID)"]) { $1 }
+        if let scanner {
+            completed["trigger"] = "scanner"
+            completed["scanner"] = .string(scanner)
+        }
         switch result {
         case .success(let outcome):
             completed["outcome"] = "ok"
@@ -94,7 +112,7 @@ extension DaemonCore {
                 logger.error("read failed internally", metadata: ["reader": "\(readerID)", "error": "\(why)"])
             }
         }
-        logger.info("card.read", metadata: metadata)
+        logger.info(scanner == nil ? "card.read" : "scanned read", metadata: metadata)
         switch result {
         case .success(let o):
             await usage.readFinished(ReadEvent(readerID: readerID, failure: nil, access: o.access, verification: o.verification,
@@ -103,10 +121,6 @@ extension DaemonCore {
             await usage.readFinished(ReadEvent(readerID: readerID, failure: f, durationMs: Self.milliseconds(elapsed)))
         }
         subscribers.broadcast(method: "read.completed", params: .object(completed))
-        switch result {
-        case .success(let outcome): return outcome.record
-        case .failure(let failure): throw failure.apiError(reader: readerID)
-        }
     }
 
     /// The reader a request means. Without a named reader and with several connected, the
@@ -146,7 +160,7 @@ extension DaemonCore {
             return .success(ReadOutcome(
                 record: json, access: record.access.method, verification: record.verification.status.rawValue,
                 apdus: record.stats.apdus, durationMs: record.stats.durationMs,
-                bytes: record.stats.bytesSent + record.stats.bytesReceived))
+                bytes: record.stats.bytesSent + record.stats.bytesReceived, person: record.person))
         } catch {
             return .failure(ReadFailure.classify(error))
         }

@@ -1,3 +1,4 @@
+import CCCD
 import MRTD
 import Foundation
 import Logging
@@ -22,13 +23,17 @@ public final class DaemonCore: APIRequestHandler {
     public let registry = ReaderRegistry()
     /// Per-reader usage for the inventory (never personal data); `NoUsageRecorder` in tests.
     public let usage: any UsageRecorder
-    let subscribers = SubscriberList()
+    let subscribers: SubscriberList
     let logger: Logger
+    /// Pending scan-and-tap keys (issue 11); idle when no scanner is configured.
+    let pairing: ScannerPairing
     private let monitor: ReaderMonitor
     private let state = Mutex(State())
 
     private struct State {
         var monitorTask: Task<Void, Never>?
+        var scannerTasks: [Task<Void, Never>] = []
+        var scannerSources: [SerialLineSource] = []
         var reads: [UInt64: Task<Result<ReadOutcome, ReadFailure>, Never>] = [:]
         var nextRead: UInt64 = 0
         var stopped = false
@@ -39,6 +44,11 @@ public final class DaemonCore: APIRequestHandler {
         self.configuration = configuration
         self.usage = usage
         self.logger = logger
+        let subscribers = SubscriberList()
+        self.subscribers = subscribers
+        self.pairing = ScannerPairing(
+            pendingDuration: .milliseconds(Int64(configuration.scanPendingSeconds * 1000)), logger: logger,
+            expired: { scan in subscribers.broadcastRecords(method: "qr.scanned", params: Self.qrScannedParams(scan)) })
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
         self.monitor = ReaderMonitor(pollInterval: .milliseconds(Int64(configuration.readerPollSeconds * 1000)))
@@ -49,7 +59,7 @@ public final class DaemonCore: APIRequestHandler {
     /// after start already shows the readers that were plugged in.
     public func start() async {
         let events = monitor.events()
-        let task = Task { [registry, subscribers, logger, usage] in
+        let task = Task { [weak self, registry, subscribers, logger, usage] in
             for await event in events {
                 Self.log(event, logger)
                 switch event {
@@ -60,9 +70,11 @@ public final class DaemonCore: APIRequestHandler {
                 for notification in await registry.apply(event) {
                     subscribers.broadcast(method: notification.method, params: notification.params)
                 }
+                if case .cardInserted(let name, _) = event { await self?.cardInsertedForScan(readerName: name) }
             }
         }
         state.withLock { $0.monitorTask = task }
+        startScanners()
         for _ in 0..<20 where !(await registry.hasSeenEvents) {
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -71,15 +83,18 @@ public final class DaemonCore: APIRequestHandler {
     /// Stops watching readers and cancels running reads (their clients get `cancelled`).
     /// PC/SC contexts are released as their tasks end.
     public func stop() async {
-        let (monitorTask, reads) = state.withLock { state in
+        let (monitorTask, scannerTasks, reads) = state.withLock { state in
             state.stopped = true
             defer {
                 state.monitorTask = nil
+                state.scannerTasks = []
                 state.reads = [:]
             }
-            return (state.monitorTask, Array(state.reads.values))
+            return (state.monitorTask, state.scannerTasks, Array(state.reads.values))
         }
         monitorTask?.cancel()
+        for task in scannerTasks { task.cancel() }
+        await pairing.stop()
         for read in reads { read.cancel() }
         await monitorTask?.value
         // A read stuck in a PC/SC call cannot be interrupted: give reads 5 s to end, then
@@ -174,6 +189,8 @@ public final class DaemonCore: APIRequestHandler {
         var apdus: Int
         var durationMs: Int
         var bytes: Int
+        /// The chip's personal data, for the scan-and-tap QR cross-check; never logged.
+        var person: CitizenRecord.Person? = nil
     }
 
     func track(_ task: Task<Result<ReadOutcome, ReadFailure>, Never>) -> UInt64? {
@@ -185,6 +202,17 @@ public final class DaemonCore: APIRequestHandler {
             return id
         }
     }
+
+    /// Keeps a scanner's source and its consumer task, cancelled by `stop()`.
+    func keep(scanner source: SerialLineSource, task: Task<Void, Never>) {
+        state.withLock {
+            $0.scannerTasks.append(task)
+            $0.scannerSources.append(source)
+        }
+    }
+
+    /// The configured scanners' sources (tests wait for them to connect).
+    var scannerSources: [SerialLineSource] { state.withLock { $0.scannerSources } }
 
     func untrack(_ id: UInt64) {
         _ = state.withLock { $0.reads.removeValue(forKey: id) }

@@ -22,4 +22,11 @@ final class SubscriberList: Sendable {
         let clients = members.withLock { $0.values.map(\.client) }
         for client in clients { client.notify(method: method, params: params) }
     }
+
+    /// Sends personal data: only to subscribers with `"records": true` (socket group members,
+    /// checked by `events.subscribe`), design.md §9.6.
+    func broadcastRecords(method: String, params: JSONValue) {
+        let clients = members.withLock { $0.values.filter(\.records).map(\.client) }
+        for client in clients { client.notify(method: method, params: params) }
+    }
 }
