@@ -116,10 +116,12 @@ import Testing
 
     @Test func aLongRequestKeepsItsClientFromBeingIdle() async throws {
         try await withTimeout {
-            try await withServer({ $0.idleTimeout = .milliseconds(150) }) { _, _, path in
+            // The request must outlive the idle timeout several times over; the timeout is wide
+            // enough that a busy pool between connect and send does not close the client first.
+            try await withServer({ $0.idleTimeout = .milliseconds(600) }) { _, _, path in
                 let client = try await TestClient.connect(to: path)
-                let response = try await client.call(1, "slow", ["ms": 500])
-                #expect(response["result"]?["slept"] == 500)
+                let response = try await client.call(1, "slow", ["ms": 2500])
+                #expect(response["result"]?["slept"] == 2500)
                 await client.close()
             }
         }

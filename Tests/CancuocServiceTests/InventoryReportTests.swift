@@ -14,7 +14,7 @@ import Testing
         await log.flush()
         let expected = await log.summary()
 
-        let json = try run(cancuocBinary.path, ["inventory", "--json", "--db", path])
+        let json = try await run(cancuocBinary.path, ["inventory", "--json", "--db", path])
         let printed = try InventoryReport.decode(Data(json.utf8))
         #expect(printed.facility == expected.facility)
         #expect(printed.readers.map(\.usage) == expected.readers.map(\.usage))
@@ -26,9 +26,9 @@ import Testing
         #expect(reader["firmware"] as? String == "2.14" && reader["working"] as? Bool == true)
         #expect(Set(reader.keys).isSuperset(of: ["id", "vid", "pid", "serial", "lastUsed", "lastOK", "present", "usage"]))
 
-        let csv = CSV.parse(try run(cancuocBinary.path, ["inventory", "--csv", "--db", path]))
+        let csv = CSV.parse(try await run(cancuocBinary.path, ["inventory", "--csv", "--db", path]))
         #expect(csv.count == 2 && csv[1][0] == "BP-013" && csv[1][3] == sampleReader.id)
-        let table = try run(cancuocBinary.path, ["inventory", "--db", path])
+        let table = try await run(cancuocBinary.path, ["inventory", "--db", path])
         #expect(table.contains("Phòng khám đa khoa Tâm Đức") && table.contains("12 (3 fail)"))
     }
 }

@@ -104,7 +104,7 @@ import Testing
         #expect(csv[1][1].isEmpty == false)
     }
 
-    @Test func theHTMLIsSelfContainedAndRendersItsChartsInHeadlessChromium() throws {
+    @Test func theHTMLIsSelfContainedAndRendersItsChartsInHeadlessChromium() async throws {
         let registry = try FacilityRegistry.parse(csv: Self.registryCSV())
         let html = ProvinceRollup(registry: registry, inputs: Self.inputs(), now: Self.now).html()
         for external in ["<script", "src=", "href=", "@import", "url(", "http://", "https://"] {
@@ -113,7 +113,7 @@ import Testing
         }
         let file = try usageTempDir().appendingPathComponent("rollup.html")
         try Data(html.utf8).write(to: file)
-        let dom = try run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        let dom = try await run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                                 "--user-data-dir=\(file.deletingLastPathComponent().path)/chromium",
                                                 "--dump-dom", file.absoluteString])
         for id in ["chart-facilities", "chart-readers", "chart-failures"] {
@@ -126,7 +126,7 @@ import Testing
         #expect(dom.contains("id=\"types\"") && dom.contains("Phòng khám đa khoa tư nhân"))
     }
 
-    @Test func theCommandLineWritesTheTableCSVAndHTMLFromCollectedFiles() throws {
+    @Test func theCommandLineWritesTheTableCSVAndHTMLFromCollectedFiles() async throws {
         let dir = try usageTempDir()
         try Data(Self.registryCSV().utf8).write(to: dir.appendingPathComponent("facilities.csv"))
         var paths: [String] = []
@@ -137,7 +137,7 @@ import Testing
         }
         let broken = dir.appendingPathComponent("broken.json")
         try Data("{\"format\":1".utf8).write(to: broken)
-        let out = try run(cancuocBinary.path, ["inventory", "rollup", "--registry", dir.appendingPathComponent("facilities.csv").path,
+        let out = try await run(cancuocBinary.path, ["inventory", "rollup", "--registry", dir.appendingPathComponent("facilities.csv").path,
                                                "--out", dir.appendingPathComponent("out").path] + paths + [broken.path])
         #expect(out.contains("Facilities with a working reader: 26/129"))
         #expect(out.contains("still needed: 127"))

@@ -47,13 +47,13 @@ final class CollectedLogs: Sendable {
 /// design.md §10), always unmounted, even when the body throws.
 func withTmpfs<T>(options: String, _ body: (URL) async throws -> T) async throws -> T {
     let dir = try usageTempDir("tmpfs")
-    try run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir.path])
+    try await run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir.path])
     do {
         let result = try await body(dir)
-        try run("/bin/umount", [dir.path])
+        try await run("/bin/umount", [dir.path])
         return result
     } catch {
-        _ = try? run("/bin/umount", ["-l", dir.path])
+        _ = try? await run("/bin/umount", ["-l", dir.path])
         throw error
     }
 }
@@ -65,9 +65,16 @@ struct CommandFailed: Error, CustomStringConvertible {
     var description: String { "\(command) exited \(status): \(output)" }
 }
 
-/// Runs a program, returns stdout; throws on a non-zero exit.
+/// Runs a program on a thread of its own (never holding one of the cooperative pool's few
+/// threads while it waits), returns stdout; throws on a non-zero exit.
 @discardableResult
-func run(_ program: String, _ arguments: [String]) throws -> String {
+func run(_ program: String, _ arguments: [String]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try runBlocking(program, arguments) }) }.start()
+    }
+}
+
+private func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: program)
     p.arguments = arguments
