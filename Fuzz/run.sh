@@ -29,10 +29,15 @@ dict_for() {
 ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 smResponse citizenRecord fileReader jsonRPC keySpec readerFeatures tlvProperties"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
+# swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`
+# compiles Swift with ASan but WITHOUT coverage (libFuzzer then fuzzes blind: "no interesting
+# inputs ... Is the code instrumented"). The trailing combined flag restores both; SwiftPM's
+# own flags are still needed so the link pulls in libFuzzer.
+BUILD=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
-  $SWIFT build -c release --sanitize=fuzzer --sanitize=address || exit 1
+  $SWIFT build "${BUILD[@]}" || exit 1
 fi
-BIN="$($SWIFT build -c release --sanitize=fuzzer --sanitize=address --show-bin-path)/cancuoc-fuzz"
+BIN="$($SWIFT build "${BUILD[@]}" --show-bin-path)/cancuoc-fuzz"
 mkdir -p artifacts corpus-work logs
 
 status=0

@@ -12,7 +12,7 @@ import SmartCard
 let root = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Fuzz/Corpus")
 var written = 0
 
-func seed(_ target: FuzzTarget, _ name: String, _ bytes: [UInt8]) {
+@MainActor func seed(_ target: FuzzTarget, _ name: String, _ bytes: [UInt8]) {
     let dir = root.appendingPathComponent(target.rawValue)
     do {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -24,7 +24,7 @@ func seed(_ target: FuzzTarget, _ name: String, _ bytes: [UInt8]) {
     }
 }
 
-func seed(_ target: FuzzTarget, _ name: String, _ text: String) { seed(target, name, Array(text.utf8)) }
+@MainActor func seed(_ target: FuzzTarget, _ name: String, _ text: String) { seed(target, name, Array(text.utf8)) }
 
 // Simulator profiles: EF.COM, DG1, DG13 for each; DG2 for one; the MRZ; the QR text.
 let profiles = CitizenProfile.bundledNames
