@@ -15,7 +15,8 @@ max_len() {
   case "$1" in
     dg2|citizenRecord|fileReader) echo 32768 ;;
     jsonRPC|keySpec|sod|certificate) echo 8192 ;;
-    mrz|qr|readerFeatures|tlvProperties) echo 512 ;;
+    mrz|qr|readerFeatures|tlvProperties|bac) echo 512 ;;
+    pace) echo 1024 ;;
     *) echo 4096 ;;
   esac
 }
@@ -26,7 +27,7 @@ dict_for() {
     *) echo tlv.dict ;;
   esac
 }
-ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 smResponse citizenRecord fileReader jsonRPC keySpec readerFeatures tlvProperties"
+ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 smResponse citizenRecord fileReader pace bac jsonRPC keySpec readerFeatures tlvProperties"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`

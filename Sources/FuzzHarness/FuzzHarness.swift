@@ -19,6 +19,8 @@ public enum FuzzHarness {
         case .dg2: MRTDTargets.dg2(data)
         case .smResponse: SecureMessagingTarget.run(data)
         case .fileReader: FileReaderTarget.run(data)
+        case .pace: AccessTarget.pace(data)
+        case .bac: AccessTarget.bac(data)
         case .qr: CCCDTargets.qr(data)
         case .dg13: CCCDTargets.dg13(data)
         case .citizenRecord: CCCDTargets.citizenRecord(data)

@@ -6,6 +6,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case tlv, commandAPDU, responseAPDU
     // ICAO 9303 (MRTD)
     case mrz, cardAccess, efCOM, dg1, dg2, smResponse, fileReader
+    // Access control against a hostile chip
+    case pace, bac
     // CCCD profile
     case qr, dg13, citizenRecord
     // Daemon API (CancuocService)

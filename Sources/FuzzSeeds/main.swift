@@ -101,6 +101,12 @@ for mode: UInt8 in [0, 1, 2, 3] {
 }
 seed(.smResponse, "appendixD-select-ef-com", [0x04] + [UInt8](hex: "990290008E08FA855A5D4C50A8ED9000"))
 
+// PACE and BAC against a scripted chip: every cipher × curve once, one BAC exchange.
+for index in 0..<20 {
+    if let bytes = FuzzHarness.paceSeed(infoIndex: index) { seed(.pace, "generator-points-\(index)", bytes) }
+}
+seed(.bac, "challenge-then-answer", FuzzHarness.bacSeed())
+
 // JSON-RPC lines a HIS sends, valid and not.
 let lines: [(String, String)] = [
     ("hello", #"{"jsonrpc":"2.0","id":1,"method":"hello","params":{"client":"his","version":"1.0"}}"#),
