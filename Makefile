@@ -97,3 +97,9 @@ install-check:
 	rm -rf "$(CURDIR)/.build-install-check"
 	$(MAKE) install DESTDIR="$(CURDIR)/.build-install-check"
 	scripts/verify-units.sh "$(CURDIR)/.build-install-check" "$(UNITDIR)"
+
+# Fuzzing (issue 9): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
+# FUZZ_SECONDS (default 60) each; FUZZ_TARGETS="tlv dg13" picks some. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" SWIFT=$(SWIFT) Fuzz/run.sh

@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "cancuoc", targets: ["cancuoc"]),
         .executable(name: "cancuocd", targets: ["cancuocd"]),
+        // Every parser behind one entry point, for the fuzzers under Fuzz/ (issue 9).
+        .library(name: "FuzzHarness", targets: ["FuzzHarness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,6 +69,12 @@ let package = Package(
             "CancuocService", "CardSimulator", "PCSC", "MRTD", "CCCD", "TestBench",
         ], path: "Benchmarks/CancuocBench"),
 
+        // Issue 9: the parsers as fuzz targets (driven by the Fuzz/ package and replayed by
+        // FuzzRegressionTests), and the generator of the seed corpora under Fuzz/Corpus.
+        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CancuocService"]),
+        .executableTarget(name: "fuzz-seeds", dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
+                          path: "Sources/FuzzSeeds"),
+
         // Test support: a private pcscd + vpcd bench (design.md §10).
         .target(name: "TestBench", dependencies: ["PCSC", "CardSimulator", "SmartCard"],
                 path: "Tests/TestBench"),
@@ -75,6 +83,7 @@ let package = Package(
         .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")], resources: [.copy("Vectors")]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
             "CancuocService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
         ]),

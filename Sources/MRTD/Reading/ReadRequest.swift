@@ -5,6 +5,11 @@ public struct AccessReport: Hashable, Sendable {
     public enum Method: String, Sendable, Codable { case pace = "PACE", bac = "BAC" }
     public var method: Method
     public var reason: String
+
+    public init(method: Method, reason: String) {
+        self.method = method
+        self.reason = reason
+    }
 }
 
 /// Per-file wire statistics, for the record, the usage log and the benchmark.

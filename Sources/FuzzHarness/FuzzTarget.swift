@@ -1,0 +1,28 @@
+/// The parsers the fuzzers drive (issue 9). Every byte from a card or a client is hostile:
+/// for each target, `FuzzHarness.run` hands the bytes to the real parser and ignores what it
+/// throws (a throw is the right answer); a trap, a hang or an unbounded allocation is the bug.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    // ISO 7816-4 (SmartCard)
+    case tlv, commandAPDU, responseAPDU
+    // ICAO 9303 (MRTD)
+    case mrz, cardAccess, efCOM, dg1, dg2, smResponse, fileReader
+    // Access control against a hostile chip
+    case pace, bac
+    // CCCD profile
+    case qr, dg13, citizenRecord
+    // Daemon API (CancuocService)
+    case jsonRPC, keySpec
+    // PC/SC reader properties
+    case readerFeatures, tlvProperties
+    // Placeholders for the parsers other branches add (EF.SOD / CMS, X.509, DG14, DG15):
+    // give each a body in `FuzzHarness.run` when its parser lands.
+    case sod, certificate, dg14, dg15
+
+    /// Whether the target drives a real parser yet (placeholders return `false`).
+    public var isImplemented: Bool {
+        switch self {
+        case .sod, .certificate, .dg15: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import CardSimulator
+import CCCD
+import Foundation
+import FuzzHarness
+import MRTD
+import SmartCard
+
+// Writes the seed corpora under Fuzz/Corpus/<target>/ (issue 9) from the simulator's
+// profiles and hand-written inputs. Run: swift run fuzz-seeds Fuzz/Corpus
+// Seeds stay small: the 20 KB face is written once (dg2), never copied into other targets.
+
+let root = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Fuzz/Corpus")
+var written = 0
+
+@MainActor func seed(_ target: FuzzTarget, _ name: String, _ bytes: [UInt8]) {
+    let dir = root.appendingPathComponent(target.rawValue)
+    do {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(bytes).write(to: dir.appendingPathComponent(name))
+        written += 1
+    } catch {
+        FileHandle.standardError.write(Data("cannot write \(target)/\(name): \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+@MainActor func seed(_ target: FuzzTarget, _ name: String, _ text: String) { seed(target, name, Array(text.utf8)) }
+
+// Simulator profiles: EF.COM, DG1, DG13 for each; DG2 for one; the MRZ; the QR text.
+let profiles = CitizenProfile.bundledNames
+for (index, name) in profiles.enumerated() {
+    let profile: CitizenProfile
+    let files: [DataGroupID: [UInt8]]
+    do {
+        profile = try CitizenProfile.load(named: name)
+        files = try profile.files()
+    } catch {
+        FileHandle.standardError.write(Data("profile \(name): \(error)\n".utf8))
+        exit(1)
+    }
+    let com = files[.com] ?? [], dg1 = files[.dg1] ?? [], dg13 = files[.dg13] ?? []
+    seed(.efCOM, name, com)
+    seed(.dg1, name, dg1)
+    seed(.dg13, name, dg13)
+    seed(.tlv, "\(name)-dg13", dg13)
+    seed(.mrz, name, profile.mrz.joined(separator: "\n"))
+    let d = profile.dg13
+    let qrDate: (String) -> String = { String($0.filter(\.isNumber)) }
+    seed(.qr, name, "\(d.idNumber)|\(d.oldIdNumber ?? "")|\(d.fullName)|\(qrDate(d.dateOfBirth))|\(d.sex)|\(d.placeOfResidence)|\(qrDate(d.dateOfIssue))")
+    seed(.keySpec, "\(name)-id", #"{"id":"\#(d.idNumber)"}"#)
+    seed(.keySpec, "\(name)-mrz", #"{"mrz":"\#(profile.mrz.joined(separator: "\\n"))","method":"BAC"}"#)
+    let smallFace = DG2.encode(jpeg: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x11, count: 60) + [0xFF, 0xD9],
+                               width: 48, height: 64)
+    seed(.citizenRecord, name, dg1 + [0xFF, 0xFE, 0xFD, 0xFC] + dg13 + [0xFF, 0xFE, 0xFD, 0xFC] + smallFace
+         + [0xFF, 0xFE, 0xFD, 0xFC] + com)
+    seed(.fileReader, "\(name)-dg13-sfi-231", FuzzHarness.fileReaderSeed(file: dg13, chunkSizeIndex: 4, flags: 1, chunk: 231))
+    if index == 0 {
+        seed(.dg2, "\(name)-small", smallFace)
+        if let dg2 = files[.dg2] { seed(.dg2, name, dg2) }
+        seed(.tlv, "\(name)-com", com)
+        seed(.tlv, "\(name)-dg1", dg1)
+        seed(.fileReader, "\(name)-dg1-select-7-collect",
+             FuzzHarness.fileReaderSeed(file: dg1, chunkSizeIndex: 1, flags: 2, chunk: 7))
+    }
+}
+
+// EF.CardAccess as the simulator (and CCCD cards) carry it; DG14 wraps SecurityInfos in 6E.
+for (i, cipher) in [SecureMessagingCipher.aes128, .tripleDES, .aes256].enumerated() {
+    let access = SecureChip.Configuration(can: "123456", paceParameterId: [13, 12, 8][i], paceCipher: cipher).efCardAccess
+    seed(.cardAccess, "simulator-\(cipher)", access)
+    seed(.dg14, "cardaccess-infos-\(cipher)", TLV(tag: 0x6E, value: access).encoded)
+    if i == 0 { seed(.tlv, "cardaccess", access) }
+}
+
+// ICAO 9303-11 Appendix D MRZ (TD3) and TD1 examples.
+seed(.mrz, "icao-td3", "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
+seed(.mrz, "icao-td1", "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+
+// APDUs: SELECT, READ BINARY short / extended / odd INS, and the Appendix D protected SELECT.
+let commands: [(String, String)] = [
+    ("select-ef-com", "00A4020C02011E"), ("read-binary-sfi", "00B08D0000"), ("read-binary-ext", "00B00000000000"),
+    ("read-binary-b1", "00B1000003540280000000"), ("get-challenge", "0084000008"),
+    ("appendixD-protected-select", "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800"),
+    ("mse-set-at", "0022C1A40F800A04007F00070202040202830102"),
+]
+for (name, hex) in commands { seed(.commandAPDU, name, [UInt8](hex: hex)) }
+let responses: [(String, String)] = [
+    ("ok", "9000"), ("eof", "6282"), ("wrong-le", "6C10"), ("more", "61FF"),
+    ("appendixD-protected", "990290008E08FA855A5D4C50A8ED9000"),
+    ("data", "60145F0104303130375F36063034303030305C026175" + "9000"),
+]
+for (name, hex) in responses { seed(.responseAPDU, name, [UInt8](hex: hex)) }
+
+// Secure-messaging responses with a MAC the harness keys verify: each cipher, data and none.
+for mode: UInt8 in [0, 1, 2, 3] {
+    let plain = ResponseAPDU(data: Array("0123456789abcdef-DG13".utf8), status: .success)
+    if let bytes = FuzzHarness.secureMessagingSeed(mode: mode, plain: plain) { seed(.smResponse, "data-mode\(mode)", bytes) }
+    if let bytes = FuzzHarness.secureMessagingSeed(mode: mode, plain: ResponseAPDU(status: .endOfFileReached)) {
+        seed(.smResponse, "status-mode\(mode)", bytes)
+    }
+}
+seed(.smResponse, "appendixD-select-ef-com", [0x04] + [UInt8](hex: "990290008E08FA855A5D4C50A8ED9000"))
+
+// PACE and BAC against a scripted chip: every cipher × curve once, one BAC exchange.
+for index in 0..<20 {
+    if let bytes = FuzzHarness.paceSeed(infoIndex: index) { seed(.pace, "generator-points-\(index)", bytes) }
+}
+seed(.bac, "challenge-then-answer", FuzzHarness.bacSeed())
+
+// JSON-RPC lines a HIS sends, valid and not.
+let lines: [(String, String)] = [
+    ("hello", #"{"jsonrpc":"2.0","id":1,"method":"hello","params":{"client":"his","version":"1.0"}}"#),
+    ("read-can", #"{"jsonrpc":"2.0","id":"r-1","method":"card.read","params":{"key":{"can":"123456"},"includeFace":true}}"#),
+    ("read-id-bac", #"{"jsonrpc":"2.0","id":2,"method":"card.read","params":{"key":{"id":"001099012345","dateOfBirth":"990315","method":"BAC"}}}"#),
+    ("notification", #"{"jsonrpc":"2.0","method":"cancel","params":[1]}"#),
+    ("batch", #"[{"jsonrpc":"2.0","id":1,"method":"hello"}]"#),
+    ("escapes", #"{"jsonrpc":"2.0","id":null,"method":"x\u00e9\ud83d\ude00","params":{"n":-1.5e-3,"b":[true,false,null]}}"#),
+    ("bignum", #"{"jsonrpc":"2.0","id":9007199254740993,"method":"readers.list"}"#),
+]
+for (name, text) in lines { seed(.jsonRPC, name, text) }
+let keys: [(String, String)] = [
+    ("can", #"{"can":"123456"}"#),
+    ("qr", #"{"qr":"001099012345|012345678|Nguyễn Văn An|15031999|Nữ|Hà Nội|20052024"}"#),
+    ("bac-fields", #"{"documentNumber":"L898902C<","dateOfBirth":"690806","dateOfExpiry":"940623","method":"BAC"}"#),
+    ("id-dates", #"{"id":"001099012345","dateOfBirth":"990315","dateOfExpiry":"390315"}"#),
+]
+for (name, text) in keys { seed(.keySpec, name, text) }
+
+// PC/SC part 10: FEATURE list and GET_TLV_PROPERTIES answers.
+seed(.readerFeatures, "two-features", [UInt8](hex: "12 04 42 33 00 12 06 04 42 33 00 06"))
+seed(.tlvProperties, "sample", [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54"))
+
+print("wrote \(written) seeds under \(root.path)")
