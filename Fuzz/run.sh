@@ -27,7 +27,7 @@ dict_for() {
     *) echo tlv.dict ;;
   esac
 }
-ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 smResponse citizenRecord fileReader pace bac jsonRPC keySpec readerFeatures tlvProperties"
+ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate smResponse citizenRecord fileReader pace bac jsonRPC keySpec readerFeatures tlvProperties"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`

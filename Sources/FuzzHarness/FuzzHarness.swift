@@ -28,9 +28,9 @@ public enum FuzzHarness {
         case .keySpec: ServiceTargets.keySpec(data)
         case .readerFeatures: _ = try? ReaderFeatures(parsing: data)
         case .tlvProperties: PCSCTargets.tlvProperties(data)
-        case .sod, .certificate, .dg15:
-            // Hooks: the EF.SOD (CMS), certificate and DG15 parsers are not on main yet.
-            break
+        case .sod: VerificationTargets.sod(data)
+        case .certificate: VerificationTargets.certificate(data)
+        case .dg15: VerificationTargets.dg15(data)
         }
     }
 

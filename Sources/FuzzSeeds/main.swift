@@ -130,4 +130,21 @@ for (name, text) in keys { seed(.keySpec, name, text) }
 seed(.readerFeatures, "two-features", [UInt8](hex: "12 04 42 33 00 12 06 04 42 33 00 06"))
 seed(.tlvProperties, "sample", [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54"))
 
+// Passive and active authentication: EF.SOD, certificates and CRLs of the test PKI, DG15 keys.
+for scheme in [SignatureScheme.rsaPSS, .ecdsaBrainpoolP256r1] {
+    do {
+        let profile = try CitizenProfile.load(named: "tran-minh-khoa")
+        let keys = try ChipKeys.generate(aa: scheme == .rsaPSS ? .rsa2048 : .ecdsaP256)
+        let set = try ForgeryKit.make(.revokedDS, profile: profile, scheme: scheme, extraFiles: [.dg14: keys.dg14, .dg15: keys.dg15])
+        seed(.sod, scheme.rawValue, set.files[.sod] ?? [])
+        seed(.certificate, "csca-\(scheme.rawValue)", set.pki.csca.certificate.der)
+        seed(.certificate, "ds-\(scheme.rawValue).pem", set.pki.documentSigner.certificate.pem)
+        seed(.certificate, "crl-\(scheme.rawValue)", set.crls.first?.der ?? [])
+        seed(.dg15, "aa-\(scheme == .rsaPSS ? "rsa2048" : "ecdsa-p256")", keys.dg15)
+    } catch {
+        FileHandle.standardError.write(Data("PKI seeds: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 print("wrote \(written) seeds under \(root.path)")
