@@ -5,6 +5,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CONFIG ?= debug
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
+# What is shipped and benchmarked: release, with the Swift runtime and Foundation linked in, so
+# the installed binaries need only Debian's libpcsclite, libssl and libsqlite (not /opt/swift),
+# and cancuocd maps less shared-library code (make bench: resident memory).
+RELEASE = -c release --static-swift-stdlib
 
 # Debian packages the project needs at build, test and run time.
 DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 chromium
@@ -42,9 +46,10 @@ demo: deps
 # Benchmarks (issue 8): release build, reads through a private pcscd + vpcd, a table on
 # stdout and JSON under bench-results/ (git-ignored). BENCH_RUNS=N sets the sample count.
 bench: deps
-	$(SWIFT) build -c release --product cancuoc
-	$(SWIFT) build -c release --product CancuocBench
-	"$$($(SWIFT) build -c release --show-bin-path)/CancuocBench"
+	$(SWIFT) build $(RELEASE) --product cancuoc
+	$(SWIFT) build $(RELEASE) --product cancuocd
+	$(SWIFT) build $(RELEASE) --product CancuocBench
+	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/CancuocBench"
 
 # Fault soak (issue 10): the card pulled at every APDU index of a full read, short and
 # extended cards, each followed by a good read (make test runs a sampled subset).
@@ -66,11 +71,10 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib/cancuoc
 DOCDIR ?= $(PREFIX)/share/doc/cancuoc
 UNITDIR ?= /usr/lib/systemd/system
-INSTALL_CONFIG ?= release
 
 install: deps
-	$(SWIFT) build -c $(INSTALL_CONFIG)
-	@set -e; bin=$$($(SWIFT) build -c $(INSTALL_CONFIG) --show-bin-path); \
+	$(SWIFT) build $(RELEASE)
+	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
 	install -Dm755 "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
 	install -Dm755 "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
 	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \

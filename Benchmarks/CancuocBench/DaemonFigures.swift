@@ -9,7 +9,7 @@ import TestBench
 
 /// The daemon's figures (issue 8): event latency from the moment pcscd reports the card,
 /// read.completed after the card's last APDU, fan-out to 200 subscribers, two readers at
-/// once, and resident memory. The daemon runs in this process on its own socket; clients are
+/// once (resident memory: DaemonMemory.swift, on the real binary). The daemon runs in this process on its own socket; clients are
 /// blocking sockets on threads of their own, as an HIS would be.
 struct DaemonFigures: Codable {
     var subscribers: Int
@@ -19,9 +19,6 @@ struct DaemonFigures: Codable {
     var lastAPDUToCompletedMsMax: Double
     var oneReaderReadMs: Double
     var twoReadersBothReadMs: Double
-    var rssIdleMB: Double
-    var rssLoadedMB: Double
-    var rssAfterMB: Double
 }
 
 /// Wraps a card and notes when it answered its last APDU.
@@ -38,20 +35,18 @@ actor TimedCard: APDUHandler {
     }
 }
 
-func residentMB() -> Double {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let kb = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?
-        .split(separator: " ").compactMap { Double($0) }.first ?? 0
-    return kb / 1024
-}
+/// Monotonic nanoseconds `from` → `to` in milliseconds, negative when `to` came first.
+func milliseconds(from: UInt64, to: UInt64) -> Double { Double(Int64(bitPattern: to &- from)) / 1e6 }
 
 /// A subscriber on its own thread; records when each notification arrives.
 final class Subscriber: Sendable {
     let arrivals = Mutex<[String: UInt64]>([:])
+    private let socket = Mutex<Int32?>(nil)
     init(path: String, ready: @escaping @Sendable () -> Void) {
         Thread {
             guard let connection = try? APIConnection(path: path),
                   (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil else { return }
+            self.socket.withLock { $0 = connection.fileDescriptor }
             ready()
             while let message = try? connection.nextMessage() {
                 if let method = message["method"]?.stringValue {
@@ -62,6 +57,8 @@ final class Subscriber: Sendable {
         }.start()
     }
     func arrival(_ method: String) -> UInt64? { arrivals.withLock { $0[method] } }
+    /// Disconnects; the thread ends.
+    func leave() { socket.withLock { if let fd = $0 { _ = shutdown(fd, Int32(SHUT_RDWR)) } } }
 }
 
 /// One blocking request on a thread of its own.
@@ -89,7 +86,6 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     await core.start()
     let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)), handler: core)
     try await server.start()
-    let rssIdle = residentMB()
 
     // Subscribers.
     let ready = Mutex(0)
@@ -114,7 +110,9 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     for _ in 0..<500 where subscribers.contains(where: { $0.arrival("card.inserted") == nil }) {
         try await Task.sleep(for: .milliseconds(10))
     }
-    let insertLatencies = subscribers.compactMap { $0.arrival("card.inserted") }.map { Double($0 &- reported) / 1e6 }
+    // Signed: pcscd tells the daemon and our observer at about the same time, and the daemon's
+    // event can reach a client before the observer wakes up.
+    let insertLatencies = subscribers.compactMap { $0.arrival("card.inserted") }.map { milliseconds(from: reported, to: $0) }
 
     // One read; read.completed fan-out measured from the card's last answer.
     let t0 = monotonicNanoseconds()
@@ -125,8 +123,7 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
         try await Task.sleep(for: .milliseconds(10))
     }
     let last = await card.lastAnswer
-    let completedLatencies = subscribers.compactMap { $0.arrival("read.completed") }.map { Double($0 &- last) / 1e6 }
-    let rssLoaded = residentMB()
+    let completedLatencies = subscribers.compactMap { $0.arrival("read.completed") }.map { milliseconds(from: last, to: $0) }
 
     // Two readers at once.
     try await bench.insert(card: try SimulatedCCCD.make(profile: profile), slot: 1)
@@ -147,6 +144,5 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     return DaemonFigures(subscribers: subscriberCount,
                          insertToEventMsMedian: med(insertLatencies), insertToEventMsMax: insertLatencies.max() ?? -1,
                          lastAPDUToCompletedMsMedian: med(completedLatencies), lastAPDUToCompletedMsMax: completedLatencies.max() ?? -1,
-                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads,
-                         rssIdleMB: rssIdle, rssLoadedMB: rssLoaded, rssAfterMB: residentMB())
+                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads)
 }

@@ -49,21 +49,32 @@ func stopSimulator(_ p: Process, reader: String, context: PCSCContext) async {
     }
 }
 
-func measure(reader: Reader, key: KeySpec, chunk: Int?, runs: Int) async throws -> [Sample] {
-    var samples: [Sample] = []
-    for _ in 0..<(runs + 1) {
-        var options = CardReadOptions(key: key)
-        options.fixedChunkSize = chunk
-        let cpu0 = cpuSeconds()
-        let t0 = ContinuousClock.now
-        let record = try await CardReading().read(reader: reader, identity: nil, options: options)
-        let wall = ContinuousClock.now - t0
-        let cpu = cpuSeconds() - cpu0
-        let ms = Double(wall.components.seconds) * 1000 + Double(wall.components.attoseconds) / 1e15
-        samples.append(Sample(wallMs: ms, cpuMs: cpu * 1000, apdus: record.stats.apdus,
-                              bytes: record.stats.bytesSent + record.stats.bytesReceived, record: record))
+/// One full read with `chunk` (nil: our strategy).
+func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Sample {
+    var options = CardReadOptions(key: key)
+    options.fixedChunkSize = chunk
+    let cpu0 = cpuSeconds()
+    let t0 = ContinuousClock.now
+    let record = try await CardReading().read(reader: reader, identity: nil, options: options)
+    let wall = ContinuousClock.now - t0
+    let cpu = cpuSeconds() - cpu0
+    let ms = Double(wall.components.seconds) * 1000 + Double(wall.components.attoseconds) / 1e15
+    return Sample(wallMs: ms, cpuMs: cpu * 1000, apdus: record.stats.apdus,
+                  bytes: record.stats.bytesSent + record.stats.bytesReceived, record: record)
+}
+
+/// `runs` reads of each strategy, taken in turns (strategy 1, 2, 3, 4, 1, 2, …) so a slow
+/// spell of the machine or a warming simulator weighs on all of them alike; one unrecorded
+/// round first warms caches.
+func measure(reader: Reader, key: KeySpec, strategies: [(String, Int?)], runs: Int) async throws -> [[Sample]] {
+    var samples = Array(repeating: [Sample](), count: strategies.count)
+    for round in 0...runs {
+        for (i, (_, chunk)) in strategies.enumerated() {
+            let sample = try await measureOnce(reader: reader, key: key, chunk: chunk)
+            if round > 0 { samples[i].append(sample) }
+        }
     }
-    return Array(samples.dropFirst())  // the first read warms caches
+    return samples
 }
 
 /// The fewest APDUs any reader could use for the same files on this card and link: protocol
@@ -90,6 +101,9 @@ struct Row: Codable {
 }
 
 let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 15
+/// BENCH_ONLY=short-0 (card-latency) runs only our strategy on that card, no daemon figures:
+/// a steady loop to profile (`perf record -p`).
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
 let profileName = "le-thi-hong-nhung"
 let profile = try CitizenProfile.load(named: profileName)
 let key = KeySpec(id: profile.dg13.idNumber)
@@ -100,14 +114,15 @@ let reader = context.reader(named: readerName)
 var rows: [Row] = []
 
 for latency in [0, 5] {
-    for shortOnly in [true, false] {
+    for shortOnly in [true, false] where only == nil || only == "\(shortOnly ? "short" : "extended")-\(latency)" {
         let sim = try await startSimulator(port: bench.port(slot: 0), profile: profileName, shortOnly: shortOnly,
                                            latencyMs: latency, reader: readerName, context: context)
-        let strategies: [(String, Int?)] = [("cancuoc", nil), ("fixed 112", 112), ("fixed 160", 160), ("fixed 223", 223)]
-        for (name, chunk) in strategies {
-            let n = latency == 0 ? runs : max(3, runs / 3)
-            FileHandle.standardError.write(Data("bench: \(shortOnly ? "short-only" : "extended") card, \(latency) ms, \(name)\n".utf8))
-            let samples = try await measure(reader: reader, key: key, chunk: chunk, runs: n)
+        let strategies: [(String, Int?)] = only != nil ? [("cancuoc", nil)]
+            : [("cancuoc", nil), ("fixed 112", 112), ("fixed 160", 160), ("fixed 223", 223)]
+        let n = latency == 0 ? runs : max(3, runs / 3)
+        FileHandle.standardError.write(Data("bench: \(shortOnly ? "short-only" : "extended") card, \(latency) ms\n".utf8))
+        let measured = try await measure(reader: reader, key: key, strategies: strategies, runs: n)
+        for ((name, _), samples) in zip(strategies, measured) {
             let r = samples[0].record
             let minimum = minimumAPDUs(r, shortOnly: shortOnly)
             rows.append(Row(card: shortOnly ? "short-only" : "extended", latencyMs: latency, strategy: name,
@@ -122,6 +137,7 @@ await context.release()
 
 func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 print("Full CCCD read (\(profileName), DG2 \(rows.first?.bytes ?? 0) wire bytes) through pcscd + vpcd, median of N reads")
+print("(CPU = user + system time of the reading process, pcsc-lite's client included; the simulated card runs in its own process)")
 print(pad("card", 11) + pad("lat", 5) + pad("strategy", 11) + pad("APDUs", 7) + pad("min", 5) + pad("vs min", 8) + pad("bytes", 8) + pad("wall ms", 9) + pad("CPU ms", 8) + "N")
 for r in rows {
     print(pad(r.card, 11) + pad("\(r.latencyMs)", 5) + pad(r.strategy, 11) + pad("\(r.apdus)", 7) + pad("\(r.minimumAPDUs)", 5)
@@ -135,13 +151,20 @@ for card in ["short-only", "extended"] {
         print("\(card): APDUs vs minimum: \(String(format: "%.2f", ours.ratioToMinimum))x; 160-byte strategy needs \(String(format: "%.2f", Double(f160.apdus) / Double(ours.apdus)))x our APDUs")
     }
 }
+if only != nil { exit(0) }
 let daemon = try await measureDaemon(bench: bench, profile: profile, subscriberCount: 200)
 print("")
 print("Daemon (in-process, \(daemon.subscribers) subscribed clients, each on its own socket and thread)")
 print(String(format: "  card reported by pcscd -> card.inserted at a client: median %.2f ms, worst %.2f ms", daemon.insertToEventMsMedian, daemon.insertToEventMsMax))
 print(String(format: "  card's last APDU -> read.completed at a client:     median %.2f ms, worst %.2f ms", daemon.lastAPDUToCompletedMsMedian, daemon.lastAPDUToCompletedMsMax))
 print(String(format: "  one card.read: %.1f ms; two readers read at once: %.1f ms for both (%.2fx one)", daemon.oneReaderReadMs, daemon.twoReadersBothReadMs, daemon.twoReadersBothReadMs / max(daemon.oneReaderReadMs, 0.001)))
-print(String(format: "  resident memory: idle %.1f MB, with 200 clients after a read %.1f MB, after they left %.1f MB", daemon.rssIdleMB, daemon.rssLoadedMB, daemon.rssAfterMB))
+let memory = try await measureDaemonProcess(bench: bench, profile: profile, subscriberCount: 200, reads: 5)
+print("")
+print("cancuocd resident memory (release binary, own process; RSS = anonymous + shared library pages)")
+for (label, m) in [("idle", memory.idle), ("200 clients, \(memory.reads) verified reads", memory.loaded), ("clients gone", memory.after)] {
+    print("  \(label): " + String(format: "RSS %.1f MB (anonymous %.1f MB, file %.1f MB)", m.rssMB, m.anonMB, m.fileMB))
+}
+print(String(format: "  peak RSS %.1f MB", memory.peakMB))
 
 let out = URL(fileURLWithPath: "bench-results")
 try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -150,4 +173,5 @@ encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
 let stamp = Int(Date().timeIntervalSince1970)
 try encoder.encode(rows).write(to: out.appendingPathComponent("read-\(stamp).json"))
 try encoder.encode(daemon).write(to: out.appendingPathComponent("daemon-\(stamp).json"))
+try encoder.encode(memory).write(to: out.appendingPathComponent("memory-\(stamp).json"))
 print("written: bench-results/read-\(stamp).json")

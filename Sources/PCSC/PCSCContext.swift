@@ -16,6 +16,13 @@ public final class PCSCContext: @unchecked Sendable {
 
     private init(thread: PCSCThread) { self.thread = thread }
 
+    /// The context's own thread as a task executor. A task that prefers it (a card read)
+    /// runs between pcsc-lite calls on that thread, so each APDU costs no thread hop; it is
+    /// never the cooperative pool, so blocking there is allowed. Structured child tasks
+    /// inherit the preference: a timer must not be one of them (it would wait behind a
+    /// blocked transmit).
+    public var taskExecutor: any TaskExecutor { thread }
+
     /// Establishes a new context. Throws `.serviceUnavailable` when pcscd is not reachable.
     ///
     /// Also turns on pcsc-lite's fail-fast sharing (`PCSCLITE_NO_BLOCKING`) so a card held

@@ -5,21 +5,45 @@ import Foundation
 /// pcsc-lite wants one context per thread and its calls block (some for as long as another
 /// process holds the card), so they must never run on Swift's cooperative pool. Work is
 /// queued here and the awaiting task is resumed through a continuation.
-final class PCSCThread: @unchecked Sendable {
+///
+/// The thread is also a `TaskExecutor`: a task that prefers it (a whole card read) runs its
+/// protocol code here between pcsc-lite calls, and those calls then run inline instead of
+/// hopping threads twice per APDU (two context switches each way, most of the host CPU of a
+/// short-APDU read).
+final class PCSCThread: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [() -> Void] = []
     private var stopping = false
     private var thread: Thread?
+    /// Set once by the thread itself before it takes any job.
+    private var osThread: pthread_t?
+    /// Calls that had to hop onto the thread (tests check a preferring read makes none).
+    private var hopCount = 0
+    private func countHop() {
+        condition.lock()
+        hopCount += 1
+        condition.unlock()
+    }
+    var hops: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return hopCount
+    }
 
     init(name: String) {
         let thread = Thread { [self] in self.loop() }
         thread.name = name
-        thread.stackSize = 1 << 20
+        // As large as a cooperative-pool thread's: a preferring read runs its parsers here.
+        // Address space only; the pages it never touches cost no memory.
+        thread.stackSize = 8 << 20
         self.thread = thread
         thread.start()
     }
 
     private func loop() {
+        condition.lock()
+        osThread = pthread_self()
+        condition.unlock()
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
@@ -33,8 +57,19 @@ final class PCSCThread: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the thread and returns its result to the awaiting task.
+    /// True when called on this thread (a job, or a task preferring this executor).
+    var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let osThread else { return false }
+        return pthread_equal(osThread, pthread_self()) != 0
+    }
+
+    /// Runs `body` on the thread and returns its result to the awaiting task; inline when
+    /// the task already runs here.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(PCSCError) -> T) async throws(PCSCError) -> T {
+        if isCurrent { return try body() }
+        countHop()
         let result: Result<T, PCSCError> = await withCheckedContinuation { continuation in
             let accepted = enqueue {
                 do throws(PCSCError) {
@@ -59,6 +94,16 @@ final class PCSCThread: @unchecked Sendable {
         queue.append(job)
         condition.signal()
         return true
+    }
+
+    /// `TaskExecutor`: a job of a task that prefers this thread. Once the thread is stopping
+    /// the job runs on the global executor instead, so no task is ever stranded.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        if !enqueue({ job.runSynchronously(on: executor) }) {
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
+        }
     }
 
     /// Queues fire-and-forget work (used from `deinit`, where nothing can be awaited).

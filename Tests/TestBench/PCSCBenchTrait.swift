@@ -1,3 +1,6 @@
+// The benchmark links TestBench into a --static-swift-stdlib build, where swift-testing is
+// not available: the trait exists only where tests can use it.
+#if canImport(Testing)
 import Testing
 
 /// `@Suite(.pcscBench)`: the suite (or test) holds the process's private pcscd alone while it
@@ -17,3 +20,4 @@ extension Trait where Self == PCSCBenchTrait {
     /// Exclusive use of the private pcscd + vpcd bench (see `PCSCBench.run`).
     public static var pcscBench: Self { Self() }
 }
+#endif

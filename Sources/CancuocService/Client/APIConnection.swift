@@ -61,6 +61,10 @@ public final class APIConnection {
 
     deinit { close(fd) }
 
+    /// The socket, for `poll` or to `shutdown` it from another thread (a blocked
+    /// `nextMessage()` then throws `.closed`). It stays owned by this connection.
+    public var fileDescriptor: Int32 { fd }
+
     /// Sends a request and returns its id.
     @discardableResult
     public func send(method: String, params: JSONValue = [:]) throws(Failure) -> Int64 {

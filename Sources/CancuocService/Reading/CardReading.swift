@@ -49,7 +49,7 @@ public struct CardReading: Sendable {
             request.alwaysRunActiveAuthentication = true
             // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
             request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
-            let read = try await withDeadline(options.timeout) { [request] in
+            let read = try await withDeadline(options.timeout, executor: reader.context.taskExecutor) { [request] in
                 try await reader.withCard(share: .shared) { card in
                     try await card.withTransaction {
                         try await DocumentReader().read(over: card, request: request)

@@ -4,13 +4,15 @@ import Synchronization
 /// without waiting for it: pcsc-lite's `SCardTransmit` has no timeout, and a card (or vpcd)
 /// that never answers would otherwise hold the caller for ever. The abandoned operation is
 /// cancelled and ends when PC/SC returns (the card is removed or answers); callers must not
-/// reuse its PC/SC context meanwhile.
-public func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+/// reuse its PC/SC context meanwhile. `executor` is where the operation prefers to run (a
+/// PC/SC context's thread); the timer never runs there.
+public func withDeadline<T: Sendable>(_ limit: Duration, executor: (any TaskExecutor)? = nil,
+                                      _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            let task = Task {
+            let task = Task(executorPreference: executor) {
                 do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
             }
             race.track(task)
