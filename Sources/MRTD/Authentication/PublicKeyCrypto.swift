@@ -28,31 +28,18 @@ final class PKey {
     }
 
     var subjectPublicKeyInfo: [UInt8] {
-        get throws(CryptoError) {
-            let n = i2d_PUBKEY(pkey, nil)
-            guard n > 0 else { throw Crypto.libraryError("i2d_PUBKEY") }
-            var out = [UInt8](repeating: 0, count: Int(n))
-            let written = out.withUnsafeMutableBufferPointer { b -> Int32 in
-                var p = b.baseAddress
-                return i2d_PUBKEY(pkey, &p)
-            }
-            guard written == n else { throw Crypto.libraryError("i2d_PUBKEY") }
-            return out
-        }
+        get throws(CryptoError) { try der(i2d_PUBKEY, "i2d_PUBKEY") }
     }
 
     var privateKeyDER: [UInt8] {
-        get throws(CryptoError) {
-            let n = i2d_PrivateKey(pkey, nil)
-            guard n > 0 else { throw Crypto.libraryError("i2d_PrivateKey") }
-            var out = [UInt8](repeating: 0, count: Int(n))
-            let written = out.withUnsafeMutableBufferPointer { b -> Int32 in
-                var p = b.baseAddress
-                return i2d_PrivateKey(pkey, &p)
-            }
-            guard written == n else { throw Crypto.libraryError("i2d_PrivateKey") }
-            return out
-        }
+        get throws(CryptoError) { try der(i2d_PrivateKey, "i2d_PrivateKey") }
+    }
+
+    private func der(_ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32,
+                     _ name: String) throws(CryptoError) -> [UInt8] {
+        let der = OpenSSL.encode(pkey, i2d)
+        guard !der.isEmpty else { throw Crypto.libraryError(name) }
+        return der
     }
 
     var isRSA: Bool { EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA }

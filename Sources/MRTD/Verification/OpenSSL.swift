@@ -51,16 +51,17 @@ public enum OpenSSL {
         String(decoding: bioBytes { _ = body($0) }, as: UTF8.self)
     }
 
-    /// DER through an `i2d_*` function (two passes, no libcrypto allocation to free).
+    /// DER through an `i2d_*` function (two passes, no libcrypto allocation to free); empty
+    /// when libcrypto cannot encode the object.
     public static func encode(_ object: OpaquePointer, _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
         let n = Int(i2d(object, nil))
         guard n > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { buf in
+        let written = out.withUnsafeMutableBufferPointer { buf in
             var p: UnsafeMutablePointer<UInt8>? = buf.baseAddress
-            _ = i2d(object, &p)
+            return Int(i2d(object, &p))
         }
-        return out
+        return written == n ? out : []
     }
 
     /// An X509_NAME as RFC 2253 text.
