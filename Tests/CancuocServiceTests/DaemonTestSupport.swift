@@ -39,7 +39,7 @@ struct RunningDaemon {
         let core = DaemonCore(configuration: configuration, usage: usage, logger: logger ?? Logger(label: "cancuoc.daemon"))
         await core.start()
         let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
-                               handler: core)
+                               service: core)
         try await server.start()
         return RunningDaemon(core: core, usage: usage, server: server, path: configuration.socketPath, directory: directory)
     }

@@ -117,7 +117,7 @@ import Testing
             chmod(directory, 0o755)
             let path = directory + "/api.sock"
             let server = APIServer(configuration: APIServerConfiguration(listen: .path(path), socketGroup: Self.groupName),
-                                   handler: RecordsGate())
+                                   service: RecordsGate())
             try await server.start()
             chmod(path, 0o666)  // let the outsider connect, so the group rule itself is what refuses it
             let member = await attempt { try await Self.runAsNobody(groups: [gid], Self.subscribeScript, [path]) }
@@ -131,13 +131,13 @@ import Testing
     }
 }
 
-/// `events.subscribe` with the daemon's own rule (DaemonCore.subscribe), without readers.
-private final class RecordsGate: APIRequestHandler {
+/// `events.subscribe` with the daemon's own rule, without readers.
+private final class RecordsGate: APIService {
     let core = DaemonCore()
-    func handle(method: String, params: JSONValue, client: APIClient) async throws -> JSONValue {
-        try core.subscribe(params: params, client: client)
+    func respond(to request: JSONRPCRequest, on connection: Connection) async throws -> JSONText {
+        try await core.respond(to: request, on: connection)
     }
-    func clientDisconnected(_ client: APIClient) async { await core.clientDisconnected(client) }
+    func connectionClosed(_ connection: Connection) async { await core.connectionClosed(connection) }
 }
 
 /// `Result(catching:)` for async bodies, so a server is stopped before a failure is reported.

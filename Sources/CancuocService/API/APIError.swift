@@ -127,9 +127,10 @@ extension APIError {
         APIError(.invalidRequest, message: "Invalid request: \(detail)")
     }
 
-    /// -32601 naming the method.
+    /// -32601 naming the method in `data.method`, cut to 64 characters (an error never
+    /// echoes more of the client's input than that: docs/api-transport.md).
     public static func methodNotFound(_ method: String) -> APIError {
-        APIError(.methodNotFound, message: "Method not found: \(method)", detail: ["method": .string(method)])
+        APIError(.methodNotFound, detail: ["method": .string(LogText.clipped(method))])
     }
 
     /// -32602 saying which parameter is wrong (never its value).

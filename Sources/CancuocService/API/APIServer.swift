@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// Why the API server could not start.
@@ -20,47 +21,56 @@ public enum APIServerError: Error, Sendable, Hashable {
 }
 
 /// The local API endpoint: a Unix stream socket speaking newline-delimited JSON-RPC 2.0
-/// (design.md §6, §9.7; docs/api-transport.md) in front of an `APIRequestHandler`.
+/// (docs/api-transport.md) in front of an `APIService`. An adapter: it accepts, learns who the
+/// peer is from the kernel, frames lines, and hands whole messages to a `Connection`.
 ///
-/// ```swift
-/// let server = APIServer(configuration: .init(listen: .systemdOrPath("/run/cancuoc/api.sock")),
-///                        handler: core)
-/// for warning in try await server.start() { print(warning) }
-/// …
-/// await server.stop()
-/// ```
-public final class APIServer: Sendable {
+/// Under the daemon's service group it is a `Service`: `run()` listens, calls `onListening`,
+/// and on graceful shutdown stops accepting, lets every connection's running requests answer
+/// (`cancelled`), then closes them.
+public final class APIServer: Service, Sendable {
     public let configuration: APIServerConfiguration
-    private let handler: any APIRequestHandler
+    private let service: any APIService
     private let group: any EventLoopGroup
     private let logger: Logger
+    private let onListening: @Sendable () -> Void
     private let state = Mutex(State())
 
     private struct State {
         var serverChannel: (any Channel)?
         var boundPath: String?
         var socketGroupID: UInt32?
-        var clients: [UInt64: APIClient] = [:]
-        var nextClientID: UInt64 = 1
+        var connections: [UInt64: Connection] = [:]
+        var nextConnectionID: UInt64 = 1
         var started = false
         var stopping = false
+        var allClosed: [CheckedContinuation<Void, Never>] = []
     }
 
     public init(
         configuration: APIServerConfiguration,
-        handler: some APIRequestHandler,
+        service: some APIService,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "cancuoc.api")
+        logger: Logger = Logger(label: "cancuoc.api"),
+        onListening: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
-        self.handler = handler
+        self.service = service
         self.group = group
         self.logger = logger
+        self.onListening = onListening
     }
 
-    /// The clients connected now (for broadcasting events).
-    public var clients: [APIClient] {
-        state.withLock { Array($0.clients.values) }.sorted { $0.id < $1.id }
+    /// The connections open now.
+    public var connections: [Connection] {
+        state.withLock { Array($0.connections.values) }.sorted { $0.id < $1.id }
+    }
+
+    /// `Service`: listen until the group shuts down, then stop.
+    public func run() async throws {
+        try await start()
+        onListening()
+        try? await gracefulShutdown()
+        await stop()
     }
 
     /// Start listening. With `.fileDescriptor` the socket is adopted as is; call
@@ -108,24 +118,25 @@ public final class APIServer: Sendable {
         return warnings
     }
 
-    /// Close the listener, then every client (their in-flight requests are cancelled and
-    /// the handler is told), then remove the socket file we created. Calling it again does
-    /// nothing.
+    /// Close the listener; let every connection's running requests answer (they are
+    /// cancelled: `cancelled`, 1009) and close it; wait (at most 5 s) until all are closed and
+    /// the service was told; remove the socket file we created. Calling it again does nothing.
     public func stop() async {
-        let (listener, path) = state.withLock { state in
+        let (listener, path, open) = state.withLock { state in
             state.stopping = true
             defer {
                 state.serverChannel = nil
                 state.boundPath = nil
             }
-            return (state.serverChannel, state.boundPath)
+            return (state.serverChannel, state.boundPath, Array(state.connections.values))
         }
         try? await listener?.close()
-        let clients = state.withLock { Array($0.clients.values) }
-        for client in clients { client.close() }
-        // Wait until every client's close has been processed (handler notified).
-        for _ in 0..<500 where !state.withLock({ $0.clients.isEmpty }) {
-            try? await Task.sleep(for: .milliseconds(10))
+        for connection in open { connection.drain() }
+        do {
+            try await withDeadline(.seconds(5)) { await self.allConnectionsClosed() }
+        } catch {
+            for connection in connections { connection.close() }
+            logger.warning("connections still open at shutdown were closed")
         }
         if let path {
             unlink(path)
@@ -133,10 +144,31 @@ public final class APIServer: Sendable {
         logger.info("stopped")
     }
 
+    private func allConnectionsClosed() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                guard !state.connections.isEmpty else { return true }
+                state.allClosed.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func remove(_ connection: Connection) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.connections.removeValue(forKey: connection.id)
+            guard state.connections.isEmpty else { return [] }
+            defer { state.allClosed = [] }
+            return state.allClosed
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     // MARK: - Connections
 
     private enum Admission {
-        case admitted(APIClient)
+        case admitted(Connection)
         case tooManyClients
         case stopping
     }
@@ -145,53 +177,44 @@ public final class APIServer: Sendable {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
             let admission: Admission = state.withLock { state in
                 if state.stopping { return .stopping }
-                guard state.clients.count < configuration.maxClients else { return .tooManyClients }
-                let client = APIClient(
-                    id: state.nextClientID, channel: channel, credentials: credentials,
-                    socketGroup: state.socketGroupID,
-                    maxQueuedMessages: configuration.maxQueuedMessagesPerClient, logger: logger)
-                state.nextClientID += 1
-                state.clients[client.id] = client
-                return .admitted(client)
-            }
-            var peer: Logger.Metadata = [:]
-            if let credentials {
-                peer["uid"] = "\(credentials.uid)"
-                peer["pid"] = "\(credentials.pid)"
+                guard state.connections.count < configuration.maxClients else { return .tooManyClients }
+                let connection = Connection(
+                    id: state.nextConnectionID,
+                    principal: .localUser(credentials, socketGroup: state.socketGroupID),
+                    transport: ChannelTransport(channel: channel), service: service,
+                    limits: configuration.connectionLimits, logger: logger)
+                state.nextConnectionID += 1
+                state.connections[connection.id] = connection
+                return .admitted(connection)
             }
             let pipeline = channel.pipeline.syncOperations
-            let client: APIClient
+            let connection: Connection
             switch admission {
             case .admitted(let admitted):
-                client = admitted
+                connection = admitted
             case .stopping:
                 throw APIServerError.stopping  // NIO closes the new connection
             case .tooManyClients:
-                peer["limit"] = "\(configuration.maxClients)"
-                logger.warning("refusing a connection: too many clients", metadata: peer)
+                logger.warning("refusing a connection: too many clients", metadata: Principal.localUser(credentials, socketGroup: nil)
+                    .logMetadata.merging(["limit": "\(configuration.maxClients)"]) { $1 })
                 try pipeline.addHandler(RefuseConnectionHandler(
                     line: JSONRPCMessage.error(id: .null, APIError(
                         .serverBusy, detail: ["limit": .int(Int64(configuration.maxClients))]))))
                 return
             }
-            peer["client"] = "\(client.id)"
-            logger.debug("client connected", metadata: peer)
+            logger.debug("client connected", metadata: connection.logMetadata)
             channel.closeFuture.whenComplete { [self] _ in
-                client.connectionClosed()
                 Task {
-                    await handler.clientDisconnected(client)
-                    _ = state.withLock { $0.clients.removeValue(forKey: client.id) }
+                    await connection.finish()
+                    remove(connection)
                 }
             }
             if configuration.idleTimeout > .zero {
                 try pipeline.addHandler(IdleStateHandler(readTimeout: Self.timeAmount(configuration.idleTimeout)))
             }
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxLineLength)))
-            try pipeline.addHandler(APIConnectionHandler(
-                client: client, handler: handler,
-                limits: .init(maxLineLength: configuration.maxLineLength,
-                              maxRequestsInFlight: configuration.maxRequestsInFlightPerClient),
-                logger: logger))
+            try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
+            try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
         }
     }
 

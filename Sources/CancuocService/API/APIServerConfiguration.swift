@@ -35,8 +35,21 @@ public struct APIServerConfiguration: Sendable {
     /// Lines (responses and notifications) that may wait for one client's socket before
     /// that client is disconnected as not reading.
     public var maxQueuedMessagesPerClient: Int
+    /// Bytes (responses and notifications) that may wait for one client's socket before that
+    /// client is disconnected as not reading.
+    public var maxQueuedBytesPerClient: Int
     /// Requests of one client handled at the same time; more get -32000.
     public var maxRequestsInFlightPerClient: Int
+
+    /// What each connection enforces.
+    public var connectionLimits: Connection.Limits {
+        var limits = Connection.Limits()
+        limits.maxMessageLength = maxLineLength
+        limits.maxRequestsInFlight = maxRequestsInFlightPerClient
+        limits.maxQueuedMessages = maxQueuedMessagesPerClient
+        limits.maxQueuedBytes = maxQueuedBytesPerClient
+        return limits
+    }
 
     public init(
         listen: Listen = .path("/run/cancuoc/api.sock"),
@@ -46,7 +59,8 @@ public struct APIServerConfiguration: Sendable {
         maxClients: Int = 256,
         idleTimeout: Duration = .seconds(300),
         maxQueuedMessagesPerClient: Int = 1024,
-        maxRequestsInFlightPerClient: Int = 64
+        maxRequestsInFlightPerClient: Int = 64,
+        maxQueuedBytesPerClient: Int = 8 << 20
     ) {
         self.listen = listen
         self.socketGroup = socketGroup
@@ -56,5 +70,6 @@ public struct APIServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxQueuedMessagesPerClient = maxQueuedMessagesPerClient
         self.maxRequestsInFlightPerClient = maxRequestsInFlightPerClient
+        self.maxQueuedBytesPerClient = maxQueuedBytesPerClient
     }
 }

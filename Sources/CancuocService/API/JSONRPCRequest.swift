@@ -2,12 +2,18 @@
 ///
 /// Batches (a JSON array at top level) are refused with -32600: no HIS needs them and they
 /// would complicate per-request logging and cancellation (docs/api-transport.md).
-struct JSONRPCRequest: Sendable {
+public struct JSONRPCRequest: Sendable {
     /// `.int`, `.string` or `.null`; `nil` for a notification (no `id` member): no response.
-    var id: JSONValue?
-    var method: String
+    public var id: JSONValue?
+    public var method: String
     /// `{}` when absent.
-    var params: JSONValue
+    public var params: JSONValue
+
+    public init(id: JSONValue?, method: String, params: JSONValue = [:]) {
+        self.id = id
+        self.method = method
+        self.params = params
+    }
 
     /// A request that could not be accepted, with the id to answer (`null` when unknown).
     struct Rejection: Error, Sendable {
@@ -62,11 +68,11 @@ struct JSONRPCRequest: Sendable {
 /// The lines the server writes: responses and notifications, members in the order of the
 /// JSON-RPC specification's examples, each a single line without the trailing newline.
 enum JSONRPCMessage {
-    static func result(id: JSONValue, _ result: JSONValue) -> [UInt8] {
+    static func result(id: JSONValue, _ result: JSONText) -> [UInt8] {
         var bytes = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
         id.write(into: &bytes)
         bytes.append(contentsOf: #","result":"#.utf8)
-        result.write(into: &bytes)
+        bytes.append(contentsOf: result.bytes)
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }
@@ -80,11 +86,11 @@ enum JSONRPCMessage {
         return bytes
     }
 
-    static func notification(method: String, params: JSONValue) -> [UInt8] {
+    static func notification(method: String, params: JSONText) -> [UInt8] {
         var bytes = Array(#"{"jsonrpc":"2.0","method":"#.utf8)
         JSONValue.writeString(method, into: &bytes)
         bytes.append(contentsOf: #","params":"#.utf8)
-        params.write(into: &bytes)
+        bytes.append(contentsOf: params.bytes)
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }

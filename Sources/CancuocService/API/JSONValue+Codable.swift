@@ -1,5 +1,3 @@
-import Foundation
-
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -36,32 +34,12 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Convert any `Encodable` (for example the citizen record) to a `JSONValue`, so the
-    /// daemon core can return its Codable types as a method result.
-    /// `Data` becomes base64, as JSONEncoder does by default.
-    public init(encoding value: some Encodable, using encoder: JSONEncoder = JSONEncoder()) throws {
-        let data = try encoder.encode(value)
-        do {
-            self = try JSONParser(maxDepth: 512).parse(data)
-        } catch {
-            throw EncodingError.invalidValue(
-                value, .init(codingPath: [], debugDescription: "JSONEncoder output did not parse: \(error)"))
-        }
-    }
-
-    /// Decode a `Decodable` from this value (the reverse of `init(encoding:)`).
-    public func decode<T: Decodable>(_ type: T.Type, using decoder: JSONDecoder = JSONDecoder()) throws -> T {
-        try decoder.decode(type, from: Data(serialized.utf8))
-    }
-
     /// Decode request params, turning a decoding failure into `APIError.invalidParams`
     /// (-32602) that names the offending field but never echoes its value (params can carry
     /// personal data).
-    public func decodeParams<T: Decodable>(_ type: T.Type, using decoder: JSONDecoder = JSONDecoder()) throws(APIError)
-        -> T
-    {
+    public func decodeParams<T: Decodable>(_ type: T.Type) throws(APIError) -> T {
         do {
-            return try decode(type, using: decoder)
+            return try JSONValueDecoder().decode(type, from: self)
         } catch let error as DecodingError {
             throw APIError.invalidParams(Self.explain(error))
         } catch {

@@ -1,17 +1,17 @@
 import Foundation
 
-extension DaemonCore {
-    struct DiagnoseParams: Decodable {
-        var reader: String?
-        var key: KeySpec?
-        var show: Bool?
-    }
+/// `reader.diagnose` params (docs/api.md).
+public struct DiagnoseParams: Codable, Sendable, Hashable {
+    public var reader: String?
+    public var key: KeySpec?
+    /// Show the test read's personal data (to this client only).
+    public var show: Bool?
+}
 
+extension DaemonCore {
     /// `reader.diagnose` (issue 7): the technician's checklist for an HIS to show. Personal
     /// data from a test read appears only with `"show": true`, and only to this client.
-    func diagnose(params: JSONValue) async throws -> JSONValue {
-        let p = try params.decodeParams(DiagnoseParams.self)
-        let report = await ReaderDiagnostics(reader: p.reader, key: p.key, showPersonalData: p.show ?? false).run()
-        return try JSONValue(encoding: report)
+    func diagnose(_ params: DiagnoseParams) async -> DiagnosticReport {
+        await ReaderDiagnostics(reader: params.reader, key: params.key, showPersonalData: params.show ?? false).run()
     }
 }

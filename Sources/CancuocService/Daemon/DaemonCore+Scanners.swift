@@ -33,61 +33,30 @@ extension DaemonCore {
     /// One read with a scanned key. Used once whatever happens: a wrong key (the QR of another
     /// card) ends here with `read.completed` `wrongKey`, never a retry.
     func scanRead(_ scan: ScannerPairing.Scan, session: ReaderSession) async {
-        let readerID = session.info.id.rawValue
-        let metadata: Logger.Metadata = ["reader": "\(readerID)", "scanner": "\(scan.scanner)"]
+        let metadata: Logger.Metadata = ["reader": "\(session.info.id.rawValue)", "scanner": "\(scan.scanner)"]
+        let key: ResolvedKey
         do {
+            key = try KeySpec(qr: scan.text).resolve()
             try await session.claim()
         } catch {
-            logger.warning("scan not used: the reader is busy with another read", metadata: metadata)
+            logger.warning("scan not used", metadata: metadata.merging(["reason": "\(error.reason)"]) { $1 })
             return
         }
-        var options = CardReadOptions(key: KeySpec(qr: scan.text))
-        options.trust = trustDirectory.current()
-        options.timeout = .milliseconds(Int64(configuration.readTimeoutSeconds * 1000))
-        let clock = ContinuousClock()
-        let started = clock.now
-        let task = Task { () -> Result<ReadOutcome, ReadFailure> in
-            let result = await Self.perform(session: session, options: options)
-            await session.release()
-            return result
-        }
-        guard let tracked = track(task) else {
-            task.cancel()
-            return
-        }
-        let result = await Self.race(task, limit: .milliseconds(Int64(configuration.readTimeoutSeconds * 1000)))
-        untrack(tracked)
-        await report(result, session: session, elapsed: clock.now - started, metadata: metadata, scanner: scan.scanner)
-        guard case .success(let outcome) = result else { return }
-        let comparison = outcome.person.map { QRChipComparison(qr: scan.qr, chip: $0) }
-        subscribers.broadcastRecords(method: "card.record", params: [
-            "reader": .string(readerID),
-            "name": .string(session.info.name),
-            "scanner": .string(scan.scanner),
-            "record": outcome.record,
-            "qrMatchesChip": .bool(comparison?.matches ?? false),
-            "qrMismatches": .array((comparison?.mismatches ?? QRChipComparison.Field.allCases).map { .string($0.rawValue) }),
-        ])
+        let result = await read(on: session, options: CardReadOptions(key: key), metadata: metadata, scanner: scan.scanner)
+        guard case .success(let record) = result else { return }
+        let comparison = QRChipComparison(qr: scan.qr, chip: record.person)
+        subscribers.broadcast(.cardRecord(CardRecordEvent(
+            reader: session.info.id.rawValue, name: session.info.name, scanner: scan.scanner, record: record,
+            qrMatchesChip: comparison.matches, qrMismatches: comparison.mismatches.map(\.rawValue))))
     }
 
     /// `qr.scanned`: a scan no card followed, with the QR's own fields and nothing from a
     /// chip, so `"verified": false` (a printed QR is easily forged).
-    static func qrScannedParams(_ scan: ScannerPairing.Scan) -> JSONValue {
+    static func qrScanned(_ scan: ScannerPairing.Scan) -> QRScanned {
         let qr = scan.qr
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return [
-            "reader": .string(scan.reader),
-            "scanner": .string(scan.scanner),
-            "verified": false,
-            "qr": [
-                "idNumber": .string(qr.idNumber),
-                "oldIdNumber": text(qr.oldIdNumber),
-                "fullName": .string(qr.fullName),
-                "dateOfBirth": .string(qr.dateOfBirth),
-                "sex": text(qr.sex?.rawValue),
-                "placeOfResidence": text(qr.placeOfResidence.isEmpty ? nil : qr.placeOfResidence),
-                "dateOfIssue": .string(qr.dateOfIssue),
-            ],
-        ]
+        return QRScanned(reader: scan.reader, scanner: scan.scanner, verified: false, qr: QRScanned.Fields(
+            idNumber: qr.idNumber, oldIdNumber: qr.oldIdNumber, fullName: qr.fullName, dateOfBirth: qr.dateOfBirth,
+            sex: qr.sex?.rawValue, placeOfResidence: qr.placeOfResidence.isEmpty ? nil : qr.placeOfResidence,
+            dateOfIssue: qr.dateOfIssue))
     }
 }

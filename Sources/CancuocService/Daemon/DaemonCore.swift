@@ -3,20 +3,14 @@ import MRTD
 import Foundation
 import Logging
 import PCSC
+import ServiceLifecycle
 import Synchronization
 
 /// The daemon: reader sessions kept from monitor events, and the API methods on top
-/// (docs/api.md). `APIServer` owns the socket; this type owns meaning.
-///
-/// ```swift
-/// let core = DaemonCore(configuration: configuration)
-/// await core.start()                  // watch readers
-/// let server = APIServer(configuration: …, handler: core)
-/// try await server.start()
-/// …
-/// await server.stop(); await core.stop()
-/// ```
-public final class DaemonCore: APIRequestHandler {
+/// (docs/api.md). Transports (`APIServer`) own connections and framing; this type owns
+/// meaning. Under the service group it is a `Service`: `run()` watches readers until the
+/// group shuts down, then cancels running reads (their callers get `cancelled`).
+public final class DaemonCore: APIService, Service {
     public let configuration: DaemonConfiguration
     /// CSCAs, master lists and CRLs from the trust directory, reloaded when it changes.
     let trustDirectory: TrustDirectoryWatch
@@ -34,7 +28,7 @@ public final class DaemonCore: APIRequestHandler {
         var monitorTask: Task<Void, Never>?
         var scannerTasks: [Task<Void, Never>] = []
         var scannerSources: [SerialLineSource] = []
-        var reads: [UInt64: Task<Result<ReadOutcome, ReadFailure>, Never>] = [:]
+        var reads: [UInt64: Task<Result<CitizenRecord, ReadFailure>, Never>] = [:]
         var nextRead: UInt64 = 0
         var stopped = false
     }
@@ -48,15 +42,26 @@ public final class DaemonCore: APIRequestHandler {
         self.subscribers = subscribers
         self.pairing = ScannerPairing(
             pendingDuration: .milliseconds(Int64(configuration.scanPendingSeconds * 1000)), logger: logger,
-            expired: { scan in subscribers.broadcastRecords(method: "qr.scanned", params: Self.qrScannedParams(scan)) })
+            expired: { scan in subscribers.broadcast(.qrScanned(Self.qrScanned(scan))) })
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
         self.monitor = ReaderMonitor(pollInterval: .milliseconds(Int64(configuration.readerPollSeconds * 1000)))
     }
 
-    /// Starts watching readers. Returns once the first reader event arrived (or after a
-    /// second without one, as when no reader is connected), so the first `readers.list`
-    /// after start already shows the readers that were plugged in.
+    /// The API: one line per method, params and result typed (docs/api.md).
+    static let methods: MethodTable<DaemonCore> = {
+        var table = MethodTable<DaemonCore>()
+        table.register(.hello) { (core, _: NoParams, _) in core.hello() }
+        table.register(.readersList) { (core, _: NoParams, _) in await core.readersList() }
+        table.register(.cardRead) { (core, params: CardReadParams, connection) in try await core.cardRead(params, connection: connection) }
+        table.register(.eventsSubscribe) { (core, params: SubscribeParams, connection) in try core.subscribe(params, connection: connection) }
+        table.register(.readerDiagnose) { (core, params: DiagnoseParams, _) in await core.diagnose(params) }
+        table.register(.inventorySummary) { (core, _: NoParams, _) in try await core.inventorySummary() }
+        return table
+    }()
+
+    /// Starts watching readers. Returns once the readers present now have been reported (or
+    /// after a second without any, as when no reader is connected).
     public func start() async {
         let events = monitor.events()
         let task = Task { [weak self, registry, subscribers, logger, usage] in
@@ -68,16 +73,21 @@ public final class DaemonCore: APIRequestHandler {
                 default: break
                 }
                 for notification in await registry.apply(event) {
-                    subscribers.broadcast(method: notification.method, params: notification.params)
+                    subscribers.broadcast(notification)
                 }
                 if case .cardInserted(let name, _) = event { await self?.cardInsertedForScan(readerName: name) }
             }
         }
         state.withLock { $0.monitorTask = task }
         startScanners()
-        for _ in 0..<20 where !(await registry.hasSeenEvents) {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        await registry.waitUntilSettled(upTo: .seconds(1))
+    }
+
+    /// `Service`: watch readers until the group shuts down, then stop.
+    public func run() async throws {
+        await start()
+        try? await gracefulShutdown()
+        await stop()
     }
 
     /// Stops watching readers and cancels running reads (their clients get `cancelled`).
@@ -97,103 +107,67 @@ public final class DaemonCore: APIRequestHandler {
         await pairing.stop()
         for read in reads { read.cancel() }
         await monitorTask?.value
-        // A read stuck in a PC/SC call cannot be interrupted: give reads 5 s to end, then
-        // go anyway (the process is exiting; pcscd cleans up after a dead client).
-        let ended = FirstResult<Bool>()
-        Task {
-            for read in reads { _ = await read.value }
-            ended.offer(true)
-        }
-        let timer = Task {
-            try? await Task.sleep(for: .seconds(5))
-            ended.offer(false)
-        }
-        if await !ended.value() {
+        // A read stuck in a PC/SC call cannot be interrupted: give reads 5 s to end, then go
+        // anyway (the process is exiting; pcscd cleans up after a dead client).
+        do {
+            try await withDeadline(.seconds(5)) {
+                for read in reads { _ = await read.value }
+            }
+        } catch {
             logger.warning("reads still running at shutdown", metadata: ["count": "\(reads.count)"])
         }
-        timer.cancel()
     }
 
-    // MARK: APIRequestHandler
+    // MARK: APIService
 
-    public func handle(method: String, params: JSONValue, client: APIClient) async throws -> JSONValue {
-        switch method {
-        case "hello":
-            return hello()
-        case "readers.list":
-            return await readersList()
-        case "card.read":
-            return try await cardRead(params: params, client: client)
-        case "events.subscribe":
-            return try subscribe(params: params, client: client)
-        case "reader.diagnose":
-            return try await diagnose(params: params)
-        case "inventory.summary":
-            guard let log = usage as? UsageLog else {
-                throw APIError(.internalError, message: "this daemon keeps no usage log", messageVi: "Máy chủ không lưu nhật ký sử dụng")
-            }
-            return try await log.summary().jsonValue()
-        default:
-            throw APIError.methodNotFound(method)
-        }
+    public func respond(to request: JSONRPCRequest, on connection: Connection) async throws -> JSONText {
+        try await Self.methods.respond(to: request, on: connection, service: self)
     }
 
-    public func clientDisconnected(_ client: APIClient) async {
-        subscribers.remove(client)
+    public func connectionClosed(_ connection: Connection) async {
+        subscribers.remove(connection)
     }
 
     // MARK: Methods
 
-    func hello() -> JSONValue {
-        [
-            "apiLevel": .int(Int64(CancuocService.apiLevel)),
-            "version": .string(CancuocService.version),
-            "facility": configuration.facility.name.map(JSONValue.string) ?? .null,
-            "facilityId": configuration.facility.id.map(JSONValue.string) ?? .null,
-        ]
+    func hello() -> HelloResult {
+        HelloResult(apiLevel: CancuocService.apiLevel, version: CancuocService.version,
+                    facility: configuration.facility.name, facilityId: configuration.facility.id)
     }
 
-    func readersList() async -> JSONValue {
-        var readers: [JSONValue] = []
+    func readersList() async -> ReadersList {
+        await registry.waitUntilSettled(upTo: .seconds(1))
+        var readers: [ReaderListing] = []
         for session in await registry.all { readers.append(await session.listing()) }
         // Without pcscd the list is empty for a reason the HIS should show differently.
-        let pcscAvailable = await registry.serviceProblem == nil
-        return ["readers": .array(readers), "pcscAvailable": .bool(pcscAvailable)]
+        return ReadersList(readers: readers, pcscAvailable: await registry.serviceProblem == nil)
     }
 
-    struct SubscribeParams: Decodable {
-        var records: Bool?
-    }
-
-    func subscribe(params: JSONValue, client: APIClient) throws(APIError) -> JSONValue {
-        let records = try params.decodeParams(SubscribeParams.self).records ?? false
-        if records && !client.isInSocketGroup {
+    func subscribe(_ params: SubscribeParams, connection: Connection) throws(APIError) -> SubscribeResult {
+        let records = params.records ?? false
+        if records && !connection.principal.mayReceiveRecords {
             throw APIError(
                 .invalidParams,
                 message: "Invalid params: records: true needs membership in the socket's group",
                 messageVi: "Chỉ thành viên nhóm của dịch vụ mới được nhận dữ liệu cá nhân",
                 detail: ["param": "records"])
         }
-        subscribers.add(client, records: records)
-        logger.info("subscribed", metadata: Self.metadata(client).merging(["records": "\(records)"]) { $1 })
-        return ["subscribed": true, "records": .bool(records)]
+        subscribers.add(connection, records: records)
+        logger.info("subscribed", metadata: connection.logMetadata.merging(["records": "\(records)"]) { $1 })
+        return SubscribeResult(subscribed: true, records: records)
+    }
+
+    func inventorySummary() async throws -> InventoryReport {
+        guard let log = usage as? UsageLog else {
+            throw APIError(.internalError, message: "this daemon keeps no usage log", messageVi: "Máy chủ không lưu nhật ký sử dụng")
+        }
+        return await log.summary()
     }
 
     // MARK: Reads
 
-    /// A finished read: the record and how long the daemon spent.
-    struct ReadOutcome: Sendable {
-        var record: JSONValue
-        var access: String
-        var verification: String
-        var apdus: Int
-        var durationMs: Int
-        var bytes: Int
-        /// The chip's personal data, for the scan-and-tap QR cross-check; never logged.
-        var person: CitizenRecord.Person? = nil
-    }
-
-    func track(_ task: Task<Result<ReadOutcome, ReadFailure>, Never>) -> UInt64? {
+    /// Keeps a running read, cancelled by `stop()`; `nil` once stopping.
+    func track(_ task: Task<Result<CitizenRecord, ReadFailure>, Never>) -> UInt64? {
         state.withLock { state in
             guard !state.stopped else { return nil }
             let id = state.nextRead
@@ -216,13 +190,6 @@ public final class DaemonCore: APIRequestHandler {
 
     func untrack(_ id: UInt64) {
         _ = state.withLock { $0.reads.removeValue(forKey: id) }
-    }
-
-    static func metadata(_ client: APIClient) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["client": "\(client.id)"]
-        if let uid = client.uid { metadata["uid"] = "\(uid)" }
-        if let pid = client.pid { metadata["pid"] = "\(pid)" }
-        return metadata
     }
 
     static func log(_ event: ReaderEvent, _ logger: Logger) {

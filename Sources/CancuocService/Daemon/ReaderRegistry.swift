@@ -18,40 +18,52 @@ public actor ReaderRegistry {
 
     public init() {}
 
-    /// A notification to broadcast: method and params (design.md §9.7).
-    public struct Notification: Sendable, Hashable {
-        public var method: String
-        public var params: JSONValue
+    private var lastEvent: ContinuousClock.Instant?
+    private var settled = false
+
+    /// Returns once the readers present at start have been reported: the monitor has sent
+    /// events and then none for 100 ms (it reports each reader as it reads its identity), or
+    /// after `limit` (no reader at all sends none). Immediate once that has happened.
+    public func waitUntilSettled(upTo limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !settled, ContinuousClock.now < deadline {
+            if let lastEvent, ContinuousClock.now - lastEvent >= .milliseconds(100) {
+                settled = true
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        settled = true
     }
 
-    public func apply(_ event: ReaderEvent) async -> [Notification] {
+    /// Applies a monitor event and returns the notifications it causes.
+    public func apply(_ event: ReaderEvent) async -> [APINotification] {
         hasSeenEvents = true
+        lastEvent = .now
         switch event {
         case .attached(let info):
             if sessions[info.name] != nil { return [] }
             sessions[info.name] = ReaderSession(info: info)
             order.append(info.name)
-            return [Notification(method: "reader.attached", params: Self.params(info))]
+            return [.attached(info)]
         case .detached(let name, _):
             guard let session = remove(name) else { return [] }
-            return [Notification(method: "reader.detached", params: Self.params(session.info))]
+            return [.detached(session.info)]
         case .cardInserted(let name, let atr):
             guard let session = sessions[name] else { return [] }
             await session.cardInserted(atr: atr)
-            var params = Self.params(session.info)
-            params = params.merging(["atr": .string(Hex.encode(atr))])
-            return [Notification(method: "card.inserted", params: params)]
+            return [.inserted(session.info, atr: atr)]
         case .cardRemoved(let name):
             guard let session = sessions[name] else { return [] }
             await session.cardRemoved()
-            return [Notification(method: "card.removed", params: Self.params(session.info))]
+            return [.removed(session.info)]
         case .serviceUnavailable(let error):
             serviceProblem = error
             let gone = order.compactMap { remove($0) }
-            return gone.map { Notification(method: "reader.detached", params: Self.params($0.info)) }
+            return gone.map { .detached($0.info) } + [.unavailable(error)]
         case .serviceRestored:
             serviceProblem = nil
-            return []
+            return [.pcscRestored]
         }
     }
 
@@ -72,18 +84,5 @@ public actor ReaderRegistry {
         let chosen = try ReaderSelection.choose(wanted, among: all.map(\.info)) { present[$0] ?? false }
         guard let session = sessions[chosen.name] else { throw .noReader("the reader is gone") }
         return session
-    }
-
-    static func params(_ info: ReaderInfo) -> JSONValue {
-        ["reader": .string(info.id.rawValue), "name": .string(info.name)]
-    }
-}
-
-extension JSONValue {
-    /// This object with `other`'s members added (other wins); non-objects are returned as is.
-    func merging(_ other: [String: JSONValue]) -> JSONValue {
-        guard case .object(var members) = self else { return self }
-        for (key, value) in other { members[key] = value }
-        return .object(members)
     }
 }

@@ -38,31 +38,9 @@ public actor ReaderSession {
         isReading = false
     }
 
-    /// What `readers.list` shows (design.md §9.7).
-    func listing() -> JSONValue {
-        let identity = info.identity
-        return [
-            "id": .string(info.id.rawValue),
-            "name": .string(info.name),
-            "identity": [
-                "vendor": identity.vendor.map(JSONValue.string) ?? .null,
-                "product": identity.product.map(JSONValue.string) ?? .null,
-                "vid": identity.vendorID.map { .string(Hex.word($0)) } ?? .null,
-                "pid": identity.productID.map { .string(Hex.word($0)) } ?? .null,
-                "serial": identity.serialNumber.map(JSONValue.string) ?? .null,
-                "firmware": identity.firmware.map(JSONValue.string) ?? .null,
-            ],
-            "cardPresent": .bool(cardPresent),
-            "atr": atr.map { .string(Hex.encode($0)) } ?? .null,
-            "busy": .bool(isReading),
-        ]
-    }
-}
-
-extension Hex {
-    /// Lower-case 4-digit VID/PID, as lsusb writes them.
-    static func word(_ value: UInt16) -> String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 4 - s.count) + s
+    /// What `readers.list` shows.
+    func listing() -> ReaderListing {
+        ReaderListing(id: info.id.rawValue, name: info.name, identity: info.identity, cardPresent: cardPresent,
+                      atr: atr, busy: isReading)
     }
 }

@@ -1,32 +1,30 @@
 import Synchronization
 
-/// The clients that called `events.subscribe`, and whether each may receive records
-/// (`"records": true`, socket group members only, design.md §9.6).
+/// The connections that called `events.subscribe`, and whether each may receive records
+/// (`"records": true`, docs/design.md "Personal data").
 final class SubscriberList: Sendable {
-    private let members = Mutex<[UInt64: (client: APIClient, records: Bool)]>([:])
+    private let members = Mutex<[UInt64: (connection: Connection, records: Bool)]>([:])
 
-    func add(_ client: APIClient, records: Bool) {
-        members.withLock { $0[client.id] = (client, records) }
-        client.setSubscribed(true)
+    func add(_ connection: Connection, records: Bool) {
+        members.withLock { $0[connection.id] = (connection, records) }
+        connection.setSubscribed(true)
     }
 
-    func remove(_ client: APIClient) {
-        _ = members.withLock { $0.removeValue(forKey: client.id) }
+    func remove(_ connection: Connection) {
+        _ = members.withLock { $0.removeValue(forKey: connection.id) }
     }
 
     var count: Int { members.withLock { $0.count } }
 
-    /// Sends to every subscriber. `APIClient.notify` never blocks: a subscriber that does not
-    /// read is dropped by its own queue bound, not waited for.
-    func broadcast(method: String, params: JSONValue) {
-        let clients = members.withLock { $0.values.map(\.client) }
-        for client in clients { client.notify(method: method, params: params) }
-    }
-
-    /// Sends personal data: only to subscribers with `"records": true` (socket group members,
-    /// checked by `events.subscribe`), design.md §9.6.
-    func broadcastRecords(method: String, params: JSONValue) {
-        let clients = members.withLock { $0.values.filter(\.records).map(\.client) }
-        for client in clients { client.notify(method: method, params: params) }
+    /// Sends to every subscriber — or, for an event that carries personal data, only to those
+    /// with `"records": true`; the event's type decides, not the caller. Encoded once.
+    /// `Connection.send` never blocks: a subscriber that does not read is dropped by its own
+    /// queue bound, not waited for.
+    func broadcast(_ notification: APINotification) {
+        let personal = notification.carriesPersonalData
+        let connections = members.withLock { $0.values.filter { !personal || $0.records }.map(\.connection) }
+        guard !connections.isEmpty else { return }
+        let message = notification.message
+        for connection in connections { connection.send(message) }
     }
 }

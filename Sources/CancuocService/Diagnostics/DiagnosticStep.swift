@@ -29,7 +29,7 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
         self.fixVi = fixVi
         self.failure = failure?.reason
         self.data = data
-        self.exitCode = failure?.exitCode
+        self.exitCode = failure?.exit.rawValue
     }
 
     /// Exit code of the failure kind (not encoded).

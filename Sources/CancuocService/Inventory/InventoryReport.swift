@@ -122,9 +122,6 @@ extension InventoryReport {
     /// JSON with ISO 8601 dates and sorted keys (stable files for the province).
     public func jsonData() throws -> Data { try Self.encoder.encode(self) }
 
-    /// The `inventory.summary` result: the same JSON as `cancuoc inventory --json`.
-    public func jsonValue() throws -> JSONValue { try JSONValue(encoding: self, using: Self.encoder) }
-
     public static func decode(_ data: Data) throws -> InventoryReport {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .iso8601

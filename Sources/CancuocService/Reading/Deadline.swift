@@ -4,15 +4,16 @@ import Synchronization
 /// without waiting for it: pcsc-lite's `SCardTransmit` has no timeout, and a card (or vpcd)
 /// that never answers would otherwise hold the caller for ever. The abandoned operation is
 /// cancelled and ends when PC/SC returns (the card is removed or answers); callers must not
-/// reuse its PC/SC context meanwhile. `executor` is where the operation prefers to run (a
-/// PC/SC context's thread); the timer never runs there.
-public func withDeadline<T: Sendable>(_ limit: Duration, executor: (any TaskExecutor)? = nil,
+/// reuse its PC/SC context meanwhile. The operation and the timer are unstructured tasks of
+/// their own, so neither waits behind the other's thread. Cancelling the caller ends it with
+/// `ReadFailure.cancelled` at once.
+public func withDeadline<T: Sendable>(_ limit: Duration,
                                       _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            let task = Task(executorPreference: executor) {
+            let task = Task {
                 do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
             }
             race.track(task)

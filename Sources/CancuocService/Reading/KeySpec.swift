@@ -28,7 +28,12 @@ public struct KeySpec: Sendable, Hashable, Codable {
     }
 
     /// The keys to try, first one first; BAC candidates from an ID + birth date come after.
-    public func resolve() throws(ReadFailure) -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool) {
+    public func resolve() throws(ReadFailure) -> ResolvedKey {
+        let (key, alternatives, forceBAC) = try candidates()
+        return ResolvedKey(key: key, alternatives: alternatives, forceBAC: forceBAC)
+    }
+
+    private func candidates() throws(ReadFailure) -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool) {
         let forceBAC: Bool
         switch method?.uppercased() {
         case nil, "PACE": forceBAC = false
@@ -81,6 +86,15 @@ public struct KeySpec: Sendable, Hashable, Codable {
         }
         throw .badKey("no key")
     }
+}
+
+/// A key checked and turned into what the chip takes: resolved once per read, before a
+/// reader is claimed.
+public struct ResolvedKey: Sendable, Hashable {
+    public var key: AccessKey
+    /// BAC candidates tried after `key` (an ID number with a birth date but no expiry).
+    public var alternatives: [AccessKey]
+    public var forceBAC: Bool
 }
 
 extension Character {

@@ -48,50 +48,42 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The stable reason string of the API (`data.reason`, design.md §9.3).
-    public var reason: String {
+    /// What kind of failure, without its detail: the closed list the API's `data.reason`, the
+    /// usage log's outcomes and the metrics' labels are drawn from.
+    public enum Kind: String, CaseIterable, Sendable {
+        case noReader, noCard, wrongKey, cardRemoved, readerBusy, unreadableCard, pcscUnavailable, timeout, cancelled,
+            badKey, `internal`
+    }
+
+    public var kind: Kind {
         switch self {
-        case .noReader: return "noReader"
-        case .noCard: return "noCard"
-        case .wrongKey: return "wrongKey"
-        case .cardRemoved: return "cardRemoved"
-        case .readerBusy: return "readerBusy"
-        case .unreadableCard: return "unreadableCard"
-        case .pcscUnavailable: return "pcscUnavailable"
-        case .timeout: return "timeout"
-        case .cancelled: return "cancelled"
-        case .badKey: return "badKey"
-        case .internal: return "internal"
+        case .noReader: .noReader
+        case .noCard: .noCard
+        case .wrongKey: .wrongKey
+        case .cardRemoved: .cardRemoved
+        case .readerBusy: .readerBusy
+        case .unreadableCard: .unreadableCard
+        case .pcscUnavailable: .pcscUnavailable
+        case .timeout: .timeout
+        case .cancelled: .cancelled
+        case .badKey: .badKey
+        case .internal: .internal
         }
     }
 
-    /// API error code (design.md §9.3). A malformed key is invalid params.
-    public var apiCode: Int {
-        switch self {
-        case .noReader: return 1001
-        case .noCard: return 1002
-        case .wrongKey: return 1003
-        case .cardRemoved: return 1004
-        case .readerBusy: return 1005
-        case .unreadableCard: return 1006
-        case .pcscUnavailable: return 1007
-        case .timeout: return 1008
-        case .cancelled: return 1009
-        case .badKey: return -32602
-        case .internal: return -32603
-        }
-    }
+    /// The stable reason string (`data.reason` of 1001–1009, the usage log's outcome).
+    public var reason: String { kind.rawValue }
 
-    /// `cancuoc` exit code (design.md §9.2).
-    public var exitCode: Int32 {
-        switch self {
-        case .noReader, .noCard, .timeout: return 2
-        case .wrongKey: return 3
-        case .cardRemoved: return 4
-        case .unreadableCard: return 5
-        case .pcscUnavailable: return 7
-        case .badKey: return 64
-        case .readerBusy, .cancelled, .internal: return 1
+    /// `cancuoc`'s exit status for this failure (docs/design.md "Exit codes").
+    public var exit: ExitStatus {
+        switch kind {
+        case .noReader, .noCard, .timeout: .noReaderOrCard
+        case .wrongKey: .wrongKey
+        case .cardRemoved: .cardRemoved
+        case .unreadableCard: .unreadableCard
+        case .pcscUnavailable: .pcscUnavailable
+        case .badKey: .usage
+        case .readerBusy, .cancelled, .internal: .failure
         }
     }
 

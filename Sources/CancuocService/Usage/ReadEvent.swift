@@ -1,3 +1,4 @@
+import CCCD
 import Foundation
 
 /// One finished read, as the usage log keeps it: which reader, when, how it ended, how
@@ -31,16 +32,20 @@ public struct ReadEvent: Sendable, Hashable {
 
     public var isOK: Bool { outcome == "ok" }
 
-    /// `ok` and every `ReadFailure.reason`.
-    public static let outcomes: Set<String> = [
-        "ok", "noReader", "noCard", "wrongKey", "cardRemoved", "readerBusy", "unreadableCard",
-        "pcscUnavailable", "timeout", "cancelled", "badKey", "internal",
-    ]
+    /// `ok` and every `ReadFailure.Kind`.
+    public static let outcomes: Set<String> = Set(["ok"] + ReadFailure.Kind.allCases.map(\.rawValue))
     public static let accessMethods: Set<String> = ["PACE", "BAC"]
     public static let verificationStatuses: Set<String> = ["verified", "unverified", "failed", "notPerformed"]
 }
 
 extension ReadEvent {
+    /// A read that produced a record.
+    public init(readerID: String, record: CitizenRecord) {
+        self.init(readerID: readerID, outcome: "ok", access: record.access.method,
+                  verification: record.verification.status.rawValue, durationMs: record.stats.durationMs,
+                  apdus: record.stats.apdus, bytes: record.stats.bytesSent + record.stats.bytesReceived)
+    }
+
     /// The daemon's form: `failure` nil for a read that produced a record.
     public init(readerID: String, failure: ReadFailure?, access: String? = nil, verification: String? = nil,
                 durationMs: Int, apdus: Int = 0, bytes: Int = 0) {
