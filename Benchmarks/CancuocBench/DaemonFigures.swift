@@ -1,4 +1,6 @@
-import CancuocService
+import CancuocAPI
+import CancuocDaemon
+import CancuocServer
 import CardSimulator
 import Foundation
 import MRTD

@@ -1,4 +1,4 @@
-import CancuocService
+import CardService
 import CardSimulator
 import CCCD
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocAPI
+import CardService
 import Foundation
 
 /// `cancuoc call METHOD [JSON]`: one request to the daemon, the result printed as JSON.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocUsage
+import CardService
 import Foundation
 
 /// `cancuoc inventory`: this clinic's reader report from the usage log, and the province

@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocUsage
+import CardService
 import Foundation
 
 /// `cancuoc inventory rollup --registry facilities.csv REPORT.json... [--out DIR]`.

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Logging
-import CancuocService
+import CardService
 import CCCD
 import Foundation
+import Logging
 import MRTD
 import PCSC
 

@@ -1,4 +1,4 @@
-import CancuocService
+import CancuocAPI
 import Foundation
 import PCSC
 import SmartCard

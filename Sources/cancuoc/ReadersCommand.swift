@@ -1,7 +1,8 @@
 import ArgumentParser
-import Logging
+import CancuocAPI
+import CardService
 import Foundation
-import CancuocService
+import Logging
 import PCSC
 import SmartCard
 

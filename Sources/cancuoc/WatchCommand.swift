@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocAPI
+import CardService
 import Foundation
 
 /// `cancuoc watch`: subscribe and print every event as one JSON line, as it arrives. The

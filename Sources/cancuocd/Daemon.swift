@@ -1,11 +1,15 @@
 import ArgumentParser
-import CancuocService
 import Foundation
 import Logging
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
+import CancuocAPI
+import CancuocDaemon
+import CancuocServer
+import CancuocUsage
+import CardService
 
 /// One daemon run: the long-lived parts as one service group (swift-service-lifecycle). The
 /// group owns SIGTERM/SIGINT and shuts the services down in reverse order: systemd is told
@@ -28,7 +32,7 @@ struct Daemon {
         let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), service: core) { [logger] in
             notify.ready()
             notify.status("serving")
-            logger.notice("cancuocd \(CancuocService.version) ready", metadata: ["apiLevel": "\(CancuocService.apiLevel)"])
+            logger.notice("cancuocd \(Product.version) ready", metadata: ["apiLevel": "\(Product.apiLevel)"])
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: UsageFlush(usage: usage)),

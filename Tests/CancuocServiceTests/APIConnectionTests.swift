@@ -3,8 +3,8 @@ import Glibc
 #endif
 import NIOCore
 import Testing
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// Many clients, slow clients, too many clients, idle clients, shutdown.
 @Suite(.timeLimit(.minutes(1))) struct APIConnections {

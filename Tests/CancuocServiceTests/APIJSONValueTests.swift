@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocAPI
 
-@testable import CancuocService
 
 @Suite struct APIJSONValue {
     @Test func integersStayExact() throws {

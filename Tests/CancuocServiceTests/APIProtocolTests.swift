@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
+@testable import CancuocAPI
 
-@testable import CancuocService
 
 /// JSON-RPC over the socket, as a HIS sees it (docs/api-transport.md).
 @Suite(.timeLimit(.minutes(1))) struct APIProtocol {

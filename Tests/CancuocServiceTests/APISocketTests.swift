@@ -3,8 +3,9 @@ import Glibc
 #endif
 import Foundation
 import Testing
+@testable import CancuocAPI
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// A listening Unix stream socket made with plain calls, as systemd would pass it.
 private func bindListeningSocket(at path: String) throws -> Int32 {

@@ -6,8 +6,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+@testable import CancuocAPI
+@testable import CancuocServer
 
-@testable import CancuocService
 
 struct TimedOut: Error, CustomStringConvertible {
     var seconds: Double

@@ -1,11 +1,11 @@
-import CancuocService
 import CardSimulator
 import CCCD
 import Foundation
 import PCSC
 import SmartCard
-import Testing
 import TestBench
+import Testing
+@testable import CardService
 
 /// A reception desk sees cards pulled early and cards that misbehave (issue 10): every fault
 /// gives a clear, classified error — never a crash or a hang — and the next read of a good

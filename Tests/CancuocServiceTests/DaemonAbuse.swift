@@ -3,7 +3,6 @@ import Foundation
 import TestBench
 import Testing
 
-@testable import CancuocService
 
 extension DaemonIntegration {
     /// Issue 10 at the daemon: pcscd dying mid-read, thousands of connections, and what the

@@ -1,6 +1,8 @@
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CardService
 
-@testable import CancuocService
 
 /// The core's methods without a socket or pcscd (`APIClient(testingID:)`).
 @Suite struct DaemonCoreTests {
@@ -25,7 +27,7 @@ import Testing
         configuration.facility = .init(id: "79001", name: "Phòng khám B")
         let core = DaemonCore(configuration: configuration)
         let result = try await core.call("hello", on: Connection.recording(service: core).0)
-        #expect(result["apiLevel"]?.intValue == CancuocService.apiLevel)
+        #expect(result["apiLevel"]?.intValue == Product.apiLevel)
         #expect(result["facility"]?.stringValue == "Phòng khám B")
         #expect(result["facilityId"]?.stringValue == "79001")
         let anonymous = DaemonCore()

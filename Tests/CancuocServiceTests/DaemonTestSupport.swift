@@ -7,8 +7,11 @@ import Logging
 import MRTD
 import TestBench
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CancuocServer
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// Every daemon suite that uses the process's private pcscd nests here, so they run one at a
 /// time and never beside another target's bench suites (`.pcscBench`).

@@ -5,8 +5,10 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// Who may subscribe with `"records": true` is decided from the kernel's view of the peer,
 /// including supplementary groups (`usermod -aG cancuoc his`, docs/operations.md), even where

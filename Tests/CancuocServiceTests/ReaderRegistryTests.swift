@@ -1,7 +1,9 @@
 import PCSC
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CardService
 
-@testable import CancuocService
 
 /// The registry rebuilt from monitor events alone, and the notifications each event causes
 /// (docs/api.md "Events").

@@ -1,8 +1,9 @@
 import Foundation
 import PCSC
 import Testing
+@testable import CancuocAPI
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// `UsageLog`, the recorder the daemon calls: presence across daemon runs, detach, the
 /// `inventory.summary` JSON, the read-only opening of `cancuoc inventory`.

@@ -1,10 +1,10 @@
-import CancuocService
 import CardSimulator
 import CCCD
 import MRTD
 import PCSC
-import Testing
 import TestBench
+import Testing
+@testable import CardService
 
 /// A reception desk must never be told "verified" for a cloned or edited card, and never
 /// "forged" for a genuine one (issue 4): the whole matrix through pcscd + vpcd.

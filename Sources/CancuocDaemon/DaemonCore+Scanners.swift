@@ -1,3 +1,5 @@
+import CancuocAPI
+import CardService
 import CCCD
 import Foundation
 import Logging

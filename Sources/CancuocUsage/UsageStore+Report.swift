@@ -1,3 +1,4 @@
+import CardService
 import Foundation
 import GRDB
 
@@ -35,7 +36,7 @@ extension UsageStore {
             }
             return InventoryReport(
                 format: InventoryReport.currentFormat, facility: facility, generatedAt: now,
-                software: "cancuoc \(CancuocService.version)", retentionDays: retention,
+                software: "cancuoc \(Product.version)", retentionDays: retention,
                 lostEvents: lostEvents, readers: readers, totals: Self.usage(all, since1: since1, since7: since7))
         }
     }

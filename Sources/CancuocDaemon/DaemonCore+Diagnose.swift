@@ -1,12 +1,5 @@
-import Foundation
-
-/// `reader.diagnose` params (docs/api.md).
-public struct DiagnoseParams: Codable, Sendable, Hashable {
-    public var reader: String?
-    public var key: KeySpec?
-    /// Show the test read's personal data (to this client only).
-    public var show: Bool?
-}
+import CancuocAPI
+import CardService
 
 extension DaemonCore {
     /// `reader.diagnose` (issue 7): the technician's checklist for an HIS to show. Personal

@@ -1,3 +1,4 @@
+import CardService
 import Foundation
 import Logging
 
@@ -79,7 +80,7 @@ public actor UsageLog: UsageRecorder {
         }
         return InventoryReport(format: InventoryReport.currentFormat,
                                facility: .init(id: configuration.facilityID, name: configuration.facilityName),
-                               generatedAt: Date(), software: "cancuoc \(CancuocService.version)",
+                               generatedAt: Date(), software: "cancuoc \(Product.version)",
                                retentionDays: configuration.retentionDays, lostEvents: lost, readers: [], totals: .empty)
     }
 

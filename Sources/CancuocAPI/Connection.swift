@@ -37,7 +37,7 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
         return Principal(credentials: credentials, mayReceiveRecords: member)
     }
 
-    var logMetadata: Logger.Metadata {
+    package var logMetadata: Logger.Metadata {
         var metadata: Logger.Metadata = [:]
         if let credentials {
             metadata["uid"] = "\(credentials.uid)"
@@ -212,7 +212,7 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
 
     /// Queue one message. Returns `false` when it was not queued.
     @discardableResult
-    func send(_ message: [UInt8]) -> Bool {
+    package func send(_ message: [UInt8]) -> Bool {
         enum Admission { case queued, closed, overflow }
         let size = message.count
         let admission = state.withLock { state -> Admission in
@@ -350,13 +350,5 @@ public enum LogText {
             kept += 1
         }
         return out
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds (for logs).
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -110,6 +110,12 @@ public struct ReaderAttached: Codable, Sendable, Hashable {
     public var reader: String
     public var name: String
     public var identity: ReaderIdentityListing
+
+    public init(reader: String, name: String, identity: ReaderIdentityListing) {
+        self.reader = reader
+        self.name = name
+        self.identity = identity
+    }
 }
 
 public struct CardInserted: Codable, Sendable, Hashable {
@@ -117,11 +123,21 @@ public struct CardInserted: Codable, Sendable, Hashable {
     public var name: String
     /// Hex, upper case.
     public var atr: String
+
+    public init(reader: String, name: String, atr: String) {
+        self.reader = reader
+        self.name = name
+        self.atr = atr
+    }
 }
 
 public struct PCSCProblem: Codable, Sendable, Hashable {
     /// The PC/SC error name, e.g. `SCARD_E_NO_SERVICE`.
     public var error: String
+
+    public init(error: String) {
+        self.error = error
+    }
 }
 
 public struct ReadProgress: Codable, Sendable, Hashable {
@@ -129,6 +145,13 @@ public struct ReadProgress: Codable, Sendable, Hashable {
     public var step: String
     public var done: Int
     public var total: Int
+
+    public init(reader: String, step: String, done: Int, total: Int) {
+        self.reader = reader
+        self.step = step
+        self.done = done
+        self.total = total
+    }
 }
 
 /// How a read ended. Codes and numbers only: nothing read from the card.
@@ -144,6 +167,18 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     /// `scanner` when a paired QR scanner started the read; absent otherwise.
     public var trigger: String?
     public var scanner: String?
+
+    public init(reader: String, name: String, outcome: String, access: String? = nil, verification: String? = nil, durationMs: Int, apdus: Int? = nil, trigger: String? = nil, scanner: String? = nil) {
+        self.reader = reader
+        self.name = name
+        self.outcome = outcome
+        self.access = access
+        self.verification = verification
+        self.durationMs = durationMs
+        self.apdus = apdus
+        self.trigger = trigger
+        self.scanner = scanner
+    }
 }
 
 /// A scan-and-tap read's record (docs/integration.md §5).
@@ -154,6 +189,15 @@ public struct CardRecordEvent: Encodable, Sendable {
     public var record: CitizenRecord
     public var qrMatchesChip: Bool
     public var qrMismatches: [String]
+
+    public init(reader: String, name: String, scanner: String, record: CitizenRecord, qrMatchesChip: Bool, qrMismatches: [String]) {
+        self.reader = reader
+        self.name = name
+        self.scanner = scanner
+        self.record = record
+        self.qrMatchesChip = qrMatchesChip
+        self.qrMismatches = qrMismatches
+    }
 }
 
 /// A scanned card front no card followed: the printed QR's fields, not verified.
@@ -166,10 +210,27 @@ public struct QRScanned: Codable, Sendable, Hashable {
         @ExplicitNull public var sex: String?
         @ExplicitNull public var placeOfResidence: String?
         public var dateOfIssue: String
+
+    public init(idNumber: String, oldIdNumber: String? = nil, fullName: String, dateOfBirth: String, sex: String? = nil, placeOfResidence: String? = nil, dateOfIssue: String) {
+        self.idNumber = idNumber
+        self.oldIdNumber = oldIdNumber
+        self.fullName = fullName
+        self.dateOfBirth = dateOfBirth
+        self.sex = sex
+        self.placeOfResidence = placeOfResidence
+        self.dateOfIssue = dateOfIssue
     }
+}
 
     public var reader: String
     public var scanner: String
     public var verified: Bool
     public var qr: Fields
+
+    public init(reader: String, scanner: String, verified: Bool, qr: Fields) {
+        self.reader = reader
+        self.scanner = scanner
+        self.verified = verified
+        self.qr = qr
+    }
 }

@@ -7,6 +7,13 @@ public struct HelloResult: Codable, Sendable, Hashable {
     public var version: String
     @ExplicitNull public var facility: String?
     @ExplicitNull public var facilityId: String?
+
+    public init(apiLevel: Int, version: String, facility: String? = nil, facilityId: String? = nil) {
+        self.apiLevel = apiLevel
+        self.version = version
+        self.facility = facility
+        self.facilityId = facilityId
+    }
 }
 
 /// `readers.list`.
@@ -61,17 +68,6 @@ public struct ReaderIdentityListing: Codable, Sendable, Hashable {
         serial = identity.serialNumber
         firmware = identity.firmware
     }
-}
-
-/// `events.subscribe`.
-public struct SubscribeParams: Codable, Sendable, Hashable {
-    /// Also receive records of reads nobody asked for (scan-and-tap): socket group only.
-    public var records: Bool?
-}
-
-public struct SubscribeResult: Codable, Sendable, Hashable {
-    public var subscribed: Bool
-    public var records: Bool
 }
 
 extension Hex {

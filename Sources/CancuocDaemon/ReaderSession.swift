@@ -1,5 +1,7 @@
-import SmartCard
+import CancuocAPI
+import CardService
 import PCSC
+import SmartCard
 
 /// One reader as the daemon knows it: who it is, whether a card is in it, and whether a read
 /// is running on it. Created when the monitor reports the reader and dropped when it goes.

@@ -67,7 +67,7 @@ public struct JSONRPCRequest: Sendable {
 
 /// The lines the server writes: responses and notifications, members in the order of the
 /// JSON-RPC specification's examples, each a single line without the trailing newline.
-enum JSONRPCMessage {
+package enum JSONRPCMessage {
     static func result(id: JSONValue, _ result: JSONText) -> [UInt8] {
         var bytes = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
         id.write(into: &bytes)
@@ -77,7 +77,7 @@ enum JSONRPCMessage {
         return bytes
     }
 
-    static func error(id: JSONValue, _ error: APIError) -> [UInt8] {
+    package static func error(id: JSONValue, _ error: APIError) -> [UInt8] {
         var bytes = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
         id.write(into: &bytes)
         bytes.append(contentsOf: #","error":"#.utf8)

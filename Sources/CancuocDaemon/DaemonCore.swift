@@ -1,7 +1,10 @@
+import CancuocAPI
+import CancuocUsage
+import CardService
 import CCCD
-import MRTD
 import Foundation
 import Logging
+import MRTD
 import PCSC
 import ServiceLifecycle
 import Synchronization
@@ -41,11 +44,11 @@ public final class DaemonCore: APIService, Service {
         let subscribers = SubscriberList()
         self.subscribers = subscribers
         self.pairing = ScannerPairing(
-            pendingDuration: .milliseconds(Int64(configuration.scanPendingSeconds * 1000)), logger: logger,
+            pendingDuration: .seconds(configuration.scanPendingSeconds), logger: logger,
             expired: { scan in subscribers.broadcast(.qrScanned(Self.qrScanned(scan))) })
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
-        self.monitor = ReaderMonitor(pollInterval: .milliseconds(Int64(configuration.readerPollSeconds * 1000)))
+        self.monitor = ReaderMonitor(pollInterval: .seconds(configuration.readerPollSeconds))
     }
 
     /// The API: one line per method, params and result typed (docs/api.md).
@@ -131,7 +134,7 @@ public final class DaemonCore: APIService, Service {
     // MARK: Methods
 
     func hello() -> HelloResult {
-        HelloResult(apiLevel: CancuocService.apiLevel, version: CancuocService.version,
+        HelloResult(apiLevel: Product.apiLevel, version: Product.version,
                     facility: configuration.facility.name, facilityId: configuration.facility.id)
     }
 

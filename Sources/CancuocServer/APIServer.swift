@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CancuocAPI
+import CardService
 import Logging
 import NIOCore
 import NIOPosix

@@ -1,15 +1,10 @@
+import CancuocAPI
+import CancuocUsage
+import CardService
 import CCCD
 import Foundation
 import Logging
 import PCSC
-
-/// `card.read` params (docs/api.md).
-public struct CardReadParams: Codable, Sendable, Hashable {
-    public var reader: String?
-    public var key: KeySpec
-    public var waitForCardSeconds: Double?
-    public var includeFace: Bool?
-}
 
 extension DaemonCore {
     /// One read for one client (docs/api.md `card.read`).
@@ -32,7 +27,7 @@ extension DaemonCore {
         } catch {
             throw error.apiError()
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1000))
+        let deadline = ContinuousClock.now + .seconds(wait)
         let session: ReaderSession
         do {
             session = try await chooseSession(params.reader, until: deadline)
@@ -61,7 +56,7 @@ extension DaemonCore {
     {
         var options = options
         options.trust = trustDirectory.current()
-        options.timeout = .milliseconds(Int64(configuration.readTimeoutSeconds * 1000))
+        options.timeout = .seconds(configuration.readTimeoutSeconds)
         let job = ReadJob(readerName: session.info.name, identity: session.info.identity, options: options)
         let started = ContinuousClock.now
         let task = Task { await job.run(release: { await session.release() }) }

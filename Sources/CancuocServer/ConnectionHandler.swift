@@ -1,3 +1,4 @@
+import CancuocAPI
 import Logging
 import NIOCore
 import Synchronization

@@ -1,3 +1,4 @@
+import CancuocAPI
 /// How `APIServer` listens and the limits it enforces on clients (docs/api-transport.md).
 public struct APIServerConfiguration: Sendable {
     /// Where the listening socket comes from.

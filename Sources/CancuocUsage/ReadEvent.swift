@@ -1,3 +1,4 @@
+import CardService
 import CCCD
 import Foundation
 

@@ -1,3 +1,4 @@
+import CancuocServer
 import Foundation
 import Logging
 
@@ -187,7 +188,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         APIServerConfiguration(
             listen: listen, socketGroup: socketGroup, socketMode: socketModeBits ?? 0o660,
             maxLineLength: maxLineLength, maxClients: maxClients,
-            idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+            idleTimeout: .seconds(idleTimeoutSeconds),
             maxQueuedMessagesPerClient: maxQueuedMessagesPerClient)
     }
 

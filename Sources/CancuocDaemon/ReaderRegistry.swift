@@ -1,5 +1,7 @@
-import SmartCard
+import CancuocAPI
+import CardService
 import PCSC
+import SmartCard
 
 /// The readers the daemon knows, rebuilt from `ReaderMonitor` events alone: one
 /// `ReaderSession` per reader, created on `.attached` and dropped on `.detached` or when

@@ -1,3 +1,4 @@
+import CancuocAPI
 import Synchronization
 
 /// The connections that called `events.subscribe`, and whether each may receive records
