@@ -58,12 +58,15 @@ let package = Package(
             "CardService", "CCCD", "PCSC", "SmartCard",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Transports for the API (SwiftNIO): the Unix socket with newline framing; systemd glue.
+        // Transports for the API (SwiftNIO): the Unix socket with newline framing, the browser's
+        // WebSocket with the reception page; systemd glue.
         .target(name: "CancuocServer", dependencies: [
             "CancuocAPI", "CardService",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The usage log, metrics and the clinic and province inventory.

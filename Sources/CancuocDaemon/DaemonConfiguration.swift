@@ -1,3 +1,4 @@
+import CancuocAPI
 import CancuocServer
 import Foundation
 import Logging
@@ -63,6 +64,87 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// How long a scanned QR waits for a card on its reader before it is reported as a
     /// QR-only `qr.scanned` and forgotten.
     public var scanPendingSeconds: Double = 60
+    /// The browser endpoint: WebSocket API, reception page, `cancuoc.js` (docs/security.md).
+    public var web = Web()
+
+    /// The browser endpoint (`"web"` in the file). Off when run by hand unless `listen` names
+    /// an address; the packaged service gets its socket from `cancuocd-web.socket`.
+    public struct Web: Sendable, Hashable, Codable {
+        /// Loopback `HOST:PORT`s to listen on (ignored for the sockets systemd passes).
+        public var listen: [String] = []
+        /// Origins of the HIS pages that may connect, exactly as the browser sends them
+        /// (`https://his.benhvien.vn`); the reception page on this port is always allowed.
+        public var allowedOrigins: [String] = []
+        /// Origins whose pages may subscribe with `"records": true` (reads started by a
+        /// scanner); each is also allowed to connect. None by default.
+        public var recordsOrigins: [String] = []
+        /// The `clients/` folder with the reception page and `cancuoc.js`; `null`:
+        /// `share/cancuoc/clients` beside the binary's `bin/` (where `make install` puts it).
+        public var filesDirectory: String?
+        /// Seconds the reception page keeps a record on screen with the card still present
+        /// and nobody using the page; removing the card clears it at once.
+        public var pageClearSeconds = 120
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case listen, allowedOrigins, recordsOrigins, filesDirectory, pageClearSeconds
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Web()
+            listen = try c.decodeIfPresent([String].self, forKey: .listen) ?? d.listen
+            allowedOrigins = try c.decodeIfPresent([String].self, forKey: .allowedOrigins) ?? d.allowedOrigins
+            recordsOrigins = try c.decodeIfPresent([String].self, forKey: .recordsOrigins) ?? d.recordsOrigins
+            filesDirectory = try c.decodeIfPresent(String.self, forKey: .filesDirectory) ?? d.filesDirectory
+            pageClearSeconds = try c.decodeIfPresent(Int.self, forKey: .pageClearSeconds) ?? d.pageClearSeconds
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                throw DaemonConfigurationError.unknownSettings(unknown.sorted().map { "web.\($0)" })
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(listen, forKey: .listen)
+            try c.encode(allowedOrigins, forKey: .allowedOrigins)
+            try c.encode(recordsOrigins, forKey: .recordsOrigins)
+            try c.encode(filesDirectory, forKey: .filesDirectory)
+            try c.encode(pageClearSeconds, forKey: .pageClearSeconds)
+        }
+
+        /// The listen addresses, each checked to be loopback.
+        public func listenAddresses() throws(DaemonConfigurationError) -> [WebListenAddress] {
+            var addresses: [WebListenAddress] = []
+            for text in listen {
+                do {
+                    addresses.append(try WebListenAddress(parsing: text))
+                } catch {
+                    throw .invalidValue(setting: "web.listen", "loopback HOST:PORT values: \(error)")
+                }
+            }
+            return addresses
+        }
+
+        /// Who may connect, with every origin normalized.
+        public func accessPolicy() throws(DaemonConfigurationError) -> WebAccessPolicy {
+            func normalize(_ list: [String], _ setting: String) throws(DaemonConfigurationError) -> [String] {
+                var result: [String] = []
+                for text in list {
+                    guard let origin = WebAccessPolicy.normalizedOrigin(text) else {
+                        throw .invalidValue(setting: setting, "origins such as https://his.benhvien.vn or http://127.0.0.1:8080 "
+                            + "(scheme, host and port only; not \"\(LogText.clipped(text))\")")
+                    }
+                    result.append(origin)
+                }
+                return result
+            }
+            return WebAccessPolicy(allowedOrigins: try normalize(allowedOrigins, "web.allowedOrigins"),
+                                   recordsOrigins: try normalize(recordsOrigins, "web.recordsOrigins"))
+        }
+    }
 
     /// A serial QR scanner and the reader whose next card its scans open.
     public struct Scanner: Sendable, Hashable, Codable {
@@ -98,7 +180,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
             maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds, web
     }
 
     public init(from decoder: any Decoder) throws {
@@ -123,6 +205,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
         scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
         scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
+        web = try c.decodeIfPresent(Web.self, forKey: .web) ?? d.web
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
             .filter { CodingKeys(rawValue: $0) == nil }
         if !unknown.isEmpty {
@@ -151,6 +234,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try c.encode(metricsTextfile, forKey: .metricsTextfile)
         try c.encode(scanners, forKey: .scanners)
         try c.encode(scanPendingSeconds, forKey: .scanPendingSeconds)
+        try c.encode(web, forKey: .web)
     }
 
     /// Values that decode but make no sense are refused at start, not discovered at 3 a.m.
@@ -173,6 +257,10 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
                     "a list of {\"device\": absolute path, \"reader\": reader id or name}")
         try require(Set(scanners.map(\.device)).count == scanners.count, "scanners", "a list naming each device once")
         try require(scanPendingSeconds > 0 && scanPendingSeconds <= 3600, "scanPendingSeconds", "between 0 and 3600")
+        _ = try web.listenAddresses()
+        _ = try web.accessPolicy()
+        try require(web.filesDirectory.map { $0.hasPrefix("/") } ?? true, "web.filesDirectory", "an absolute path or null")
+        try require(web.pageClearSeconds >= 10 && web.pageClearSeconds <= 86400, "web.pageClearSeconds", "between 10 and 86400")
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
     }
 
@@ -190,6 +278,16 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             maxLineLength: maxLineLength, maxClients: maxClients,
             idleTimeout: .seconds(idleTimeoutSeconds),
             maxQueuedMessagesPerClient: maxQueuedMessagesPerClient)
+    }
+
+    /// The browser endpoint's settings for `WebSocketServer`; `listen` comes from the caller
+    /// (systemd's sockets or `web.listen`). Call after `validate()`.
+    public func webServerConfiguration(listen: [WebServerConfiguration.Listen], files: WebStaticFiles)
+        throws(DaemonConfigurationError) -> WebServerConfiguration
+    {
+        WebServerConfiguration(listen: listen, access: try web.accessPolicy(), files: files,
+                               pageClearSeconds: web.pageClearSeconds,
+                               limits: serverConfiguration(listen: .path(socketPath)))
     }
 
     /// Reads the file at `path`. A missing file gives the defaults (`found == false`, so

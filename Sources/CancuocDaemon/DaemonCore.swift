@@ -151,8 +151,12 @@ public final class DaemonCore: APIService, Service {
         if records && !connection.principal.mayReceiveRecords {
             throw APIError(
                 .invalidParams,
-                message: "Invalid params: records: true needs membership in the socket's group",
-                messageVi: "Chỉ thành viên nhóm của dịch vụ mới được nhận dữ liệu cá nhân",
+                message: connection.principal.origin == nil
+                    ? "Invalid params: records: true needs membership in the socket's group"
+                    : "Invalid params: records: true is not allowed for this web origin (web.recordsOrigins)",
+                messageVi: connection.principal.origin == nil
+                    ? "Chỉ thành viên nhóm của dịch vụ mới được nhận dữ liệu cá nhân"
+                    : "Trang web này không được phép nhận dữ liệu cá nhân của các lần đọc khác",
                 detail: ["param": "records"])
         }
         subscribers.add(connection, records: records)

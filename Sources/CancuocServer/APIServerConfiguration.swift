@@ -13,7 +13,8 @@ public struct APIServerConfiguration: Sendable {
         public static func systemdOrPath(
             _ path: String, environment: [String: String] = SocketActivation.processEnvironment
         ) -> Listen {
-            if let fd = SocketActivation.listenFileDescriptors(environment: environment).first {
+            let passed = SocketActivation.namedListenFileDescriptors(environment: environment)
+            if let fd = SocketActivation.split(passed).unix.first {
                 return .fileDescriptor(fd)
             }
             return .path(path)

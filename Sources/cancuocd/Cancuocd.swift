@@ -32,6 +32,15 @@ struct Cancuocd: AsyncParsableCommand {
     @Option(name: .customLong("state-directory"), help: "Where the usage log lives (overrides stateDirectory).")
     var stateDirectory: String?
 
+    @Option(name: .customLong("web-listen"),
+            help: "Serve browsers on this loopback HOST:PORT (repeatable; overrides web.listen), e.g. 127.0.0.1:28710.")
+    var webListen: [String] = []
+    @Option(name: .customLong("web-origin"),
+            help: "Let pages from this origin use the API (repeatable; overrides web.allowedOrigins), e.g. https://his.benhvien.vn.")
+    var webOrigin: [String] = []
+    @Option(name: .customLong("web-files"), help: "The clients/ folder with the reception page and cancuoc.js (overrides web.filesDirectory).")
+    var webFiles: String?
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -52,6 +61,15 @@ struct Cancuocd: AsyncParsableCommand {
         if let logLevel { configuration.logLevel = logLevel }
         if let trust { configuration.trustDirectory = trust }
         if let stateDirectory { configuration.stateDirectory = stateDirectory }
+        if !webListen.isEmpty { configuration.web.listen = webListen }
+        if !webOrigin.isEmpty { configuration.web.allowedOrigins = webOrigin }
+        if let webFiles { configuration.web.filesDirectory = webFiles }
+        do {
+            try configuration.validate()
+        } catch {
+            FileHandle.standardError.write(Data("cancuocd: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
         let level = configuration.loggerLevel ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -28,7 +28,9 @@ struct Daemon {
         let usage = UsageLog(configuration: usageConfiguration)
         let core = DaemonCore(configuration: configuration, usage: usage, logger: logger)
         let listen = APIServerConfiguration.Listen.systemdOrPath(configuration.socketPath)
-        if case .fileDescriptor = listen { SocketActivation.unsetEnvironment() }
+        let passedWebSockets = SocketActivation.split(
+            SocketActivation.namedListenFileDescriptors(environment: SocketActivation.processEnvironment)).web
+        SocketActivation.unsetEnvironment()  // children must not think the sockets are theirs
         let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), service: core) { [logger] in
             notify.ready()
             notify.status("serving")
@@ -39,6 +41,9 @@ struct Daemon {
             .init(service: core),
             .init(service: server),
         ]
+        if let web = try webServer(passed: passedWebSockets, core: core) {
+            services.append(.init(service: web))
+        }
         if let path = configuration.metricsTextfile {
             services.append(.init(service: MetricsService(path: path, usage: usage, core: core, logger: logger),
                                   successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
@@ -53,6 +58,30 @@ struct Daemon {
             throw ExitCode(ExitStatus.failure.rawValue)
         }
         logger.notice("stopped")
+    }
+
+    /// The browser endpoint (issue 21), when systemd passed its sockets (`cancuocd-web.socket`)
+    /// or `web.listen` / `--web-listen` names loopback addresses; else `nil`.
+    private func webServer(passed: [Int32], core: DaemonCore) throws -> WebSocketServer? {
+        let listen: [WebServerConfiguration.Listen] = passed.isEmpty
+            ? try configuration.web.listenAddresses().map { .address($0) }
+            : passed.map { .fileDescriptor($0) }
+        guard !listen.isEmpty else { return nil }
+        let directory = configuration.web.filesDirectory ?? Self.installedClientsDirectory
+        let (files, missing) = WebStaticFiles.load(directory: directory)
+        if !missing.isEmpty {
+            logger.warning("the reception page and cancuoc.js cannot be served: files missing (set web.filesDirectory)",
+                           metadata: ["missing": "\(missing.joined(separator: ", "))"])
+        }
+        let webConfiguration = try configuration.webServerConfiguration(listen: listen, files: files)
+        return WebSocketServer(configuration: webConfiguration, service: core, logger: Logger(label: "cancuoc.web"))
+    }
+
+    /// `share/cancuoc/clients` beside the `bin/` the daemon runs from (`make install`).
+    static var installedClientsDirectory: String {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return binary.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/cancuoc/clients").path
     }
 
     /// The daemon runs fine in a terminal without systemd or the `cancuoc` group, but an

@@ -1,0 +1,236 @@
+import CancuocAPI
+import CardService
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import ServiceLifecycle
+import Synchronization
+
+/// The browser endpoint (issue 21): `ws://127.0.0.1:PORT/api`, one JSON-RPC message per text
+/// frame, in front of the same `APIService` as the Unix socket — another adapter of
+/// `Connection`, not a second daemon. HTTP on the same port serves the reception page and
+/// `cancuoc.js`.
+///
+/// Built on swift-nio's own NIOHTTP1 and NIOWebSocket: swift-nio is already the transport of
+/// the Unix socket, so the WebSocket shares its event loops, `ChannelTransport` and
+/// `ConnectionHandler` and adds no package (Hummingbird's or Vapor's WebSocket would bring a
+/// framework and several packages for one route).
+///
+/// Who may connect is decided before the upgrade (`WebAccessPolicy`): a foreign `Host`, a
+/// missing or unlisted `Origin` get HTTP 403 and never a WebSocket.
+public final class WebSocketServer: Service, Sendable {
+    public static let apiPath = "/api"
+    /// The reception page's settings (how long a record stays on screen).
+    public static let settingsPath = "/reception-settings.json"
+    /// Browser clients are numbered apart from the Unix socket's in the logs.
+    public static let firstConnectionID: UInt64 = 1_000_001
+
+    public let configuration: WebServerConfiguration
+    private let service: any APIService
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let onListening: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    private struct State {
+        var serverChannels: [any Channel] = []
+        var connections: [UInt64: Connection] = [:]
+        var openChannels = 0
+        var nextConnectionID = WebSocketServer.firstConnectionID
+        var started = false
+        var stopping = false
+        var allClosed: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public init(configuration: WebServerConfiguration, service: some APIService,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "cancuoc.web"), onListening: @escaping @Sendable () -> Void = {}) {
+        self.configuration = configuration
+        self.service = service
+        self.group = group
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// The WebSocket connections open now.
+    public var connections: [Connection] {
+        state.withLock { Array($0.connections.values) }.sorted { $0.id < $1.id }
+    }
+
+    /// Where each listener is bound (port 0 in the configuration becomes the real port).
+    public var boundAddresses: [WebListenAddress] {
+        state.withLock { $0.serverChannels }.compactMap { channel in
+            guard let address = channel.localAddress, let host = address.ipAddress, let port = address.port else { return nil }
+            return try? WebListenAddress(host: host, port: port)
+        }
+    }
+
+    public func run() async throws {
+        try await start()
+        onListening()
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    public func start() async throws {
+        try state.withLock { state in
+            guard !state.started else { throw APIServerError.alreadyStarted }
+            state.started = true
+        }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try self.initializeChild(channel) }
+            }
+        var channels: [any Channel] = []
+        do {
+            for listen in configuration.listen {
+                switch listen {
+                case .address(let address):
+                    channels.append(try await bootstrap.bind(host: address.host, port: address.port).get())
+                case .fileDescriptor(let fd):
+                    channels.append(try await bootstrap.withBoundSocket(fd).get())
+                }
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            throw error
+        }
+        state.withLock { $0.serverChannels = channels }
+        for address in boundAddresses {
+            logger.info("listening for browsers", metadata: ["address": "\(address)", "api": "ws://\(address)\(Self.apiPath)"])
+        }
+    }
+
+    /// Close the listeners, drain every WebSocket connection like the Unix socket's, wait at
+    /// most 5 s, then close what is left.
+    public func stop() async {
+        let (listeners, open) = state.withLock { state in
+            state.stopping = true
+            defer { state.serverChannels = [] }
+            return (state.serverChannels, Array(state.connections.values))
+        }
+        for listener in listeners { try? await listener.close() }
+        for connection in open { connection.drain() }
+        do {
+            try await withDeadline(.seconds(5)) { await self.allConnectionsClosed() }
+        } catch {
+            for connection in connections { connection.close() }
+        }
+        logger.info("stopped listening for browsers")
+    }
+
+    private func allConnectionsClosed() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                guard !state.connections.isEmpty else { return true }
+                state.allClosed.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func remove(_ connection: Connection) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.connections.removeValue(forKey: connection.id)
+            guard state.connections.isEmpty else { return [] }
+            defer { state.allClosed = [] }
+            return state.allClosed
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private var atCapacity: Bool {
+        state.withLock { $0.connections.count >= configuration.limits.maxClients }
+    }
+
+    // MARK: - Connections
+
+    /// Every TCP connection: HTTP first; `/api` with an allowed Host and Origin upgrades.
+    private func initializeChild(_ channel: any Channel) throws {
+        let limits = configuration.limits
+        let admitted = state.withLock { state in
+            // HTTP requests for the page count too: at most a few more than the WebSocket clients.
+            guard !state.stopping, state.openChannels < limits.maxClients + 16 else { return false }
+            state.openChannels += 1
+            return true
+        }
+        guard admitted else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { [self] _ in state.withLock { $0.openChannels -= 1 } }
+        let localAddress = channel.localAddress?.ipAddress ?? "127.0.0.1"
+        let port = channel.localAddress?.port ?? 0
+        let access = configuration.access
+        let http = WebHTTPHandler(configuration: configuration, localAddress: localAddress, port: port, logger: logger,
+                                  atCapacity: { [self] in atCapacity })
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: limits.maxLineLength + 1, automaticErrorHandling: false,
+            shouldUpgrade: { [self] channel, head in
+                let path = head.uri.prefix { $0 != "?" && $0 != "#" }
+                guard path == Self.apiPath,
+                      case .allowed = access.decide(host: head.headers.first(name: "host"), origin: head.headers.first(name: "origin"),
+                                                    localAddress: localAddress, port: port),
+                      !atCapacity
+                else {
+                    return channel.eventLoop.makeSucceededFuture(nil)  // WebHTTPHandler answers 403/503
+                }
+                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+            },
+            upgradePipelineHandler: { [self] channel, head in
+                channel.eventLoop.makeCompletedFuture {
+                    guard case .allowed(let origin, let mayReceiveRecords) = access.decide(
+                        host: head.headers.first(name: "host"), origin: head.headers.first(name: "origin"),
+                        localAddress: localAddress, port: port)
+                    else { throw APIServerError.stopping }
+                    try self.startConnection(on: channel, principal: Principal(origin: origin, mayReceiveRecords: mayReceiveRecords))
+                }
+            })
+        let pipeline = channel.pipeline.syncOperations
+        let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
+        try pipeline.configureHTTPServerPipeline(
+            withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                context.pipeline.syncOperations.removeHandler(boundHTTP.value, promise: nil)
+            }),
+            withErrorHandling: true)
+        try pipeline.addHandler(http)
+    }
+
+    private func startConnection(on channel: any Channel, principal: Principal) throws {
+        let limits = configuration.limits
+        let connection: Connection? = state.withLock { state in
+            guard !state.stopping, state.connections.count < limits.maxClients else { return nil }
+            let connection = Connection(id: state.nextConnectionID, principal: principal,
+                                        transport: ChannelTransport(channel: channel), service: service,
+                                        limits: limits.connectionLimits, logger: logger)
+            state.nextConnectionID += 1
+            state.connections[connection.id] = connection
+            return connection
+        }
+        guard let connection else {
+            logger.warning("refusing a browser connection: too many clients", metadata: principal.logMetadata)
+            throw APIServerError.stopping
+        }
+        logger.debug("browser client connected", metadata: connection.logMetadata)
+        channel.closeFuture.whenComplete { [self] _ in
+            Task {
+                await connection.finish()
+                remove(connection)
+            }
+        }
+        let pipeline = channel.pipeline.syncOperations
+        if limits.idleTimeout > .zero {
+            let (seconds, attoseconds) = limits.idleTimeout.components
+            try pipeline.addHandler(IdleStateHandler(readTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
+        }
+        try pipeline.addHandler(NIOWebSocketFrameAggregator(
+            minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: limits.maxLineLength))
+        try pipeline.addHandler(WebSocketMessageCodec())
+        try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
+    }
+}
