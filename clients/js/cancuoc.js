@@ -1,0 +1,190 @@
+// cancuoc.js — the browser client of cancuocd (docs/integration.md § Browser HIS).
+// One ES module, no dependencies, no build step. Served by the daemon at
+// http://127.0.0.1:28710/cancuoc.js; the same file is clients/js/cancuoc.js in the source.
+//
+//   import { connect } from "http://127.0.0.1:28710/cancuoc.js";
+//   const cancuoc = await connect();                    // ws://127.0.0.1:28710/api
+//   const record = await cancuoc.read({ id: "001090537057" }, { waitForCardSeconds: 60 });
+//
+// Methods, params, results, events and error codes are those of docs/api.md: this module only
+// carries them over a WebSocket (one JSON-RPC message per text frame).
+
+export const DEFAULT_URL = "ws://127.0.0.1:28710/api";
+
+/** An error answered by the daemon, or the connection failing. `reason` is stable (docs/api.md
+ *  § Errors), `messageVi` is for reception staff, `code` is the JSON-RPC code. */
+export class CancuocError extends Error {
+  constructor(code, message, data = {}) {
+    super(message);
+    this.name = "CancuocError";
+    this.code = code;
+    this.reason = data.reason ?? "unknown";
+    this.messageVi = data.messageVi ?? message;
+    this.data = data;
+  }
+}
+
+/** The daemon could not be reached, or the connection closed while waiting for an answer. */
+export class ConnectionError extends CancuocError {
+  constructor(message, messageVi, closeCode = null) {
+    super(-1, message, { reason: "connectionLost", messageVi });
+    this.name = "ConnectionError";
+    this.closeCode = closeCode;
+  }
+}
+
+/** Open a connection and say hello. Options: `url`, `reconnect` (default true: reconnect with
+ *  back-off — 0.5 s doubling to 10 s — when the daemon restarts, and subscribe again),
+ *  `WebSocket` (for tests). Resolves to a `Cancuoc`; rejects with ConnectionError. */
+export async function connect(options = {}) {
+  const client = new Cancuoc(options);
+  await client.open();
+  return client;
+}
+
+/** One connection to cancuocd. An EventTarget: listen for the daemon's events by method name
+ *  (`card.inserted`, `card.removed`, `read.completed`, …; `event.detail` is the params) and for
+ *  `open`, `close` and `reconnecting` about the connection itself. `for await (const e of
+ *  client.events())` gives the same events as `{method, params}`. */
+export class Cancuoc extends EventTarget {
+  constructor({ url = DEFAULT_URL, reconnect = true, WebSocket: WS = globalThis.WebSocket } = {}) {
+    super();
+    this.url = url;
+    this.reconnect = reconnect;
+    this.hello = null;
+    this._WS = WS;
+    this._ws = null;
+    this._nextId = 1;
+    this._pending = new Map();
+    this._subscription = null;
+    this._closedByUser = false;
+    this._delay = 500;
+    this._timer = null;
+  }
+
+  /** Connect (again) and send `hello`; resolves with its result. */
+  async open() {
+    await new Promise((resolve, reject) => {
+      let ws;
+      try {
+        ws = new this._WS(this.url);
+      } catch (error) {
+        reject(new ConnectionError(`cannot open ${this.url}: ${error.message}`, "Không kết nối được dịch vụ đọc thẻ"));
+        return;
+      }
+      this._ws = ws;
+      let opened = false;
+      ws.onopen = () => { opened = true; resolve(); };
+      ws.onmessage = (message) => this._receive(message.data);
+      ws.onclose = (event) => {
+        if (!opened) {
+          reject(new ConnectionError(
+            `cannot connect to ${this.url} (is cancuocd running, and is this page's origin allowed?)`,
+            "Không kết nối được dịch vụ đọc thẻ (dịch vụ chưa chạy hoặc trang này chưa được cho phép)", event.code));
+        }
+        this._closed(event.code, opened);
+      };
+      ws.onerror = () => {};
+    });
+    this._delay = 500;
+    this.hello = await this.call("hello");
+    if (this._subscription) await this.call("events.subscribe", this._subscription);
+    this.dispatchEvent(new CustomEvent("open", { detail: this.hello }));
+    return this.hello;
+  }
+
+  /** Any method of docs/api.md; resolves to its result, rejects with CancuocError. */
+  call(method, params = {}) {
+    const ws = this._ws;
+    if (!ws || ws.readyState !== 1) {
+      return Promise.reject(new ConnectionError("not connected to cancuocd", "Chưa kết nối dịch vụ đọc thẻ"));
+    }
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      this._pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
+    });
+  }
+
+  /** `readers.list`: `{readers, pcscAvailable}`. */
+  readers() { return this.call("readers.list"); }
+
+  /** Receive events from now on (kept across reconnections). `records: true` only works for an
+   *  origin listed in the daemon's `web.recordsOrigins`. */
+  async subscribe({ records = false } = {}) {
+    const result = await this.call("events.subscribe", { records });
+    this._subscription = { records };
+    return result;
+  }
+
+  /** `card.read`: `key` is `{id}`, `{can}`, `{qr}`, `{mrz}` or the BAC fields; options are
+   *  `reader`, `waitForCardSeconds`, `includeFace`. Resolves to the citizen record. */
+  read(key, options = {}) {
+    return this.call("card.read", { ...options, key });
+  }
+
+  /** The events as an async iterator of `{method, params}`, ending when the client closes. */
+  events() {
+    const queue = [];
+    const waiting = [];
+    let done = false;
+    const push = (item) => { if (waiting.length) waiting.shift()(item); else queue.push(item); };
+    const onEvent = (event) => push({ value: { method: event.type, params: event.detail }, done: false });
+    const onEnd = () => { done = true; while (waiting.length) waiting.shift()({ value: undefined, done: true }); };
+    this.addEventListener("cancuoc-event", (e) => onEvent(e.detail));
+    this.addEventListener("end", onEnd);
+    return {
+      [Symbol.asyncIterator]() { return this; },
+      next: () => {
+        if (queue.length) return Promise.resolve(queue.shift());
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => waiting.push(resolve));
+      },
+      return: () => { onEnd(); return Promise.resolve({ value: undefined, done: true }); },
+    };
+  }
+
+  /** Close for good (no reconnection). */
+  close() {
+    this._closedByUser = true;
+    clearTimeout(this._timer);
+    this._ws?.close(1000);
+    this.dispatchEvent(new Event("end"));
+  }
+
+  _receive(text) {
+    let message;
+    try { message = JSON.parse(text); } catch { return; }
+    if (message.id !== undefined && message.id !== null && this._pending.has(message.id)) {
+      const { resolve, reject } = this._pending.get(message.id);
+      this._pending.delete(message.id);
+      if (message.error) reject(new CancuocError(message.error.code, message.error.message, message.error.data ?? {}));
+      else resolve(message.result);
+    } else if (message.method) {
+      const event = new CustomEvent(message.method, { detail: message.params ?? {} });
+      this.dispatchEvent(event);
+      this.dispatchEvent(new CustomEvent("cancuoc-event", { detail: event }));
+    } else if (message.error) {
+      this.dispatchEvent(new CustomEvent("error", { detail: new CancuocError(message.error.code, message.error.message, message.error.data ?? {}) }));
+    }
+  }
+
+  _closed(code, wasOpen) {
+    for (const { reject } of this._pending.values()) {
+      reject(new ConnectionError("the connection to cancuocd closed", "Mất kết nối với dịch vụ đọc thẻ", code));
+    }
+    this._pending.clear();
+    if (wasOpen) this.dispatchEvent(new CustomEvent("close", { detail: { code } }));
+    if (!wasOpen || this._closedByUser || !this.reconnect) return;
+    this._scheduleReconnect();
+  }
+
+  _scheduleReconnect() {
+    const delay = this._delay;
+    this._delay = Math.min(this._delay * 2, 10000);
+    this.dispatchEvent(new CustomEvent("reconnecting", { detail: { delayMs: delay } }));
+    this._timer = setTimeout(() => {
+      this.open().catch(() => { if (!this._closedByUser) this._scheduleReconnect(); });
+    }, delay);
+  }
+}
