@@ -1,0 +1,107 @@
+"""Headless Chromium (Debian's chromium and chromium-driver, driven by Selenium): an HIS page
+from an allowed origin reads the simulated card through cancuoc.js, the same page from
+another origin gets nothing, and the reception page reads, copies and clears."""
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+
+from conftest import ROOT, profile_json
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    profile = tempfile.mkdtemp(prefix="cancuoc-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}", "--window-size=1366,768", "--lang=vi"):
+        options.add_argument(arg)
+    # Nothing is downloaded: the driver is Debian's, found by path (Selenium Manager stays idle).
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait(driver, condition, seconds=40):
+    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+
+
+@pytest.fixture(scope="module")
+def his_page(his_pages):
+    directory, _, _ = his_pages
+    shutil.copy(ROOT / "clients/js/cancuoc.js", directory)
+    shutil.copy(ROOT / "Tests/Browser/his_page.html", directory)
+    return his_pages
+
+
+def test_allowed_origin_reads_the_card_through_cancuoc_js(browser, bench, his_page):
+    _, allowed, _ = his_page
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.get(f"{allowed.origin}/his_page.html?port={bench.web_port}&id={person['idNumber']}")
+    out = browser.find_element(By.ID, "out")
+    wait(browser, lambda d: out.get_attribute("data-state") != "starting")
+    assert out.get_attribute("data-state") == "connected", out.text
+    bench.insert_card()
+    wait(browser, lambda d: out.get_attribute("data-state") in ("read", "error"))
+    assert out.text == person["fullName"]
+
+
+def test_disallowed_origin_gets_no_data(browser, bench, his_page):
+    _, _, other = his_page
+    person = profile_json()["dg13"]
+    bench.insert_card()
+    browser.get(f"{other.origin}/his_page.html?port={bench.web_port}&id={person['idNumber']}")
+    out = browser.find_element(By.ID, "out")
+    wait(browser, lambda d: out.get_attribute("data-state") in ("read", "error"))
+    assert out.get_attribute("data-state") == "error"
+    assert out.text == "error: connectionLost"
+    assert person["fullName"] not in browser.page_source
+    assert other.origin in bench.log()  # the refusal names the origin
+
+
+def clipboard(driver):
+    return driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))")
+
+
+def test_reception_page_reads_copies_and_clears(browser, bench):
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": bench.page_origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    bench.insert_card()
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    key = browser.find_element(By.ID, "key")
+    key.send_keys(person["idNumber"], Keys.ENTER)
+    record = browser.find_element(By.ID, "record")
+    wait(browser, lambda d: record.is_displayed())
+    verdict = browser.find_element(By.ID, "verdict").text
+    assert verdict.startswith(("Đã xác thực", "Chưa xác thực được", "Thẻ có dấu hiệu giả mạo")), verdict
+    name_cell = browser.find_element(By.CSS_SELECTOR, 'td[data-field="fullName"]')
+    assert name_cell.text == person["fullName"]
+    browser.find_element(By.CSS_SELECTOR, 'button[data-copy="fullName"]').click()
+    wait(browser, lambda d: "Đã sao chép" in d.find_element(By.ID, "copied").text)
+    assert clipboard(browser) == person["fullName"]
+    browser.find_element(By.ID, "copy-all").click()
+    wait(browser, lambda d: "toàn bộ" in d.find_element(By.ID, "copied").text)
+    row = clipboard(browser).split("\t")
+    assert row[0] == person["idNumber"] and row[1] == person["fullName"]
+    assert len(row) == 16
+    browser.save_screenshot(os.environ.get("CANCUOC_SCREENSHOT", str(bench.work / "reception.png")))
+    bench.remove_card()
+    wait(browser, lambda d: not record.is_displayed())
+    assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
+    assert browser.find_elements(By.CSS_SELECTOR, 'td[data-field]') == []
+    assert "rút ra" in browser.find_element(By.ID, "status").text
