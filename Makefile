@@ -11,9 +11,11 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 RELEASE = -c release --static-swift-stdlib
 
 # Debian packages the project needs at build, test and run time.
-DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 chromium
+DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 chromium chromium-driver
+# Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver.
+PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test install-check
+.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check
 
 all: build
 
@@ -28,6 +30,7 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing \
 	    || { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; }; \
 	fi
+	@python3 -c 'import selenium, pytest' 2>/dev/null || python3 -m pip install -q -r $(PY_REQUIREMENTS)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -38,6 +41,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm $(SWIFT) test --skip-build
 	scripts/example-test.sh "$(BIN)"
+	scripts/browser-test.sh "$(BIN)"
+
+# The browser path alone (issue 21): WebSocket protocol and refusals against the real daemon,
+# headless Chromium through Selenium.
+browser-test: deps
+	$(SWIFT) build -c $(CONFIG)
+	scripts/browser-test.sh "$(BIN)"
 
 demo: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -84,7 +94,10 @@ install: deps
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.service \
 	  > "$(DESTDIR)$(UNITDIR)/cancuocd.service"; \
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.socket > "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
-	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
+	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd-web.socket > "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket" "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
+	install -Dm644 clients/js/cancuoc.js "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/js/cancuoc.js"; \
+	for f in index.html reception.js reception.css; do install -Dm644 "clients/web/$$f" "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/web/$$f"; done; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
 	install -Dm644 udev/60-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/60-cancuoc.rules"; \
 	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \
@@ -94,7 +107,7 @@ install: deps
 	else install -m644 config/cancuocd.json "$(DESTDIR)/etc/cancuoc/cancuocd.json"; fi; \
 	install -d "$(DESTDIR)$(DOCDIR)"; \
 	install -m644 README.md docs/*.md config/cancuocd.json examples/his_client.py "$(DESTDIR)$(DOCDIR)/"; \
-	echo "installed into $(DESTDIR)$(PREFIX); next: systemd-sysusers, udevadm control --reload, systemctl daemon-reload, systemctl enable --now cancuocd.socket"
+	echo "installed into $(DESTDIR)$(PREFIX); next: systemd-sysusers, udevadm control --reload, systemctl daemon-reload, systemctl enable --now cancuocd.socket cancuocd-web.socket"
 
 # A DESTDIR install, checked with systemd-analyze verify and security (exposure ≤ 2.0).
 install-check:

@@ -13,6 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 bindir=$(sed -n 's|^ExecStart=\(.*\)/cancuocd .*|\1|p' "$dest$unitdir/cancuocd.service")
 sed "s|^ExecStart=$bindir/|ExecStart=$dest$bindir/|" "$dest$unitdir/cancuocd.service" > "$tmp/cancuocd.service"
 cp "$dest$unitdir/cancuocd.socket" "$tmp/cancuocd.socket"
-systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd.service"
+cp "$dest$unitdir/cancuocd-web.socket" "$tmp/cancuocd-web.socket"
+systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/cancuocd.service"
 echo "systemd-analyze verify: ok"
 systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1

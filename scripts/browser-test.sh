@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The browser path (issue 21) against real processes: private pcscd + vpcd, the real cancuocd
+# with --web-listen, the simulated card, and headless Chromium (Debian's chromium and
+# chromium-driver, driven by Selenium). Needs root (pcsc-bench.sh uses unshare -m).
+#   Usage: scripts/browser-test.sh BIN_DIR [pytest args…]
+set -euo pipefail
+BIN=${1:?usage: browser-test.sh BIN_DIR [pytest args]}
+shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/Tests/Browser"
+start=$(date +%s)
+BIN=$BIN python3 -m pytest -q -p no:cacheprovider "$@"
+echo "browser-test: ok in $(( $(date +%s) - start )) s"
