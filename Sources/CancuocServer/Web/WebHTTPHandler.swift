@@ -60,7 +60,7 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard WebAccessPolicy.hostIsOurs(host, localAddress: localAddress, port: port) else {
             logger.notice("refused a browser request: Host is not this loopback address (DNS rebinding?)",
                           metadata: ["host": "\(LogText.quoted(host ?? ""))", "path": "\(LogText.quoted(path))"])
-            return send(context, .forbidden, text: "Host not allowed\n")
+            return send(context, .forbidden, text: "Host not allowed — Địa chỉ truy cập không hợp lệ\n")
         }
         if path == WebSocketServer.apiPath {
             let origin = head.headers.first(name: "origin")
@@ -68,9 +68,10 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .refused(let refusal):
                 logRefusal(refusal, origin: origin)
                 return send(context, .forbidden, text: refusal == .missingOrigin
-                    ? "Origin required: local programs use the Unix socket\n" : "Origin not allowed\n")
+                    ? "Origin required: local programs use the Unix socket — Chương trình trên máy dùng socket Unix\n"
+                    : "Origin not allowed — Trang web này chưa được phép dùng dịch vụ đọc thẻ\n")
             case .allowed:
-                if atCapacity() { return send(context, .serviceUnavailable, text: "Too many clients\n") }
+                if atCapacity() { return send(context, .serviceUnavailable, text: "Too many clients — Quá nhiều kết nối\n") }
                 return send(context, .upgradeRequired, text: "WebSocket only\n", extra: [("Upgrade", "websocket")])
             }
         }

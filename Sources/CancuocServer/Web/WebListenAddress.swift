@@ -24,9 +24,9 @@ public struct WebListenAddress: Sendable, Hashable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .malformed(let text):
-                "\(text) is not HOST:PORT (for example 127.0.0.1:\(WebListenAddress.defaultPort) or [::1]:\(WebListenAddress.defaultPort))"
+                "\(text) is not HOST:PORT (for example 127.0.0.1:\(WebListenAddress.defaultPort) or [::1]:\(WebListenAddress.defaultPort)) — sai dạng địa chỉ:cổng"
             case .notLoopback(let text):
-                "\(text) is not a loopback address: the browser API listens on 127.0.0.1 or [::1] only, so no other computer can reach it (docs/security.md)"
+                "\(text) is not a loopback address: the browser API listens on 127.0.0.1 or [::1] only, so no other computer can reach it (docs/security.md) — chỉ được dùng địa chỉ loopback 127.0.0.1 hoặc [::1]"
             }
         }
     }
