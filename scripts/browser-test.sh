@@ -6,6 +6,7 @@
 set -euo pipefail
 BIN=${1:?usage: browser-test.sh BIN_DIR [pytest args]}
 shift
+BIN=$(cd "$BIN" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/Tests/Browser"
 start=$(date +%s)

@@ -81,6 +81,11 @@ class WebSocket:
         self.next_id = 1
 
     def send_frame(self, payload, opcode=1, fin=True):
+        self.sock.sendall(self.frame(payload, opcode, fin))
+
+    @staticmethod
+    def frame(payload, opcode=1, fin=True):
+        """A masked client frame."""
         header = bytes([(0x80 if fin else 0) | opcode])
         n = len(payload)
         if n < 126:
@@ -91,7 +96,7 @@ class WebSocket:
             header += bytes([0x80 | 127]) + struct.pack(">Q", n)
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        return header + mask + masked
 
     def send_text(self, text):
         self.send_frame(text.encode() if isinstance(text, str) else text)
