@@ -66,4 +66,6 @@ echo "exit code: $code"
 if [ -x "$here/demo-daemon.sh" ]; then
   "$here/demo-daemon.sh" "$BIN" "$dir" "$port" "$profile"
 fi
+step "The browser path: the reception page in headless Chromium (docs/integration.md §7)"
+"$here/demo-browser.sh" "$BIN"
 step "Done"
