@@ -21,7 +21,41 @@ struct DaemonFigures: Codable {
     var lastAPDUToCompletedMsMax: Double
     var oneReaderReadMs: Double
     var twoReadersBothReadMs: Double
+    /// Tap → record at a client already waiting in `card.read` (issue 21), the same reads over
+    /// the Unix socket and over the WebSocket, taken in turns.
+    var tapToRecordUnixMsMedian: Double
+    var tapToRecordWebSocketMsMedian: Double
+    var tapToRecordRounds: Int
+    var webSocketToUnixRatio: Double { tapToRecordWebSocketMsMedian / max(tapToRecordUnixMsMedian, 0.001) }
 }
+
+/// A client that asks `card.read` to wait for the card, on a thread of its own; returns when
+/// the record arrived. `sent` runs once the request is on its way.
+func waitForRecord(path: String, webPort: Int?, reader: String, id: String,
+                   sent: @escaping @Sendable () -> Void) async throws -> UInt64 {
+    try await withCheckedThrowingContinuation { c in
+        Thread {
+            c.resume(with: Result {
+                let params: JSONValue = ["reader": .string(reader), "key": ["id": .string(id)], "waitForCardSeconds": 20]
+                let response: JSONValue
+                if let webPort {
+                    let socket = try BenchWebSocket(port: webPort, origin: benchOrigin)
+                    sent()
+                    response = try socket.call(id: 1, method: "card.read", params: params)
+                } else {
+                    let connection = try APIConnection(path: path)
+                    sent()
+                    response = try connection.call(method: "card.read", params: params)
+                }
+                let arrived = monotonicNanoseconds()
+                guard response["result"]?["person"] != nil else { throw BenchWebSocket.Failure(what: "no record: \(response)") }
+                return arrived
+            })
+        }.start()
+    }
+}
+
+let benchOrigin = "http://his.bench.invalid"
 
 /// Wraps a card and notes when it answered its last APDU.
 actor TimedCard: APDUHandler {
@@ -75,7 +109,7 @@ func callOffPool(path: String, method: String, params: JSONValue) async throws -
     }
 }
 
-func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: Int) async throws -> DaemonFigures {
+func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: Int, tapRounds: Int = 8) async throws -> DaemonFigures {
     let directory = NSTemporaryDirectory() + "/cancuoc-daemon-bench-\(getpid())"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -138,6 +172,34 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     _ = try await (a, b)
     let twoReads = Double(monotonicNanoseconds() &- t1) / 1e6
 
+    // Tap → record, Unix socket and WebSocket in turns (the 200 subscribers stay connected).
+    let web = WebSocketServer(
+        configuration: WebServerConfiguration(
+            listen: [.address(try WebListenAddress(host: "127.0.0.1", port: 0))],
+            access: WebAccessPolicy(allowedOrigins: [benchOrigin]),
+            limits: configuration.serverConfiguration(listen: .path(configuration.socketPath))),
+        service: core)
+    try await web.start()
+    let webPort = web.boundAddresses[0].port
+    await bench.removeAll()
+    var tapUnix: [Double] = []
+    var tapWeb: [Double] = []
+    for round in 0..<(2 * tapRounds) {
+        let viaWeb = round % 2 == 1
+        let sent = Mutex(false)
+        let arrival = Task { try await waitForRecord(path: path, webPort: viaWeb ? webPort : nil, reader: reader, id: id) {
+            sent.withLock { $0 = true }
+        } }
+        while !sent.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))  // the daemon is waiting for the card
+        let tap = monotonicNanoseconds()
+        try await bench.insert(card: try SimulatedCCCD.make(profile: profile), slot: 0)
+        let ms = milliseconds(from: tap, to: try await arrival.value)
+        if viaWeb { tapWeb.append(ms) } else { tapUnix.append(ms) }
+        await bench.remove(slot: 0)
+    }
+    await web.stop()
+
     await server.stop()
     await core.stop()
     await bench.removeAll()
@@ -146,5 +208,7 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     return DaemonFigures(subscribers: subscriberCount,
                          insertToEventMsMedian: med(insertLatencies), insertToEventMsMax: insertLatencies.max() ?? -1,
                          lastAPDUToCompletedMsMedian: med(completedLatencies), lastAPDUToCompletedMsMax: completedLatencies.max() ?? -1,
-                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads)
+                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads,
+                         tapToRecordUnixMsMedian: med(tapUnix), tapToRecordWebSocketMsMedian: med(tapWeb),
+                         tapToRecordRounds: tapRounds)
 }

@@ -158,6 +158,8 @@ print("Daemon (in-process, \(daemon.subscribers) subscribed clients, each on its
 print(String(format: "  card reported by pcscd -> card.inserted at a client: median %.2f ms, worst %.2f ms", daemon.insertToEventMsMedian, daemon.insertToEventMsMax))
 print(String(format: "  card's last APDU -> read.completed at a client:     median %.2f ms, worst %.2f ms", daemon.lastAPDUToCompletedMsMedian, daemon.lastAPDUToCompletedMsMax))
 print(String(format: "  one card.read: %.1f ms; two readers read at once: %.1f ms for both (%.2fx one)", daemon.oneReaderReadMs, daemon.twoReadersBothReadMs, daemon.twoReadersBothReadMs / max(daemon.oneReaderReadMs, 0.001)))
+print(String(format: "  tap -> record at a waiting client (median of %d each, in turns): Unix socket %.1f ms, WebSocket %.1f ms (%.3fx)",
+             daemon.tapToRecordRounds, daemon.tapToRecordUnixMsMedian, daemon.tapToRecordWebSocketMsMedian, daemon.webSocketToUnixRatio))
 let memory = try await measureDaemonProcess(bench: bench, profile: profile, subscriberCount: 200, reads: 5)
 print("")
 print("cancuocd resident memory (release binary, own process; RSS = anonymous + shared library pages)")
