@@ -1,10 +1,12 @@
 """Headless Chromium (Debian's chromium and chromium-driver, driven by Selenium): an HIS page
 from an allowed origin reads the simulated card through cancuoc.js, the same page from
 another origin gets nothing, and the reception page reads, copies and clears."""
+import json
 import os
 import shutil
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,16 +19,21 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def browser():
+def start_chromium(*extra):
     profile = tempfile.mkdtemp(prefix="cancuoc-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}", "--window-size=1366,768", "--lang=vi"):
+                f"--user-data-dir={profile}", "--window-size=1366,768", "--lang=vi", *extra):
         options.add_argument(arg)
     # Nothing is downloaded: the driver is Debian's, found by path (Selenium Manager stays idle).
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    return driver, profile
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver, profile = start_chromium()
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -105,3 +112,42 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
     assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
     assert browser.find_elements(By.CSS_SELECTOR, 'td[data-field]') == []
     assert "rút ra" in browser.find_element(By.ID, "status").text
+
+
+POLICY_DIR = Path("/etc/chromium/policies/managed")
+
+
+def his_page_state(his_origin, bench, *flags):
+    """Loads the HIS page in a fresh Chromium; returns its state once it connected or failed."""
+    driver, profile = start_chromium(*flags)
+    try:
+        driver.get(f"{his_origin}/his_page.html?port={bench.web_port}&id=000000000000")
+        out = driver.find_element(By.ID, "out")
+        wait(driver, lambda d: out.get_attribute("data-state") != "starting")
+        return out.get_attribute("data-state")
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_local_network_access_blocks_a_public_page_unless_the_policy_allows_it(bench, his_page):
+    """Chromium's Local Network Access, with the allowed HIS page made to count as a public
+    site (--ip-address-space-overrides): without the policy the WebSocket to 127.0.0.1 is
+    blocked by the browser (headless cannot prompt); with LocalNetworkAccessAllowedForUrls in
+    /etc/chromium/policies/managed/ (docs/security.md) it connects."""
+    _, allowed, _ = his_page
+    public = f"--ip-address-space-overrides=127.0.0.1:{allowed.port}=public"
+    secure = f"--unsafely-treat-insecure-origin-as-secure={allowed.origin}"
+    bench.remove_card()
+    assert his_page_state(allowed.origin, bench) == "connected"              # same address space
+    assert his_page_state(allowed.origin, bench, public, secure) == "error"  # LNA blocks it
+    policy = POLICY_DIR / f"cancuoc-test-{os.getpid()}.json"
+    created = not POLICY_DIR.exists()
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        policy.write_text(json.dumps({"LocalNetworkAccessAllowedForUrls": [allowed.origin]}))
+        assert his_page_state(allowed.origin, bench, public, secure) == "connected"
+    finally:
+        policy.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(POLICY_DIR.parent, ignore_errors=True)
