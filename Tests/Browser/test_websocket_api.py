@@ -116,3 +116,13 @@ def test_many_connections_beside_a_good_one(bench):
     for ws in others:
         ws.close()
     good.close()
+
+
+def test_a_silent_connection_is_closed_but_a_quiet_websocket_is_not(bench):
+    silent = socket.create_connection(("127.0.0.1", bench.web_port), timeout=30)
+    ws = WebSocket(bench.web_port, origin=bench.page_origin)
+    started = time.monotonic()
+    assert silent.recv(1) == b""                 # closed by the daemon, after about 10 s
+    assert 8 < time.monotonic() - started < 25
+    assert ws.request("hello")["result"]["apiLevel"] >= 1   # the WebSocket keeps the API's idle timeout
+    ws.close()

@@ -192,13 +192,22 @@ public final class WebSocketServer: Service, Sendable {
                 }
             })
         let pipeline = channel.pipeline.syncOperations
-        let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
+        // A connection that has not become a WebSocket within 10 s of silence is closed: an
+        // idle TCP connection must not hold one of the few HTTP slots.
+        let httpIdle = IdleStateHandler(readTimeout: .seconds(10))
+        let httpIdleCloser = CloseOnIdleHandler()
+        let bound = NIOLoopBound((http, httpIdle, httpIdleCloser), eventLoop: channel.eventLoop)
+        try pipeline.addHandler(httpIdle)
         try pipeline.configureHTTPServerPipeline(
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                context.pipeline.syncOperations.removeHandler(boundHTTP.value, promise: nil)
+                let (http, idle, closer) = bound.value
+                context.pipeline.syncOperations.removeHandler(http, promise: nil)
+                context.pipeline.syncOperations.removeHandler(idle, promise: nil)
+                context.pipeline.syncOperations.removeHandler(closer, promise: nil)
             }),
             withErrorHandling: true)
         try pipeline.addHandler(http)
+        try pipeline.addHandler(httpIdleCloser)
     }
 
     private func startConnection(on channel: any Channel, principal: Principal) throws {
@@ -232,5 +241,18 @@ public final class WebSocketServer: Service, Sendable {
             minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: limits.maxLineLength))
         try pipeline.addHandler(WebSocketMessageCodec())
         try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
+    }
+}
+
+/// Closes an HTTP connection that sent nothing for a while (before any upgrade).
+final class CloseOnIdleHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }
