@@ -151,3 +151,19 @@ def test_local_network_access_blocks_a_public_page_unless_the_policy_allows_it(b
         policy.unlink(missing_ok=True)
         if created:
             shutil.rmtree(POLICY_DIR.parent, ignore_errors=True)
+
+
+def test_reception_page_names_the_failed_check_of_a_forged_card(browser, bench):
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    bench.insert_card(fault="dg-modified")     # a data group edited after signing
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    browser.find_element(By.ID, "key").send_keys(person["idNumber"], Keys.ENTER)
+    wait(browser, lambda d: d.find_element(By.ID, "record").is_displayed())
+    verdict = browser.find_element(By.ID, "verdict")
+    assert verdict.get_attribute("class") == "failed"
+    assert verdict.text.startswith("Thẻ có dấu hiệu giả mạo — không đạt: chữ ký số của cơ quan cấp trên dữ liệu"), verdict.text
+    bench.remove_card()
+    wait(browser, lambda d: not d.find_element(By.ID, "record").is_displayed())
