@@ -11,7 +11,7 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 RELEASE = -c release --static-swift-stdlib
 
 # Debian packages the project needs at build, test and run time.
-DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 chromium chromium-driver
+DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 systemd curl chromium chromium-driver
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver.
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
