@@ -73,7 +73,8 @@ class Bench:
         self.trust.mkdir()
         self.web_port = free_port()
         self.socket = self.work / "api.sock"
-        config = {"web": {"recordsOrigins": list(records_origins)}, "socketGroup": None}
+        # The shortest page-clear time, so the idle test waits little.
+        config = {"web": {"recordsOrigins": list(records_origins), "pageClearSeconds": 10}, "socketGroup": None}
         (self.work / "cancuocd.json").write_text(json.dumps(config))
         args = [str(BIN / "cancuocd"), "--socket", str(self.socket), "--config", str(self.work / "cancuocd.json"),
                 "--trust", str(self.trust), "--state-directory", str(self.work), "--log-level", "info",

@@ -167,3 +167,20 @@ def test_reception_page_names_the_failed_check_of_a_forged_card(browser, bench):
     assert verdict.text.startswith("Thẻ có dấu hiệu giả mạo — không đạt: chữ ký số của cơ quan cấp trên dữ liệu"), verdict.text
     bench.remove_card()
     wait(browser, lambda d: not d.find_element(By.ID, "record").is_displayed())
+
+
+def test_reception_page_clears_a_record_nobody_uses(browser, bench):
+    person = profile_json()["dg13"]
+    bench.insert_card()
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    browser.find_element(By.ID, "key").send_keys(person["idNumber"], Keys.ENTER)
+    wait(browser, lambda d: d.find_element(By.ID, "record").is_displayed())
+    shown = time.monotonic()
+    # The card stays on the reader; web.pageClearSeconds (10 s here) without a key or click.
+    wait(browser, lambda d: not d.find_element(By.ID, "record").is_displayed(), seconds=30)
+    assert time.monotonic() - shown >= 9
+    assert "lâu không thao tác" in browser.find_element(By.ID, "status").text
+    assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
+    bench.remove_card()
