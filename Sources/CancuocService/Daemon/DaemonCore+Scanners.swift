@@ -67,6 +67,7 @@ extension DaemonCore {
             "record": outcome.record,
             "qrMatchesChip": .bool(comparison?.matches ?? false),
             "qrMismatches": .array((comparison?.mismatches ?? QRChipComparison.Field.allCases).map { .string($0.rawValue) }),
+            "qrCompared": .array((comparison?.compared ?? []).map { .string($0.rawValue) }),
         ])
     }
 
@@ -82,11 +83,11 @@ extension DaemonCore {
             "qr": [
                 "idNumber": .string(qr.idNumber),
                 "oldIdNumber": text(qr.oldIdNumber),
-                "fullName": .string(qr.fullName),
-                "dateOfBirth": .string(qr.dateOfBirth),
+                "fullName": text(qr.fullName),
+                "dateOfBirth": text(qr.dateOfBirth),
                 "sex": text(qr.sex?.rawValue),
-                "placeOfResidence": text(qr.placeOfResidence.isEmpty ? nil : qr.placeOfResidence),
-                "dateOfIssue": .string(qr.dateOfIssue),
+                "placeOfResidence": text(qr.placeOfResidence),
+                "dateOfIssue": text(qr.dateOfIssue),
             ],
         ]
     }
