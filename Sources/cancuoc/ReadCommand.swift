@@ -51,7 +51,9 @@ struct ReadCommand: AsyncParsableCommand {
             Output.line(json ? try record.json(pretty: true) : record.humanDescription)
             if record.verification.status == .failed { throw ExitCode(6) }
         } catch let failure as ReadFailure {
+            // English, then Vietnamese for reception staff: the same sentences as the API's.
             Output.error(failure.message)
+            Output.error(failure.messageVi)
             throw ExitCode(failure.exitCode)
         }
     }
