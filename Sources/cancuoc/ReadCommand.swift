@@ -80,9 +80,11 @@ struct ReadCommand: AsyncParsableCommand {
             infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
         }
         let states = (try? await context.currentStates(of: names)) ?? []
-        let chosen = try ReaderSelection.choose(reader, among: infos) { name in
-            states.first { $0.name == name }?.isPresent ?? false
+        let candidates = infos.map { info in
+            let state = states.first { $0.name == info.name }
+            return ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr)
         }
+        let chosen = try ReaderSelection.choose(reader, among: candidates)
         var options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
         options.trust = try TrustLoading.load(trust)
         return try await CardReading().read(reader: context.reader(named: chosen.name), identity: chosen.identity, options: options)

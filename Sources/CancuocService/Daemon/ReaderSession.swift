@@ -18,9 +18,23 @@ public actor ReaderSession {
         self.info = info
     }
 
+    /// A contactless card was placed on this reader since it was attached: it is an ID-card
+    /// reader even when empty and its name says nothing (issue 17).
+    public private(set) var sawContactlessCard = false
+
     func cardInserted(atr: [UInt8]) {
         cardPresent = true
         self.atr = atr
+        if (try? ATR(atr))?.isContactless == true { sawContactlessCard = true }
+    }
+
+    /// What the reader is for, from its name and features and the cards seen on it.
+    public var classification: ReaderClassification {
+        candidate.classification
+    }
+
+    var candidate: ReaderSelection.Candidate {
+        ReaderSelection.Candidate(info: info, cardPresent: cardPresent, atr: atr, sawContactlessCard: sawContactlessCard)
     }
 
     func cardRemoved() {
@@ -55,6 +69,7 @@ public actor ReaderSession {
             "cardPresent": .bool(cardPresent),
             "atr": atr.map { .string(Hex.encode($0)) } ?? .null,
             "busy": .bool(isReading),
+            "kind": .string(classification.kind.rawValue),
         ]
     }
 }
