@@ -43,6 +43,7 @@ struct ReadCommand: AsyncParsableCommand {
         CLILogging.bootstrap
         guard let spec = key.spec else { throw ValidationError("give a key") }
         do {
+            _ = try spec.resolve()  // a malformed key is said before any reader is looked at
             var record = try await readRecord(key: spec)
             if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
                 try data.write(to: URL(fileURLWithPath: face))

@@ -113,4 +113,16 @@ import Testing
         let (key, _, _) = try KeySpec(qr: "\u{FEFF}001099012345|Nguyễn Văn An|15/03/1999|Nữ|Hà Nội|20/05/2024\r\n").resolve()
         #expect(key == .can("012345"))
     }
+
+    @Test func cancuocReadPrintsTheSentencesAndExits64BeforeLookingForAReader() async throws {
+        let name = Array("Nguyễn Văn An".utf8).map { String($0, radix: 16) }.joined()
+        let bhyt = "HS4010120878811|\(name)|15/03/1999|2|-|$"
+        // No pcscd at this socket: the key is judged first.
+        let run = try await CommandLineRead.cancuoc(["read", "--qr", bhyt], socket: "/nonexistent/pcscd.comm")
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains(KeyError.healthInsuranceCard.message))
+        #expect(run.stderr.contains(KeyError.healthInsuranceCard.messageVi))
+        #expect(Self.camelCaseIdentifiers(in: run.stderr).isEmpty, "\(run.stderr)")
+        #expect(!run.stderr.contains(bhyt) && !run.stderr.contains("Nguy"), "the key itself is never printed")
+    }
 }

@@ -59,6 +59,21 @@ extension DaemonIntegration {
             }
         }
 
+        @Test func cancuocReadersSaysWhichIsWhich() async throws {
+            try await Self.withTokenAndCard { bench, token, _ in
+                let run = try await CommandLineRead.cancuoc(["readers", "--json"], socket: bench.socketPath)
+                #expect(run.status == 0, "\(run.stderr)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+                let kinds = Dictionary(uniqueKeysWithValues: (object["readers"] as? [[String: Any]] ?? []).map {
+                    ($0["name"] as? String ?? "", $0["kind"] as? String ?? "missing")
+                })
+                #expect(kinds == [bench.readerName(slot: 0): "contactless", bench.readerName(slot: 1): "contactOnly"])
+                let text = try await CommandLineRead.cancuoc(["readers"], socket: bench.socketPath)
+                #expect(text.stdout.contains("contact cards only"))
+                #expect(await token.commandsReceived == 0)
+            }
+        }
+
         @Test func theTokenNamedExplicitlyIsRefusedWithoutACommand() async throws {
             try await Self.withTokenAndCard { bench, token, profile in
                 let run = try await CommandLineRead.cancuoc(["read", "--id", profile.dg13.idNumber, "--reader", bench.readerName(slot: 1)],
