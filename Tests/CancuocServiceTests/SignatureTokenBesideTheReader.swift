@@ -118,6 +118,12 @@ extension DaemonIntegration {
                 #expect(!tokenReport.steps.contains { ["application", "latency", "testRead"].contains($0.id) })
                 #expect(report.steps.first { $0.id == "readers" }?.detail.contains("the ID-card reader is \(bench.readerName(slot: 0))") == true)
 
+                // The token named, with a key: the test read cannot happen there, and says why.
+                let named = await ReaderDiagnostics(reader: bench.readerName(slot: 1), key: KeySpec(id: profile.dg13.idNumber)).run()
+                #expect(named.exitCode == 2)
+                #expect(named.steps.first { $0.id == "card" }?.status == .fail)
+                #expect(!named.steps.contains { $0.id == "testRead" })
+
                 let run = try await CommandLineRead.cancuoc(["diag"], socket: bench.socketPath)
                 #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
                 #expect(run.stdout.contains("\(bench.readerName(slot: 0)): đầu đọc thẻ căn cước (the ID-card reader)"))

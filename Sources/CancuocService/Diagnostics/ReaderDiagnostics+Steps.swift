@@ -21,7 +21,7 @@ extension ReaderDiagnostics {
 
     /// What the reader is for (issue 17): a technician sees at once which reader is the ID-card
     /// reader and which is a signature token.
-    static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool) -> DiagnosticStep {
+    static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool, failing: Bool = false) -> DiagnosticStep {
         let because: String
         switch c.basis {
         case .contactlessCardSeen: because = "a contactless card was seen on it"
@@ -39,10 +39,11 @@ extension ReaderDiagnostics {
                                   data: data)
         case .contactOnly:
             return DiagnosticStep(
-                id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: isIDCardReader ? .warning : .ok,
+                id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: failing ? .fail : isIDCardReader ? .warning : .ok,
                 detail: "contact cards only, such as a digital-signature token (\(because)): not used for ID cards and never sent a command",
                 fix: isIDCardReader ? "Chip ID cards are read contactless: plug in a contactless ID-card reader." : nil,
                 fixVi: isIDCardReader ? "Thẻ căn cước gắn chip được đọc không tiếp xúc: hãy cắm đầu đọc thẻ căn cước (không tiếp xúc)." : nil,
+                failure: failing ? .noReader("a contact-only reader cannot read a chip ID card") : nil,
                 data: data)
         case .unknown:
             return DiagnosticStep(id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: .ok,

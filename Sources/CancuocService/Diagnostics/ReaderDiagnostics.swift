@@ -108,17 +108,23 @@ public struct ReaderDiagnostics: Sendable {
     /// the test read.
     func readerSteps(_ candidate: ReaderSelection.Candidate, context: PCSCContext, isIDCardReader: Bool) async -> [DiagnosticStep] {
         let chosen = candidate.info
-        var steps = [Self.kindStep(candidate.classification, isIDCardReader: isIDCardReader)]
+        // A test read asked on a reader that cannot do one fails (exit 2), with the reason.
+        let testReadImpossible = key != nil && isIDCardReader
+        var steps = [Self.kindStep(candidate.classification, isIDCardReader: isIDCardReader,
+                                   failing: testReadImpossible && candidate.classification.kind == .contactOnly)]
         steps += Self.identitySteps(chosen)
         let state = (try? await context.currentStates(of: [chosen.name]))?.first
         let classification = ReaderClassification.classify(name: chosen.name, identity: chosen.identity,
                                                            atr: state?.isPresent == true ? state?.atr : nil)
         if let state, state.isPresent, classification.holdsContactCard {
             steps.append(DiagnosticStep(
-                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: .ok,
+                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: testReadImpossible ? .fail : .ok,
                 detail: "a contact card (a digital-signature token, for example): not touched",
-                fix: isIDCardReader ? nil : "Nothing to do: this reader is not used for ID cards.",
-                fixVi: isIDCardReader ? nil : "Không cần làm gì: đầu đọc này không dùng để đọc thẻ căn cước."))
+                fix: isIDCardReader ? "Place the chip ID card on the contactless ID-card reader; this reader holds a contact card."
+                    : "Nothing to do: this reader is not used for ID cards.",
+                fixVi: isIDCardReader ? "Đặt thẻ căn cước gắn chip lên đầu đọc không tiếp xúc; đầu đọc này đang giữ một thẻ tiếp xúc."
+                    : "Không cần làm gì: đầu đọc này không dùng để đọc thẻ căn cước.",
+                failure: testReadImpossible ? .noReader(ReaderSelection.holdsContactCard(chosen.name)) : nil))
             steps.append(Self.atrStep(state.atr))
             return steps
         }
