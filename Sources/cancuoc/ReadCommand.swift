@@ -1,8 +1,8 @@
 import ArgumentParser
-import Logging
-import CancuocService
+import CardService
 import CCCD
 import Foundation
+import Logging
 import MRTD
 import PCSC
 
@@ -43,51 +43,63 @@ struct ReadCommand: AsyncParsableCommand {
         CLILogging.bootstrap
         guard let spec = key.spec else { throw ValidationError("give a key") }
         do {
-            _ = try spec.resolve()  // a malformed key is said before any reader is looked at
             var record = try await readRecord(key: spec)
             if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
                 try data.write(to: URL(fileURLWithPath: face))
             }
             if !includeFace { record.face?.data = nil }
             Output.line(json ? try record.json(pretty: true) : record.humanDescription)
-            if record.verification.status == .failed { throw ExitCode(6) }
+            if record.verification.status == .failed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         } catch let failure as ReadFailure {
             // English, then Vietnamese for reception staff: the same sentences as the API's.
             Output.error(failure.message)
             Output.error(failure.messageVi)
-            throw ExitCode(failure.exitCode)
+            throw ExitCode(failure.exit.rawValue)
         }
     }
 
     private func readRecord(key: KeySpec) async throws -> CitizenRecord {
+        var options = try CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+        options.trust = try TrustLoading.load(trust)
+        let chosen = try await chooseReader()
+        return try await ReadJob(readerName: chosen.name, identity: chosen.identity, options: options).run().get()
+    }
+
+    /// The reader to read (`--reader`, else the one `ReaderSelection` picks: signature tokens left out).
+    private func chooseReader() async throws -> ReaderInfo {
         let context: PCSCContext
         do {
             context = try await PCSCContext.establish()
         } catch {
             throw ReadFailure.classify(error)
         }
-        defer { Task { await context.release() } }
-        let names: [String]
         do {
-            names = try await context.listReaders()
-        } catch where error.category == .noReaders {
-            names = []
+            let names = try await Self.readerNames(context)
+            var infos: [ReaderInfo] = []
+            for name in names {
+                let identity = await ReaderIdentity.read(from: context.reader(named: name))
+                infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+            }
+            let states = (try? await context.currentStates(of: names)) ?? []
+            let candidates = infos.map { info in
+                let state = states.first { $0.name == info.name }
+                return ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr)
+            }
+            let chosen = try ReaderSelection.choose(reader, among: candidates)
+            await context.release()
+            return chosen
         } catch {
+            await context.release()
             throw ReadFailure.classify(error)
         }
-        var infos: [ReaderInfo] = []
-        for name in names {
-            let identity = await ReaderIdentity.read(from: context.reader(named: name))
-            infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+    }
+
+    private static func readerNames(_ context: PCSCContext) async throws -> [String] {
+        do {
+            return try await context.listReaders()
+        } catch {
+            if error.category == .noReaders { return [] }
+            throw error
         }
-        let states = (try? await context.currentStates(of: names)) ?? []
-        let candidates = infos.map { info in
-            let state = states.first { $0.name == info.name }
-            return ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr)
-        }
-        let chosen = try ReaderSelection.choose(reader, among: candidates)
-        var options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
-        options.trust = try TrustLoading.load(trust)
-        return try await CardReading().read(reader: context.reader(named: chosen.name), identity: chosen.identity, options: options)
     }
 }

@@ -1,6 +1,6 @@
 import PCSC
 import Testing
-@testable import CancuocService
+@testable import CardService
 
 /// design.md §9.5 and issue 17: the reader a request without `reader` means.
 @Suite struct ReaderSelectionTests {

@@ -4,7 +4,9 @@ import PCSC
 import TestBench
 import Testing
 
-@testable import CancuocService
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CardService
 
 extension DaemonIntegration {
     /// Issue 17: a clinic PC with a digital-signature token (a contact card to PC/SC) plugged in
