@@ -37,7 +37,7 @@ extension DaemonCore {
             throw error.apiError(reader: params.reader)
         }
         let readerID = session.info.id.rawValue
-        var options = CardReadOptions(
+        let options = CardReadOptions(
             key: key, includeFace: params.includeFace ?? false, waitForCard: max(.zero, deadline - .now),
             progress: { step, done, total in
                 connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))

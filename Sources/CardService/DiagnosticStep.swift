@@ -4,7 +4,7 @@ import PCSC
 public struct DiagnosticStep: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable { case ok, warning, fail, skipped }
 
-    /// Stable identifier for programs (`pcscd`, `readers`, `identity`, `ccidSupport`, `features`,
+    /// Stable identifier for programs (`pcscd`, `readers`, `kind`, `identity`, `ccidSupport`, `features`,
     /// `card`, `atr`, `application`, `cardAccess`, `latency`, `extendedLength`, `testRead`).
     public var id: String
     public var title: String

@@ -53,10 +53,10 @@ struct ReadersCommand: AsyncParsableCommand {
     }
 
     private func watchEvents() async throws {
-        var renderer = ReaderEventJSON()
+        var notifier = ReaderEventNotifier()
         for await event in ReaderMonitor().events() {
             if json {
-                for line in renderer.render(event) { Output.line(line) }
+                for notification in notifier.notifications(for: event) { Output.line(String(decoding: notification.message, as: UTF8.self)) }
             } else {
                 Output.line(ReaderEventText.render(event))
             }
