@@ -1,7 +1,7 @@
 /// Why text offered as a CCCD identifier was refused; each case says what to fix.
 /// The sentences people read are `KeyError`'s (CancuocService), the one place they are written.
 public enum CCCDError: Error, Sendable, Equatable {
-    /// The ID number is not 12 digits (design.md §4).
+    /// The ID number is not 12 digits (docs/design.md §4).
     case invalidIDNumber
     /// Scanned text with `|`-separated fields whose first field is not a 12-digit ID: not an ID card's QR.
     case qrNotIDCard

@@ -1,7 +1,7 @@
 import Foundation
 import MRTD
 
-/// The QR code printed on a CCCD (design.md §4), as a scanner delivers it.
+/// The QR code printed on a CCCD (docs/design.md §4), as a scanner delivers it.
 ///
 /// Known layouts, all `|`-separated and starting with the 12-digit ID:
 /// - seven fields (2016 and 2021 cards, front): `ID12|old ID9 or empty|full name|ddMMyyyy (birth)|Nam/Nữ|place of residence|ddMMyyyy (issue)`,

@@ -73,7 +73,7 @@ public actor ReaderRegistry {
 
     public var all: [ReaderSession] { order.compactMap { sessions[$0] } }
 
-    /// The session a request means (design.md §9.5, `ReaderSelection`).
+    /// The session a request means (docs/design.md §9.5, `ReaderSelection`).
     public func session(for wanted: String?) async throws(ReadFailure) -> ReaderSession {
         if let problem = serviceProblem, sessions.isEmpty {
             throw .pcscUnavailable("pcscd is not reachable (\(problem.name))")

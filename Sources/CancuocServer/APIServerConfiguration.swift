@@ -21,7 +21,7 @@ public struct APIServerConfiguration: Sendable {
     }
 
     public var listen: Listen
-    /// Group given to the socket file (design.md §6); members may subscribe to records.
+    /// Group given to the socket file (docs/design.md §6); members may subscribe to records.
     /// `nil`: leave the group alone.
     public var socketGroup: String?
     /// Permission bits of the socket file.

@@ -6,7 +6,7 @@ import Logging
 import PCSC
 import SmartCard
 
-/// `cancuoc readers`: what is plugged in, with stable ids (design.md §9.5, §9.7).
+/// `cancuoc readers`: what is plugged in, with stable ids (docs/design.md §9.5, §9.7).
 ///
 /// No reader is not an error here: the list is printed empty and the exit code is 0
 /// (a technician checking a clinic wants the answer "none", not a failure).
