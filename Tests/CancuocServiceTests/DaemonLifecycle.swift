@@ -62,29 +62,66 @@ extension DaemonIntegration {
         @Test func sigtermAnswersRunningReadsAndExitsCleanly() async throws {
             let bench = try await PCSCBench.shared()
             await bench.removeAll()
-            let directory = try makeTemporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let socket = directory + "/api.sock"
-            let process = Process()
-            process.executableURL = cancuocBinary.deletingLastPathComponent().appendingPathComponent("cancuocd")
-            process.arguments = ["--socket", socket, "--config", directory + "/none.json", "--group", "",
-                                 "--state-directory", directory, "--trust", directory]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let exited = Task { await waitForExit(process) }
-            try await withTimeout { while access(socket, F_OK) != 0 { try await Task.sleep(for: .milliseconds(20)) } }
+            let daemon = try await DaemonProcess.start()
+            let socket = daemon.socket
             let client = try await TestClient.connect(to: socket)
             try await client.send(#"{"jsonrpc":"2.0","id":9,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#)
             try await Task.sleep(for: .milliseconds(500))
-            kill(process.processIdentifier, SIGTERM)
+            kill(daemon.process.processIdentifier, SIGTERM)
             let response = try await withTimeout { try await client.nextMessage() }
             #expect(response["id"] == 9)
             #expect(errorCode(response) == 1009)
             #expect(await client.nextLine() == nil)
-            let status = try await withTimeout { await exited.value }
+            let status = try await withTimeout { await daemon.exited.value }
             #expect(status == 0)
             #expect(access(socket, F_OK) != 0, "the socket file it made is removed")
+            _ = await daemon.stop()
         }
+    }
+}
+
+/// The real `cancuocd` as a child process on the bench's pcscd, its log in a file.
+struct DaemonProcess {
+    let process: Process
+    let socket: String
+    let log: String
+    let directory: String
+    let exited: Task<Int32, Never>
+
+    static func start(_ extra: [String] = []) async throws -> DaemonProcess {
+        let directory = try makeTemporaryDirectory()
+        chmod(directory, 0o755)
+        let socket = directory + "/api.sock"
+        let log = directory + "/cancuocd.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        try FileManager.default.createDirectory(atPath: directory + "/trust", withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = cancuocBinary.deletingLastPathComponent().appendingPathComponent("cancuocd")
+        process.arguments = ["--socket", socket, "--config", directory + "/none.json", "--group", "",
+                             "--state-directory", directory, "--trust", directory + "/trust"] + extra
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try process.run()
+        let exited = Task { await waitForExit(process) }
+        try await withTimeout { while access(socket, F_OK) != 0 { try await Task.sleep(for: .milliseconds(20)) } }
+        return DaemonProcess(process: process, socket: socket, log: log, directory: directory, exited: exited)
+    }
+
+    /// Resident memory in KiB (`VmRSS`).
+    var residentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM, then the exit status and the whole log; the files are removed.
+    func stop() async -> (status: Int32, log: String) {
+        kill(process.processIdentifier, SIGTERM)
+        let status = await exited.value
+        let log = logText
+        try? FileManager.default.removeItem(atPath: directory)
+        return (status, log)
     }
 }
 

@@ -21,6 +21,7 @@ import Testing
             switch message {
             case .message(let buffer): out.append(String(buffer: buffer))
             case .tooLong: out.append("<too long>")
+            case .incomplete: out.append("<incomplete>")
             }
         }
         return out
@@ -46,6 +47,39 @@ import Testing
 
     @Test func aLastLineWithoutNewlineCountsOnHalfClose() throws {
         #expect(try Self.decoded(["{\"a\":1}\n{\"b\":2}"], halfClose: true) == [#"{"a":1}"#, #"{"b":2}"#])
+    }
+
+    @Test func aLineMustBeCompleteWithinTheLimitOfItsFirstByteWhateverTrickles() throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10))))
+        func read() throws -> [String] {
+            var out: [String] = []
+            while let message = try channel.readInbound(as: InboundMessage.self) {
+                if case .message(let buffer) = message { out.append(String(buffer: buffer)) } else { out.append("\(message)") }
+            }
+            return out
+        }
+        try channel.writeInbound(ByteBuffer(string: "{\"a\":1}\n{"))
+        #expect(try read() == [#"{"a":1}"#])
+        for _ in 0..<9 {  // a byte a second keeps nothing alive
+            channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+            try channel.writeInbound(ByteBuffer(string: " "))
+        }
+        #expect(try read().isEmpty)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(try read() == ["incomplete(after: 10.0 seconds)"])
+
+        // A line completed in time disarms it; the next line's clock starts at its first byte.
+        let fresh = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10))))
+        try fresh.writeInbound(ByteBuffer(string: "{"))
+        fresh.embeddedEventLoop.advanceTime(by: .seconds(9))
+        try fresh.writeInbound(ByteBuffer(string: "}\n"))
+        fresh.embeddedEventLoop.advanceTime(by: .seconds(60))
+        var messages: [InboundMessage] = []
+        while let message = try fresh.readInbound(as: InboundMessage.self) { messages.append(message) }
+        #expect(messages.count == 1)
+        if case .message(let line) = messages.first { #expect(String(buffer: line) == "{}") } else { Issue.record("\(messages)") }
+        _ = try fresh.finish()
+        _ = try channel.finish()
     }
 
     @Test func theEncoderEndsEachMessageWithOneNewline() throws {
