@@ -17,6 +17,8 @@ DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev l
 
 all: build
 
+# Only what is missing is installed; the package lists are updated first (quietly), since on a
+# fresh machine they are empty or stale and apt would report "has no installation candidate".
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -24,9 +26,8 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  if [ -z "$$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then $$SUDO apt-get update -qq; fi; \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing \
-	    || { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; }; \
+	  $$SUDO apt-get update -qq >/dev/null || echo "make deps: apt-get update failed; installing from the package lists at hand" >&2; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 build: deps
@@ -38,6 +39,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm $(SWIFT) test --skip-build
 	scripts/example-test.sh "$(BIN)"
+	scripts/deps-test.sh
 
 demo: deps
 	$(SWIFT) build -c $(CONFIG)
