@@ -7,31 +7,47 @@ import Foundation
 /// means a reprinted or doctored card front, or the chip of another card, and reception
 /// must look at it. Values are compared after normalisation (Unicode NFC, case, runs of
 /// whitespace, ISO or Vietnamese date spellings), so formatting alone never mismatches.
+/// Only the fields the QR carried recognisably are compared (`CCCDQRCode.recognisedFields`):
+/// a field the QR lacks or that did not parse neither matches nor mismatches.
 public struct QRChipComparison: Sendable, Hashable {
     /// The compared fields, as named in the record (`person.*`).
     public enum Field: String, Sendable, Hashable, CaseIterable {
         case idNumber, fullName, dateOfBirth, placeOfResidence, dateOfIssue
     }
 
-    /// Fields whose values differ, in `Field.allCases` order; empty when everything matches.
+    /// Fields whose values differ, in `Field.allCases` order; empty when everything compared matches.
     public let mismatches: [Field]
+    /// The fields the QR carried recognisably and were therefore compared, in `Field.allCases`
+    /// order. A QR of an unknown layout gives only the ID: nothing else is compared.
+    public let compared: [Field]
 
     public var matches: Bool { mismatches.isEmpty }
 
     public init(qr: CCCDQRCode, chip: CitizenRecord.Person) {
         var differing: [Field] = []
+        var compared: [Field] = []
         for field in Field.allCases {
             let same: Bool
             switch field {
             case .idNumber: same = Self.sameText(qr.idNumber, chip.idNumber)
-            case .fullName: same = Self.sameText(qr.fullName, chip.fullName)
-            case .dateOfBirth: same = Self.sameDate(qr.dateOfBirth, chip.dateOfBirth)
-            case .placeOfResidence: same = Self.sameText(qr.placeOfResidence, chip.placeOfResidence)
-            case .dateOfIssue: same = Self.sameDate(qr.dateOfIssue, chip.dateOfIssue)
+            case .fullName:
+                guard let name = qr.fullName else { continue }
+                same = Self.sameText(name, chip.fullName)
+            case .dateOfBirth:
+                guard let birth = qr.dateOfBirth else { continue }
+                same = Self.sameDate(birth, chip.dateOfBirth)
+            case .placeOfResidence:
+                guard let place = qr.placeOfResidence else { continue }
+                same = Self.sameText(place, chip.placeOfResidence)
+            case .dateOfIssue:
+                guard let issue = qr.dateOfIssue else { continue }
+                same = Self.sameDate(issue, chip.dateOfIssue)
             }
+            compared.append(field)
             if !same { differing.append(field) }
         }
         mismatches = differing
+        self.compared = compared
     }
 
     /// Equal after NFC, lower-casing and collapsing whitespace; diacritics are kept, since

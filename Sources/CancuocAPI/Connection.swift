@@ -109,8 +109,6 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         var finished = false
         var nextTaskID: UInt64 = 0
         var tasks: [UInt64: Task<Void, Never>] = [:]
-        /// When the last complete message arrived (or the connection opened).
-        var lastMessage = ContinuousClock.now
         /// Protocol errors: the first few are logged each, then one summary line per minute.
         var rejections = 0
         var unloggedRejections = 0
@@ -157,11 +155,6 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
     /// Nothing running and not subscribed: may be closed when idle too long.
     public var isIdle: Bool { state.withLock { $0.tasks.isEmpty && !$0.subscribed } }
 
-    /// Since when the connection has been idle (`nil` when it is not): a full server closes
-    /// the longest-idle connection to make room for a newcomer.
-    public var idleSince: ContinuousClock.Instant? {
-        state.withLock { $0.tasks.isEmpty && !$0.subscribed ? $0.lastMessage : nil }
-    }
 
     var requestsInFlight: Int { state.withLock { $0.tasks.count } }
 
@@ -169,7 +162,6 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
 
     /// One complete message from the client.
     public func receive(_ message: some Collection<UInt8>) {
-        state.withLock { $0.lastMessage = .now }
         guard message.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }  // blank
         switch JSONRPCRequest.parse(message, parser: JSONParser()) {
         case .failure(let rejection):
@@ -184,7 +176,6 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
 
     /// The client sent a message longer than `limits.maxMessageLength` (the transport drops it).
     public func receiveOversized() {
-        state.withLock { $0.lastMessage = .now }
         logRejection(logMetadata.merging(["outcome": "request too large"]) { $1 })
         send(JSONRPCMessage.error(id: .null, .requestTooLarge(limit: limits.maxMessageLength)))
     }

@@ -49,7 +49,8 @@ extension DaemonCore {
         let comparison = QRChipComparison(qr: scan.qr, chip: record.person)
         subscribers.broadcast(.cardRecord(CardRecordEvent(
             reader: session.info.id.rawValue, name: session.info.name, scanner: scan.scanner, record: record,
-            qrMatchesChip: comparison.matches, qrMismatches: comparison.mismatches.map(\.rawValue))))
+            qrMatchesChip: comparison.matches, qrMismatches: comparison.mismatches.map(\.rawValue),
+            qrCompared: comparison.compared.map(\.rawValue))))
     }
 
     /// `qr.scanned`: a scan no card followed, with the QR's own fields and nothing from a
@@ -58,7 +59,7 @@ extension DaemonCore {
         let qr = scan.qr
         return QRScanned(reader: scan.reader, scanner: scan.scanner, verified: false, qr: QRScanned.Fields(
             idNumber: qr.idNumber, oldIdNumber: qr.oldIdNumber, fullName: qr.fullName, dateOfBirth: qr.dateOfBirth,
-            sex: qr.sex?.rawValue, placeOfResidence: qr.placeOfResidence.isEmpty ? nil : qr.placeOfResidence,
+            sex: qr.sex?.rawValue, placeOfResidence: qr.placeOfResidence,
             dateOfIssue: qr.dateOfIssue))
     }
 }

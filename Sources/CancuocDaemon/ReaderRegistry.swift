@@ -78,9 +78,9 @@ public actor ReaderRegistry {
         if let problem = serviceProblem, sessions.isEmpty {
             throw .pcscUnavailable("pcscd is not reachable (\(problem.name))")
         }
-        var present: [String: Bool] = [:]
-        for session in all { present[session.info.name] = await session.cardPresent }
-        let chosen = try ReaderSelection.choose(wanted, among: all.map(\.info)) { present[$0] ?? false }
+        var candidates: [ReaderSelection.Candidate] = []
+        for session in all { candidates.append(await session.candidate) }
+        let chosen = try ReaderSelection.choose(wanted, among: candidates)
         guard let session = sessions[chosen.name] else { throw .noReader("the reader is gone") }
         return session
     }

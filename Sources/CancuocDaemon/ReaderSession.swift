@@ -20,9 +20,23 @@ public actor ReaderSession {
         self.info = info
     }
 
+    /// A contactless card was placed on this reader since it was attached: it is an ID-card
+    /// reader even when empty and its name says nothing (issue 17).
+    public private(set) var sawContactlessCard = false
+
     func cardInserted(atr: [UInt8]) {
         cardPresent = true
         self.atr = atr
+        if (try? ATR(atr))?.isContactless == true { sawContactlessCard = true }
+    }
+
+    /// What the reader is for, from its name and features and the cards seen on it.
+    public var classification: ReaderClassification {
+        candidate.classification
+    }
+
+    var candidate: ReaderSelection.Candidate {
+        ReaderSelection.Candidate(info: info, cardPresent: cardPresent, atr: atr, sawContactlessCard: sawContactlessCard)
     }
 
     func cardRemoved() {
@@ -43,6 +57,6 @@ public actor ReaderSession {
     /// What `readers.list` shows.
     func listing() -> ReaderListing {
         ReaderListing(id: info.id.rawValue, name: info.name, identity: info.identity, cardPresent: cardPresent,
-                      atr: atr, busy: isReading)
+                      atr: atr, busy: isReading, kind: classification.kind)
     }
 }

@@ -1,4 +1,5 @@
 import CCCD
+import CardService
 import Logging
 
 /// Scan-and-tap (issue 11): a CCCD QR scanned on a paired scanner becomes the pending key of
@@ -42,8 +43,12 @@ actor ScannerPairing {
     @discardableResult
     func scanned(_ line: String, scanner: String, reader: String) -> Bool {
         guard !stopped else { return false }
-        guard let qr = try? CCCDQRCode(line) else {
-            logger.info("scanner line ignored: not a CCCD QR code", metadata: ["scanner": "\(scanner)"])
+        let qr: CCCDQRCode
+        do throws(CCCDError) {
+            qr = try CCCDQRCode(line)
+        } catch {
+            // The sentence only, never the line (it may be another card's personal data).
+            logger.info("scanner line ignored", metadata: ["scanner": "\(scanner)", "why": "\(KeyError(error, scanned: true).message)"])
             return false
         }
         generation += 1

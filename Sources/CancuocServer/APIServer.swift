@@ -170,7 +170,7 @@ public final class APIServer: Service, Sendable {
     // MARK: - Connections
 
     private enum Admission {
-        case admitted(Connection, evicted: Connection?)
+        case admitted(Connection)
         case tooManyClients
         case tooManyForUser
         case stopping
@@ -197,13 +197,7 @@ public final class APIServer: Service, Sendable {
             let admission: Admission = state.withLock { state in
                 if state.stopping { return .stopping }
                 if let refused = perUserRefusal(in: state, uid: credentials?.uid) { return refused }
-                var evicted: Connection?
-                if state.connections.count >= configuration.maxClients {
-                    evicted = state.connections.values.compactMap { c in c.idleSince.map { (c, $0) } }
-                        .min { $0.1 < $1.1 }?.0
-                    guard let evicted else { return .tooManyClients }
-                    state.connections.removeValue(forKey: evicted.id)
-                }
+                guard state.connections.count < configuration.maxClients else { return .tooManyClients }
                 let connection = Connection(
                     id: state.nextConnectionID,
                     principal: .localUser(credentials, socketGroup: state.socketGroupID),
@@ -211,18 +205,14 @@ public final class APIServer: Service, Sendable {
                     limits: configuration.connectionLimits, logger: logger)
                 state.nextConnectionID += 1
                 state.connections[connection.id] = connection
-                return .admitted(connection, evicted: evicted)
+                return .admitted(connection)
             }
             let pipeline = channel.pipeline.syncOperations
             let connection: Connection
             let peer = Principal.localUser(credentials, socketGroup: nil).logMetadata
             switch admission {
-            case .admitted(let admitted, let evicted):
+            case .admitted(let admitted):
                 connection = admitted
-                if let evicted {
-                    logger.notice("closing the longest-idle client to make room", metadata: evicted.logMetadata)
-                    evicted.close()
-                }
             case .stopping:
                 throw APIServerError.stopping  // NIO closes the new connection
             case .tooManyClients, .tooManyForUser:

@@ -29,9 +29,9 @@ public struct APIServerConfiguration: Sendable {
     public var socketMode: UInt32
     /// Longest accepted request line in bytes, without its newline.
     public var maxLineLength: Int
-    /// Connections at once. When full, the longest-idle connection (nothing running, not
-    /// subscribed) is closed to make room for the newcomer; if none is idle, the newcomer
-    /// gets one -32000 error line and is closed.
+    /// Connections at once; beyond it a newcomer gets one -32000 error line and is closed.
+    /// With `maxClientsPerUser` below it and `requestCompletionTimeout`, one local user cannot
+    /// keep the HIS out.
     public var maxClients: Int
     /// Connections of one user (uid) at once, so one local user cannot take every slot;
     /// root is not limited.

@@ -12,7 +12,7 @@ extension InventoryReport.Facility {
 
 extension InventoryReport.Reader {
     enum CodingKeys: String, CodingKey {
-        case id, name, vid, pid, vendor, product, serial, firmware, present, working, idle30Days
+        case id, name, vid, pid, vendor, product, serial, firmware, kind, present, working, idle30Days
         case firstSeen, lastSeen, lastUsed, lastOK, usage
     }
 
@@ -33,7 +33,7 @@ extension InventoryReport.Reader {
                   usage: try c.decode(InventoryReport.Usage.self, forKey: .usage))
     }
 
-    /// `working` and `idle30Days` are written for readers of the file; they are derived,
+    /// `kind`, `working` and `idle30Days` are written for readers of the file; they are derived,
     /// so decoding ignores them.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -45,6 +45,7 @@ extension InventoryReport.Reader {
         try c.encode(product, forKey: .product)
         try c.encode(serial, forKey: .serial)
         try c.encode(firmware, forKey: .firmware)
+        try c.encode(kind, forKey: .kind)
         try c.encode(present, forKey: .present)
         try c.encode(working, forKey: .working)
         try c.encode(idle30Days, forKey: .idle30Days)

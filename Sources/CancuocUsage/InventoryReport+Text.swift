@@ -4,14 +4,14 @@ extension InventoryReport {
     /// One row per reader (and none when there is no reader), for a spreadsheet.
     public func csv() -> String {
         var out = CSV.line(["facilityId", "facilityName", "generatedAt", "readerId", "name", "vid", "pid", "vendor",
-                            "product", "serial", "firmware", "present", "working", "firstSeen", "lastSeen",
+                            "product", "serial", "firmware", "kind", "present", "working", "firstSeen", "lastSeen",
                             "lastUsed", "lastOK", "reads24h", "failed24h", "reads7d", "failed7d", "reads30d",
                             "failed30d", "failureRate30d", "medianReadMs30d", "outcomes30d", "lostEvents"])
         for r in readers {
             let u = r.usage
             out += CSV.line([facility.id ?? "", facility.name ?? "", Self.iso(generatedAt), r.id, r.name,
                              r.vid ?? "", r.pid ?? "", r.vendor ?? "", r.product ?? "", r.serial ?? "",
-                             r.firmware ?? "", r.present ? "1" : "0", r.working ? "1" : "0",
+                             r.firmware ?? "", r.kind.rawValue, r.present ? "1" : "0", r.working ? "1" : "0",
                              Self.iso(r.firstSeen), Self.iso(r.lastSeen), r.lastUsed.map(Self.iso) ?? "",
                              r.lastOK.map(Self.iso) ?? "",
                              "\(u.lastDay.reads)", "\(u.lastDay.failed)", "\(u.last7Days.reads)",
@@ -27,12 +27,12 @@ extension InventoryReport {
     public func table() -> String {
         var out = "Cơ sở / Facility: \(facility.name ?? "—") (\(facility.id ?? "no id / chưa cấu hình"))\n"
         out += "Lập lúc / Generated: \(Self.iso(generatedAt))   \(software)\n"
-        out += "Đầu đọc / Readers: \(readers.count), đang cắm / present: \(presentReaders), "
+        out += "Đầu đọc thẻ căn cước / ID-card readers: \(idCardReaders.count), đang cắm / present: \(presentReaders), "
         out += "hoạt động / working: \(workingReaders)\n"
         if lostEvents > 0 { out += "⚠ Sự kiện bị mất / Lost events: \(lostEvents)\n" }
         out += "\n"
         let header = ["Reader", "Present", "Last used", "24h", "7d", "30d", "Fail% 30d", "Median ms"]
-        var rows = readers.map { r in
+        var rows = idCardReaders.map { r in
             [r.id, r.present ? "yes" : "no", r.lastUsed.map(Self.iso) ?? "never",
              Self.window(r.usage.lastDay), Self.window(r.usage.last7Days), Self.window(r.usage.last30Days),
              Self.percent(r.usage.last30Days.failureRate), r.usage.medianReadMs.map(String.init) ?? "—"]
@@ -41,6 +41,12 @@ extension InventoryReport {
                      Self.window(totals.last7Days), Self.window(totals.last30Days),
                      Self.percent(totals.last30Days.failureRate), totals.medianReadMs.map(String.init) ?? "—"])
         out += TextTable.render(header: header, rows: rows)
+        let others = contactOnlyReaders
+        if !others.isEmpty {
+            out += "\nKhông tính là đầu đọc thẻ căn cước (chỉ đọc thẻ tiếp xúc, ví dụ token chữ ký số) / "
+            out += "Not counted as ID-card readers (contact cards only, e.g. signature tokens): \(others.count)\n"
+            for r in others { out += "  \(r.id)" + (r.present ? " (đang cắm / present)" : "") + "\n" }
+        }
         if !totals.outcomes30Days.isEmpty {
             out += "\nKết quả 30 ngày / Outcomes, 30 days: \(Self.outcomeList(totals.outcomes30Days))\n"
         }

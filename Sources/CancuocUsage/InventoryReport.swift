@@ -1,4 +1,5 @@
 import Foundation
+import PCSC
 
 /// This clinic's reader inventory: the file a clinic sends to the province
 /// (`cancuoc inventory --json`) and the result of `inventory.summary`. Counts and timings
@@ -43,10 +44,21 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         public var lastOK: Date?
         public var usage: Usage
 
+        /// What the reader is for (issue 17), from its name and what it says it is, and whether
+        /// an ID card was ever read on it. A digital-signature token plugged into the clinic PC
+        /// is `contactOnly`: listed, but never counted as a chip-ID reader.
+        public var kind: ReaderKind {
+            ReaderClassification.classify(name: name, identity: ReaderIdentity(vendor: vendor, product: product),
+                                          sawContactlessCard: lastOK != nil).kind
+        }
+        /// Counted in the reader figures: everything but contact-only readers.
+        public var isIDCardReader: Bool { kind != .contactOnly }
+        /// Present and an ID-card reader.
+        public var presentIDCardReader: Bool { present && isIDCardReader }
         /// Present and at least one successful read in the 30 days before the report.
         public var working: Bool { present && usage.last30Days.ok > 0 }
-        /// Present and no read at all in the 30 days before the report.
-        public var idle30Days: Bool { present && usage.last30Days.reads == 0 }
+        /// A present ID-card reader with no read at all in the 30 days before the report.
+        public var idle30Days: Bool { presentIDCardReader && usage.last30Days.reads == 0 }
     }
 
     /// Reads in the 24 hours, 7 days and 30 days before `generatedAt`.
@@ -109,7 +121,12 @@ extension InventoryReport {
     }
 
     public var workingReaders: Int { readers.filter(\.working).count }
-    public var presentReaders: Int { readers.filter(\.present).count }
+    /// Present ID-card readers; contact-only readers (signature tokens) are not counted.
+    public var presentReaders: Int { readers.filter(\.presentIDCardReader).count }
+    /// Readers listed apart: contact cards only (signature tokens), never counted as ID-card readers.
+    public var contactOnlyReaders: [Reader] { readers.filter { !$0.isIDCardReader } }
+    /// The readers that count.
+    public var idCardReaders: [Reader] { readers.filter(\.isIDCardReader) }
 
     /// The encoder of the report files: ISO 8601 dates, sorted keys (stable files).
     public static var encoder: JSONEncoder {

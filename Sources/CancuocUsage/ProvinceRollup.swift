@@ -155,7 +155,7 @@ extension ProvinceRollup.FacilityRow {
         let report = input.report
         source = input.source
         generatedAt = report.generatedAt
-        readersPresent = report.readers.filter(\.present).count
+        readersPresent = report.presentReaders  // contact-only readers (signature tokens) are not counted
         readersWorking = report.readers.filter(\.working).count
         readersIdle30Days = report.readers.filter(\.idle30Days).count
         reads30Days = report.readers.reduce(0) { $0 + $1.usage.last30Days.reads }

@@ -59,7 +59,11 @@ public struct CardReading: Sendable {
         let waitUntil = ContinuousClock.now + options.waitForCard
         do {
             while true {
-                try await Self.waitForCard(reader, timeout: max(.zero, waitUntil - .now))
+                let state = try await Self.waitForCard(reader, timeout: max(.zero, waitUntil - .now))
+                // Never a command to a contact card (a signature token may count it against its PIN).
+                if ReaderClassification.classify(name: reader.name, atr: state.atr).holdsContactCard {
+                    throw ReadFailure.unreadableCard(Self.contactCardOnReader)
+                }
                 let answered = AnswerCounter()
                 do {
                     // The protocol runs on the context's own thread: no hop per APDU.
@@ -88,14 +92,17 @@ public struct CardReading: Sendable {
         }
     }
 
-    /// Returns when a card is present; throws `noCard` after `timeout`.
-    public static func waitForCard(_ reader: Reader, timeout: Duration) async throws {
+    static let contactCardOnReader = "the card on this reader is a contact card (a digital-signature token or a bank card), not a chip ID card: place the ID card on the ID-card reader"
+
+    /// Returns the reader's state once a card is present; throws `noCard` after `timeout`.
+    @discardableResult
+    public static func waitForCard(_ reader: Reader, timeout: Duration) async throws -> ReaderState {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var state = try await reader.context.currentStates(of: [reader.name]).first ?? ReaderState(name: reader.name)
         while true {
             if state.isUnknown { throw ReadFailure.noReader("the reader is gone") }
-            if state.isPresent && !state.isMute { return }
+            if state.isPresent && !state.isMute { return state }
             let left = deadline - clock.now
             guard left > .zero else { throw ReadFailure.noCard }
             try Task.checkCancellation()

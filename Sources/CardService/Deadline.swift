@@ -5,56 +5,70 @@ import Synchronization
 /// that never answers would otherwise hold the caller for ever. The abandoned operation is
 /// cancelled and ends when PC/SC returns (the card is removed or answers); callers must not
 /// reuse its PC/SC context meanwhile. The operation and the timer are unstructured tasks of
-/// their own, so neither waits behind the other's thread. Cancelling the caller ends it with
-/// `ReadFailure.cancelled` at once.
+/// their own, so neither waits behind the other's thread; whichever ends first cancels the
+/// other (a finished read leaves no timer holding its result). Cancelling the caller ends it
+/// with `ReadFailure.cancelled` at once.
 public func withDeadline<T: Sendable>(_ limit: Duration,
                                       _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            let task = Task {
+            race.track(work: Task {
                 do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
-            }
-            race.track(task)
-            Task {
-                try? await Task.sleep(for: limit)
-                race.finish(.failure(ReadFailure.timeout))
-                task.cancel()
-            }
+            }, timer: Task {
+                do {
+                    try await Task.sleep(for: limit)
+                    race.finish(.failure(ReadFailure.timeout))
+                } catch {}  // cancelled: the operation ended first
+            })
         }
     } onCancel: {
         race.finish(.failure(ReadFailure.cancelled))
-        race.cancelWork()
     }
 }
 
-/// The first of the operation, the timer and cancellation to finish resumes the caller.
+/// The first of the operation, the timer and cancellation to finish resumes the caller and
+/// cancels the rest.
 private final class DeadlineRace<T: Sendable>: Sendable {
-    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
-    private let work = Mutex<Task<Void, Never>?>(nil)
-    private let cancelled = Mutex(false)
-
-    func start(_ c: CheckedContinuation<T, any Error>) {
-        continuation.withLock { $0 = c }
-        if cancelled.withLock({ $0 }) { finish(.failure(ReadFailure.cancelled)) }
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var pending: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+        var finished = false
     }
 
-    func track(_ task: Task<Void, Never>) {
-        work.withLock { $0 = task }
-        if cancelled.withLock({ $0 }) { task.cancel() }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            guard let pending = state.pending else {
+                state.continuation = continuation
+                return nil
+            }
+            state.pending = nil
+            return pending
+        }
+        if let early { continuation.resume(with: early) }
     }
 
-    func cancelWork() {
-        cancelled.withLock { $0 = true }
-        work.withLock { $0?.cancel() }
+    func track(work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let finished = state.withLock { state in
+            state.tasks = [work, timer]
+            return state.finished
+        }
+        if finished { work.cancel(); timer.cancel() }
     }
 
     func finish(_ result: Result<T, any Error>) {
-        let c = continuation.withLock { c -> CheckedContinuation<T, any Error>? in
-            defer { c = nil }
-            return c
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard !state.finished else { return (nil, []) }
+            state.finished = true
+            defer { state.continuation = nil }
+            if state.continuation == nil { state.pending = result }
+            return (state.continuation, state.tasks)
         }
-        c?.resume(with: result)
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
     }
 }

@@ -1,8 +1,10 @@
+import PCSC
+
 /// One line of the technician's checklist: what was checked, how it went, and what to do.
 public struct DiagnosticStep: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable { case ok, warning, fail, skipped }
 
-    /// Stable identifier for programs (`pcscd`, `readers`, `identity`, `ccidSupport`, `features`,
+    /// Stable identifier for programs (`pcscd`, `readers`, `kind`, `identity`, `ccidSupport`, `features`,
     /// `card`, `atr`, `application`, `cardAccess`, `latency`, `extendedLength`, `testRead`).
     public var id: String
     public var title: String
@@ -38,18 +40,31 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey { case id, title, titleVi, status, detail, fix, fixVi, failure, data }
 }
 
-/// The whole checklist for one reader.
+/// The whole checklist: for one reader, or, when several are connected and none was named,
+/// the common steps and one checklist per reader (`readers`), the ID-card reader marked.
 public struct DiagnosticReport: Codable, Sendable, Hashable {
     public var reader: String?
     public var steps: [DiagnosticStep]
+    /// What the reader is for (issue 17); nil for the common part of a several-reader report.
+    public var kind: ReaderKind?
+    /// In a several-reader report: whether this is the reader ID cards are read on.
+    public var isIDCardReader: Bool?
+    /// Several readers and none named: each reader's checklist.
+    public var readers: [DiagnosticReport]?
 
-    public init(reader: String?, steps: [DiagnosticStep]) {
+    public init(reader: String?, steps: [DiagnosticStep], kind: ReaderKind? = nil, isIDCardReader: Bool? = nil,
+                readers: [DiagnosticReport]? = nil) {
         self.reader = reader
         self.steps = steps
+        self.kind = kind
+        self.isIDCardReader = isIDCardReader
+        self.readers = readers
     }
 
-    /// 0 when every step is ok, a warning or skipped; else the code of the first failure's kind.
+    /// 0 when every step is ok, a warning or skipped; else the code of the first failure's kind,
+    /// the common steps first, then each reader's.
     public var exitCode: Int32 {
-        steps.first { $0.status == .fail }.map { $0.exitCode ?? 1 } ?? 0
+        if let failed = steps.first(where: { $0.status == .fail }) { return failed.exitCode ?? 1 }
+        return readers?.lazy.map(\.exitCode).first { $0 != 0 } ?? 0
     }
 }

@@ -28,63 +28,78 @@ public struct KeySpec: Sendable, Hashable, Codable {
     }
 
     /// The keys to try, first one first; BAC candidates from an ID + birth date come after.
+    /// Every refusal is a `KeyError` (as `ReadFailure.badKey`), whose sentences say what to fix.
     public func resolve() throws(ReadFailure) -> ResolvedKey {
-        let (key, alternatives, forceBAC) = try candidates()
-        return ResolvedKey(key: key, alternatives: alternatives, forceBAC: forceBAC)
+        do {
+            let (key, alternatives, forceBAC) = try resolveKey()
+            return ResolvedKey(key: key, alternatives: alternatives, forceBAC: forceBAC)
+        } catch {
+            throw .badKey(error)
+        }
     }
 
-    private func candidates() throws(ReadFailure) -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool) {
+    func resolveKey() throws(KeyError) -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool) {
         let forceBAC: Bool
         switch method?.uppercased() {
         case nil, "PACE": forceBAC = false
         case "BAC": forceBAC = true
-        case let other?: throw .badKey("unknown method \(other): use PACE or BAC")
+        default: throw .unknownMethod
         }
         let given = [id, can, qr, mrz, documentNumber].compactMap { $0 }.count
-        guard given == 1 else {
-            throw .badKey(given == 0 ? "give one of id, can, qr, mrz or documentNumber" : "give only one of id, can, qr, mrz or documentNumber")
+        guard given == 1 else { throw given == 0 ? .missing : .several }
+        if let id {
+            let resolved: (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool)?
+            do throws(CCCDError) {
+                resolved = try Self.idKey(id, dateOfBirth: dateOfBirth, dateOfExpiry: dateOfExpiry, forceBAC: forceBAC)
+            } catch {
+                throw KeyError(error)
+            }
+            guard let resolved else { throw .bacNeedsBirthDate }
+            return resolved
         }
-        do {
-            if let id {
-                if let birth = dateOfBirth, let expiry = dateOfExpiry {
-                    return (try CCCDKeys.bac(idNumber: id, dateOfBirth: birth, dateOfExpiry: expiry), [], forceBAC)
-                }
-                if forceBAC, let birth = dateOfBirth {
-                    let candidates = try CCCDKeys.bacCandidates(idNumber: id, dateOfBirth: birth)
-                    guard let first = candidates.first else { throw ReadFailure.badKey("no plausible expiry date") }
-                    return (first, Array(candidates.dropFirst()), true)
-                }
-                if forceBAC { throw ReadFailure.badKey("BAC with an ID number needs dateOfBirth (and dateOfExpiry)") }
-                return (try CCCDKeys.can(idNumber: id), [], false)
-            }
-            if let can {
-                guard can.count == 6, can.allSatisfy(\.isASCIIDigit) else { throw ReadFailure.badKey("a CAN is 6 digits") }
-                if forceBAC { throw ReadFailure.badKey("BAC cannot use a CAN") }
-                return (.can(can), [], false)
-            }
-            if let qr {
-                if forceBAC { throw ReadFailure.badKey("BAC cannot use the QR code (it carries no expiry date)") }
+        if let can {
+            guard can.count == 6, can.allSatisfy(\.isASCIIDigit) else { throw .can }
+            if forceBAC { throw .bacWithCAN }
+            return (.can(can), [], false)
+        }
+        if let qr {
+            if forceBAC { throw .bacWithQR }
+            do throws(CCCDError) {
                 return (try CCCDQRCode(qr).accessKey, [], false)
+            } catch {
+                throw KeyError(error, scanned: true)
             }
-            if let mrz {
-                return (try MRZ(text: mrz).accessKey, [], forceBAC)
-            }
-            if let documentNumber {
-                guard let birth = dateOfBirth, let expiry = dateOfExpiry,
-                      birth.count == 6, expiry.count == 6,
-                      birth.allSatisfy(\.isASCIIDigit), expiry.allSatisfy(\.isASCIIDigit) else {
-                    throw ReadFailure.badKey("documentNumber needs dateOfBirth and dateOfExpiry as YYMMDD")
-                }
-                let key = AccessKey.mrz(documentNumber: documentNumber, dateOfBirth: birth, dateOfExpiry: expiry)
-                guard key.mrzInformation != nil else { throw ReadFailure.badKey("documentNumber has characters no MRZ holds") }
-                return (key, [], forceBAC)
-            }
-        } catch let failure as ReadFailure {
-            throw failure
-        } catch {
-            throw .badKey(String(describing: error))
         }
-        throw .badKey("no key")
+        if let mrz {
+            do throws(MRZError) {
+                return (try MRZ(text: mrz).accessKey, [], forceBAC)
+            } catch {
+                throw .mrz(error)
+            }
+        }
+        if let documentNumber {
+            guard let birth = dateOfBirth, let expiry = dateOfExpiry else { throw .documentNumberNeedsDates }
+            guard birth.count == 6, expiry.count == 6,
+                  birth.allSatisfy(\.isASCIIDigit), expiry.allSatisfy(\.isASCIIDigit) else { throw .date }
+            let key = AccessKey.mrz(documentNumber: documentNumber, dateOfBirth: birth, dateOfExpiry: expiry)
+            guard key.mrzInformation != nil else { throw .documentNumberCharacters }
+            return (key, [], forceBAC)
+        }
+        throw .missing
+    }
+
+    /// The keys from an ID number; nil when BAC was asked without the date of birth.
+    static func idKey(_ id: String, dateOfBirth: String?, dateOfExpiry: String?, forceBAC: Bool) throws(CCCDError)
+        -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool)? {
+        if let birth = dateOfBirth, let expiry = dateOfExpiry {
+            return (try CCCDKeys.bac(idNumber: id, dateOfBirth: birth, dateOfExpiry: expiry), [], forceBAC)
+        }
+        let pace = try CCCDKeys.can(idNumber: id)  // a malformed ID is said first
+        guard forceBAC else { return (pace, [], false) }
+        guard let birth = dateOfBirth else { return nil }
+        let candidates = try CCCDKeys.bacCandidates(idNumber: id, dateOfBirth: birth)
+        guard let first = candidates.first else { throw .invalidDate }
+        return (first, Array(candidates.dropFirst()), true)
     }
 }
 

@@ -14,7 +14,8 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case pcscUnavailable(String)
     case timeout
     case cancelled
-    case badKey(String)
+    /// The access key as given cannot open a card; the `KeyError` says what to type or scan.
+    case badKey(KeyError)
     case `internal`(String)
 
     /// Classifies any error from PC/SC, MRTD or CCCD.
@@ -99,7 +100,7 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .pcscUnavailable(let s): return "The smart-card service is unavailable: \(s)"
         case .timeout: return "The card did not answer in time"
         case .cancelled: return "The read was cancelled"
-        case .badKey(let s): return "Invalid access key: \(s)"
+        case .badKey(let key): return key.message
         case .internal(let s): return "Internal error: \(s)"
         }
     }
@@ -116,7 +117,7 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .pcscUnavailable: return "Dịch vụ đọc thẻ (pcscd) không hoạt động"
         case .timeout: return "Thẻ không phản hồi kịp thời"
         case .cancelled: return "Đã hủy việc đọc thẻ"
-        case .badKey: return "Khóa truy cập không hợp lệ"
+        case .badKey(let key): return key.messageVi
         case .internal: return "Lỗi nội bộ"
         }
     }

@@ -19,6 +19,39 @@ extension ReaderDiagnostics {
             failure: failure)
     }
 
+    /// What the reader is for (issue 17): a technician sees at once which reader is the ID-card
+    /// reader and which is a signature token.
+    static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool, failing: Bool = false) -> DiagnosticStep {
+        let because: String
+        switch c.basis {
+        case .contactlessCardSeen: because = "a contactless card was seen on it"
+        case .contactlessATR: because = "the card on it answers as a contactless card"
+        case .contactATR: because = "the card on it answers as a contact card"
+        case .name: because = "its name says so"
+        case .pinPad: because = "it has a PIN pad"
+        case .nothing: because = "nothing tells until a card is placed on it"
+        }
+        let data = ["kind": c.kind.rawValue, "idCardReader": "\(isIDCardReader)"]
+        switch c.kind {
+        case .contactless:
+            return DiagnosticStep(id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: .ok,
+                                  detail: "contactless: reads chip ID cards (\(because))" + (isIDCardReader ? "; this is the ID-card reader" : ""),
+                                  data: data)
+        case .contactOnly:
+            return DiagnosticStep(
+                id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: failing ? .fail : isIDCardReader ? .warning : .ok,
+                detail: "contact cards only, such as a digital-signature token (\(because)): not used for ID cards and never sent a command",
+                fix: isIDCardReader ? "Chip ID cards are read contactless: plug in a contactless ID-card reader." : nil,
+                fixVi: isIDCardReader ? "Thẻ căn cước gắn chip được đọc không tiếp xúc: hãy cắm đầu đọc thẻ căn cước (không tiếp xúc)." : nil,
+                failure: failing ? .noReader("a contact-only reader cannot read a chip ID card") : nil,
+                data: data)
+        case .unknown:
+            return DiagnosticStep(id: "kind", title: "Reader kind", titleVi: "Loại đầu đọc", status: .ok,
+                                  detail: "not known yet (\(because))" + (isIDCardReader ? "; taken as the ID-card reader" : ""),
+                                  data: data)
+        }
+    }
+
     static func identitySteps(_ reader: ReaderInfo) -> [DiagnosticStep] {
         let i = reader.identity
         func show(_ s: String?) -> String { s ?? "unknown" }

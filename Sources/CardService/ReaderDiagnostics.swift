@@ -44,47 +44,111 @@ public struct ReaderDiagnostics: Sendable {
                 failure: .noReader("none connected")))
             return DiagnosticReport(reader: reader, steps: steps)
         }
-        var infos: [ReaderInfo] = []
+        var candidates: [ReaderSelection.Candidate] = []
+        let states = (try? await context.currentStates(of: names)) ?? []
         for name in names {
             let identity = await ReaderIdentity.read(from: context.reader(named: name))
-            infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+            let info = ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity)
+            let state = states.first { $0.name == name }
+            candidates.append(ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr))
         }
-        let states = (try? await context.currentStates(of: names)) ?? []
-        let chosen: ReaderInfo
-        do {
-            chosen = try ReaderSelection.choose(reader, among: infos) { n in states.first { $0.name == n }?.isPresent ?? false }
-        } catch {
-            steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .fail,
-                                        detail: "\(error.message); connected: \(names.joined(separator: ", "))",
-                                        fix: "Name the reader with --reader (its id or name, as listed).",
-                                        fixVi: "Chọn đầu đọc bằng --reader (mã hoặc tên như trong danh sách).", failure: error))
-            return DiagnosticReport(reader: reader, steps: steps)
-        }
-        steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .ok,
-                                    detail: "\(names.count) connected; checking \(chosen.name)", data: ["reader": chosen.name, "id": chosen.id.rawValue]))
-        steps += Self.identitySteps(chosen)
 
-        // The card.
-        let state = states.first { $0.name == chosen.name }
+        // A named reader, or the only one: its checklist.
+        if reader != nil || candidates.count == 1 {
+            guard let chosen = reader.map({ wanted in candidates.first { $0.info.matches(wanted) } }) ?? candidates.first else {
+                let failure = ReadFailure.noReader("no reader named \(reader ?? "")")
+                steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .fail,
+                                            detail: "\(failure.message); connected: \(names.joined(separator: ", "))",
+                                            fix: "Name the reader with --reader (its id or name, as listed).",
+                                            fixVi: "Chọn đầu đọc bằng --reader (mã hoặc tên như trong danh sách).", failure: failure))
+                return DiagnosticReport(reader: reader, steps: steps)
+            }
+            steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .ok,
+                                        detail: "\(names.count) connected; checking \(chosen.info.name)",
+                                        data: ["reader": chosen.info.name, "id": chosen.info.id.rawValue]))
+            steps += await readerSteps(chosen, context: context, isIDCardReader: true)
+            return DiagnosticReport(reader: chosen.info.name, steps: steps, kind: chosen.classification.kind)
+        }
+
+        // Several readers and none named: every one, and which is the ID-card reader.
+        let idCardReader: ReaderInfo?
+        do {
+            idCardReader = try ReaderSelection.choose(nil, among: candidates)
+        } catch {
+            idCardReader = nil
+            let noneEligible = !candidates.contains { $0.classification.mayReadIDCards }
+            steps.append(DiagnosticStep(
+                id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: noneEligible ? .fail : .warning,
+                detail: "\(names.count) connected: \(error.message)",
+                fix: noneEligible ? "Plug in the ID-card reader (a contactless reader): the readers connected read contact cards only."
+                    : "Place the ID card on the reader you want checked, or name it with --reader (its id or name, as listed below).",
+                fixVi: noneEligible ? "Cắm đầu đọc thẻ căn cước (đầu đọc không tiếp xúc): các đầu đọc đang cắm chỉ đọc thẻ tiếp xúc."
+                    : "Đặt thẻ căn cước lên đầu đọc cần kiểm tra, hoặc chọn đầu đọc bằng --reader (mã hoặc tên như bên dưới).",
+                failure: noneEligible ? error : nil))
+        }
+        if let idCardReader {
+            let others = candidates.filter { $0.info.name != idCardReader.name }.map(\.info.name)
+            steps.append(DiagnosticStep(
+                id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .ok,
+                detail: "\(names.count) connected; the ID-card reader is \(idCardReader.name); also checked: \(others.joined(separator: ", "))",
+                data: ["reader": idCardReader.name, "id": idCardReader.id.rawValue]))
+        }
+        var reports: [DiagnosticReport] = []
+        for candidate in candidates {
+            let isIDCardReader = candidate.info.name == idCardReader?.name
+            let readerSteps = await readerSteps(candidate, context: context, isIDCardReader: isIDCardReader)
+            reports.append(DiagnosticReport(reader: candidate.info.name, steps: readerSteps, kind: candidate.classification.kind,
+                                            isIDCardReader: isIDCardReader))
+        }
+        return DiagnosticReport(reader: idCardReader?.name, steps: steps, readers: reports)
+    }
+
+    /// One reader's checklist: its kind, identity and features, then the card. A reader holding a
+    /// contact card (a signature token) is never sent a command; only the ID-card reader gets
+    /// the test read.
+    func readerSteps(_ candidate: ReaderSelection.Candidate, context: PCSCContext, isIDCardReader: Bool) async -> [DiagnosticStep] {
+        let chosen = candidate.info
+        // A test read asked on a reader that cannot do one fails (exit 2), with the reason.
+        let testReadImpossible = key != nil && isIDCardReader
+        var steps = [Self.kindStep(candidate.classification, isIDCardReader: isIDCardReader,
+                                   failing: testReadImpossible && candidate.classification.kind == .contactOnly)]
+        steps += Self.identitySteps(chosen)
+        let state = (try? await context.currentStates(of: [chosen.name]))?.first
+        let classification = ReaderClassification.classify(name: chosen.name, identity: chosen.identity,
+                                                           atr: state?.isPresent == true ? state?.atr : nil)
+        if let state, state.isPresent, classification.holdsContactCard {
+            steps.append(DiagnosticStep(
+                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: testReadImpossible ? .fail : .ok,
+                detail: "a contact card (a digital-signature token, for example): not touched",
+                fix: isIDCardReader ? "Place the chip ID card on the contactless ID-card reader; this reader holds a contact card."
+                    : "Nothing to do: this reader is not used for ID cards.",
+                fixVi: isIDCardReader ? "Đặt thẻ căn cước gắn chip lên đầu đọc không tiếp xúc; đầu đọc này đang giữ một thẻ tiếp xúc."
+                    : "Không cần làm gì: đầu đọc này không dùng để đọc thẻ căn cước.",
+                failure: testReadImpossible ? .noReader(ReaderSelection.holdsContactCard(chosen.name)) : nil))
+            steps.append(Self.atrStep(state.atr))
+            return steps
+        }
         guard let state, state.isPresent, !state.isMute else {
             let mute = state?.isMute == true
+            let notForIDCards = candidate.classification.kind == .contactOnly
             steps.append(DiagnosticStep(
-                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: key == nil ? .warning : .fail,
+                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc",
+                status: !isIDCardReader || notForIDCards ? .skipped : key == nil ? .warning : .fail,
                 detail: mute ? "a card is present but does not answer (mute)" : "no card",
-                fix: mute ? "Take the card off and place it again, flat and centred; a card that stays mute may be damaged."
+                fix: !isIDCardReader ? nil : mute ? "Take the card off and place it again, flat and centred; a card that stays mute may be damaged."
                     : "Place the ID card flat on the reader and leave it there during the whole read.",
-                fixVi: mute ? "Nhấc thẻ ra và đặt lại ngay ngắn; thẻ vẫn không phản hồi có thể đã hỏng."
+                fixVi: !isIDCardReader ? nil : mute ? "Nhấc thẻ ra và đặt lại ngay ngắn; thẻ vẫn không phản hồi có thể đã hỏng."
                     : "Đặt thẻ căn cước nằm phẳng trên đầu đọc và giữ nguyên trong suốt quá trình đọc.",
-                failure: key == nil ? nil : .noCard))
-            return DiagnosticReport(reader: chosen.name, steps: steps)
+                failure: key == nil || !isIDCardReader ? nil : .noCard))
+            return steps
         }
         steps.append(DiagnosticStep(id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: .ok, detail: "present"))
         steps.append(Self.atrStep(state.atr))
         steps += await cardSteps(context.reader(named: chosen.name))
-        if let key {
+        if let key, isIDCardReader {
             steps.append(await testRead(context.reader(named: chosen.name), identity: chosen.identity, key: key))
         }
-        return DiagnosticReport(reader: chosen.name, steps: steps)
+        return steps
     }
 
     static var pcscdSocket: String {

@@ -7,6 +7,12 @@ enum CCCDTargets {
     static func qr(_ data: [UInt8]) {
         guard let code = try? CCCDQRCode(String(decoding: data, as: UTF8.self)) else { return }
         _ = code.accessKey
+        precondition(code.recognisedFields.first == .idNumber, "the ID is always recognised")
+        let chip = CitizenRecord.Person(idNumber: code.idNumber, fullName: code.fullName, dateOfBirth: code.dateOfBirth,
+                                        placeOfResidence: code.placeOfResidence, dateOfIssue: code.dateOfIssue)
+        let comparison = QRChipComparison(qr: code, chip: chip)
+        precondition(comparison.compared.allSatisfy { code.recognised(CCCDQRCode.Field(rawValue: $0.rawValue) ?? .idNumber) },
+                     "only recognised fields are compared")
     }
 
     static func dg13(_ data: [UInt8]) {

@@ -17,7 +17,7 @@ struct DiagCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Reader: stable id or PC/SC name (default: the only reader, or the only one with a card).")
+    @Option(help: "Reader: stable id or PC/SC name (default: every reader, the ID-card reader marked; the test read runs on it).")
     var reader: String?
     @OptionGroup var key: KeyOptions
     @Flag(help: "Print the report as JSON.")
@@ -33,19 +33,31 @@ struct DiagCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Output.line(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            for step in report.steps {
-                let mark: String
-                switch step.status {
-                case .ok: mark = "✓"
-                case .warning: mark = "!"
-                case .fail: mark = "✗"
-                case .skipped: mark = "-"
-                }
-                Output.line("\(mark) \(step.titleVi) (\(step.title)): \(step.detail)")
-                if let fixVi = step.fixVi { Output.line("    → \(fixVi)") }
-                if let fix = step.fix { Output.line("    → \(fix)") }
+            Self.print(report.steps, indent: "")
+            for r in report.readers ?? [] {
+                let role = r.isIDCardReader == true ? "đầu đọc thẻ căn cước (the ID-card reader)"
+                    : r.kind == .contactOnly ? "chỉ đọc thẻ tiếp xúc, không dùng cho thẻ căn cước (contact cards only: not used for ID cards)"
+                    : "đầu đọc khác (another reader)"
+                Output.line("")
+                Output.line("\(r.reader ?? "?"): \(role)")
+                Self.print(r.steps, indent: "  ")
             }
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    static func print(_ steps: [DiagnosticStep], indent: String) {
+        for step in steps {
+            let mark: String
+            switch step.status {
+            case .ok: mark = "✓"
+            case .warning: mark = "!"
+            case .fail: mark = "✗"
+            case .skipped: mark = "-"
+            }
+            Output.line("\(indent)\(mark) \(step.titleVi) (\(step.title)): \(step.detail)")
+            if let fixVi = step.fixVi { Output.line("\(indent)    → \(fixVi)") }
+            if let fix = step.fix { Output.line("\(indent)    → \(fix)") }
+        }
     }
 }

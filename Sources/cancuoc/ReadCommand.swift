@@ -51,7 +51,9 @@ struct ReadCommand: AsyncParsableCommand {
             Output.line(json ? try record.json(pretty: true) : record.humanDescription)
             if record.verification.status == .failed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         } catch let failure as ReadFailure {
+            // English, then Vietnamese for reception staff: the same sentences as the API's.
             Output.error(failure.message)
+            Output.error(failure.messageVi)
             throw ExitCode(failure.exit.rawValue)
         }
     }
@@ -63,7 +65,7 @@ struct ReadCommand: AsyncParsableCommand {
         return try await ReadJob(readerName: chosen.name, identity: chosen.identity, options: options).run().get()
     }
 
-    /// The reader to read (`--reader`, else the only one, else the only one with a card).
+    /// The reader to read (`--reader`, else the one `ReaderSelection` picks: signature tokens left out).
     private func chooseReader() async throws -> ReaderInfo {
         let context: PCSCContext
         do {
@@ -79,9 +81,11 @@ struct ReadCommand: AsyncParsableCommand {
                 infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
             }
             let states = (try? await context.currentStates(of: names)) ?? []
-            let chosen = try ReaderSelection.choose(reader, among: infos) { name in
-                states.first { $0.name == name }?.isPresent ?? false
+            let candidates = infos.map { info in
+                let state = states.first { $0.name == info.name }
+                return ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr)
             }
+            let chosen = try ReaderSelection.choose(reader, among: candidates)
             await context.release()
             return chosen
         } catch {

@@ -13,10 +13,19 @@ enum ReaderListJSON {
 }
 
 enum ReaderListText {
+    static func kind(_ c: ReaderClassification) -> String {
+        switch c.kind {
+        case .contactless: return "contactless: ID-card reader"
+        case .contactOnly: return c.holdsContactCard ? "contact cards only (holds one, e.g. a signature token): not used for ID cards"
+            : "contact cards only: not used for ID cards"
+        case .unknown: return "unknown until a card is placed"
+        }
+    }
+
     static func render(_ entries: [ReaderEntry]) -> String {
         guard !entries.isEmpty else { return "No readers." }
         return entries.map { e in
-            var lines = ["\(e.name)", "  id:      \(e.id)"]
+            var lines = ["\(e.name)", "  id:      \(e.id)", "  kind:    \(ReaderListText.kind(e.classification))"]
             let i = e.identity
             let made = [i.vendor, i.product].compactMap { $0 }.joined(separator: " ")
             if !made.isEmpty { lines.append("  reader:  \(made)") }

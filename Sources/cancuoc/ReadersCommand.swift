@@ -78,8 +78,13 @@ struct ReaderEntry {
     var atr: [UInt8]?
 
     var id: ReaderID { ReaderID(name: name, identity: identity) }
+    /// What the reader is for, from its name, features and the card on it now (issue 17).
+    var classification: ReaderClassification {
+        .classify(name: name, identity: identity, atr: cardPresent ? atr : nil)
+    }
 
     var listing: ReaderListing {
-        ReaderListing(id: id.rawValue, name: name, identity: identity, cardPresent: cardPresent, atr: atr, busy: nil)
+        ReaderListing(id: id.rawValue, name: name, identity: identity, cardPresent: cardPresent, atr: atr, busy: nil,
+                      kind: classification.kind)
     }
 }

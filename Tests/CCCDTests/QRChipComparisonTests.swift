@@ -43,6 +43,27 @@ import Testing
         #expect(QRChipComparison(qr: try CCCDQRCode(Self.qr), chip: chip).mismatches == [.idNumber])
     }
 
+    @Test func onlyRecognisedFieldsAreCompared() throws {
+        var chip = Self.chip()
+        chip.fullName = "Another Name"
+        chip.dateOfIssue = "2024-01-01"
+        // An unknown layout gives only the ID: nothing else is compared, so nothing mismatches.
+        let idOnly = QRChipComparison(qr: try CCCDQRCode("049202000284|A7|2024"), chip: chip)
+        #expect(idOnly.compared == [.idNumber])
+        #expect(idOnly.matches)
+        // A birth date that does not parse is not compared; the recognised name still is.
+        let partly = QRChipComparison(qr: try CCCDQRCode("049202000284||Khuất Lưu Huy Nhật|2402|Nam|Hà Nội|31052021"), chip: chip)
+        #expect(!partly.compared.contains(.dateOfBirth))
+        #expect(partly.mismatches == [.fullName, .placeOfResidence, .dateOfIssue])
+    }
+
+    @Test func theSixFieldLayoutIsComparedLikeTheSeven() throws {
+        let six = "049202000284|Khuất Lưu Huy Nhật|24/02/2002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31/05/2021"
+        let comparison = QRChipComparison(qr: try CCCDQRCode(six), chip: Self.chip())
+        #expect(comparison.compared == QRChipComparison.Field.allCases)
+        #expect(comparison.matches)
+    }
+
     @Test func datesNormalise() {
         #expect(QRChipComparison.isoDay("2002-02-24") == "2002-02-24")
         #expect(QRChipComparison.isoDay("24/02/2002") == "2002-02-24")

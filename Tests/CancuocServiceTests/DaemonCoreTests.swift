@@ -53,7 +53,7 @@ import Testing
     @Test(arguments: [
         (ReadFailure.noReader("x"), 1001), (.noCard, 1002), (.wrongKey, 1003), (.cardRemoved, 1004),
         (.readerBusy, 1005), (.unreadableCard("x"), 1006), (.pcscUnavailable("x"), 1007), (.timeout, 1008),
-        (.cancelled, 1009), (.badKey("x"), -32602), (.internal("secret detail"), -32603),
+        (.cancelled, 1009), (.badKey(.idNumber), -32602), (.internal("secret detail"), -32603),
     ])
     func readFailuresMapToTheStableCodes(failure: ReadFailure, code: Int) {
         let error = failure.apiError(reader: "Virtual PCD 00 00")

@@ -107,10 +107,14 @@ struct DaemonProcess {
     }
 
     /// Resident memory in KiB (`VmRSS`).
-    var residentKiB: Int {
+    var residentKiB: Int { status("VmRSS:") }
+    /// Threads of the process now.
+    var threads: Int { status("Threads:") }
+
+    private func status(_ field: String) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field) } ?? ""
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
     }
 
     var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }

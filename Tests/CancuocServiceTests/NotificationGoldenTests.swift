@@ -68,7 +68,8 @@ import Testing
             .readCompleted(ReadCompleted(reader: Self.usb.id.rawValue, name: Self.usb.name, outcome: "wrongKey",
                                          durationMs: 240, trigger: "scanner", scanner: "/dev/serial/by-id/usb-scanner")),
             .cardRecord(CardRecordEvent(reader: Self.usb.id.rawValue, name: Self.usb.name, scanner: "/dev/ttyACM0",
-                                        record: record, qrMatchesChip: false, qrMismatches: ["fullName"])),
+                                        record: record, qrMatchesChip: false, qrMismatches: ["fullName"],
+                                        qrCompared: ["idNumber", "fullName", "dateOfBirth"])),
             .qrScanned(QRScanned(reader: Self.usb.id.rawValue, scanner: "/dev/ttyACM0", verified: false, qr: .init(
                 idNumber: "001090537057", fullName: "Trần Minh Khoa", dateOfBirth: "12081990", dateOfIssue: "01012021"))),
         ]

@@ -77,7 +77,7 @@ import Testing
 
     @Test func readEventsAcceptOnlyCodesSoFreeTextCannotBeStored() {
         for failure: ReadFailure in [.noReader("x"), .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard("x"),
-                                     .pcscUnavailable("x"), .timeout, .cancelled, .badKey("x"), .internal("x")] {
+                                     .pcscUnavailable("x"), .timeout, .cancelled, .badKey(.idNumber), .internal("x")] {
             #expect(ReadEvent.outcomes.contains(failure.reason), "\(failure.reason)")
         }
         let e = ReadEvent(readerID: "r", outcome: "Nguyễn Văn An 001099012345", access: "15/03/1999",

@@ -205,14 +205,18 @@ public struct CardRecordEvent: Encodable, Sendable {
     public var record: CitizenRecord
     public var qrMatchesChip: Bool
     public var qrMismatches: [String]
+    /// The fields compared: only those the QR carried recognisably (issue 17).
+    public var qrCompared: [String]
 
-    public init(reader: String, name: String, scanner: String, record: CitizenRecord, qrMatchesChip: Bool, qrMismatches: [String]) {
+    public init(reader: String, name: String, scanner: String, record: CitizenRecord, qrMatchesChip: Bool, qrMismatches: [String],
+                qrCompared: [String]) {
         self.reader = reader
         self.name = name
         self.scanner = scanner
         self.record = record
         self.qrMatchesChip = qrMatchesChip
         self.qrMismatches = qrMismatches
+        self.qrCompared = qrCompared
     }
 }
 
@@ -221,13 +225,15 @@ public struct QRScanned: Codable, Sendable, Hashable {
     public struct Fields: Codable, Sendable, Hashable {
         public var idNumber: String
         @ExplicitNull public var oldIdNumber: String?
-        public var fullName: String
-        public var dateOfBirth: String
+        // A field the QR did not carry recognisably is null (issue 17).
+        @ExplicitNull public var fullName: String?
+        @ExplicitNull public var dateOfBirth: String?
         @ExplicitNull public var sex: String?
         @ExplicitNull public var placeOfResidence: String?
-        public var dateOfIssue: String
+        @ExplicitNull public var dateOfIssue: String?
 
-    public init(idNumber: String, oldIdNumber: String? = nil, fullName: String, dateOfBirth: String, sex: String? = nil, placeOfResidence: String? = nil, dateOfIssue: String) {
+    public init(idNumber: String, oldIdNumber: String? = nil, fullName: String? = nil, dateOfBirth: String? = nil, sex: String? = nil,
+                placeOfResidence: String? = nil, dateOfIssue: String? = nil) {
         self.idNumber = idNumber
         self.oldIdNumber = oldIdNumber
         self.fullName = fullName

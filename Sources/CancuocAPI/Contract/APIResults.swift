@@ -39,14 +39,18 @@ public struct ReaderListing: Codable, Sendable, Hashable {
     @ExplicitNull public var atr: String?
     /// A read is running on it (daemon only; absent from the CLI's listing).
     public var busy: Bool?
+    /// What the reader is for (issue 17): a signature token is `contactOnly`.
+    public var kind: ReaderKind
 
-    public init(id: String, name: String, identity: ReaderIdentity, cardPresent: Bool, atr: [UInt8]?, busy: Bool?) {
+    public init(id: String, name: String, identity: ReaderIdentity, cardPresent: Bool, atr: [UInt8]?, busy: Bool?,
+                kind: ReaderKind) {
         self.id = id
         self.name = name
         self.identity = ReaderIdentityListing(identity)
         self.cardPresent = cardPresent
         self.atr = atr.map { Hex.encode($0) }
         self.busy = busy
+        self.kind = kind
     }
 }
 
