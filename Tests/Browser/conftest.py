@@ -82,7 +82,12 @@ class Bench:
         for origin in origins:
             args += ["--web-origin", origin]
         self.log_path = self.work / "cancuocd.log"
-        self.daemon = subprocess.Popen(args, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
+        self.args = args
+        self.start_daemon()
+        self.sim = None
+
+    def start_daemon(self):
+        self.daemon = subprocess.Popen(self.args, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "a"))
         for _ in range(200):
             try:
                 socket.create_connection(("127.0.0.1", self.web_port), timeout=1).close()
@@ -91,7 +96,6 @@ class Bench:
                 if self.daemon.poll() is not None:
                     raise AssertionError("cancuocd exited: " + self.log())
                 time.sleep(0.05)
-        self.sim = None
 
     @property
     def page_origin(self):

@@ -184,3 +184,19 @@ def test_reception_page_clears_a_record_nobody_uses(browser, bench):
     assert "lâu không thao tác" in browser.find_element(By.ID, "status").text
     assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
     bench.remove_card()
+
+
+def test_cancuoc_js_reconnects_when_the_daemon_restarts(browser, bench):
+    bench.remove_card()
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    status = browser.find_element(By.ID, "connection")
+    bench.daemon.terminate()
+    bench.daemon.wait(15)
+    wait(browser, lambda d: "Mất kết nối" in status.text)
+    bench.start_daemon()
+    # Back-off from 0.5 s; the page subscribes again and lists the readers.
+    wait(browser, lambda d: status.text.startswith("Đã kết nối"), seconds=30)
+    bench.insert_card()
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)   # events flow again
+    bench.remove_card()
