@@ -55,7 +55,9 @@ def test_allowed_origin_reads_the_card_through_cancuoc_js(browser, bench, his_pa
     _, allowed, _ = his_page
     person = profile_json()["dg13"]
     bench.remove_card()
-    browser.get(f"{allowed.origin}/his_page.html?port={bench.web_port}&id={person['idNumber']}")
+    # The module comes from the daemon itself (cross-origin: CORS for allowed origins only).
+    client = f"{bench.page_origin}/cancuoc.js"
+    browser.get(f"{allowed.origin}/his_page.html?port={bench.web_port}&id={person['idNumber']}&client={client}")
     out = browser.find_element(By.ID, "out")
     wait(browser, lambda d: out.get_attribute("data-state") != "starting")
     assert out.get_attribute("data-state") == "connected", out.text

@@ -102,3 +102,11 @@ def test_unknown_web_setting_is_refused(tmp_path):
     out = subprocess.run([str(BIN / "cancuocd"), "--config", str(tmp_path / "c.json"), "--socket", f"{tmp_path}/s"],
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 78 and "web.allowedOrigin" in out.stderr
+
+
+def test_cancuoc_js_may_be_imported_by_allowed_origins_only(bench, his_pages):
+    _, allowed, other = his_pages
+    _, headers, _ = http_request(bench.web_port, "/cancuoc.js", headers={"Origin": allowed.origin})
+    assert headers.get("access-control-allow-origin") == allowed.origin
+    _, headers, _ = http_request(bench.web_port, "/cancuoc.js", headers={"Origin": other.origin})
+    assert "access-control-allow-origin" not in headers
