@@ -86,7 +86,7 @@ install: deps
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.socket > "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
 	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
-	install -Dm644 udev/60-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/60-cancuoc.rules"; \
+	install -Dm644 udev/70-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/70-cancuoc.rules"; \
 	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \
 	install -d -m755 "$(DESTDIR)/etc/cancuoc" "$(DESTDIR)/etc/cancuoc/trust"; \
 	if [ -e "$(DESTDIR)/etc/cancuoc/cancuocd.json" ]; then \
