@@ -10,15 +10,22 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 # and cancuocd maps less shared-library code (make bench: resident memory).
 RELEASE = -c release --static-swift-stdlib
 
-# Debian packages the project needs at build, test and run time.
-DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 chromium
+# Debian packages: what runs on a clinic PC (the .deb's Depends/Recommends say the same), what
+# builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
+# needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
+DEB_RUNTIME_PACKAGES = pcscd libccid
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
+DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 chromium
+DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
+DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 
-.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test install-check
+.PHONY: all deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test install-check deb
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Installs the Debian packages named in $(1) that are missing (apt-get; sudo when not root).
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -28,6 +35,13 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing \
 	    || { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; }; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(DEB_PACKAGES))
+
+system-test-deps:
+	$(call apt_install,$(DEB_SYSTEM_TEST_PACKAGES))
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -58,7 +72,7 @@ soak: deps
 	SOAK=1 $(SWIFT) test --skip-build --filter CardFaultsThroughPCSCD
 
 clean:
-	rm -rf .build bench-results
+	rm -rf .build bench-results dist .build-deb
 
 # The example HIS client (examples/his_client.py) against a real cancuocd on the simulated card.
 example-test: deps
@@ -67,16 +81,20 @@ example-test: deps
 
 # Install (docs/operations.md). PREFIX for binaries and docs; system integration files go where
 # systemd, udev and polkit look for them. An existing /etc/cancuoc/cancuocd.json is kept.
+# No `deps` here: installing must not pull compilers, -dev packages or a browser onto a clinic
+# PC (build elsewhere, or better, install the .deb: make deb). Binaries are stripped.
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib/cancuoc
 DOCDIR ?= $(PREFIX)/share/doc/cancuoc
 UNITDIR ?= /usr/lib/systemd/system
 
-install: deps
+STRIP ?= strip
+
+install:
 	$(SWIFT) build $(RELEASE)
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
-	install -Dm755 "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
-	install -Dm755 "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
+	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
+	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
 	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \
 	cp -r "$$bin/cancuoc_CardSimulator.resources" "$(DESTDIR)$(LIBDIR)/"; \
 	ln -sfn "$(LIBDIR)/cancuoc" "$(DESTDIR)$(BINDIR)/cancuoc"; \
@@ -101,6 +119,18 @@ install-check:
 	rm -rf "$(CURDIR)/.build-install-check"
 	$(MAKE) install DESTDIR="$(CURDIR)/.build-install-check"
 	scripts/verify-units.sh "$(CURDIR)/.build-install-check" "$(UNITDIR)"
+
+# The Debian package (docs/operations.md): a staged `make install` with PREFIX=/usr, the
+# maintainer scripts of debian/, dpkg-deb. → dist/cancuoc_VERSION_ARCH.deb, checked by lintian.
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/CancuocService/CancuocService.swift)
+DEB_VERSION ?= $(VERSION)+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+DEB_STAGE = $(CURDIR)/.build-deb/stage
+
+deb: deps system-test-deps
+	rm -rf "$(DEB_STAGE)"
+	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
+	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
+	  ls -l "$$deb" && lintian --fail-on error "$$deb"
 
 # Fuzzing (issue 9): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
 # FUZZ_SECONDS (default 60) each; FUZZ_TARGETS="tlv dg13" picks some. See docs/fuzzing.md.
