@@ -19,7 +19,7 @@ DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 chromium
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 
-.PHONY: all deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test install-check deb
+.PHONY: all deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test install-check deb system-test
 
 all: build
 
@@ -131,6 +131,12 @@ deb: deps system-test-deps
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
 	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
+
+# The .deb installed and run under a real systemd: Debian 12 and 13 roots (debootstrap, cached
+# in .build-system-test/), booted with systemd-nspawn. SYSTEM_TEST_RELEASES picks releases.
+SYSTEM_TEST_RELEASES ?= bookworm trixie
+system-test: deb
+	scripts/system-test.sh "$(CURDIR)/dist/cancuoc_$(DEB_VERSION)_$$(dpkg --print-architecture).deb" $(SYSTEM_TEST_RELEASES)
 
 # Fuzzing (issue 9): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
 # FUZZ_SECONDS (default 60) each; FUZZ_TARGETS="tlv dg13" picks some. See docs/fuzzing.md.
