@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (Debian: libpcsclite-dev, libssl-dev).
@@ -45,33 +46,59 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Profiles")]),
-        // The daemon core.
-        .target(name: "CancuocService", dependencies: [
+        // One read of one card (the read job, its one deadline, its typed failures) and the
+        // technician's diagnostics: what the daemon and the command line share.
+        .target(name: "CardService", dependencies: [
             "SmartCard", "PCSC", "MRTD", "CCCD",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The API as types, independent of any transport: methods, events, errors, the
+        // connection state; JSON in and out.
+        .target(name: "CancuocAPI", dependencies: [
+            "CardService", "CCCD", "PCSC", "SmartCard",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Transports for the API (SwiftNIO): the Unix socket with newline framing; systemd glue.
+        .target(name: "CancuocServer", dependencies: [
+            "CancuocAPI", "CardService",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The usage log, metrics and the clinic and province inventory.
+        .target(name: "CancuocUsage", dependencies: [
+            "CardService", "CCCD", "PCSC", "SmartCard",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The daemon: reader sessions, the methods, scan-and-tap.
+        .target(name: "CancuocDaemon", dependencies: [
+            "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "cancuocd", dependencies: [
-            "CancuocService",
+            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cancuoc", dependencies: [
-            "CancuocService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+            "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
         .executableTarget(name: "CancuocBench", dependencies: [
-            "CancuocService", "CardSimulator", "PCSC", "MRTD", "CCCD", "TestBench",
+            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC", "MRTD",
+            "CCCD", "TestBench",
         ], path: "Benchmarks/CancuocBench"),
 
         // Issue 9: the parsers as fuzz targets (driven by the Fuzz/ package and replayed by
         // FuzzRegressionTests), and the generator of the seed corpora under Fuzz/Corpus.
-        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CancuocService"]),
+        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI"]),
         .executableTarget(name: "fuzz-seeds", dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
                           path: "Sources/FuzzSeeds"),
 
@@ -85,7 +112,10 @@ let package = Package(
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
-            "CancuocService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"), "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,6 @@
-import CancuocService
+import CancuocAPI
+import CancuocDaemon
+import CancuocServer
 import CardSimulator
 import Foundation
 import MRTD
@@ -84,7 +86,7 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     configuration.stateDirectory = directory
     let core = DaemonCore(configuration: configuration)
     await core.start()
-    let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)), handler: core)
+    let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)), service: core)
     try await server.start()
 
     // Subscribers.

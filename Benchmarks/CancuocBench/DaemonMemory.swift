@@ -1,4 +1,3 @@
-import CancuocService
 import CardSimulator
 import Foundation
 import Synchronization

@@ -1,4 +1,4 @@
-import CancuocService
+import CardService
 import CardSimulator
 import CCCD
 import Foundation
@@ -51,7 +51,7 @@ func stopSimulator(_ p: Process, reader: String, context: PCSCContext) async {
 
 /// One full read with `chunk` (nil: our strategy).
 func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Sample {
-    var options = CardReadOptions(key: key)
+    var options = try CardReadOptions(key: key)
     options.fixedChunkSize = chunk
     let cpu0 = cpuSeconds()
     let t0 = ContinuousClock.now

@@ -5,11 +5,28 @@ extension CitizenRecord {
     /// chip returned but that does not parse makes the card unreadable (`CCCDError`), never a
     /// half-empty record that looks complete.
     public init(chipRead read: ChipRead, includeFaceData: Bool, verification: Verification = .notPerformed) throws {
+        try self.init(chipRead: read, dg13: Self.dg13(of: read), includeFaceData: includeFaceData, verification: verification)
+    }
+
+    /// The verified record of a chip read: DG13 parsed once, for the record and for the
+    /// verification (its date of issue is the date the Document Signer is checked at).
+    public static func build(from read: ChipRead, includeFace: Bool, trust: TrustStore) throws -> CitizenRecord {
+        let dg13 = try dg13(of: read)
+        let verification = Verification.verify(
+            files: read.files, dg13: dg13, trust: trust,
+            chipAuthentication: read.chipAuthentication, activeAuthentication: read.activeAuthentication)
+        return try CitizenRecord(chipRead: read, dg13: dg13, includeFaceData: includeFace, verification: verification)
+    }
+
+    private static func dg13(of read: ChipRead) throws -> DG13? {
+        try read.files[.dg13].map { bytes in
+            do { return try DG13(bytes) } catch { throw ReadError.unreadable("DG13: \(error)") }
+        }
+    }
+
+    private init(chipRead read: ChipRead, dg13: DG13?, includeFaceData: Bool, verification: Verification) throws {
         let dg1 = try read.files[.dg1].map { bytes in
             do { return try DG1(bytes) } catch { throw ReadError.unreadable("DG1: \(error)") }
-        }
-        let dg13 = try read.files[.dg13].map { bytes in
-            do { return try DG13(bytes) } catch { throw ReadError.unreadable("DG13: \(error)") }
         }
         let dg2 = try read.files[.dg2].map { bytes in
             do { return try DG2(bytes) } catch { throw ReadError.unreadable("DG2: \(error)") }

@@ -10,7 +10,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case pace, bac
     // CCCD profile
     case qr, dg13, citizenRecord
-    // Daemon API (CancuocService)
+    // Daemon API (CancuocAPI, CardService)
     case jsonRPC, keySpec
     // PC/SC reader properties
     case readerFeatures, tlvProperties

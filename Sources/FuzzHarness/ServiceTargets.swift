@@ -1,4 +1,5 @@
-import CancuocService
+import CancuocAPI
+import CardService
 
 /// The daemon's API: a line from a client socket, and the read key an HIS sends.
 enum ServiceTargets {

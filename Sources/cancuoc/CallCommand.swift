@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocAPI
+import CardService
 import Foundation
 
 /// `cancuoc call METHOD [JSON]`: one request to the daemon, the result printed as JSON.
@@ -36,7 +37,7 @@ struct CallCommand: ParsableCommand {
             connection = try APIConnection(path: socket)
         } catch {
             Output.error("\(error)")
-            throw ExitCode(7)
+            throw ExitCode(ExitStatus.pcscUnavailable.rawValue)
         }
         let response: JSONValue
         do {
@@ -45,13 +46,13 @@ struct CallCommand: ParsableCommand {
             }
         } catch {
             Output.error("\(error)")
-            throw ExitCode(7)
+            throw ExitCode(ExitStatus.pcscUnavailable.rawValue)
         }
         if let result = response["result"] {
             Output.line(result.serialized)
             return
         }
         Output.line((response["error"] ?? response).serialized)
-        throw ExitCode(1)
+        throw ExitCode(ExitStatus.failure.rawValue)
     }
 }

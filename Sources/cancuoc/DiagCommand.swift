@@ -1,5 +1,5 @@
 import ArgumentParser
-import CancuocService
+import CardService
 import Foundation
 import Logging
 

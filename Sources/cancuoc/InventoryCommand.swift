@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocUsage
+import CardService
 import Foundation
 
 /// `cancuoc inventory`: this clinic's reader report from the usage log, and the province
@@ -36,7 +37,7 @@ struct InventoryShowCommand: AsyncParsableCommand {
     func run() async throws {
         guard FileManager.default.fileExists(atPath: db) else {
             Output.error("no usage database at \(db): has cancuocd run here? (use --db PATH)")
-            throw CancuocExit.internalError
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
         let report: InventoryReport
         do {
@@ -49,14 +50,14 @@ struct InventoryShowCommand: AsyncParsableCommand {
             report = try store.report()
         } catch {
             Output.error("cannot read the usage database \(db): \(error)")
-            throw CancuocExit.internalError
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
         if json {
             do {
                 Output.line(String(decoding: try report.jsonData(), as: UTF8.self))
             } catch {
                 Output.error("cannot encode the report: \(error)")
-                throw CancuocExit.internalError
+                throw ExitCode(ExitStatus.failure.rawValue)
             }
         } else if csv {
             FileHandle.standardOutput.write(Data(report.csv().utf8))

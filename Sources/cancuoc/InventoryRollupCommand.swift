@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocUsage
+import CardService
 import Foundation
 
 /// `cancuoc inventory rollup --registry facilities.csv REPORT.json... [--out DIR]`.
@@ -21,14 +22,14 @@ struct InventoryRollupCommand: AsyncParsableCommand {
     func run() async throws {
         guard let registryData = FileManager.default.contents(atPath: registry) else {
             Output.error("cannot read the registry \(registry)")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
         let reg: FacilityRegistry
         do {
             reg = try FacilityRegistry.parse(csv: String(decoding: registryData, as: UTF8.self))
         } catch {
             Output.error("\(error)")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
         var inputs: [ProvinceRollup.Input] = []
         var unreadable: [(source: String, reason: String)] = []
@@ -56,7 +57,7 @@ struct InventoryRollupCommand: AsyncParsableCommand {
             try Data(rollup.html().utf8).write(to: dir.appendingPathComponent("inventory-rollup.html"), options: .atomic)
         } catch {
             Output.error("cannot write the roll-up to \(out): \(error)")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
         FileHandle.standardOutput.write(Data(rollup.table().utf8))
         Output.line("\nCSV: \(dir.appendingPathComponent("inventory-rollup.csv").path)")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CancuocService
+import CancuocUsage
 import Foundation
 
 /// Hidden: writes read events in a loop, one transaction each, and prints the committed

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CancuocService
+import CardService
 
 /// The ways to give a card's access key, shared by `read` and `diag`.
 struct KeyOptions: ParsableArguments {

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Logging
-import CancuocService
+import CardService
 import CCCD
 import Foundation
+import Logging
 import MRTD
 import PCSC
 
@@ -49,40 +49,53 @@ struct ReadCommand: AsyncParsableCommand {
             }
             if !includeFace { record.face?.data = nil }
             Output.line(json ? try record.json(pretty: true) : record.humanDescription)
-            if record.verification.status == .failed { throw ExitCode(6) }
+            if record.verification.status == .failed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         } catch let failure as ReadFailure {
             Output.error(failure.message)
-            throw ExitCode(failure.exitCode)
+            throw ExitCode(failure.exit.rawValue)
         }
     }
 
     private func readRecord(key: KeySpec) async throws -> CitizenRecord {
+        var options = try CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+        options.trust = try TrustLoading.load(trust)
+        let chosen = try await chooseReader()
+        return try await ReadJob(readerName: chosen.name, identity: chosen.identity, options: options).run().get()
+    }
+
+    /// The reader to read (`--reader`, else the only one, else the only one with a card).
+    private func chooseReader() async throws -> ReaderInfo {
         let context: PCSCContext
         do {
             context = try await PCSCContext.establish()
         } catch {
             throw ReadFailure.classify(error)
         }
-        defer { Task { await context.release() } }
-        let names: [String]
         do {
-            names = try await context.listReaders()
-        } catch where error.category == .noReaders {
-            names = []
+            let names = try await Self.readerNames(context)
+            var infos: [ReaderInfo] = []
+            for name in names {
+                let identity = await ReaderIdentity.read(from: context.reader(named: name))
+                infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+            }
+            let states = (try? await context.currentStates(of: names)) ?? []
+            let chosen = try ReaderSelection.choose(reader, among: infos) { name in
+                states.first { $0.name == name }?.isPresent ?? false
+            }
+            await context.release()
+            return chosen
         } catch {
+            await context.release()
             throw ReadFailure.classify(error)
         }
-        var infos: [ReaderInfo] = []
-        for name in names {
-            let identity = await ReaderIdentity.read(from: context.reader(named: name))
-            infos.append(ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity))
+    }
+
+    private static func readerNames(_ context: PCSCContext) async throws -> [String] {
+        do {
+            return try await context.listReaders()
+        } catch {
+            if error.category == .noReaders { return [] }
+            throw error
         }
-        let states = (try? await context.currentStates(of: names)) ?? []
-        let chosen = try ReaderSelection.choose(reader, among: infos) { name in
-            states.first { $0.name == name }?.isPresent ?? false
-        }
-        var options = CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
-        options.trust = try TrustLoading.load(trust)
-        return try await CardReading().read(reader: context.reader(named: chosen.name), identity: chosen.identity, options: options)
     }
 }

@@ -1,42 +1,14 @@
+import CancuocAPI
 import Foundation
 import PCSC
 import SmartCard
 
-/// The JSON shapes of design.md §9.7 (`readers.list`), shared with `--watch --json` events.
+/// `cancuoc readers --json`: the daemon's `readers.list` types (`ReaderListing`), so the two
+/// cannot drift; `busy` is the daemon's alone.
 enum ReaderListJSON {
-    static func object(_ entry: ReaderEntry) -> [String: Any] {
-        let i = entry.identity
-        let identity: [String: Any] = [
-            "vendor": i.vendor ?? NSNull(),
-            "product": i.product ?? NSNull(),
-            "vid": i.vendorID.map(hex4) ?? NSNull(),
-            "pid": i.productID.map(hex4) ?? NSNull(),
-            "serial": i.serialNumber ?? NSNull(),
-            "firmware": i.firmware ?? NSNull(),
-        ]
-        return [
-            "id": entry.id.rawValue,
-            "name": entry.name,
-            "identity": identity,
-            "cardPresent": entry.cardPresent,
-            "atr": entry.atr.map { Hex.encode($0) } ?? NSNull(),
-        ]
-    }
-
-    static func render(_ entries: [ReaderEntry]) -> String {
-        encode(["readers": entries.map(object)], pretty: true)
-    }
-
-    static func encode(_ value: Any, pretty: Bool = false) -> String {
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { options.insert(.prettyPrinted) }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: options) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func hex4(_ v: UInt16) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 4 - s.count) + s
+    static func render(_ entries: [ReaderEntry]) throws -> String {
+        let listing = ReadersList(readers: entries.map(\.listing), pcscAvailable: true)
+        return try JSONText(encoding: listing, pretty: true).description
     }
 }
 
@@ -49,7 +21,7 @@ enum ReaderListText {
             let made = [i.vendor, i.product].compactMap { $0 }.joined(separator: " ")
             if !made.isEmpty { lines.append("  reader:  \(made)") }
             if let vid = i.vendorID, let pid = i.productID {
-                lines.append("  usb:     \(ReaderListJSON.hex4(vid)):\(ReaderListJSON.hex4(pid))" + (i.usbPortPath.map { " at \($0)" } ?? ""))
+                lines.append("  usb:     \(Hex.word(vid)):\(Hex.word(pid))" + (i.usbPortPath.map { " at \($0)" } ?? ""))
             }
             if let serial = i.serialNumber { lines.append("  serial:  \(serial)") }
             if let firmware = i.firmware { lines.append("  firmware: \(firmware)") }
@@ -60,27 +32,31 @@ enum ReaderListText {
     }
 }
 
-/// `--watch` lines: the API's event names (design.md §6) so scripts can share parsers.
-enum ReaderEventJSON {
-    static func render(_ event: ReaderEvent) -> String {
+/// `cancuoc readers --watch --json`: the daemon's own notification lines (`APINotification`),
+/// byte for byte, so a script reads both with one parser.
+struct ReaderEventJSON {
+    /// The readers seen so far: card events name a reader by its PC/SC name only.
+    private var readers: [String: ReaderInfo] = [:]
+
+    mutating func render(_ event: ReaderEvent) -> [String] {
+        let notifications: [APINotification]
         switch event {
         case .attached(let info):
-            let entry = ReaderEntry(name: info.name, identity: info.identity, cardPresent: false, atr: nil)
-            var reader = ReaderListJSON.object(entry)
-            reader["cardPresent"] = nil
-            reader["atr"] = nil
-            return ReaderListJSON.encode(["event": "reader.attached", "reader": reader])
+            readers[info.name] = info
+            notifications = [.attached(info)]
         case .detached(let name, let id):
-            return ReaderListJSON.encode(["event": "reader.detached", "reader": ["id": id.rawValue, "name": name]])
-        case .cardInserted(let reader, let atr):
-            return ReaderListJSON.encode(["event": "card.inserted", "reader": reader, "atr": Hex.encode(atr)])
-        case .cardRemoved(let reader):
-            return ReaderListJSON.encode(["event": "card.removed", "reader": reader])
+            notifications = [.detached(readers.removeValue(forKey: name) ?? ReaderInfo(name: name, id: id, identity: ReaderIdentity()))]
+        case .cardInserted(let name, let atr):
+            notifications = readers[name].map { [.inserted($0, atr: atr)] } ?? []
+        case .cardRemoved(let name):
+            notifications = readers[name].map { [.removed($0)] } ?? []
         case .serviceUnavailable(let error):
-            return ReaderListJSON.encode(["event": "pcsc.unavailable", "error": error.name])
+            notifications = readers.values.map { .detached($0) } + [.unavailable(error)]
+            readers = [:]
         case .serviceRestored:
-            return ReaderListJSON.encode(["event": "pcsc.restored"])
+            notifications = [.pcscRestored]
         }
+        return notifications.map { String(decoding: $0.message, as: UTF8.self) }
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
-import Logging
+import CancuocAPI
+import CardService
 import Foundation
+import Logging
 import PCSC
 import SmartCard
 
@@ -43,7 +45,7 @@ struct ReadersCommand: AsyncParsableCommand {
                                            cardPresent: state.isPresent, atr: state.isPresent ? state.atr : nil))
             }
             await context.release()
-            Output.line(json ? ReaderListJSON.render(entries) : ReaderListText.render(entries))
+            Output.line(json ? try ReaderListJSON.render(entries) : ReaderListText.render(entries))
         } catch {
             await context.release()
             throw fail(error)
@@ -51,15 +53,20 @@ struct ReadersCommand: AsyncParsableCommand {
     }
 
     private func watchEvents() async throws {
+        var renderer = ReaderEventJSON()
         for await event in ReaderMonitor().events() {
-            Output.line(json ? ReaderEventJSON.render(event) : ReaderEventText.render(event))
+            if json {
+                for line in renderer.render(event) { Output.line(line) }
+            } else {
+                Output.line(ReaderEventText.render(event))
+            }
         }
     }
 
-    private func fail(_ error: PCSCError) -> ExitCode {
-        let (code, message) = CancuocExit.code(for: error)
-        Output.error(message)
-        return code
+    private func fail(_ error: any Error) -> ExitCode {
+        let failure = ReadFailure.classify(error)
+        Output.error(failure.message)
+        return ExitCode(failure.exit.rawValue)
     }
 }
 
@@ -71,4 +78,8 @@ struct ReaderEntry {
     var atr: [UInt8]?
 
     var id: ReaderID { ReaderID(name: name, identity: identity) }
+
+    var listing: ReaderListing {
+        ReaderListing(id: id.rawValue, name: name, identity: identity, cardPresent: cardPresent, atr: atr, busy: nil)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CardService
 import Foundation
 import MRTD
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import CancuocService
+import CancuocAPI
+import CardService
 import Foundation
 
 /// `cancuoc watch`: subscribe and print every event as one JSON line, as it arrives. The
@@ -23,14 +24,14 @@ struct WatchCommand: ParsableCommand {
             }
             if let error = response["error"] {
                 Output.error(error["message"]?.stringValue ?? error.serialized)
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure.rawValue)
             }
             while true {
                 Output.line(String(decoding: try connection.nextLine(), as: UTF8.self))
             }
         } catch let failure as APIConnection.Failure {
             Output.error("\(failure)")
-            throw ExitCode(7)
+            throw ExitCode(ExitStatus.pcscUnavailable.rawValue)
         }
     }
 }

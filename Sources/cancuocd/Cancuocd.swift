@@ -1,10 +1,12 @@
 import ArgumentParser
-import CancuocService
+import CancuocAPI
+import CancuocDaemon
+import CardService
 import Foundation
 import Logging
 
 /// `cancuocd`: the reader daemon. Thin by design: configuration, logging, signals and
-/// systemd glue here; everything with meaning lives in `CancuocService`.
+/// the service group here; everything with meaning lives in `CancuocDaemon` and below.
 @main
 struct Cancuocd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +16,7 @@ struct Cancuocd: AsyncParsableCommand {
             Runs under systemd (socket activation, sd_notify, watchdog) or in a terminal. \
             Settings come from the configuration file (docs/operations.md); options override them.
             """,
-        version: CancuocService.version
+        version: Product.version
     )
 
     @Option(help: "Listen on this Unix socket path (overrides socketPath; ignored under socket activation).")

@@ -1,60 +1,57 @@
 import ArgumentParser
-import CancuocService
-import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
+import CancuocAPI
+import CancuocDaemon
+import CancuocServer
+import CancuocUsage
+import CardService
 
-/// One daemon run: start the core and the socket, tell systemd, wait for SIGTERM/SIGINT,
-/// then shut down in order (stop accepting and close clients, which cancels their reads;
-/// stop the monitor, which releases PC/SC).
+/// One daemon run: the long-lived parts as one service group (swift-service-lifecycle). The
+/// group owns SIGTERM/SIGINT and shuts the services down in reverse order: systemd is told
+/// STOPPING, the metrics writer stops, the API server lets running requests answer and
+/// closes its connections, the core stops watching readers, the usage log is flushed.
 struct Daemon {
     var configuration: DaemonConfiguration
     var logger: Logger
 
     func run() async throws {
-        let notify = SystemdNotify()
-        let signals = Self.signalStream()
         warnAboutWhatCannotBeEnforced()
-
+        let notify = SystemdNotify()
         var usageConfiguration = UsageLog.Configuration.inStateDirectory(
             configuration.stateDirectory, facilityID: configuration.facility.id, facilityName: configuration.facility.name)
         usageConfiguration.retentionDays = configuration.usageRetentionDays
         let usage = UsageLog(configuration: usageConfiguration)
         let core = DaemonCore(configuration: configuration, usage: usage, logger: logger)
-        await core.start()
-        let metrics = configuration.metricsTextfile.map { path in
-            Task { [logger] in
-                await MetricsTextfileWriter(path: path).run(from: usage, pcscUp: { await core.registry.serviceProblem == nil },
-                                                            onError: { logger.warning("metrics textfile: \($0)") })
-            }
-        }
         let listen = APIServerConfiguration.Listen.systemdOrPath(configuration.socketPath)
         if case .fileDescriptor = listen { SocketActivation.unsetEnvironment() }
-        let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), handler: core)
-        do {
-            try await server.start()
-        } catch {
-            logger.critical("cannot listen", metadata: ["error": "\(error)"])
-            await core.stop()
-            throw ExitCode(1)
+        let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), service: core) { [logger] in
+            notify.ready()
+            notify.status("serving")
+            logger.notice("cancuocd \(Product.version) ready", metadata: ["apiLevel": "\(Product.apiLevel)"])
         }
-        notify.ready()
-        notify.status("serving")
-        logger.notice("cancuocd \(CancuocService.version) ready", metadata: ["apiLevel": "\(CancuocService.apiLevel)"])
-        let watchdog = Task { await notify.runWatchdog() }
-
-        var iterator = signals.makeAsyncIterator()
-        let signal = await iterator.next()
-        logger.notice("stopping", metadata: ["signal": "\(signal.map(String.init) ?? "?")"])
-        notify.stopping()
-        watchdog.cancel()
-        metrics?.cancel()
-        await server.stop()
-        await core.stop()
-        await usage.flush()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: UsageFlush(usage: usage)),
+            .init(service: core),
+            .init(service: server),
+        ]
+        if let path = configuration.metricsTextfile {
+            services.append(.init(service: MetricsService(path: path, usage: usage, core: core, logger: logger),
+                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
+        services.append(.init(service: SystemdService(notify: notify), successTerminationBehavior: .ignore))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("cannot serve", metadata: ["error": "\(error)"])
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
         logger.notice("stopped")
     }
 
@@ -74,22 +71,42 @@ struct Daemon {
             logger.notice("running as root: under systemd the daemon runs as its own user (systemd/cancuocd.service)")
         }
     }
+}
 
-    /// SIGTERM and SIGINT as a stream; the default actions are disabled so shutdown is ours.
-    private static func signalStream() -> AsyncStream<Int32> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        // Dispatch sources are thread-safe; only cancelled once, from onTermination.
-        nonisolated(unsafe) let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
+/// Flushes the usage log when the group stops (it is the last service to stop).
+private struct UsageFlush: Service {
+    let usage: UsageLog
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await usage.flush()
+    }
+}
+
+/// Rewrites the Prometheus textfile every minute until the group stops.
+private struct MetricsService: Service {
+    let path: String
+    let usage: UsageLog
+    let core: DaemonCore
+    let logger: Logger
+
+    func run() async throws {
+        let (usage, core, logger) = (self.usage, self.core, self.logger)
+        await cancelWhenGracefulShutdown {
+            await MetricsTextfileWriter(path: path).run(from: usage, pcscUp: { await core.registry.serviceProblem == nil },
+                                                        onError: { logger.warning("metrics textfile: \($0)") })
         }
-        // The stream keeps the sources alive for as long as anyone listens.
-        continuation.onTermination = { _ in
-            for source in sources { source.cancel() }
-        }
-        return stream
+    }
+}
+
+/// Pings systemd's watchdog while the daemon runs, and says STOPPING=1 when it stops.
+private struct SystemdService: Service {
+    let notify: SystemdNotify
+
+    func run() async throws {
+        let notify = self.notify
+        await cancelWhenGracefulShutdown { await notify.runWatchdog() }
+        try? await gracefulShutdown()
+        notify.stopping()
     }
 }

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import NIOCore
 import Testing
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// Many clients, slow clients, too many clients, idle clients, shutdown.
 @Suite(.timeLimit(.minutes(1))) struct APIConnections {
@@ -45,7 +45,7 @@ import Testing
                 let deaf = try await TestClient.connect(to: path, autoRead: false)
                 try await deaf.send(#"{"jsonrpc":"2.0","id":1,"method":"subscribe"}"#)
                 try await eventually { stub.subscriberCount == 1 }
-                let deafID = try #require(server.clients.first?.id)
+                let deafID = try #require(server.connections.first?.id)
 
                 let good = try await TestClient.connect(to: path)
                 #expect(try await good.call(1, "subscribe")["result"]?["subscribed"] == true)
@@ -65,7 +65,7 @@ import Testing
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 try await eventually { stub.wasDisconnected(deafID) }
-                #expect(!server.clients.contains { $0.id == deafID })
+                #expect(!server.connections.contains { $0.id == deafID })
                 #expect(try await good.call(3, "hello")["result"]?["apiLevel"] == 1)
                 await deaf.close()
                 await good.close()
@@ -92,7 +92,7 @@ import Testing
                 }
                 // A freed slot is usable again.
                 await clients[0].close()
-                try await eventually { server.clients.count == 2 }
+                try await eventually { server.connections.count == 2 }
                 let again = try await TestClient.connect(to: path)
                 #expect(try await again.call(20, "hello")["id"] == 20)
                 for client in clients.dropFirst() { await client.close() }
@@ -132,7 +132,7 @@ import Testing
             let directory = try makeTemporaryDirectory()
             let path = directory + "/api.sock"
             let stub = StubHandler()
-            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), handler: stub)
+            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), service: stub)
             try await server.start()
             let client = try await TestClient.connect(to: path)
             let id = try #require(try await client.call(1, "whoami")["result"]?["client"]?.int64Value)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocAPI
 
-@testable import CancuocService
 
 @Suite struct APIJSONValue {
     @Test func integersStayExact() throws {
@@ -54,14 +54,32 @@ import Testing
         var apdus: Int
     }
 
-    @Test func bridgesCodableTypes() throws {
-        let record = Record(fullName: "Trần Thị Bình", dateOfBirth: "1999-03-15", spouseName: nil,
+    @Test func codableTypesAreEncodedOnceAndDecodedFromTheParsedTree() throws {
+        let record = Record(fullName: "Trần Thị Bình/2", dateOfBirth: "1999-03-15", spouseName: nil,
                             face: Data([0xFF, 0xD8]), apdus: 23)
-        let value = try JSONValue(encoding: record)
-        #expect(value["fullName"] == "Trần Thị Bình")
-        #expect(value["face"] == "/9g=")
-        #expect(value["apdus"] == 23)
-        #expect(try value.decode(Record.self) == record)
+        let text = try JSONText(encoding: record)
+        #expect(text.description == #"{"apdus":23,"dateOfBirth":"1999-03-15","face":"/9g=","fullName":"Trần Thị Bình/2"}"#)
+        let value = try JSONParser().parse(text.bytes)
+        #expect(try value.decodeParams(Record.self) == record)
+    }
+
+    struct Numbers: Decodable, Equatable {
+        var small: UInt8
+        var big: Int64
+        var ratio: Double
+        var flag: Bool?
+        var list: [Int]
+        var when: Date
+    }
+
+    @Test func decodingFromTheTreeKeepsNumbersExact() throws {
+        let value: JSONValue = ["small": 200, "big": .int(Int64.max), "ratio": 1, "list": [1, 2, 3],
+                                "when": "2026-12-05T11:40:00Z"]
+        let numbers = try value.decodeParams(Numbers.self)
+        #expect(numbers == Numbers(small: 200, big: .max, ratio: 1, flag: nil, list: [1, 2, 3],
+                                   when: Date(timeIntervalSince1970: 1_796_470_800)))
+        #expect(throws: APIError.self) { try (["small": 256, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self) }
+        #expect(throws: APIError.self) { try (["small": 1.5, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self) }
     }
 
     @Test func decodeParamsNamesTheFieldNotTheValue() {
@@ -156,14 +174,15 @@ import Testing
     }
 }
 
-@Suite struct APITestingClient {
-    @Test func aTestingClientRecordsNotifications() {
-        let client = APIClient(testingID: 7, isInSocketGroup: true)
-        client.notify(method: "card.inserted", params: ["reader": "R1"])
-        #expect(client.recordedMessages == [["jsonrpc": "2.0", "method": "card.inserted", "params": ["reader": "R1"]]])
-        client.close()
-        client.notify(method: "card.removed", params: [:])
-        #expect(client.recordedMessages.count == 1)
-        #expect(!client.isConnected)
+@Suite struct RecordingConnection {
+    @Test func aClosedConnectionSendsNothingMore() {
+        let (connection, transport) = Connection.recording(id: 7, mayReceiveRecords: true)
+        connection.notify(.cardRemoved(ReaderRef(reader: "R1", name: "Reader 1")))
+        #expect(transport.messages == [["jsonrpc": "2.0", "method": "card.removed", "params": ["name": "Reader 1", "reader": "R1"]]])
+        connection.close()
+        connection.notify(.pcscRestored)
+        #expect(transport.messages.count == 1)
+        #expect(!connection.isConnected)
+        #expect(transport.closed)
     }
 }

@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
+@testable import CancuocAPI
 
-@testable import CancuocService
 
 /// JSON-RPC over the socket, as a HIS sees it (docs/api-transport.md).
 @Suite(.timeLimit(.minutes(1))) struct APIProtocol {
@@ -205,7 +205,7 @@ import Testing
                 let me = try await client.call(1, "whoami")
                 let id = try #require(me["result"]?["client"]?.int64Value)
                 try await client.send(#"{"jsonrpc":"2.0","id":2,"method":"slow","params":{"ms":30000}}"#)
-                try await eventually { server.clients.first { $0.id == UInt64(id) }?.requestsInFlight == 1 }
+                try await eventually { server.connections.first { $0.id == UInt64(id) }?.requestsInFlight == 1 }
                 await client.close()
                 try await eventually { stub.wasDisconnected(UInt64(id)) && stub.cancelledCount == 1 }
             }

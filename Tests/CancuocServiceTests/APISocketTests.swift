@@ -3,8 +3,9 @@ import Glibc
 #endif
 import Foundation
 import Testing
+@testable import CancuocAPI
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// A listening Unix stream socket made with plain calls, as systemd would pass it.
 private func bindListeningSocket(at path: String) throws -> Int32 {
@@ -47,7 +48,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let path = directory + "/api.sock"
             let server = APIServer(
                 configuration: .init(listen: .path(path), socketGroup: "cancuoc-no-such-group-42"),
-                handler: StubHandler())
+                service: StubHandler())
             let warnings = try await server.start()
             #expect(warnings.contains { $0.contains("cancuoc-no-such-group-42") })
             let client = try await TestClient.connect(to: path)
@@ -62,7 +63,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
         try await withTimeout {
             let directory = try makeTemporaryDirectory()
             let path = directory + "/run/api.sock"
-            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), handler: StubHandler())
+            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), service: StubHandler())
             try await server.start()
             let client = try await TestClient.connect(to: path)
             #expect(try await client.call(1, "hello")["id"] == 1)
@@ -78,7 +79,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let directory = try makeTemporaryDirectory()
             let path = directory + "/api.sock"
             close(try bindListeningSocket(at: path))  // the file stays, nobody listens
-            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), handler: StubHandler())
+            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), service: StubHandler())
             try await server.start()
             let client = try await TestClient.connect(to: path)
             #expect(try await client.call(1, "hello")["id"] == 1)
@@ -92,7 +93,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
         try await withTimeout {
             try await withServer { _, _, path in
                 let second = APIServer(
-                    configuration: .init(listen: .path(path), socketGroup: nil), handler: StubHandler())
+                    configuration: .init(listen: .path(path), socketGroup: nil), service: StubHandler())
                 await #expect(throws: APIServerError.alreadyRunning(path: path)) { try await second.start() }
                 // The first one still answers.
                 let client = try await TestClient.connect(to: path)
@@ -107,7 +108,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let directory = try makeTemporaryDirectory()
             let path = directory + "/api.sock"
             #expect(FileManager.default.createFile(atPath: path, contents: Data("keep".utf8)))
-            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), handler: StubHandler())
+            let server = APIServer(configuration: .init(listen: .path(path), socketGroup: nil), service: StubHandler())
             await #expect(throws: APIServerError.notASocket(path: path)) { try await server.start() }
             #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
             unlink(path)
@@ -120,7 +121,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let directory = try makeTemporaryDirectory()
             let path = directory + "/activated.sock"
             let fd = try bindListeningSocket(at: path)
-            let server = APIServer(configuration: .init(listen: .fileDescriptor(fd), socketGroup: nil), handler: StubHandler())
+            let server = APIServer(configuration: .init(listen: .fileDescriptor(fd), socketGroup: nil), service: StubHandler())
             try await server.start()
             let client = try await TestClient.connect(to: path)
             #expect(try await client.call(1, "hello")["result"]?["apiLevel"] == 1)

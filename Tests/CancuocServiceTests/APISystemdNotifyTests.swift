@@ -3,8 +3,8 @@ import Glibc
 #endif
 import Foundation
 import Testing
+@testable import CancuocServer
 
-@testable import CancuocService
 
 /// A datagram socket standing in for systemd's notify socket.
 private final class NotifyReceiver {

@@ -6,8 +6,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+@testable import CancuocAPI
+@testable import CancuocServer
 
-@testable import CancuocService
 
 struct TimedOut: Error, CustomStringConvertible {
     var seconds: Double
@@ -49,9 +50,9 @@ func makeTemporaryDirectory() throws -> String {
 }
 
 /// The daemon core stand-in: just enough methods to exercise the transport.
-final class StubHandler: APIRequestHandler {
+final class StubHandler: APIService {
     struct State {
-        var subscribers: [APIClient] = []
+        var subscribers: [Connection] = []
         var disconnected: Set<UInt64> = []
         var cancelled = 0
     }
@@ -63,7 +64,11 @@ final class StubHandler: APIRequestHandler {
     func wasDisconnected(_ id: UInt64) -> Bool { state.withLock { $0.disconnected.contains(id) } }
     var cancelledCount: Int { state.withLock { $0.cancelled } }
 
-    func handle(method: String, params: JSONValue, client: APIClient) async throws -> JSONValue {
+    func respond(to request: JSONRPCRequest, on connection: Connection) async throws -> JSONText {
+        JSONText(try await handle(method: request.method, params: request.params, client: connection))
+    }
+
+    func handle(method: String, params: JSONValue, client: Connection) async throws -> JSONValue {
         switch method {
         case "hello":
             return ["apiLevel": 1, "version": "test"]
@@ -91,23 +96,23 @@ final class StubHandler: APIRequestHandler {
             return ["subscribed": true]
         case "broadcast":
             let subscribers = state.withLock { $0.subscribers }
-            for subscriber in subscribers { subscriber.notify(method: "card.inserted", params: params) }
+            let line = JSONRPCMessage.notification(method: "card.inserted", params: JSONText(params))
+            for subscriber in subscribers { subscriber.send(line) }
             return ["sent": .int(Int64(subscribers.count))]
         case "flood":
             let count = params["count"]?.intValue ?? 100
             let blob = JSONValue.string(String(repeating: "x", count: params["size"]?.intValue ?? 16384))
             let subscribers = state.withLock { $0.subscribers }
             for index in 0..<count {
-                for subscriber in subscribers {
-                    subscriber.notify(method: "read.progress", params: ["done": .int(Int64(index)), "blob": blob])
-                }
+                let line = JSONRPCMessage.notification(method: "read.progress", params: JSONText(["done": .int(Int64(index)), "blob": blob]))
+                for subscriber in subscribers { subscriber.send(line) }
             }
             return ["sent": .int(Int64(count))]
         case "whoami":
-            guard let credentials = client.credentials else { return nil }
+            guard let credentials = client.principal.credentials else { return nil }
             return [
                 "uid": .int(Int64(credentials.uid)), "gid": .int(Int64(credentials.gid)),
-                "pid": .int(Int64(credentials.pid)), "inGroup": .bool(client.isInSocketGroup),
+                "pid": .int(Int64(credentials.pid)), "inGroup": .bool(client.principal.mayReceiveRecords),
                 "client": .int(Int64(client.id)),
             ]
         default:
@@ -115,11 +120,49 @@ final class StubHandler: APIRequestHandler {
         }
     }
 
-    func clientDisconnected(_ client: APIClient) async {
+    func connectionClosed(_ connection: Connection) async {
         state.withLock { state in
-            state.disconnected.insert(client.id)
-            state.subscribers.removeAll { $0 === client }
+            state.disconnected.insert(connection.id)
+            state.subscribers.removeAll { $0 === connection }
         }
+    }
+}
+
+/// A transport that keeps what a connection sends, for testing a service without a socket.
+final class RecordingTransport: ConnectionTransport {
+    private let recorded = Mutex<[[UInt8]]>([])
+    private let closedState = Mutex(false)
+
+    func write(_ message: [UInt8], written: @escaping @Sendable () -> Void) {
+        recorded.withLock { $0.append(message) }
+        written()
+    }
+
+    func closeAfterPendingWrites() { closedState.withLock { $0 = true } }
+    func close() { closedState.withLock { $0 = true } }
+
+    var closed: Bool { closedState.withLock { $0 } }
+    var lines: [String] { recorded.withLock { $0.map { String(decoding: $0, as: UTF8.self) } } }
+    var messages: [JSONValue] { recorded.withLock { $0.compactMap { try? JSONParser(maxDepth: 512).parse($0) } } }
+}
+
+extension Connection {
+    /// A connection over a `RecordingTransport`, to call a service's methods in-process.
+    static func recording(id: UInt64 = 1, mayReceiveRecords: Bool = false, service: any APIService = StubHandler())
+        -> (Connection, RecordingTransport)
+    {
+        let transport = RecordingTransport()
+        let connection = Connection(id: id, principal: Principal(mayReceiveRecords: mayReceiveRecords),
+                                    transport: transport, service: service)
+        return (connection, transport)
+    }
+}
+
+extension APIService {
+    /// Calls one method in-process and returns its result, parsed.
+    func call(_ method: String, _ params: JSONValue = [:], on connection: Connection) async throws -> JSONValue {
+        let result = try await respond(to: JSONRPCRequest(id: 1, method: method, params: params), on: connection)
+        return try JSONParser(maxDepth: 512).parse(result.bytes)
     }
 }
 
@@ -133,7 +176,7 @@ func withServer(
     var configuration = APIServerConfiguration(listen: .path(path), socketGroup: nil)
     configure(&configuration)
     let stub = StubHandler()
-    let server = APIServer(configuration: configuration, handler: stub)
+    let server = APIServer(configuration: configuration, service: stub)
     try await server.start()
     do {
         try await body(server, stub, path)
@@ -148,7 +191,7 @@ func withServer(
 
 /// Collects lines a test client receives.
 private final class LineCollector: ChannelInboundHandler {
-    typealias InboundIn = LineFrame
+    typealias InboundIn = InboundMessage
     private let continuation: AsyncStream<String>.Continuation
 
     init(_ continuation: AsyncStream<String>.Continuation) {
@@ -156,7 +199,7 @@ private final class LineCollector: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .line(let line) = unwrapInboundIn(data) {
+        if case .message(let line) = unwrapInboundIn(data) {
             continuation.yield(String(buffer: line))
         }
     }

@@ -3,7 +3,6 @@ import Foundation
 import TestBench
 import Testing
 
-@testable import CancuocService
 
 extension DaemonIntegration {
     /// Issue 10 at the daemon: pcscd dying mid-read, thousands of connections, and what the
@@ -49,11 +48,11 @@ extension DaemonIntegration {
                     }
                 }
                 #expect(abusers.count > 256)
-                #expect(daemon.server.clients.count <= 256 + 1)
+                #expect(daemon.server.connections.count <= 256 + 1)
                 #expect(errorCode(try await good.request(3, "hello").response) == nil)
                 for c in abusers { await c.close() }
                 try await withTimeout(seconds: 30) {
-                    while daemon.server.clients.count > 1 { try await Task.sleep(for: .milliseconds(50)) }
+                    while daemon.server.connections.count > 1 { try await Task.sleep(for: .milliseconds(50)) }
                 }
                 #expect(errorCode(try await good.request(4, "hello").response) == nil)
                 // Memory held by the abusers is released (a generous bound: no per-connection leak).

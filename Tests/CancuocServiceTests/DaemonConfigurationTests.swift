@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocDaemon
 
-@testable import CancuocService
 
 /// `/etc/cancuoc/cancuocd.json` as docs/operations.md describes it.
 @Suite struct DaemonConfigurationTests {

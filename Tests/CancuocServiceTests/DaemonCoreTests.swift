@@ -1,21 +1,23 @@
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CardService
 
-@testable import CancuocService
 
 /// The core's methods without a socket or pcscd (`APIClient(testingID:)`).
 @Suite struct DaemonCoreTests {
     @Test func recordsSubscriptionNeedsTheSocketGroup() async throws {
         let core = DaemonCore()
-        let outsider = APIClient(testingID: 1, isInSocketGroup: false)
+        let (outsider, _) = Connection.recording(id: 1, mayReceiveRecords: false, service: core)
         await #expect {
-            _ = try await core.handle(method: "events.subscribe", params: ["records": true], client: outsider)
+            _ = try await core.call("events.subscribe", ["records": true], on: outsider)
         } throws: { error in
             (error as? APIError)?.code == -32602
         }
         #expect(!outsider.isSubscribed)
 
-        let member = APIClient(testingID: 2, isInSocketGroup: true)
-        let result = try await core.handle(method: "events.subscribe", params: ["records": true], client: member)
+        let (member, _) = Connection.recording(id: 2, mayReceiveRecords: true, service: core)
+        let result = try await core.call("events.subscribe", ["records": true], on: member)
         #expect(result["records"] == .bool(true))
         #expect(member.isSubscribed)
     }
@@ -23,11 +25,28 @@ import Testing
     @Test func helloReportsTheAPILevelAndFacility() async throws {
         var configuration = DaemonConfiguration()
         configuration.facility = .init(id: "79001", name: "Phòng khám B")
-        let result = try await DaemonCore(configuration: configuration)
-            .handle(method: "hello", params: [:], client: APIClient(testingID: 1))
-        #expect(result["apiLevel"]?.intValue == CancuocService.apiLevel)
+        let core = DaemonCore(configuration: configuration)
+        let result = try await core.call("hello", on: Connection.recording(service: core).0)
+        #expect(result["apiLevel"]?.intValue == Product.apiLevel)
         #expect(result["facility"]?.stringValue == "Phòng khám B")
         #expect(result["facilityId"]?.stringValue == "79001")
+        let anonymous = DaemonCore()
+        let bare = try await anonymous.call("hello", on: Connection.recording(service: anonymous).0)
+        #expect(bare["facility"] == .null, "present and null, not missing")
+    }
+
+    @Test func everyMethodIsRegistered() {
+        #expect(DaemonCore.methods.names == Set(APIMethod.allCases.map(\.rawValue)))
+    }
+
+    @Test func wrongParamsNameTheFieldAndNeverEchoTheValue() async {
+        let core = DaemonCore()
+        await #expect {
+            _ = try await core.call("card.read", ["key": ["id": 123_456_789_012]], on: Connection.recording(service: core).0)
+        } throws: { error in
+            guard let error = error as? APIError else { return false }
+            return error.code == -32602 && error.message.contains("key.id") && !error.message.contains("123456789012")
+        }
     }
 
     @Test(arguments: [
@@ -46,7 +65,8 @@ import Testing
     @Test func unknownMethodsAreNotFound() async {
         for method in ["card.write", "readers.format", ""] {
             await #expect {
-                _ = try await DaemonCore().handle(method: method, params: [:], client: APIClient(testingID: 1))
+                let core = DaemonCore()
+                _ = try await core.call(method, on: Connection.recording(service: core).0)
             } throws: { error in
                 (error as? APIError)?.code == -32601
             }

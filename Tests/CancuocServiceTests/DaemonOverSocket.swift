@@ -5,8 +5,9 @@ import CardSimulator
 import Foundation
 import TestBench
 import Testing
+@testable import CancuocAPI
+@testable import CardService
 
-@testable import CancuocService
 
 extension DaemonIntegration {
     /// What an HIS does with the daemon, over the real socket, with the real core, the bench's
@@ -19,8 +20,8 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 let (hello, _) = try await client.request(1, "hello")
-                #expect(hello["result"]?["apiLevel"]?.intValue == CancuocService.apiLevel)
-                #expect(hello["result"]?["version"]?.stringValue == CancuocService.version)
+                #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
+                #expect(hello["result"]?["version"]?.stringValue == Product.version)
 
                 try await client.subscribe()
                 try await bench.insert(card: Citizens.card(Citizens.profile()), slot: 0)
@@ -242,7 +243,7 @@ extension DaemonIntegration {
             try await RunningDaemon.with { daemon in
                 let connection = try APIConnection(path: daemon.path)
                 let hello = try connection.call(method: "hello")
-                #expect(hello["result"]?["apiLevel"]?.intValue == CancuocService.apiLevel)
+                #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 let unknown = try connection.call(method: "card.erase")
                 #expect(errorCode(unknown) == -32601)
                 let subscribed = try connection.call(method: "events.subscribe")

@@ -3,7 +3,6 @@ import Foundation
 import TestBench
 import Testing
 
-@testable import CancuocService
 
 extension DaemonIntegration {
     /// What happens when things go wrong around a read: pcscd restarts, clients leave, chips

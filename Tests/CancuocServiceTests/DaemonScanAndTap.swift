@@ -5,8 +5,9 @@ import CardSimulator
 import Foundation
 import TestBench
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
 
-@testable import CancuocService
 
 extension DaemonIntegration {
     /// Issue 11 through the real socket, pcscd + vpcd and a pty standing in for the scanner:

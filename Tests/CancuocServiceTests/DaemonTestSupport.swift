@@ -7,8 +7,11 @@ import Logging
 import MRTD
 import TestBench
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CancuocServer
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// Every daemon suite that uses the process's private pcscd nests here, so they run one at a
 /// time and never beside another target's bench suites (`.pcscBench`).
@@ -39,7 +42,7 @@ struct RunningDaemon {
         let core = DaemonCore(configuration: configuration, usage: usage, logger: logger ?? Logger(label: "cancuoc.daemon"))
         await core.start()
         let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
-                               handler: core)
+                               service: core)
         try await server.start()
         return RunningDaemon(core: core, usage: usage, server: server, path: configuration.socketPath, directory: directory)
     }

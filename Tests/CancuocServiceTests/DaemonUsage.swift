@@ -1,8 +1,8 @@
-import CancuocService
 import CardSimulator
 import Foundation
-import Testing
 import TestBench
+import Testing
+@testable import CancuocAPI
 
 extension DaemonIntegration {
     /// The inventory counts what the daemon did, and holds no personal data (issue 6).

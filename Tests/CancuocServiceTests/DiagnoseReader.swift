@@ -1,7 +1,7 @@
-import CancuocService
 import CardSimulator
-import Testing
 import TestBench
+import Testing
+@testable import CardService
 
 /// A clinic technician runs `cancuoc diag` (issue 7): through pcscd + vpcd.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(2)))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// The clinic report: `cancuoc inventory` prints what the usage log holds.
 @Suite struct InventoryReportTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// The province roll-up on a synthetic registry shaped like the Bình Phước report (129
 /// insured facilities, 11 districts): exact counts, flagged problems, CSV and HTML.

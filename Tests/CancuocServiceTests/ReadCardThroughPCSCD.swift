@@ -1,11 +1,11 @@
-import CancuocService
 import CardSimulator
 import CCCD
 import Foundation
 import MRTD
 import PCSC
-import Testing
 import TestBench
+import Testing
+@testable import CardService
 
 /// What a receptionist's software does through a real pcscd + vpcd + the simulated CCCD:
 /// read the card with each kind of key (issue 3, "end to end").

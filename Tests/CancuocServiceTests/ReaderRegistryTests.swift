@@ -1,7 +1,9 @@
 import PCSC
 import Testing
+@testable import CancuocAPI
+@testable import CancuocDaemon
+@testable import CardService
 
-@testable import CancuocService
 
 /// The registry rebuilt from monitor events alone, and the notifications each event causes
 /// (docs/api.md "Events").
@@ -13,19 +15,20 @@ import Testing
         let registry = ReaderRegistry()
         let attached = await registry.apply(.attached(Self.info))
         #expect(attached.map(\.method) == ["reader.attached"])
-        #expect(attached.first?.params == ["reader": "072f:2200:SN1", "name": "Virtual PCD 00 00"])
+        #expect(try params(attached.first)?["reader"] == "072f:2200:SN1")
+        #expect(try params(attached.first)?["identity"]?["serial"] == "SN1")
         #expect(await registry.apply(.attached(Self.info)).isEmpty)
 
         let inserted = await registry.apply(.cardInserted(reader: Self.info.name, atr: [0x3B, 0x8A, 0x80]))
-        #expect(inserted.first?.params == ["reader": "072f:2200:SN1", "name": "Virtual PCD 00 00", "atr": "3B8A80"])
+        #expect(try params(inserted.first) == ["reader": "072f:2200:SN1", "name": "Virtual PCD 00 00", "atr": "3B8A80"])
         let listing = await registry.all[0].listing()
-        #expect(listing["cardPresent"] == .bool(true))
-        #expect(listing["atr"] == "3B8A80")
-        #expect(listing["identity"]?["vid"] == "072f")
-        #expect(listing["identity"]?["pid"] == "2200")
+        #expect(listing.cardPresent)
+        #expect(listing.atr == "3B8A80")
+        #expect(listing.identity.vid == "072f")
+        #expect(listing.identity.pid == "2200")
 
         #expect(await registry.apply(.cardRemoved(reader: Self.info.name)).map(\.method) == ["card.removed"])
-        #expect(await registry.all[0].listing()["atr"] == .null)
+        #expect(await registry.all[0].listing().atr == nil)
         #expect(await registry.apply(.detached(name: Self.info.name, id: Self.info.id)).map(\.method) == ["reader.detached"])
         #expect(await registry.all.isEmpty)
     }
@@ -34,14 +37,15 @@ import Testing
         let registry = ReaderRegistry()
         _ = await registry.apply(.attached(Self.info))
         let outage = await registry.apply(.serviceUnavailable(PCSCError(code: 0x8010_001D, function: "SCardEstablishContext")))
-        #expect(outage.map(\.method) == ["reader.detached"])
+        #expect(outage.map(\.method) == ["reader.detached", "pcsc.unavailable"])
+        #expect(try params(outage.last) == ["error": "SCARD_E_NO_SERVICE"])
         await #expect(throws: ReadFailure.self) { _ = try await registry.session(for: nil) }
         do {
             _ = try await registry.session(for: nil)
         } catch {
             #expect(error.reason == "pcscUnavailable")
         }
-        #expect(await registry.apply(.serviceRestored).isEmpty)
+        #expect(await registry.apply(.serviceRestored).map(\.method) == ["pcsc.restored"])
         _ = await registry.apply(.attached(Self.info))
         let session = try await registry.session(for: "072f:2200:SN1")
         #expect(session.info.name == Self.info.name)
@@ -54,4 +58,10 @@ import Testing
         await session.release()
         try await session.claim()
     }
+}
+
+/// The params of a notification, as a client receives them.
+func params(_ notification: APINotification?) throws -> JSONValue? {
+    guard let notification else { return nil }
+    return try JSONParser().parse(notification.message)["params"]
 }

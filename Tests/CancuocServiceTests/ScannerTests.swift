@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+@testable import CancuocDaemon
 
-@testable import CancuocService
 
 /// Issue 11 without pcscd: line framing, the serial source over a pty, pending scans.
 @Suite(.timeLimit(.minutes(1)))

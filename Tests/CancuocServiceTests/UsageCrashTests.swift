@@ -3,8 +3,8 @@ import Glibc
 #endif
 import Foundation
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// A writer SIGKILLed in the middle of a burst: the database opens cleanly and every event
 /// the writer reported as committed is there.

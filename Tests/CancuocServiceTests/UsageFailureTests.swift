@@ -1,13 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CCCD
 import CardSimulator
+import CCCD
 import Foundation
 import MRTD
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// The usage log never blocks or fails a read: a read-only or full disk is logged once,
 /// the lost events are counted, and writing resumes when space comes back. Real tmpfs

@@ -1,8 +1,9 @@
 import Foundation
 import PCSC
 import Testing
+@testable import CancuocAPI
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// `UsageLog`, the recorder the daemon calls: presence across daemon runs, detach, the
 /// `inventory.summary` JSON, the read-only opening of `cancuoc inventory`.
@@ -33,7 +34,7 @@ import Testing
         let log = UsageLog(configuration: .init(path: path, facilityID: "BP-100", facilityName: "Trạm Y tế xã Lộc Hiệp"))
         await log.readerSeen(sampleReader)
         await log.readFinished(event())
-        let value = try await log.summary().jsonValue()
+        let value = try JSONParser().parse(try JSONText(encoding: await log.summary()).bytes)
         guard case .object(let o) = value, case .object(let facility)? = o["facility"],
               case .string(let generated)? = o["generatedAt"] else {
             Issue.record("not an object: \(value)")

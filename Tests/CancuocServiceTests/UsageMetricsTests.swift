@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// The node_exporter textfile: valid Prometheus text, the documented names and labels,
 /// written atomically, no personal data.

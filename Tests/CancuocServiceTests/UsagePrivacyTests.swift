@@ -1,10 +1,11 @@
-import CCCD
 import CardSimulator
+import CCCD
 import Foundation
 import MRTD
 import Testing
+@testable import CancuocUsage
+@testable import CardService
 
-@testable import CancuocService
 
 /// Reads of every simulated citizen, recorded the way the daemon records them; then the
 /// database file, its WAL, the logs and the metrics are searched byte for byte for the

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import CancuocUsage
+@testable import CardService
 
-@testable import CancuocService
 
 /// The usage log on disk: what goes in comes back out, migrations, retention.
 @Suite struct UsageStoreTests {

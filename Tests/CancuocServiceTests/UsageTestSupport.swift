@@ -5,8 +5,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+@testable import CancuocUsage
 
-@testable import CancuocService
 
 /// A fresh directory under /tmp for one test's database.
 func usageTempDir(_ name: String = #function) throws -> URL {

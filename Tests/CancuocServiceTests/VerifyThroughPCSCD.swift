@@ -1,10 +1,10 @@
-import CancuocService
 import CardSimulator
 import CCCD
 import MRTD
 import PCSC
-import Testing
 import TestBench
+import Testing
+@testable import CardService
 
 /// A reception desk must never be told "verified" for a cloned or edited card, and never
 /// "forged" for a genuine one (issue 4): the whole matrix through pcscd + vpcd.
@@ -16,7 +16,7 @@ struct VerifyThroughPCSCD {
         let bench = try await PCSCBench.shared()
         return try await bench.withInserted(card.handler) {
             try await PCSCContext.with { context in
-                var read = CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
+                var read = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
                 if trusted { read.trust = card.trustStore }
                 return try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil, options: read)
             }

@@ -1,0 +1,79 @@
+import PCSC
+import SmartCard
+
+/// `hello`.
+public struct HelloResult: Codable, Sendable, Hashable {
+    public var apiLevel: Int
+    public var version: String
+    @ExplicitNull public var facility: String?
+    @ExplicitNull public var facilityId: String?
+
+    public init(apiLevel: Int, version: String, facility: String? = nil, facilityId: String? = nil) {
+        self.apiLevel = apiLevel
+        self.version = version
+        self.facility = facility
+        self.facilityId = facilityId
+    }
+}
+
+/// `readers.list`.
+public struct ReadersList: Codable, Sendable, Hashable {
+    public var readers: [ReaderListing]
+    /// `false` when pcscd is not reachable (the list is then empty for that reason).
+    public var pcscAvailable: Bool
+
+    public init(readers: [ReaderListing], pcscAvailable: Bool) {
+        self.readers = readers
+        self.pcscAvailable = pcscAvailable
+    }
+}
+
+/// One reader as `readers.list` and `cancuoc readers --json` show it.
+public struct ReaderListing: Codable, Sendable, Hashable {
+    /// The stable id (docs/design.md "Readers").
+    public var id: String
+    public var name: String
+    public var identity: ReaderIdentityListing
+    public var cardPresent: Bool
+    /// Hex, upper case; null without a card.
+    @ExplicitNull public var atr: String?
+    /// A read is running on it (daemon only; absent from the CLI's listing).
+    public var busy: Bool?
+
+    public init(id: String, name: String, identity: ReaderIdentity, cardPresent: Bool, atr: [UInt8]?, busy: Bool?) {
+        self.id = id
+        self.name = name
+        self.identity = ReaderIdentityListing(identity)
+        self.cardPresent = cardPresent
+        self.atr = atr.map { Hex.encode($0) }
+        self.busy = busy
+    }
+}
+
+/// What the reader says about itself; `null` for what it does not say (vpcd says nothing).
+public struct ReaderIdentityListing: Codable, Sendable, Hashable {
+    @ExplicitNull public var vendor: String?
+    @ExplicitNull public var product: String?
+    /// USB vendor and product id, 4 lower-case hex digits as lsusb writes them.
+    @ExplicitNull public var vid: String?
+    @ExplicitNull public var pid: String?
+    @ExplicitNull public var serial: String?
+    @ExplicitNull public var firmware: String?
+
+    public init(_ identity: ReaderIdentity) {
+        vendor = identity.vendor
+        product = identity.product
+        vid = identity.vendorID.map(Hex.word)
+        pid = identity.productID.map(Hex.word)
+        serial = identity.serialNumber
+        firmware = identity.firmware
+    }
+}
+
+extension Hex {
+    /// Lower-case 4-digit VID/PID, as lsusb writes them.
+    public static func word(_ value: UInt16) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 4 - s.count) + s
+    }
+}

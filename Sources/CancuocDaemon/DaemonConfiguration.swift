@@ -1,0 +1,246 @@
+import CancuocServer
+import Foundation
+import Logging
+
+/// Everything an operator can set in `/etc/cancuoc/cancuocd.json` (docs/operations.md).
+///
+/// Every setting has a default, so a missing file, or a file with only the settings that
+/// differ, is valid. Unknown keys are refused: a misspelt setting would otherwise be
+/// silently ignored in a hospital where nobody reads the logs until something breaks.
+public struct DaemonConfiguration: Sendable, Hashable, Codable {
+    /// Who runs this daemon, reported by `hello` so an HIS can check it talks to the right site.
+    public struct Facility: Sendable, Hashable, Codable {
+        public var id: String?
+        public var name: String?
+
+        public init(id: String? = nil, name: String? = nil) {
+            self.id = id
+            self.name = name
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+        }
+    }
+
+    /// The API socket (ignored under socket activation: the socket unit decides).
+    public var socketPath = "/run/cancuoc/api.sock"
+    /// Group of the socket file; its members may connect and subscribe to records.
+    /// `null`: leave the group alone (a terminal run without the group).
+    public var socketGroup: String? = "cancuoc"
+    /// Permission bits of the socket file, as an octal string.
+    public var socketMode = "0660"
+    public var facility = Facility()
+    /// Overall limit of one `card.read` once a card is present (PC/SC calls included).
+    public var readTimeoutSeconds: Double = 30
+    /// Largest `waitForCardSeconds` a client may ask for.
+    public var maxWaitForCardSeconds: Double = 300
+    /// Connections beyond this are refused with -32000.
+    public var maxClients = 256
+    /// Longest request line in bytes.
+    public var maxLineLength = 65536
+    /// A client with nothing in flight that is not subscribed is closed after this long (0: never).
+    public var idleTimeoutSeconds: Double = 300
+    /// Lines waiting for one slow client before it is disconnected.
+    public var maxQueuedMessagesPerClient = 1024
+    /// How often reader plug-in is re-checked and pcscd's health probed.
+    public var readerPollSeconds: Double = 1
+    /// trace, debug, info, notice, warning, error or critical.
+    public var logLevel = "info"
+    /// Trusted CSCA certificates and CRLs (used by verification).
+    public var trustDirectory = "/etc/cancuoc/trust"
+    /// Where the daemon keeps state (usage counters, inventory).
+    public var stateDirectory = "/var/lib/cancuoc"
+    /// Days raw read events are kept in the usage log (daily roll-ups are kept for years).
+    public var usageRetentionDays = 90
+    /// Prometheus textfile for node_exporter's textfile collector, rewritten every minute;
+    /// null disables it. Must be writable under the service's sandbox (the state directory is).
+    public var metricsTextfile: String?
+    /// Serial QR scanners paired with readers (scan-and-tap, docs/integration.md); none by default.
+    public var scanners: [Scanner] = []
+    /// How long a scanned QR waits for a card on its reader before it is reported as a
+    /// QR-only `qr.scanned` and forgotten.
+    public var scanPendingSeconds: Double = 60
+
+    /// A serial QR scanner and the reader whose next card its scans open.
+    public struct Scanner: Sendable, Hashable, Codable {
+        /// The tty: `/dev/ttyACM0`, or better a stable `/dev/serial/by-id/…` link.
+        public var device: String
+        /// Reader id or PC/SC name, as `readers.list` shows them.
+        public var reader: String
+
+        public init(device: String, reader: String) {
+            self.device = device
+            self.reader = reader
+        }
+
+        enum CodingKeys: String, CodingKey { case device, reader }
+
+        /// Unknown keys are refused here too (a misspelt "reader" must not pass silently).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            device = try c.decode(String.self, forKey: .device)
+            reader = try c.decode(String.self, forKey: .reader)
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                throw DaemonConfigurationError.unknownSettings(unknown.sorted().map { "scanners.\($0)" })
+            }
+        }
+    }
+
+    public init() {}
+
+    public static let defaultPath = "/etc/cancuoc/cancuocd.json"
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
+            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, readerPollSeconds, logLevel,
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = DaemonConfiguration()
+        socketPath = try c.decodeIfPresent(String.self, forKey: .socketPath) ?? d.socketPath
+        socketGroup = c.contains(.socketGroup) ? try c.decodeIfPresent(String.self, forKey: .socketGroup) : d.socketGroup
+        socketMode = try c.decodeIfPresent(String.self, forKey: .socketMode) ?? d.socketMode
+        facility = try c.decodeIfPresent(Facility.self, forKey: .facility) ?? d.facility
+        readTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? d.readTimeoutSeconds
+        maxWaitForCardSeconds = try c.decodeIfPresent(Double.self, forKey: .maxWaitForCardSeconds) ?? d.maxWaitForCardSeconds
+        maxClients = try c.decodeIfPresent(Int.self, forKey: .maxClients) ?? d.maxClients
+        maxLineLength = try c.decodeIfPresent(Int.self, forKey: .maxLineLength) ?? d.maxLineLength
+        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
+        maxQueuedMessagesPerClient = try c.decodeIfPresent(Int.self, forKey: .maxQueuedMessagesPerClient)
+            ?? d.maxQueuedMessagesPerClient
+        readerPollSeconds = try c.decodeIfPresent(Double.self, forKey: .readerPollSeconds) ?? d.readerPollSeconds
+        logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
+        trustDirectory = try c.decodeIfPresent(String.self, forKey: .trustDirectory) ?? d.trustDirectory
+        stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
+        usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
+        metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
+        scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
+        scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            .filter { CodingKeys(rawValue: $0) == nil }
+        if !unknown.isEmpty {
+            throw DaemonConfigurationError.unknownSettings(unknown.sorted())
+        }
+        try validate()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(socketPath, forKey: .socketPath)
+        try c.encode(socketGroup, forKey: .socketGroup)
+        try c.encode(socketMode, forKey: .socketMode)
+        try c.encode(facility, forKey: .facility)
+        try c.encode(readTimeoutSeconds, forKey: .readTimeoutSeconds)
+        try c.encode(maxWaitForCardSeconds, forKey: .maxWaitForCardSeconds)
+        try c.encode(maxClients, forKey: .maxClients)
+        try c.encode(maxLineLength, forKey: .maxLineLength)
+        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
+        try c.encode(maxQueuedMessagesPerClient, forKey: .maxQueuedMessagesPerClient)
+        try c.encode(readerPollSeconds, forKey: .readerPollSeconds)
+        try c.encode(logLevel, forKey: .logLevel)
+        try c.encode(trustDirectory, forKey: .trustDirectory)
+        try c.encode(stateDirectory, forKey: .stateDirectory)
+        try c.encode(usageRetentionDays, forKey: .usageRetentionDays)
+        try c.encode(metricsTextfile, forKey: .metricsTextfile)
+        try c.encode(scanners, forKey: .scanners)
+        try c.encode(scanPendingSeconds, forKey: .scanPendingSeconds)
+    }
+
+    /// Values that decode but make no sense are refused at start, not discovered at 3 a.m.
+    public func validate() throws(DaemonConfigurationError) {
+        func require(_ ok: Bool, _ setting: String, _ why: String) throws(DaemonConfigurationError) {
+            if !ok { throw .invalidValue(setting: setting, why) }
+        }
+        try require(!socketPath.isEmpty && socketPath.hasPrefix("/"), "socketPath", "an absolute path")
+        try require(usageRetentionDays >= 31, "usageRetentionDays", "at least 31 (reports look back 30 days)")
+        try require(metricsTextfile.map { $0.hasPrefix("/") } ?? true, "metricsTextfile", "an absolute path or null")
+        try require(socketModeBits != nil, "socketMode", "an octal string such as \"0660\"")
+        try require(readTimeoutSeconds > 0 && readTimeoutSeconds <= 3600, "readTimeoutSeconds", "between 0 and 3600")
+        try require(maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400, "maxWaitForCardSeconds", "between 0 and 86400")
+        try require(maxClients >= 1 && maxClients <= 100_000, "maxClients", "between 1 and 100000")
+        try require(maxLineLength >= 1024 && maxLineLength <= 16 << 20, "maxLineLength", "between 1024 and 16777216")
+        try require(idleTimeoutSeconds >= 0, "idleTimeoutSeconds", "0 or more")
+        try require(maxQueuedMessagesPerClient >= 16, "maxQueuedMessagesPerClient", "16 or more")
+        try require(readerPollSeconds >= 0.1 && readerPollSeconds <= 60, "readerPollSeconds", "between 0.1 and 60")
+        try require(scanners.allSatisfy { $0.device.hasPrefix("/") && !$0.reader.isEmpty }, "scanners",
+                    "a list of {\"device\": absolute path, \"reader\": reader id or name}")
+        try require(Set(scanners.map(\.device)).count == scanners.count, "scanners", "a list naming each device once")
+        try require(scanPendingSeconds > 0 && scanPendingSeconds <= 3600, "scanPendingSeconds", "between 0 and 3600")
+        try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
+    }
+
+    public var socketModeBits: UInt32? {
+        guard let bits = UInt32(socketMode, radix: 8), bits <= 0o777 else { return nil }
+        return bits
+    }
+
+    public var loggerLevel: Logger.Level? { Logger.Level(rawValue: logLevel) }
+
+    /// The transport settings for `APIServer`.
+    public func serverConfiguration(listen: APIServerConfiguration.Listen) -> APIServerConfiguration {
+        APIServerConfiguration(
+            listen: listen, socketGroup: socketGroup, socketMode: socketModeBits ?? 0o660,
+            maxLineLength: maxLineLength, maxClients: maxClients,
+            idleTimeout: .seconds(idleTimeoutSeconds),
+            maxQueuedMessagesPerClient: maxQueuedMessagesPerClient)
+    }
+
+    /// Reads the file at `path`. A missing file gives the defaults (`found == false`, so
+    /// the caller can log it); anything unreadable or malformed throws.
+    public static func load(path: String) throws(DaemonConfigurationError) -> (configuration: DaemonConfiguration, found: Bool) {
+        guard FileManager.default.fileExists(atPath: path) else { return (DaemonConfiguration(), false) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(path: path, String(describing: error))
+        }
+        return (try parse(data, path: path), true)
+    }
+
+    public static func parse(_ data: Data, path: String = "(inline)") throws(DaemonConfigurationError) -> DaemonConfiguration {
+        do {
+            return try JSONDecoder().decode(DaemonConfiguration.self, from: data)
+        } catch let error as DaemonConfigurationError {
+            throw error
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .malformed(path: path, "wrong type for \(key.isEmpty ? "the top level" : key)")
+        } catch DecodingError.dataCorrupted(let context) {
+            throw .malformed(path: path, "not valid JSON (\(context.debugDescription))")
+        } catch {
+            throw .malformed(path: path, String(describing: error))
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Why the configuration file was refused; the daemon prints it and exits non-zero.
+public enum DaemonConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unreadable(path: String, String)
+    case malformed(path: String, String)
+    case unknownSettings([String])
+    case invalidValue(setting: String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let why): "cannot read \(path): \(why)"
+        case .malformed(let path, let why): "\(path) is malformed: \(why)"
+        case .unknownSettings(let keys): "unknown settings: \(keys.joined(separator: ", ")) (see docs/operations.md)"
+        case .invalidValue(let setting, let why): "\(setting) must be \(why)"
+        }
+    }
+}

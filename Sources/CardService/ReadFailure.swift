@@ -1,0 +1,125 @@
+import MRTD
+import PCSC
+
+/// Why a read produced no record, in the terms a user acts on. Every error of every layer
+/// is classified here once; the exit codes (design.md §9.2) and the API error codes (§9.3)
+/// are mapped from this type and nowhere else.
+public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    case noReader(String)
+    case noCard
+    case wrongKey
+    case cardRemoved
+    case readerBusy
+    case unreadableCard(String)
+    case pcscUnavailable(String)
+    case timeout
+    case cancelled
+    case badKey(String)
+    case `internal`(String)
+
+    /// Classifies any error from PC/SC, MRTD or CCCD.
+    public static func classify(_ error: any Error) -> ReadFailure {
+        switch error {
+        case let f as ReadFailure: return f
+        case let e as PCSCError: return classify(e)
+        case let e as ReadError:
+            switch e {
+            case .wrongKey: return .wrongKey
+            case .accessFailed(let why): return .unreadableCard(why)
+            case .unreadable(let why): return .unreadableCard(why)
+            case .transport(let inner): return classify(inner)
+            }
+        case is CancellationError: return .cancelled
+        default: return .internal(String(describing: error))
+        }
+    }
+
+    static func classify(_ e: PCSCError) -> ReadFailure {
+        switch e.category {
+        case .serviceUnavailable: return .pcscUnavailable("pcscd is not reachable (\(e.name))")
+        case .permissionDenied: return .pcscUnavailable("pcscd refused access (\(e.name)): check the polkit rules")
+        case .noReaders, .unknownReader: return .noReader("the reader is gone (\(e.name))")
+        case .noCard: return .noCard
+        case .cardRemoved, .communication: return .cardRemoved
+        case .sharingViolation: return .readerBusy
+        case .timeout: return .timeout
+        case .cancelled: return .cancelled
+        default: return .internal("PC/SC: \(e)")
+        }
+    }
+
+    /// What kind of failure, without its detail: the closed list the API's `data.reason`, the
+    /// usage log's outcomes and the metrics' labels are drawn from.
+    public enum Kind: String, CaseIterable, Sendable {
+        case noReader, noCard, wrongKey, cardRemoved, readerBusy, unreadableCard, pcscUnavailable, timeout, cancelled,
+            badKey, `internal`
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .noReader: .noReader
+        case .noCard: .noCard
+        case .wrongKey: .wrongKey
+        case .cardRemoved: .cardRemoved
+        case .readerBusy: .readerBusy
+        case .unreadableCard: .unreadableCard
+        case .pcscUnavailable: .pcscUnavailable
+        case .timeout: .timeout
+        case .cancelled: .cancelled
+        case .badKey: .badKey
+        case .internal: .internal
+        }
+    }
+
+    /// The stable reason string (`data.reason` of 1001–1009, the usage log's outcome).
+    public var reason: String { kind.rawValue }
+
+    /// `cancuoc`'s exit status for this failure (docs/design.md "Exit codes").
+    public var exit: ExitStatus {
+        switch kind {
+        case .noReader, .noCard, .timeout: .noReaderOrCard
+        case .wrongKey: .wrongKey
+        case .cardRemoved: .cardRemoved
+        case .unreadableCard: .unreadableCard
+        case .pcscUnavailable: .pcscUnavailable
+        case .badKey: .usage
+        case .readerBusy, .cancelled, .internal: .failure
+        }
+    }
+
+    /// English, for logs, the terminal and the API `message`. Never holds personal data.
+    public var message: String {
+        switch self {
+        case .noReader(let s): return "No card reader: \(s)"
+        case .noCard: return "No card on the reader"
+        case .wrongKey: return "The chip refused the access key: check the ID number (or CAN / MRZ data)"
+        case .cardRemoved: return "The card was removed or the connection was lost during the read: place it again"
+        case .readerBusy: return "The reader is busy with another read"
+        case .unreadableCard(let s): return "The card answered in a way it cannot be read: \(s)"
+        case .pcscUnavailable(let s): return "The smart-card service is unavailable: \(s)"
+        case .timeout: return "The card did not answer in time"
+        case .cancelled: return "The read was cancelled"
+        case .badKey(let s): return "Invalid access key: \(s)"
+        case .internal(let s): return "Internal error: \(s)"
+        }
+    }
+
+    /// Vietnamese, for reception staff (`data.messageVi`).
+    public var messageVi: String {
+        switch self {
+        case .noReader: return "Không tìm thấy đầu đọc thẻ"
+        case .noCard: return "Chưa có thẻ trên đầu đọc"
+        case .wrongKey: return "Sai khóa truy cập thẻ: kiểm tra lại số định danh"
+        case .cardRemoved: return "Thẻ đã bị rút ra hoặc mất kết nối trong khi đọc: vui lòng đặt lại thẻ"
+        case .readerBusy: return "Đầu đọc đang bận"
+        case .unreadableCard: return "Không đọc được thẻ này"
+        case .pcscUnavailable: return "Dịch vụ đọc thẻ (pcscd) không hoạt động"
+        case .timeout: return "Thẻ không phản hồi kịp thời"
+        case .cancelled: return "Đã hủy việc đọc thẻ"
+        case .badKey: return "Khóa truy cập không hợp lệ"
+        case .internal: return "Lỗi nội bộ"
+        }
+    }
+
+    public var description: String { message }
+}
