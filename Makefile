@@ -122,11 +122,12 @@ install-check:
 
 # The Debian package (docs/operations.md): a staged `make install` with PREFIX=/usr, the
 # maintainer scripts of debian/, dpkg-deb. → dist/cancuoc_VERSION_ARCH.deb, checked by lintian.
-VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/CancuocService/CancuocService.swift)
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/CardService/Product.swift)
 DEB_VERSION ?= $(VERSION)+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 DEB_STAGE = $(CURDIR)/.build-deb/stage
 
 deb: deps system-test-deps
+	@[ -n "$(VERSION)" ] || { echo "make deb: no version in Sources/CardService/Product.swift" >&2; exit 1; }
 	rm -rf "$(DEB_STAGE)"
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
 	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
