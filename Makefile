@@ -128,7 +128,7 @@ DEB_STAGE = $(CURDIR)/.build-deb/stage
 
 deb: deps system-test-deps
 	@[ -n "$(VERSION)" ] || { echo "make deb: no version in Sources/CardService/Product.swift" >&2; exit 1; }
-	rm -rf "$(DEB_STAGE)"
+	rm -rf "$(DEB_STAGE)" "$(CURDIR)"/dist/cancuoc_*.deb
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
 	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
