@@ -19,7 +19,7 @@ DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 chromium
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 
-.PHONY: all deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test install-check deb system-test
+.PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test install-check deb system-test
 
 all: build
 
@@ -39,6 +39,9 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
+
+build-deps:
+	$(call apt_install,$(DEB_BUILD_PACKAGES))
 
 system-test-deps:
 	$(call apt_install,$(DEB_SYSTEM_TEST_PACKAGES))
@@ -126,7 +129,7 @@ VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/CardS
 DEB_VERSION ?= $(VERSION)+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 DEB_STAGE = $(CURDIR)/.build-deb/stage
 
-deb: deps system-test-deps
+deb: build-deps system-test-deps
 	@[ -n "$(VERSION)" ] || { echo "make deb: no version in Sources/CardService/Product.swift" >&2; exit 1; }
 	rm -rf "$(DEB_STAGE)" "$(CURDIR)"/dist/cancuoc_*.deb
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
