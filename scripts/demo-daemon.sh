@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The daemon demo (make demo calls it): cancuocd on the simulated card, `cancuoc watch` as a
 # second subscriber, and an HIS-style client that reads the card when it is tapped. The
-# watcher sees card.inserted and read.completed but never the citizen's data (design.md §9.6).
+# watcher sees card.inserted and read.completed but never the citizen's data (docs/design.md §9.6).
 #   Usage: scripts/demo-daemon.sh BIN_DIR
 set -euo pipefail
 BIN=${1:?usage: demo-daemon.sh BIN_DIR}

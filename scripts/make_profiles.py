@@ -4,7 +4,7 @@
 Writes Sources/CardSimulator/Profiles/<name>.json and face-<name>.jpg. Every person here is
 invented; the ID numbers follow the CCCD layout (3-digit province code, sex/century digit,
 2-digit birth year, 6 random digits) and the TD1 MRZ is computed with ICAO 9303-3 check
-digits (design.md §4: document number = last 9 digits of the ID, optional data = the ID,
+digits (docs/design.md §4: document number = last 9 digits of the ID, optional data = the ID,
 `<<`, the ID's check digit). The faces are flat cartoon drawings with noise, tuned to
 15-20 KB at 360x480 like real DG2 portraits, and stamped SPECIMEN.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private pcscd with two vpcd slots, beside any system pcscd (design.md §10).
+# A private pcscd with two vpcd slots, beside any system pcscd (docs/design.md §10).
 #   scripts/pcsc-bench.sh start [DIR] [PORT]  → prints PCSCLITE_CSOCK_NAME=…, the pid and the vpcd ports
 #   scripts/pcsc-bench.sh stop  [DIR]         → SIGTERM, then SIGKILL after 3 s
 # Needs root (unshare -m, mount --bind). Same logic as Tests/TestBench/PCSCBench.swift.

@@ -2,7 +2,7 @@ import Foundation
 import MRTD
 
 /// The passwords that open a CCCD chip, derived from what reception has at hand
-/// (design.md §4): the 12-digit ID opens PACE (CAN = its last 6 digits); BAC needs the
+/// (docs/design.md §4): the 12-digit ID opens PACE (CAN = its last 6 digits); BAC needs the
 /// document number (its last 9 digits) with the dates of birth and expiry.
 public enum CCCDKeys {
     /// A CCCD ID: 12 ASCII digits.

@@ -1,7 +1,7 @@
 import Foundation
 import MRTD
 
-/// The QR code printed on the card front (design.md §4): seven `|`-separated fields,
+/// The QR code printed on the card front (docs/design.md §4): seven `|`-separated fields,
 /// `ID12|old ID9 or empty|full name|ddMMyyyy (birth)|Nam/Nữ|place of residence|ddMMyyyy (issue)`.
 ///
 /// Scanning it gives the ID number, hence the CAN, so a QR scanner alone opens the chip.

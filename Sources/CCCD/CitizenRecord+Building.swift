@@ -79,7 +79,7 @@ extension CitizenRecord {
 }
 
 extension MRZ {
-    /// The 12-digit CCCD ID from TD1 optional data 1 (design.md §4: the ID, `<<`, its
+    /// The 12-digit CCCD ID from TD1 optional data 1 (docs/design.md §4: the ID, `<<`, its
     /// check digit), or `nil` when the optional data does not start with 12 digits or the
     /// check digit after them does not match.
     public var cccdIDNumber: String? {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The citizen record handed to the HIS: `cancuoc read --json` and the `result` of
-/// `card.read` (design.md §9.1, the contract). Keys are exact; absent values are explicit
+/// `card.read` (docs/design.md §9.1, the contract). Keys are exact; absent values are explicit
 /// `null` (never omitted, never `""`); `face.data` appears only when asked for and
 /// `person.extra` only when the card carried unknown DG13 fields.
 public struct CitizenRecord: Codable, Sendable, Hashable {

@@ -1,7 +1,7 @@
 import SmartCard
 
 extension DG13 {
-    /// One field to write, by number (design.md §4).
+    /// One field to write, by number (docs/design.md §4).
     public struct Entry: Sendable, Hashable {
         public var number: Int
         public var value: Value

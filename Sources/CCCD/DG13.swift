@@ -1,7 +1,7 @@
 import MRTD
 import SmartCard
 
-/// DG13, the Vietnamese personal-data group (design.md §4):
+/// DG13, the Vietnamese personal-data group (docs/design.md §4):
 /// `6D` { `30` { `02 01 01`, `06 06 28 D3 16 01 00 08`, `31` { `30` { `02 01 n`, value… }* } } }.
 ///
 /// Fields are read by their number, never by position or byte offset: the 2024 card may

@@ -1,4 +1,4 @@
-/// Sex as the citizen record states it (design.md §9.1): DG13 field 4 says "Nam" or "Nữ",
+/// Sex as the citizen record states it (docs/design.md §9.1): DG13 field 4 says "Nam" or "Nữ",
 /// the MRZ says `M` or `F`.
 public enum Sex: String, Sendable, Hashable, Codable {
     case male, female

@@ -2,7 +2,7 @@ import Foundation
 import MRTD
 
 extension CitizenRecord.Verification {
-    /// The record's `verification` (design.md §9.1) from the verifier's report (§9.4).
+    /// The record's `verification` (docs/design.md §9.1) from the verifier's report (§9.4).
     /// `passive` folds the three passive-authentication checks: `failed` names the check
     /// that proved a forgery; `passed` when all three passed (the reason then carries the
     /// notes an integrator may want, such as `revocation: notChecked`); a missing proof
@@ -60,7 +60,7 @@ extension CitizenRecord.Verification {
     }
 
     /// DG13's date of issue ("YYYY-MM-DD", as `DG13.dateOfIssue` gives it) as 00:00 UTC,
-    /// the date certificates must be valid on (design.md §9.4); nil when absent or malformed.
+    /// the date certificates must be valid on (docs/design.md §9.4); nil when absent or malformed.
     public static func issueDate(iso: String?) -> Date? {
         guard let iso else { return nil }
         let p = iso.split(separator: "-").compactMap { Int($0) }

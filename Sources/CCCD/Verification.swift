@@ -1,5 +1,5 @@
 extension CitizenRecord {
-    /// The verdict and its three checks (design.md §9.4). Until the verifier runs, every
+    /// The verdict and its three checks (docs/design.md §9.4). Until the verifier runs, every
     /// check is `notPerformed` with a reason.
     public struct Verification: Codable, Sendable, Hashable {
         public enum Status: String, Codable, Sendable, Hashable {
@@ -64,7 +64,7 @@ extension CitizenRecord {
             self.chip = chip
         }
 
-        /// Before the verifier lands (design.md §9.1): nothing checked, each check says so.
+        /// Before the verifier lands (docs/design.md §9.1): nothing checked, each check says so.
         public static let notPerformed = Verification(
             status: .notPerformed,
             passive: Passive(status: .notPerformed, reason: "passive authentication is not performed by this build"),

@@ -1,6 +1,6 @@
 /// An error as the API client sees it: a JSON-RPC error object with a stable code, an
 /// English `message`, and in `data` a stable `reason` plus `messageVi` for reception staff
-/// (design.md §9.3). Throw it from `APIRequestHandler.handle`; anything else thrown becomes
+/// (docs/design.md §9.3). Throw it from `APIRequestHandler.handle`; anything else thrown becomes
 /// `internalError` (its text is logged, not sent: it might carry personal data).
 ///
 /// ```json
@@ -13,7 +13,7 @@ public struct APIError: Error, Sendable, Hashable {
         case parseError, invalidRequest, methodNotFound, invalidParams, internalError
         /// Implementation-defined server error (-32000): too many clients connected.
         case serverBusy
-        // Application errors (design.md §9.3).
+        // Application errors (docs/design.md §9.3).
         case noReader, noCard, wrongKey, cardRemoved, readerBusy, unreadableCard, pcscUnavailable, timeout,
             cancelled
 

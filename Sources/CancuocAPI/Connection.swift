@@ -1,3 +1,4 @@
+import CardService
 import Logging
 import Synchronization
 
@@ -8,9 +9,8 @@ public protocol ConnectionTransport: Sendable {
     /// Write one message (a complete JSON text, without framing); `written` runs once it has
     /// left the process or failed to.
     func write(_ message: [UInt8], written: @escaping @Sendable () -> Void)
-    /// Close once every message written so far has gone out.
-    func closeAfterPendingWrites()
-    /// Close now.
+    /// Close now. (`Connection` closes only once its queue has drained when it must not lose
+    /// an answer.)
     func close()
 }
 
@@ -35,6 +35,13 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
     public static func localUser(_ credentials: PeerCredentials?, socketGroup: UInt32?) -> Principal {
         let member = credentials.map { $0.uid == 0 || socketGroup.map($0.isMember(ofGroup:)) == true } ?? false
         return Principal(credentials: credentials, mayReceiveRecords: member)
+    }
+
+    /// Who this is across connections, for per-caller limits: the uid, else the origin.
+    public var throttleKey: String {
+        if let credentials { return "uid:\(credentials.uid)" }
+        if let origin { return "origin:\(origin)" }
+        return "unknown"
     }
 
     package var logMetadata: Logger.Metadata {
@@ -95,12 +102,26 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         var closed = false
         /// Shutting down: no new requests; close once the running ones have answered.
         var draining = false
+        /// Close as soon as every queued message has been written.
+        var closeWhenFlushed = false
         var inputClosed = false
         var subscribed = false
         var finished = false
         var nextTaskID: UInt64 = 0
         var tasks: [UInt64: Task<Void, Never>] = [:]
+        /// When the last complete message arrived (or the connection opened).
+        var lastMessage = ContinuousClock.now
+        /// Protocol errors: the first few are logged each, then one summary line per minute.
+        var rejections = 0
+        var unloggedRejections = 0
+        var lastRejectionSummary = ContinuousClock.now
     }
+
+    /// Protocol errors logged one by one before they are only counted.
+    static let loggedRejections = 5
+    /// Outcomes that are the client's own protocol mistakes (rate-limited in the log).
+    static let protocolErrors: Set<String> = Set(
+        [APIError.Kind.parseError, .invalidRequest, .methodNotFound, .invalidParams].map(\.rawValue))
 
     public init(id: UInt64, principal: Principal, transport: any ConnectionTransport, service: any APIService,
                 limits: Limits = Limits(), logger: Logger = Logger(label: "cancuoc.api")) {
@@ -136,16 +157,23 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
     /// Nothing running and not subscribed: may be closed when idle too long.
     public var isIdle: Bool { state.withLock { $0.tasks.isEmpty && !$0.subscribed } }
 
+    /// Since when the connection has been idle (`nil` when it is not): a full server closes
+    /// the longest-idle connection to make room for a newcomer.
+    public var idleSince: ContinuousClock.Instant? {
+        state.withLock { $0.tasks.isEmpty && !$0.subscribed ? $0.lastMessage : nil }
+    }
+
     var requestsInFlight: Int { state.withLock { $0.tasks.count } }
 
     // MARK: Inbound, from the transport
 
     /// One complete message from the client.
     public func receive(_ message: some Collection<UInt8>) {
+        state.withLock { $0.lastMessage = .now }
         guard message.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }  // blank
         switch JSONRPCRequest.parse(message, parser: JSONParser()) {
         case .failure(let rejection):
-            logger.notice("request rejected", metadata: logMetadata.merging([
+            logRejection(logMetadata.merging([
                 "outcome": "\(rejection.error.reason)", "id": "\(LogText.quoted(rejection.id.serialized))",
             ]) { $1 })
             send(JSONRPCMessage.error(id: rejection.id, rejection.error))
@@ -156,8 +184,44 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
 
     /// The client sent a message longer than `limits.maxMessageLength` (the transport drops it).
     public func receiveOversized() {
-        logger.notice("request too large", metadata: logMetadata)
+        state.withLock { $0.lastMessage = .now }
+        logRejection(logMetadata.merging(["outcome": "request too large"]) { $1 })
         send(JSONRPCMessage.error(id: .null, .requestTooLarge(limit: limits.maxMessageLength)))
+    }
+
+    /// The client began a message and did not finish it in time (a slot held by trickling):
+    /// answered once, then closed.
+    public func receiveIncomplete(after limit: Duration) {
+        logRejection(logMetadata.merging(["outcome": "request not completed in time"]) { $1 })
+        send(JSONRPCMessage.error(id: .null, APIError(
+            .invalidRequest, message: "Invalid request: not completed within \(limit.milliseconds / 1000) s",
+            messageVi: "Yêu cầu không được gửi trọn vẹn kịp thời")))
+        closeWhenFlushed()
+    }
+
+    /// A protocol error from this client: the first few are logged one by one, then at most
+    /// one summary line a minute, so a client cannot flood the journal.
+    private func logRejection(_ metadata: Logger.Metadata) {
+        enum Decision { case log, summarize(Int), count }
+        let decision = state.withLock { state -> Decision in
+            state.rejections += 1
+            if state.rejections <= Self.loggedRejections { return .log }
+            state.unloggedRejections += 1
+            guard ContinuousClock.now - state.lastRejectionSummary >= .seconds(60) else { return .count }
+            defer {
+                state.unloggedRejections = 0
+                state.lastRejectionSummary = .now
+            }
+            return .summarize(state.unloggedRejections)
+        }
+        switch decision {
+        case .log:
+            logger.notice("request rejected", metadata: metadata)
+        case .summarize(let count):
+            logger.notice("requests rejected", metadata: logMetadata.merging(["count": "\(count)"]) { $1 })
+        case .count:
+            break
+        }
     }
 
     /// The client will send nothing more (half-close): answer what is in flight, then close —
@@ -167,7 +231,7 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
             state.inputClosed = true
             return state.tasks.isEmpty && !state.subscribed
         }
-        if nothingInFlight { transport.closeAfterPendingWrites() }
+        if nothingInFlight { closeWhenFlushed() }
     }
 
     /// The daemon is stopping: refuse new requests, cancel the running ones (each answers
@@ -178,7 +242,16 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
             return (Array(state.tasks.values), state.tasks.isEmpty)
         }
         for task in tasks { task.cancel() }
-        if idle { transport.closeAfterPendingWrites() }
+        if idle { closeWhenFlushed() }
+    }
+
+    /// Close once every message queued so far has been written (none is lost to the close).
+    private func closeWhenFlushed() {
+        let now = state.withLock { state in
+            state.closeWhenFlushed = true
+            return state.queuedMessages == 0
+        }
+        if now { close() }
     }
 
     /// The transport is gone: stop queuing, cancel in-flight requests, then tell the service.
@@ -193,6 +266,10 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         }
         guard let tasks else { return }
         for task in tasks { task.cancel() }
+        let unlogged = state.withLock { $0.unloggedRejections }
+        if unlogged > 0 {
+            logger.notice("requests rejected", metadata: logMetadata.merging(["count": "\(unlogged)"]) { $1 })
+        }
         await service.connectionClosed(self)
     }
 
@@ -236,10 +313,12 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
             return false
         case .queued:
             transport.write(message) { [self] in
-                state.withLock {
-                    $0.queuedMessages -= 1
-                    $0.queuedBytes -= size
+                let flushed = state.withLock { state in
+                    state.queuedMessages -= 1
+                    state.queuedBytes -= size
+                    return state.closeWhenFlushed && state.queuedMessages == 0
                 }
+                if flushed { close() }
             }
             return true
         }
@@ -271,10 +350,14 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
                 outcome = APIError.Kind.internalError.rawValue
             }
             let answered = request.id == nil || send(reply)
-            logger.info("request", metadata: requestMetadata(request).merging([
-                "outcome": "\(outcome)", "durationMs": "\((clock.now - start).milliseconds)",
-                "answered": "\(answered)",
-            ]) { $1 })
+            let metadata = requestMetadata(request).merging([
+                "outcome": "\(outcome)", "durationMs": "\((clock.now - start).milliseconds)", "answered": "\(answered)",
+            ]) { $1 }
+            if Self.protocolErrors.contains(outcome) {
+                logRejection(metadata)  // a client's own mistakes: rate-limited
+            } else {
+                logger.info("request", metadata: metadata)
+            }
         }
         if !started, request.id != nil {
             let error = APIError(
@@ -313,7 +396,7 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
             guard state.tasks.isEmpty else { return false }
             return state.draining || (state.inputClosed && !state.subscribed)
         }
-        if closeNow { transport.closeAfterPendingWrites() }
+        if closeNow { closeWhenFlushed() }
     }
 }
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Who is on the other end of a connection, from the kernel (SO_PEERCRED), not from anything
-/// the client says. Logged with every request (design.md §6) and used to decide who may
+/// the client says. Logged with every request (docs/design.md §6) and used to decide who may
 /// receive records of reads it did not start (§9.6).
 public struct PeerCredentials: Sendable, Hashable, CustomStringConvertible {
     public var uid: UInt32

@@ -28,24 +28,39 @@ extension DaemonCore {
             throw error.apiError()
         }
         let deadline = ContinuousClock.now + .seconds(wait)
+        let caller = connection.principal.throttleKey
         let session: ReaderSession
-        do {
+        do throws(ReadFailure) {
             session = try await chooseSession(params.reader, until: deadline)
+            let penalty = wrongKeys.delay(caller: caller, reader: session.info.id.rawValue)
+            if penalty > .zero {
+                logger.notice("slowing down repeated wrong keys", metadata: connection.logMetadata.merging(
+                    ["reader": "\(session.info.id.rawValue)", "delayMs": "\(penalty.milliseconds)"]) { $1 })
+                do { try await Task.sleep(for: penalty) } catch { throw ReadFailure.cancelled }
+            }
             try await session.claim()
         } catch {
             logger.info("read refused", metadata: connection.logMetadata.merging(["reason": "\(error.reason)"]) { $1 })
             throw error.apiError(reader: params.reader)
         }
         let readerID = session.info.id.rawValue
-        var options = CardReadOptions(
+        let options = CardReadOptions(
             key: key, includeFace: params.includeFace ?? false, waitForCard: max(.zero, deadline - .now),
             progress: { step, done, total in
                 connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
             })
         let result = await read(on: session, options: options, metadata: connection.logMetadata)
         switch result {
-        case .success(let record): return record
-        case .failure(let failure): throw failure.apiError(reader: readerID)
+        case .success(let record):
+            wrongKeys.rightKey(caller: caller, reader: readerID)
+            return record
+        case .failure(.wrongKey):
+            var error = ReadFailure.wrongKey.apiError(reader: readerID)
+            let next = wrongKeys.wrongKey(caller: caller, reader: readerID)
+            if next > .zero { error.detail["retryDelayMs"] = .int(next.milliseconds) }
+            throw error
+        case .failure(let failure):
+            throw failure.apiError(reader: readerID)
         }
     }
 

@@ -24,6 +24,8 @@ public final class DaemonCore: APIService, Service {
     let logger: Logger
     /// Pending scan-and-tap keys (issue 11); idle when no scanner is configured.
     let pairing: ScannerPairing
+    /// Growing delays for callers that loop wrong keys on a reader.
+    let wrongKeys = WrongKeyThrottle()
     private let monitor: ReaderMonitor
     private let state = Mutex(State())
 

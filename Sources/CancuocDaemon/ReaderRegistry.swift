@@ -38,35 +38,32 @@ public actor ReaderRegistry {
         settled = true
     }
 
+    /// The one mapping of monitor events to notifications (shared with the CLI).
+    private var notifier = ReaderEventNotifier()
+
     /// Applies a monitor event and returns the notifications it causes.
     public func apply(_ event: ReaderEvent) async -> [APINotification] {
         hasSeenEvents = true
         lastEvent = .now
         switch event {
         case .attached(let info):
-            if sessions[info.name] != nil { return [] }
-            sessions[info.name] = ReaderSession(info: info)
-            order.append(info.name)
-            return [.attached(info)]
+            if sessions[info.name] == nil {
+                sessions[info.name] = ReaderSession(info: info)
+                order.append(info.name)
+            }
         case .detached(let name, _):
-            guard let session = remove(name) else { return [] }
-            return [.detached(session.info)]
+            _ = remove(name)
         case .cardInserted(let name, let atr):
-            guard let session = sessions[name] else { return [] }
-            await session.cardInserted(atr: atr)
-            return [.inserted(session.info, atr: atr)]
+            await sessions[name]?.cardInserted(atr: atr)
         case .cardRemoved(let name):
-            guard let session = sessions[name] else { return [] }
-            await session.cardRemoved()
-            return [.removed(session.info)]
+            await sessions[name]?.cardRemoved()
         case .serviceUnavailable(let error):
             serviceProblem = error
-            let gone = order.compactMap { remove($0) }
-            return gone.map { .detached($0.info) } + [.unavailable(error)]
+            for name in order { _ = remove(name) }
         case .serviceRestored:
             serviceProblem = nil
-            return [.pcscRestored]
         }
+        return notifier.notifications(for: event)
     }
 
     private func remove(_ name: String) -> ReaderSession? {
@@ -76,7 +73,7 @@ public actor ReaderRegistry {
 
     public var all: [ReaderSession] { order.compactMap { sessions[$0] } }
 
-    /// The session a request means (design.md §9.5, `ReaderSelection`).
+    /// The session a request means (docs/design.md §9.5, `ReaderSelection`).
     public func session(for wanted: String?) async throws(ReadFailure) -> ReaderSession {
         if let problem = serviceProblem, sessions.isEmpty {
             throw .pcscUnavailable("pcscd is not reachable (\(problem.name))")

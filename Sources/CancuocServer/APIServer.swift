@@ -170,16 +170,40 @@ public final class APIServer: Service, Sendable {
     // MARK: - Connections
 
     private enum Admission {
-        case admitted(Connection)
+        case admitted(Connection, evicted: Connection?)
         case tooManyClients
+        case tooManyForUser
         case stopping
+
+        var isPerUser: Bool {
+            if case .tooManyForUser = self { return true }
+            return false
+        }
+    }
+
+    /// `.tooManyForUser` when `uid` (not root) already has its share of connections. Called
+    /// under the lock.
+    private func perUserRefusal(in state: State, uid: UInt32?) -> Admission? {
+        if let uid, uid != 0,
+           state.connections.values.count(where: { $0.principal.credentials?.uid == uid }) >= configuration.maxClientsPerUser
+        {
+            return .tooManyForUser
+        }
+        return nil
     }
 
     private func initializeChild(_ channel: any Channel) -> EventLoopFuture<Void> {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
             let admission: Admission = state.withLock { state in
                 if state.stopping { return .stopping }
-                guard state.connections.count < configuration.maxClients else { return .tooManyClients }
+                if let refused = perUserRefusal(in: state, uid: credentials?.uid) { return refused }
+                var evicted: Connection?
+                if state.connections.count >= configuration.maxClients {
+                    evicted = state.connections.values.compactMap { c in c.idleSince.map { (c, $0) } }
+                        .min { $0.1 < $1.1 }?.0
+                    guard let evicted else { return .tooManyClients }
+                    state.connections.removeValue(forKey: evicted.id)
+                }
                 let connection = Connection(
                     id: state.nextConnectionID,
                     principal: .localUser(credentials, socketGroup: state.socketGroupID),
@@ -187,21 +211,26 @@ public final class APIServer: Service, Sendable {
                     limits: configuration.connectionLimits, logger: logger)
                 state.nextConnectionID += 1
                 state.connections[connection.id] = connection
-                return .admitted(connection)
+                return .admitted(connection, evicted: evicted)
             }
             let pipeline = channel.pipeline.syncOperations
             let connection: Connection
+            let peer = Principal.localUser(credentials, socketGroup: nil).logMetadata
             switch admission {
-            case .admitted(let admitted):
+            case .admitted(let admitted, let evicted):
                 connection = admitted
+                if let evicted {
+                    logger.notice("closing the longest-idle client to make room", metadata: evicted.logMetadata)
+                    evicted.close()
+                }
             case .stopping:
                 throw APIServerError.stopping  // NIO closes the new connection
-            case .tooManyClients:
-                logger.warning("refusing a connection: too many clients", metadata: Principal.localUser(credentials, socketGroup: nil)
-                    .logMetadata.merging(["limit": "\(configuration.maxClients)"]) { $1 })
+            case .tooManyClients, .tooManyForUser:
+                let limit = admission.isPerUser ? configuration.maxClientsPerUser : configuration.maxClients
+                logger.warning(admission.isPerUser ? "refusing a connection: too many for this user" : "refusing a connection: too many clients",
+                               metadata: peer.merging(["limit": "\(limit)"]) { $1 })
                 try pipeline.addHandler(RefuseConnectionHandler(
-                    line: JSONRPCMessage.error(id: .null, APIError(
-                        .serverBusy, detail: ["limit": .int(Int64(configuration.maxClients))]))))
+                    line: JSONRPCMessage.error(id: .null, APIError(.serverBusy, detail: ["limit": .int(Int64(limit))]))))
                 return
             }
             logger.debug("client connected", metadata: connection.logMetadata)
@@ -209,12 +238,14 @@ public final class APIServer: Service, Sendable {
                 Task {
                     await connection.finish()
                     remove(connection)
+                    MemoryRelease.soon()
                 }
             }
             if configuration.idleTimeout > .zero {
                 try pipeline.addHandler(IdleStateHandler(readTimeout: Self.timeAmount(configuration.idleTimeout)))
             }
-            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxLineLength)))
+            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(
+                maxLength: configuration.maxLineLength, completionLimit: configuration.requestCompletionTimeout)))
             try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
             try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
         }
@@ -275,6 +306,26 @@ public final class APIServer: Service, Sendable {
         let status = getgrnam_r(name, &group, &buffer, buffer.count, &result)
         guard status == 0, result != nil else { return nil }
         return group.gr_gid
+    }
+}
+
+/// Gives freed heap back to the system a moment after connections close: glibc keeps freed
+/// arenas, so without this a burst of hostile clients leaves the daemon's resident memory at
+/// its peak for ever. At most once every two seconds.
+enum MemoryRelease {
+    private static let scheduled = Mutex(false)
+    private static let trim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+
+    static func soon() {
+        guard scheduled.withLock({ state in defer { state = true }; return !state }) else { return }
+        Task {
+            try? await Task.sleep(for: .seconds(2))
+            scheduled.withLock { $0 = false }
+            _ = trim?(0)
+        }
     }
 }
 

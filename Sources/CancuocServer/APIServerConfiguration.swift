@@ -21,15 +21,23 @@ public struct APIServerConfiguration: Sendable {
     }
 
     public var listen: Listen
-    /// Group given to the socket file (design.md §6); members may subscribe to records.
+    /// Group given to the socket file (docs/design.md §6); members may subscribe to records.
     /// `nil`: leave the group alone.
     public var socketGroup: String?
     /// Permission bits of the socket file.
     public var socketMode: UInt32
     /// Longest accepted request line in bytes, without its newline.
     public var maxLineLength: Int
-    /// Connections beyond this get one -32000 error line and are closed.
+    /// Connections at once. When full, the longest-idle connection (nothing running, not
+    /// subscribed) is closed to make room for the newcomer; if none is idle, the newcomer
+    /// gets one -32000 error line and is closed.
     public var maxClients: Int
+    /// Connections of one user (uid) at once, so one local user cannot take every slot;
+    /// root is not limited.
+    public var maxClientsPerUser: Int
+    /// A request line must be complete this long after its first byte, else the connection
+    /// is answered -32600 and closed (a trickling client cannot hold a slot).
+    public var requestCompletionTimeout: Duration
     /// A client that sends nothing, has nothing in flight and is not subscribed is closed
     /// after this long. `.zero` disables the timeout.
     public var idleTimeout: Duration
@@ -58,6 +66,8 @@ public struct APIServerConfiguration: Sendable {
         socketMode: UInt32 = 0o660,
         maxLineLength: Int = 64 * 1024,
         maxClients: Int = 256,
+        maxClientsPerUser: Int = 64,
+        requestCompletionTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(300),
         maxQueuedMessagesPerClient: Int = 1024,
         maxRequestsInFlightPerClient: Int = 64,
@@ -68,6 +78,8 @@ public struct APIServerConfiguration: Sendable {
         self.socketMode = socketMode
         self.maxLineLength = maxLineLength
         self.maxClients = maxClients
+        self.maxClientsPerUser = maxClientsPerUser
+        self.requestCompletionTimeout = requestCompletionTimeout
         self.idleTimeout = idleTimeout
         self.maxQueuedMessagesPerClient = maxQueuedMessagesPerClient
         self.maxRequestsInFlightPerClient = maxRequestsInFlightPerClient

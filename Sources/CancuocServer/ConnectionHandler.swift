@@ -1,15 +1,11 @@
 import CancuocAPI
 import Logging
 import NIOCore
-import Synchronization
 
 /// The NIO side of a `Connection`: writes its messages to the channel (framing is the next
 /// handler's job) and closes the channel when asked.
 final class ChannelTransport: ConnectionTransport {
     private let channel: any Channel
-    /// The newest write's completion: writes complete in order, so when it completes every
-    /// earlier one has too.
-    private let lastWrite = Mutex<EventLoopFuture<Void>?>(nil)
 
     init(channel: any Channel) {
         self.channel = channel
@@ -18,16 +14,7 @@ final class ChannelTransport: ConnectionTransport {
     func write(_ message: [UInt8], written: @escaping @Sendable () -> Void) {
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { _ in written() }
-        lastWrite.withLock { $0 = promise.futureResult }
         channel.writeAndFlush(channel.allocator.buffer(bytes: message), promise: promise)
-    }
-
-    func closeAfterPendingWrites() {
-        let channel = self.channel
-        channel.eventLoop.execute { [self] in
-            let pending = lastWrite.withLock { $0 } ?? channel.eventLoop.makeSucceededVoidFuture()
-            pending.whenComplete { _ in channel.close(promise: nil) }
-        }
     }
 
     func close() {
@@ -53,6 +40,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .tooLong:
             connection.receiveOversized()
+        case .incomplete(let limit):
+            logger.notice("closing a client that did not complete its request", metadata: connection.logMetadata)
+            connection.receiveIncomplete(after: limit)
         case .message(let message):
             connection.receive(message.readableBytesView)
         }

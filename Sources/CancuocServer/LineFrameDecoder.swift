@@ -1,3 +1,4 @@
+import CardService
 import NIOCore
 
 /// What a framing layer (newline, WebSocket) hands up: a complete message, or the news that
@@ -5,6 +6,8 @@ import NIOCore
 enum InboundMessage {
     case message(ByteBuffer)
     case tooLong
+    /// A message was begun and not finished within the transport's time limit.
+    case incomplete(after: Duration)
 }
 
 /// Newline-delimited framing with a maximum line length (docs/api-transport.md).
@@ -13,17 +16,37 @@ enum InboundMessage {
 /// dropped as it arrives (never buffered), so a client cannot make the daemon hold more than
 /// about `maxLength` bytes; the next line is read normally. A trailing `\r` is removed and not
 /// counted (CRLF clients get the same limit); a last line without newline is accepted when the
-/// client half-closes.
+/// client half-closes. A line must be complete within `completionLimit` of its first byte:
+/// sending a byte now and then does not keep a connection slot for ever.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = InboundMessage
 
     let maxLength: Int
+    let completionLimit: Duration?
     private var discarding = false
     /// Bytes after the reader index already searched for a newline.
     private var scanned = 0
+    /// Armed while part of a line waits for the rest.
+    private var completionTimer: Scheduled<Void>?
 
-    init(maxLength: Int) {
+    init(maxLength: Int, completionLimit: Duration? = nil) {
         self.maxLength = maxLength
+        self.completionLimit = completionLimit
+    }
+
+    /// Arms the completion timer at a line's first byte and disarms it once no partial line
+    /// is left.
+    private mutating func watchCompletion(context: ChannelHandlerContext, partial: Bool) {
+        guard let completionLimit else { return }
+        if !partial {
+            completionTimer?.cancel()
+            completionTimer = nil
+        } else if completionTimer == nil {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            completionTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(completionLimit.milliseconds) * 1_000_000)) {
+                bound.value.fireChannelRead(NIOAny(InboundMessage.incomplete(after: completionLimit)))
+            }
+        }
     }
 
     /// Whether `bytes` (a line without its newline, or the start of one) is past the limit.
@@ -32,6 +55,12 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        let state = try cut(context: context, buffer: &buffer)
+        watchCompletion(context: context, partial: discarding || buffer.readableBytes > 0)
+        return state
+    }
+
+    private mutating func cut(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
         if let newline = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
             let length = newline - view.startIndex
@@ -76,6 +105,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
             context.fireChannelRead(wrapInboundOut(.message(Self.withoutCR(line))))
         }
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        watchCompletion(context: context, partial: false)
         return .needMoreData
     }
 

@@ -4,7 +4,7 @@ import Glibc
 
 /// sd_notify(3) without libsystemd: one datagram per state change to `$NOTIFY_SOCKET`
 /// (a path, or `@name` for the abstract namespace), so `Type=notify` units know when the
-/// socket is ready and the watchdog knows we are alive (design.md §10).
+/// socket is ready and the watchdog knows we are alive (docs/design.md §10).
 ///
 /// When `NOTIFY_SOCKET` is unset (not under systemd) every call is a no-op returning `false`.
 public struct SystemdNotify: Sendable {

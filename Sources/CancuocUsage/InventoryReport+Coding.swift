@@ -1,4 +1,4 @@
-// Absent values are written as `null`, never left out (design.md §9.1), so a spreadsheet
+// Absent values are written as `null`, never left out (docs/design.md §9.1), so a spreadsheet
 // or script reading the province's files sees the same keys in every report.
 
 extension InventoryReport.Facility {

@@ -9,11 +9,11 @@ import Foundation
 public struct ReadEvent: Sendable, Hashable {
     public var readerID: String
     public var time: Date
-    /// `ok` or a `ReadFailure.reason` (design.md §9.3).
+    /// `ok` or a `ReadFailure.reason` (docs/design.md §9.3).
     public var outcome: String
     /// `PACE`, `BAC` or nil (the read failed before access).
     public var access: String?
-    /// `verified`, `unverified`, `failed`, `notPerformed` or nil (design.md §9.4).
+    /// `verified`, `unverified`, `failed`, `notPerformed` or nil (docs/design.md §9.4).
     public var verification: String?
     public var durationMs: Int
     public var apdus: Int

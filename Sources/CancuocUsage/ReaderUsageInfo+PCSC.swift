@@ -1,7 +1,7 @@
 import PCSC
 
 extension ReaderUsageInfo {
-    /// The usage identity of a PC/SC reader: its stable id (design.md §9.5), name and what
+    /// The usage identity of a PC/SC reader: its stable id (docs/design.md §9.5), name and what
     /// it reports about itself.
     public init(_ reader: ReaderInfo) {
         let identity = reader.identity

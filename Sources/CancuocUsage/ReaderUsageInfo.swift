@@ -1,4 +1,4 @@
-/// A reader's identity as the usage log keeps it (design.md §9.5). Only what the reader
+/// A reader's identity as the usage log keeps it (docs/design.md §9.5). Only what the reader
 /// says about itself: nothing here comes from a card.
 public struct ReaderUsageInfo: Sendable, Hashable, Codable {
     /// The stable id: VID:PID + serial, else VID:PID + USB path, else the PC/SC name.

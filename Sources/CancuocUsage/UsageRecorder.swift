@@ -1,6 +1,6 @@
 /// What the daemon tells the usage log: a reader appeared, a read finished. Nothing else
 /// crosses this seam, and neither call can carry a citizen record: the types hold only
-/// reader identity, outcome codes, counts and timings (design.md §6, docs/inventory.md).
+/// reader identity, outcome codes, counts and timings (docs/design.md §6, docs/inventory.md).
 ///
 /// Implementations must never block or fail a read: both calls return quickly and never
 /// throw; storage problems are the recorder's to log and count.

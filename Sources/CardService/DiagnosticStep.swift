@@ -13,7 +13,7 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
     /// What to do about it, when anything.
     public var fix: String?
     public var fixVi: String?
-    /// The failure kind, for the exit code (design.md §9.2) and the API.
+    /// The failure kind, for the exit code (docs/design.md §9.2) and the API.
     public var failure: String?
     /// Figures a program may want (latency in ms, sizes, ids).
     public var data: [String: String]

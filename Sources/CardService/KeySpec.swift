@@ -1,7 +1,7 @@
 import CCCD
 import MRTD
 
-/// The access key as a user or an HIS gives it (design.md §9.7 `key`): the 12-digit ID,
+/// The access key as a user or an HIS gives it (docs/design.md §9.7 `key`): the 12-digit ID,
 /// the CAN, the card's QR text, the MRZ text, or the three BAC fields.
 public struct KeySpec: Sendable, Hashable, Codable {
     public var id: String?

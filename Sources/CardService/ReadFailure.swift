@@ -2,7 +2,7 @@ import MRTD
 import PCSC
 
 /// Why a read produced no record, in the terms a user acts on. Every error of every layer
-/// is classified here once; the exit codes (design.md §9.2) and the API error codes (§9.3)
+/// is classified here once; the exit codes (docs/design.md §9.2) and the API error codes (§9.3)
 /// are mapped from this type and nowhere else.
 public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case noReader(String)

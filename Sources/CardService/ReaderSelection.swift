@@ -1,6 +1,6 @@
 import PCSC
 
-/// Picks the reader a request means (design.md §9.5): the stable id or PC/SC name when given,
+/// Picks the reader a request means (docs/design.md §9.5): the stable id or PC/SC name when given,
 /// else the only reader, else the only reader with a card in it.
 public enum ReaderSelection {
     public static func choose(_ wanted: String?, among readers: [ReaderInfo], cardPresent: (String) -> Bool) throws(ReadFailure) -> ReaderInfo {

@@ -7,7 +7,7 @@ import MRTD
 /// Profiles live in `Profiles/` (bundled) or anywhere on disk for integrators' own cards;
 /// `scripts/make_profiles.py` generates the bundled ones.
 public struct CitizenProfile: Codable, Sendable, Hashable {
-    /// How DG13 field 13 nests the parents' names (both occur on cards, design.md §4).
+    /// How DG13 field 13 nests the parents' names (both occur on cards, docs/design.md §4).
     public enum ParentsNesting: String, Codable, Sendable, Hashable {
         /// `30 { 02 01 0D, 30 { 0C father }, 30 { 0C mother } }`
         case nested
@@ -96,7 +96,7 @@ public struct CitizenProfile: Codable, Sendable, Hashable {
         return [UInt8](data)
     }
 
-    /// The data groups the CCCD lists in EF.COM (design.md §4).
+    /// The data groups the CCCD lists in EF.COM (docs/design.md §4).
     public static let dataGroups: [DataGroupID] = [.dg1, .dg2, .dg3, .dg13, .dg14, .dg15]
 
     /// EF.COM listing DG1, DG2, DG3, DG13, DG14, DG15.

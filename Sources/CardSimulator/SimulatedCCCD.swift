@@ -60,7 +60,7 @@ public enum SimulatedCCCD {
     }
 
     /// The chip for `profile`. The CAN is the last six digits of the ID number and the BAC key
-    /// comes from the profile's MRZ, exactly as on a real card (design.md §4).
+    /// comes from the profile's MRZ, exactly as on a real card (docs/design.md §4).
     public static func build(profile: CitizenProfile, options: Options = Options()) throws -> Card {
         var keys = try ChipKeys.generate(aa: options.activeAuthentication)
         var forgery: Forgery?

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Plugs an `APDUHandler` into vpcd (vsmartcard's PC/SC driver) over TCP, as a card in a
-/// virtual reader slot (design.md §7). The card counts as inserted while connected:
+/// virtual reader slot (docs/design.md §7). The card counts as inserted while connected:
 /// `connect()` inserts it, `disconnect()` removes it.
 ///
 /// Wire format: 2-byte big-endian length + payload. 1-byte payloads are control: 00 power

@@ -26,7 +26,7 @@ public struct CardProtocols: OptionSet, Sendable, Hashable {
 /// What to do with the card on disconnect or at the end of a transaction (`SCARD_*_CARD`).
 public enum Disposition: Sendable, Hashable {
     case leave
-    /// Reset: the default after secure messaging, so no session keys survive us (design.md §8).
+    /// Reset: the default after secure messaging, so no session keys survive us (docs/design.md §8).
     case reset
     case unpower
     case eject

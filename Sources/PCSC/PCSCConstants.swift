@@ -1,6 +1,6 @@
 import CPCSCLite
 
-/// pcsc-lite's useful constants are C macros, which Swift does not import (design.md §8).
+/// pcsc-lite's useful constants are C macros, which Swift does not import (docs/design.md §8).
 /// The values are those of `/usr/include/PCSC/pcsclite.h` and `reader.h` (pcsc-lite 1.9.9).
 public enum PCSCConstants {
     // Scopes, sharing, protocols, dispositions.

@@ -2,7 +2,7 @@ import CPCSCLite
 import Foundation
 import Logging
 
-/// An `SCARDCONTEXT` owned by one dedicated thread (design.md §8: one context per thread).
+/// An `SCARDCONTEXT` owned by one dedicated thread (docs/design.md §8: one context per thread).
 ///
 /// Every pcsc-lite call made through this context, its cards included, runs on that
 /// thread in order; callers just `await`. Only `cancel()` crosses threads, because

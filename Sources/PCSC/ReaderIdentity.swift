@@ -3,7 +3,7 @@ import Foundation
 /// What a reader says about itself: PC/SC attributes plus PC/SC part 10 properties.
 ///
 /// Every field is optional: vpcd answers "unsupported" to everything, and cheap readers
-/// leave out the serial number (design.md §7). libccid's meanings are in design.md §8.
+/// leave out the serial number (docs/design.md §7). libccid's meanings are in docs/design.md §8.
 public struct ReaderIdentity: Sendable, Hashable {
     /// `VENDOR_NAME`: the USB manufacturer string with libccid.
     public var vendor: String?

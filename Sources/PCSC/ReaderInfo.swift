@@ -11,7 +11,7 @@ public struct ReaderInfo: Sendable, Hashable {
     }
 
     /// Whether a user's `--reader` / API `reader` value names this reader: the stable id or
-    /// the PC/SC name both do (design.md §9.5).
+    /// the PC/SC name both do (docs/design.md §9.5).
     public func matches(_ idOrName: String) -> Bool {
         idOrName == id.rawValue || idOrName == name
     }

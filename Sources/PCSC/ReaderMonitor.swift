@@ -5,7 +5,7 @@ import Logging
 /// Built on `\\?PnP?\Notification` plus re-listing readers on every wake-up, with a finite
 /// timeout (pcsc-lite 1.9.9 has no reader counter). The whole event state is copied back as
 /// the current state, so an insert/remove pair missed between two waits still shows
-/// (design.md §8). When pcscd goes away the context is re-established with back-off and the
+/// (docs/design.md §8). When pcscd goes away the context is re-established with back-off and the
 /// readers are reported again; `SCardIsValidContext` is not trusted as a health check.
 public struct ReaderMonitor: Sendable {
     /// Longest single wait: bounds how late a reader plug-in or pcscd restart is noticed.

@@ -2,7 +2,7 @@
 ///
 /// `eventState` keeps pcsc-lite's whole value: the low 16 bits are `SCARD_STATE_*` flags and
 /// the top 16 bits count card insertions and removals, so copying it back as `currentState`
-/// makes a missed insert/remove pair still show as a change (design.md §8).
+/// makes a missed insert/remove pair still show as a change (docs/design.md §8).
 public struct ReaderState: Sendable, Hashable {
     public var name: String
     public var currentState: UInt32

@@ -40,7 +40,7 @@ public struct TLVProperties: Sendable, Hashable {
         return v.reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    /// Largest APDU data field the reader carries; 0 means short APDUs only (design.md §5).
+    /// Largest APDU data field the reader carries; 0 means short APDUs only (docs/design.md §5).
     public var maxAPDUDataSize: Int? { integer(Tag.maxAPDUDataSize).map(Int.init) }
     public var vendorID: UInt16? { integer(Tag.vendorID).flatMap { UInt16(exactly: $0) } }
     public var productID: UInt16? { integer(Tag.productID).flatMap { UInt16(exactly: $0) } }

@@ -32,34 +32,6 @@ enum ReaderListText {
     }
 }
 
-/// `cancuoc readers --watch --json`: the daemon's own notification lines (`APINotification`),
-/// byte for byte, so a script reads both with one parser.
-struct ReaderEventJSON {
-    /// The readers seen so far: card events name a reader by its PC/SC name only.
-    private var readers: [String: ReaderInfo] = [:]
-
-    mutating func render(_ event: ReaderEvent) -> [String] {
-        let notifications: [APINotification]
-        switch event {
-        case .attached(let info):
-            readers[info.name] = info
-            notifications = [.attached(info)]
-        case .detached(let name, let id):
-            notifications = [.detached(readers.removeValue(forKey: name) ?? ReaderInfo(name: name, id: id, identity: ReaderIdentity()))]
-        case .cardInserted(let name, let atr):
-            notifications = readers[name].map { [.inserted($0, atr: atr)] } ?? []
-        case .cardRemoved(let name):
-            notifications = readers[name].map { [.removed($0)] } ?? []
-        case .serviceUnavailable(let error):
-            notifications = readers.values.map { .detached($0) } + [.unavailable(error)]
-            readers = [:]
-        case .serviceRestored:
-            notifications = [.pcscRestored]
-        }
-        return notifications.map { String(decoding: $0.message, as: UTF8.self) }
-    }
-}
-
 enum ReaderEventText {
     static func render(_ event: ReaderEvent) -> String {
         let time = ISO8601DateFormatter().string(from: Date())

@@ -6,7 +6,7 @@ import Logging
 import PCSC
 import SmartCard
 
-/// `cancuoc readers`: what is plugged in, with stable ids (design.md §9.5, §9.7).
+/// `cancuoc readers`: what is plugged in, with stable ids (docs/design.md §9.5, §9.7).
 ///
 /// No reader is not an error here: the list is printed empty and the exit code is 0
 /// (a technician checking a clinic wants the answer "none", not a failure).
@@ -53,10 +53,10 @@ struct ReadersCommand: AsyncParsableCommand {
     }
 
     private func watchEvents() async throws {
-        var renderer = ReaderEventJSON()
+        var notifier = ReaderEventNotifier()
         for await event in ReaderMonitor().events() {
             if json {
-                for line in renderer.render(event) { Output.line(line) }
+                for notification in notifier.notifications(for: event) { Output.line(String(decoding: notification.message, as: UTF8.self)) }
             } else {
                 Output.line(ReaderEventText.render(event))
             }

@@ -3,7 +3,7 @@ import Testing
 import MRTD
 @testable import CCCD
 
-/// design.md §9.1: the JSON contract.
+/// docs/design.md §9.1: the JSON contract.
 @Suite struct CitizenRecordJSON {
     static let mrz = ["IDVNM0990123459001099012345<<0", "9903159M3903157VNM<<<<<<<<<<<0", "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"]
 

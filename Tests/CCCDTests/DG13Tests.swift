@@ -3,7 +3,7 @@ import MRTD
 import SmartCard
 @testable import CCCD
 
-/// design.md §4: DG13 read by field number.
+/// docs/design.md §4: DG13 read by field number.
 @Suite struct DG13Parsing {
     static func entries(parents: DG13.Value = .parentsNested(father: "Nguyễn Văn Bình", mother: "Trần Thị Cúc"),
                         spouse: DG13.Value = .utf8("Lê Thị Dung"), old: String? = "012345678") -> [DG13.Entry] {

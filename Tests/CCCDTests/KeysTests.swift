@@ -2,7 +2,7 @@ import Testing
 import MRTD
 @testable import CCCD
 
-/// design.md §4: CAN = last 6 digits, BAC document number = last 9, expiry milestones.
+/// docs/design.md §4: CAN = last 6 digits, BAC document number = last 9, expiry milestones.
 @Suite struct AccessKeysFromTheID {
     @Test func canFromTheID() throws {
         #expect(try CCCDKeys.can(idNumber: "001099012345") == .can("012345"))

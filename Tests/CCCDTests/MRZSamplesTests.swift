@@ -2,7 +2,7 @@ import Testing
 import MRTD
 @testable import CCCD
 
-/// design.md §4: the TD1 line 1 of a CCCD carries the 12-digit ID in optional data 1;
+/// docs/design.md §4: the TD1 line 1 of a CCCD carries the 12-digit ID in optional data 1;
 /// the three samples from the vectors file (icao9303-part11.json, cccd_mrz_samples_td1).
 @Suite struct CCCDMRZ {
     static let samples: [([String], id: String)] = [

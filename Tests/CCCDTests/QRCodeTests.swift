@@ -2,7 +2,7 @@ import Testing
 import MRTD
 @testable import CCCD
 
-/// design.md §4: the QR code on the card front.
+/// docs/design.md §4: the QR code on the card front.
 @Suite struct QRCode {
     static let sample = "049202000284||Khuất Lưu Huy Nhật|24022002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31052021"
 

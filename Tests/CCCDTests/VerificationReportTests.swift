@@ -4,7 +4,7 @@ import CCCD
 import MRTD
 import CardSimulator
 
-/// The verifier's report as the citizen record shows it (design.md §9.1, §9.4).
+/// The verifier's report as the citizen record shows it (docs/design.md §9.1, §9.4).
 @Suite struct VerificationReportMapping {
     static let chipKeys: [DataGroupID: [UInt8]] = [.dg14: [0x6E, 0x02, 0x31, 0x00], .dg15: [0x6F, 0x02, 0x30, 0x00]]
 

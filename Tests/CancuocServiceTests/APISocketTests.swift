@@ -18,7 +18,7 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
     return fd
 }
 
-/// The socket file, its permissions and where the listening socket comes from (design.md §6, §10).
+/// The socket file, its permissions and where the listening socket comes from (docs/design.md §6, §10).
 @Suite(.timeLimit(.minutes(1))) struct APISocket {
     @Test func socketFileHasMode0660() async throws {
         try await withTimeout {

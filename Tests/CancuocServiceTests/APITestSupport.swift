@@ -138,7 +138,6 @@ final class RecordingTransport: ConnectionTransport {
         written()
     }
 
-    func closeAfterPendingWrites() { closedState.withLock { $0 = true } }
     func close() { closedState.withLock { $0 = true } }
 
     var closed: Bool { closedState.withLock { $0 } }

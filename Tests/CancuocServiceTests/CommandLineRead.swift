@@ -4,7 +4,7 @@ import Testing
 import TestBench
 
 /// `cancuoc read` as a person or a script runs it: the built binary, its exit codes
-/// (design.md §9.2) and the exact JSON keys integrators code against (§9.1).
+/// (docs/design.md §9.2) and the exact JSON keys integrators code against (§9.1).
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(2)))
 struct CommandLineRead {
     struct Run { var status: Int32; var stdout: String; var stderr: String }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CancuocAPI
 @testable import CancuocDaemon
@@ -71,5 +72,28 @@ import Testing
                 (error as? APIError)?.code == -32601
             }
         }
+    }
+}
+
+/// docs/api.md is the contract: every method and every event the code knows is documented.
+@Suite struct APIDocumentation {
+    static let text: String = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/api.md")
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }()
+
+    @Test(arguments: APIMethod.allCases)
+    func everyMethodHasItsSection(method: APIMethod) {
+        #expect(Self.text.contains("### `\(method.rawValue)`"), "docs/api.md has no section for \(method.rawValue)")
+    }
+
+    @Test(arguments: APINotification.Kind.allCases)
+    func everyEventHasItsSection(event: APINotification.Kind) {
+        #expect(Self.text.contains("### `\(event.rawValue)`"), "docs/api.md has no section for \(event.rawValue)")
+    }
+
+    @Test func noMethodIsCalledReserved() {
+        #expect(!Self.text.contains("reserved; answer -32601"))
     }
 }

@@ -16,7 +16,7 @@ extension DaemonIntegration {
     struct DaemonScanAndTap {
         static let reader = "Virtual PCD 00 00"
 
-        /// The QR the card front of `profile` carries (design.md §4).
+        /// The QR the card front of `profile` carries (docs/design.md §4).
         static func qrText(_ profile: CitizenProfile) -> String {
             let p = profile.dg13
             func digits(_ date: String) -> String { date.replacingOccurrences(of: "/", with: "") }

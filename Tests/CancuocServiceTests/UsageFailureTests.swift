@@ -11,7 +11,7 @@ import Testing
 
 /// The usage log never blocks or fails a read: a read-only or full disk is logged once,
 /// the lost events are counted, and writing resumes when space comes back. Real tmpfs
-/// mounts (tests run as root: design.md §10).
+/// mounts (tests run as root: docs/design.md §10).
 @Suite(.serialized, .timeLimit(.minutes(3))) struct UsageFailureTests {
     @Test func aReadOnlyDiskLosesEventsQuietlyLogsOnceAndReadsAreStillServed() async throws {
         try await withTmpfs(options: "ro,size=1m") { mount in

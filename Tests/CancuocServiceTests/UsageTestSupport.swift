@@ -44,7 +44,7 @@ final class CollectedLogs: Sendable {
 }
 
 /// A tmpfs mounted for one test (tests run as root, where chmod protects nothing:
-/// design.md §10), always unmounted, even when the body throws.
+/// docs/design.md §10), always unmounted, even when the body throws.
 func withTmpfs<T>(options: String, _ body: (URL) async throws -> T) async throws -> T {
     let dir = try usageTempDir("tmpfs")
     try await run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir.path])

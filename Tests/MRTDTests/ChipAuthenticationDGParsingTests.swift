@@ -18,7 +18,7 @@ import SmartCard
     }
 
     @Test func theCCCDOIDIsCAECDHAES128() throws {
-        // CA-ECDH-AES-CBC-CMAC-128 as EF.CardAccess lists it on CCCD cards (design.md §4).
+        // CA-ECDH-AES-CBC-CMAC-128 as EF.CardAccess lists it on CCCD cards (docs/design.md §4).
         #expect(ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: .aes128) == "0.4.0.127.0.7.2.2.3.2.2")
         #expect(try ChipAuthenticator.mechanismReference(protocolOID: "0.4.0.127.0.7.2.2.3.2.2") == [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02])
     }
@@ -157,7 +157,7 @@ import SmartCard
         let keyOnly = DG14(securityInfos: SecurityInfos(infos: full.securityInfos.infos.filter {
             if case .chipAuthentication = $0 { return false } else { return true }
         }))
-        // EF.CardAccess as seen on CCCD cards (design.md §4): TA v1, CA-ECDH-AES-CBC-CMAC-128 v1, PACE.
+        // EF.CardAccess as seen on CCCD cards (docs/design.md §4): TA v1, CA-ECDH-AES-CBC-CMAC-128 v1, PACE.
         let cardAccess = try SecurityInfos(derEncoded: [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"))
         let p = try #require(ChipAuthenticator.parameters(in: keyOnly, cardAccess: cardAccess))
         #expect(p.cipher == .aes128 && p.protocolOID == "0.4.0.127.0.7.2.2.3.2.2")

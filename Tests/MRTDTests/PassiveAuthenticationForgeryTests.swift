@@ -3,7 +3,7 @@ import Testing
 import MRTD
 @testable import CardSimulator
 
-/// Every planted fault ends as design.md §9.4 says, naming the check that caught it.
+/// Every planted fault ends as docs/design.md §9.4 says, naming the check that caught it.
 @Suite struct PassiveAuthenticationForgeries {
     static let expected: [(Forgery, Verdict.Status, CheckKind)] = [
         (.dgModified, .failed, .dataGroupHashes),

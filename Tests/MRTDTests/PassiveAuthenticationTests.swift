@@ -4,7 +4,7 @@ import CLibCrypto
 import MRTD
 @testable import CardSimulator
 
-/// ICAO 9303-11 §5.1 passive authentication over simulated cards, verdicts per design.md §9.4.
+/// ICAO 9303-11 §5.1 passive authentication over simulated cards, verdicts per docs/design.md §9.4.
 @Suite struct PassiveAuthenticationOfCards {
     @Test(arguments: SignatureScheme.allCases)
     func genuineCardIsVerifiedWithEverySignerAlgorithm(scheme: SignatureScheme) throws {

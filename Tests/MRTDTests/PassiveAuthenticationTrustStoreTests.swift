@@ -3,7 +3,7 @@ import Testing
 import MRTD
 @testable import CardSimulator
 
-/// The trust directory (design.md §9.4): certificates, master lists trusted only after
+/// The trust directory (docs/design.md §9.4): certificates, master lists trusted only after
 /// their signature verifies under a CSCA from a plain file (ICAO 9303-12 §8), CRLs.
 @Suite struct PassiveAuthenticationTrustStore {
     /// CSCA "A" (another authority, in a plain file) issues the master-list signer; the

@@ -1,7 +1,7 @@
 import Testing
 import MRTD
 
-/// design.md §9.4 over every combination of check outcomes: `failed` exactly when a check
+/// docs/design.md §9.4 over every combination of check outcomes: `failed` exactly when a check
 /// proved something wrong, `verified` exactly when every proof is there.
 @Suite struct PassiveAuthenticationVerdict {
     static let outcomes: [CheckOutcome] = [.passed, .failed, .inconclusive, .notSupported, .notPerformed]

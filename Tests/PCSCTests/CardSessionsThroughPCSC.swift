@@ -106,7 +106,7 @@ extension PCSCIntegration {
             }
         }
 
-        /// design.md §7: without TCP_QUICKACK re-armed, delayed ACKs add ~40 ms per APDU.
+        /// docs/design.md §7: without TCP_QUICKACK re-armed, delayed ACKs add ~40 ms per APDU.
         /// Printed for the record, not asserted (speed belongs in `make bench`).
         @Test func delayedAckCostIsVisible() async throws {
             let bench = try await PCSCBench.shared()

@@ -7,7 +7,7 @@ import TestBench
 
 extension PCSCIntegration {
     /// What a user does through a real pcscd: list readers, insert a card, read a file, survive a
-    /// pcscd restart. Private pcscd + vpcd + `FileSystemCard` (design.md §7, §10).
+    /// pcscd restart. Private pcscd + vpcd + `FileSystemCard` (docs/design.md §7, §10).
     @Suite(.serialized, .timeLimit(.minutes(2)))
     struct ReadThroughPCSC {
         static let aid: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]

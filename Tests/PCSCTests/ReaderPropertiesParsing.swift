@@ -2,7 +2,7 @@ import PCSC
 import SmartCard
 import Testing
 
-/// PC/SC part 10 answers (design.md §8): feature list and TLV properties, hostile input included.
+/// PC/SC part 10 answers (docs/design.md §8): feature list and TLV properties, hostile input included.
 @Suite struct FeatureListParsing {
     @Test func recordsGiveBigEndianControlCodes() throws {
         let features = try ReaderFeatures(parsing: [UInt8](hex: "12 04 42 33 00 12  06 04 42 33 00 06"))

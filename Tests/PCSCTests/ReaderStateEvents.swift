@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// How SCardGetStatusChange answers become card events (design.md §8: the event counter).
+/// How SCardGetStatusChange answers become card events (docs/design.md §8: the event counter).
 @Suite struct ReaderStateEvents {
     static let empty: UInt32 = 0x0010, present: UInt32 = 0x0020, changed: UInt32 = 0x0002
     static let atr: [UInt8] = [0x3B, 0x80, 0x80, 0x01, 0x01]

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// vpcd's wire protocol (design.md §7), against a fake vpcd: no pcscd involved.
+/// vpcd's wire protocol (docs/design.md §7), against a fake vpcd: no pcscd involved.
 @Suite(.timeLimit(.minutes(1)))
 struct VirtualCardTransportWire {
     static let aid: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]

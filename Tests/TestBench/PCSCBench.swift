@@ -6,7 +6,7 @@ import SmartCard
 import Glibc
 #endif
 
-/// A private pcscd with two vpcd slots, shared by every test of one process (design.md §10).
+/// A private pcscd with two vpcd slots, shared by every test of one process (docs/design.md §10).
 ///
 /// pcscd 1.9.9 has its socket path compiled in, so it runs in its own mount namespace with a
 /// directory of ours bind-mounted on `/run/pcscd`; the client library is pointed at it with
@@ -206,7 +206,7 @@ public final class PCSCBench: @unchecked Sendable {
 
     /// Inserts a simulated card into a slot (connects it to vpcd) and returns once pcscd
     /// reports the card present, so the next PC/SC call sees it.
-    /// `quickAck: false` only to measure what delayed ACKs cost (design.md §7).
+    /// `quickAck: false` only to measure what delayed ACKs cost (docs/design.md §7).
     public func insert(card: any APDUHandler, slot: Int = 0, quickAck: Bool = true) async throws {
         await remove(slot: slot)
         // After a card was pulled mid-command vpcd may drop a connection made before it

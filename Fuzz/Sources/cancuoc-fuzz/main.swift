@@ -1,6 +1,6 @@
 import FuzzHarness
 
-// libFuzzer supplies `main`; this file holds only the entry point (design.md §10).
+// libFuzzer supplies `main`; this file holds only the entry point (docs/design.md §10).
 // FUZZ_TARGET picks the parser; an unknown or missing name is a setup error, reported once.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {

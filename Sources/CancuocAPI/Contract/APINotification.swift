@@ -21,25 +21,41 @@ public enum APINotification: Sendable {
     /// Personal data: to `"records": true` subscribers only.
     case qrScanned(QRScanned)
 
-    public var method: String {
+    /// Every event's wire name (docs/api.md documents each; a test fails when one is missing).
+    public enum Kind: String, CaseIterable, Sendable {
+        case readerAttached = "reader.attached"
+        case readerDetached = "reader.detached"
+        case cardInserted = "card.inserted"
+        case cardRemoved = "card.removed"
+        case pcscUnavailable = "pcsc.unavailable"
+        case pcscRestored = "pcsc.restored"
+        case readProgress = "read.progress"
+        case readCompleted = "read.completed"
+        case cardRecord = "card.record"
+        case qrScanned = "qr.scanned"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .readerAttached: "reader.attached"
-        case .readerDetached: "reader.detached"
-        case .cardInserted: "card.inserted"
-        case .cardRemoved: "card.removed"
-        case .pcscUnavailable: "pcsc.unavailable"
-        case .pcscRestored: "pcsc.restored"
-        case .readProgress: "read.progress"
-        case .readCompleted: "read.completed"
-        case .cardRecord: "card.record"
-        case .qrScanned: "qr.scanned"
+        case .readerAttached: .readerAttached
+        case .readerDetached: .readerDetached
+        case .cardInserted: .cardInserted
+        case .cardRemoved: .cardRemoved
+        case .pcscUnavailable: .pcscUnavailable
+        case .pcscRestored: .pcscRestored
+        case .readProgress: .readProgress
+        case .readCompleted: .readCompleted
+        case .cardRecord: .cardRecord
+        case .qrScanned: .qrScanned
         }
     }
+
+    public var method: String { kind.rawValue }
 
     /// Carries a citizen's data: broadcast only to subscribers allowed records (docs/design.md,
     /// "Personal data"). Decided here, by the event's type, not at each call site.
     public var carriesPersonalData: Bool {
-        switch self {
+        switch kind {
         case .cardRecord, .qrScanned: true
         case .readerAttached, .readerDetached, .cardInserted, .cardRemoved, .pcscUnavailable, .pcscRestored,
              .readProgress, .readCompleted: false

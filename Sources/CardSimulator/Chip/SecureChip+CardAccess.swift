@@ -5,7 +5,7 @@ extension SecureChip.Configuration {
     /// EF.CardAccess (ICAO 9303-11 §9.2) consistent with this configuration, for the file
     /// system card under the chip: TerminalAuthenticationInfo v1, ChipAuthenticationInfo
     /// CA-ECDH-AES-CBC-CMAC-128 v1 and the PACEInfo (v2, standardized parameter id). With the
-    /// defaults these are exactly the bytes seen on CCCD cards (design.md §4).
+    /// defaults these are exactly the bytes seen on CCCD cards (docs/design.md §4).
     public var efCardAccess: [UInt8] {
         func oid(_ components: [UInt8]) -> TLV { TLV(tag: 0x06, value: components) }
         func integer(_ value: Int) -> TLV {

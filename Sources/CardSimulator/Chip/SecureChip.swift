@@ -12,7 +12,7 @@ import SmartCard
 public actor SecureChip: APDUHandler {
     /// What the chip offers and which passwords open it.
     public struct Configuration: Sendable {
-        /// The 6-digit CAN (on a CCCD: the last six digits of the ID number, design.md §4).
+        /// The 6-digit CAN (on a CCCD: the last six digits of the ID number, docs/design.md §4).
         public var can: String
         /// The MRZ key (document number, dates): BAC and PACE with the MRZ password.
         public var mrz: AccessKey?

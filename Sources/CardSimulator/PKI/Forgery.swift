@@ -2,7 +2,7 @@ import MRTD
 
 /// The faults `cancuoc sim --fault NAME` plants, each producing the card's files and the
 /// trust material a verifier sees. Every one must end `failed` or `unverified`, never
-/// `verified` (design.md §9.4).
+/// `verified` (docs/design.md §9.4).
 public enum Forgery: String, Sendable, Hashable, CaseIterable, Codable {
     /// A data group changed after signing → hash mismatch → `failed` (DataGroupHashes).
     case dgModified = "dg-modified"

@@ -1,7 +1,7 @@
 /// The password that opens a chip: the CAN (PACE only) or the MRZ data (BAC and PACE).
 ///
 /// For a CCCD the CAN is the last six digits of the 12-digit ID number and the MRZ
-/// document number its last nine (design.md §4); `CCCD` builds these from an ID or QR text.
+/// document number its last nine (docs/design.md §4); `CCCD` builds these from an ID or QR text.
 public enum AccessKey: Hashable, Sendable {
     case can(String)
     /// Document number as printed (any length; padded with `<` to at least 9), dates YYMMDD.

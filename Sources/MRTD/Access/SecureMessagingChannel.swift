@@ -3,7 +3,7 @@ import SmartCard
 
 /// A `CardChannel` that wraps another and protects every command with secure messaging
 /// (ICAO 9303-11 §9.8). BAC, PACE and chip authentication return one; file reading never
-/// knows it is there (style.md "One seam, decorators around it").
+/// knows it is there (docs/design.md §12).
 ///
 /// The send sequence counter is incremented once for each command and once for each
 /// response, including a response that carries no MAC, so it stays in step with a card

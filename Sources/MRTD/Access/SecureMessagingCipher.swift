@@ -17,7 +17,7 @@ public enum SecureMessagingCipher: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Most plaintext bytes one short-APDU READ BINARY can return under this cipher: the
-    /// protected response (DO87 + DO99 + DO8E) must fit 256 bytes (design.md §5): 223 for AES,
+    /// protected response (DO87 + DO99 + DO8E) must fit 256 bytes (docs/design.md §5): 223 for AES,
     /// 231 for 3DES.
     public var maxShortReadLength: Int { self == .tripleDES ? 231 : 223 }
 

@@ -3,7 +3,7 @@
 ///
 /// This says nothing about whether the key itself is genuine: that needs the DG14/DG15 hash
 /// in the SOD, which the passive-authentication verifier checks and combines with this
-/// outcome (design.md §9.4).
+/// outcome (docs/design.md §9.4).
 public enum AuthenticationOutcome: Sendable, Hashable, CustomStringConvertible {
     /// The chip proved it holds the private key of the published public key.
     case passed

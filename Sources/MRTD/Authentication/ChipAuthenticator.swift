@@ -44,7 +44,7 @@ public enum ChipAuthenticator {
     /// The variant to run from DG14, or nil when DG14 offers no chip authentication (→
     /// `notSupported`). ChipAuthenticationInfo keyId pairs an info with its key (§9.2.5). When
     /// DG14 has keys but no ChipAuthenticationInfo, the ones EF.CardAccess lists are used (the
-    /// CCCD lists CA-ECDH-AES-CBC-CMAC-128 there, design.md §4); with none anywhere, a lone
+    /// CCCD lists CA-ECDH-AES-CBC-CMAC-128 there, docs/design.md §4); with none anywhere, a lone
     /// key implies the 3DES variant.
     public static func parameters(in dg14: DG14, cardAccess: SecurityInfos? = nil) -> Parameters? {
         let keys = dg14.securityInfos.chipAuthenticationPublicKeys

@@ -1,6 +1,6 @@
 import CLibCrypto
 
-/// The one crypto facade of the project (design.md §3): hashes, block ciphers, MACs, padding
+/// The one crypto facade of the project (docs/design.md §3): hashes, block ciphers, MACs, padding
 /// and randomness over OpenSSL 3 libcrypto. Nothing here implements a primitive; it only
 /// calls libcrypto with the exact modes ICAO 9303-11 needs (no padding, explicit IVs).
 public enum Crypto {
@@ -41,7 +41,7 @@ public enum Crypto {
     }
 
     /// Single DES-CBC, computed as DES-EDE with K1 = K2 because single DES lives in OpenSSL 3's
-    /// legacy provider (design.md §3). Used for the retail MAC's chaining.
+    /// legacy provider (docs/design.md §3). Used for the retail MAC's chaining.
     static func singleDESCBC(key: [UInt8], iv: [UInt8], _ data: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard key.count == 8 else { throw .invalidKeyLength(key.count) }
         return try cipher(EVP_des_ede_cbc(), encrypt: true, key: key + key, iv: iv, blockSize: 8, data)

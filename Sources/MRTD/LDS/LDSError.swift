@@ -1,7 +1,7 @@
 import SmartCard
 
 /// Why an LDS file could not be parsed. Parsers throw these and never trap, so a
-/// hostile or damaged chip yields an error the reader can report (design.md §9.2 code 5).
+/// hostile or damaged chip yields an error the reader can report (docs/design.md §9.2 code 5).
 public enum LDSError: Error, Sendable, Equatable {
     /// The BER-TLV structure itself is malformed.
     case tlv(TLVError)

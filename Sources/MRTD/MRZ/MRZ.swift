@@ -2,7 +2,7 @@
 ///
 /// TD1 (ID cards, 3 × 30, ICAO 9303-5 §4.2) and TD3 (passports, 2 × 44, ICAO 9303-4 §4.2).
 /// The CCCD carries a TD1 MRZ whose document number is the last 9 digits of the ID and
-/// whose optional data 1 holds the 12-digit ID (design.md §4). Dates stay `YYMMDD` as
+/// whose optional data 1 holds the 12-digit ID (docs/design.md §4). Dates stay `YYMMDD` as
 /// printed: the MRZ has no century, so callers that know one (CCCD: the ID's 4th digit) add it.
 public struct MRZ: Sendable, Hashable {
     public enum Format: String, Sendable, Hashable {

@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// APDUs, bytes and time spent on the wire, for one read (design.md §5). Counted below
+/// APDUs, bytes and time spent on the wire, for one read (docs/design.md §5). Counted below
 /// secure messaging, so the figures are what the card and reader really carried.
 public struct WireCounters: Hashable, Sendable {
     public var apdus = 0

@@ -21,7 +21,7 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Reads whole elementary files with as few READ BINARY commands as the link allows
-/// (design.md §5): the first command selects the file by short EF identifier and already
+/// (docs/design.md §5): the first command selects the file by short EF identifier and already
 /// asks for a full chunk; the TLV header in that answer gives the file length; offsets past
 /// 32767 use the odd INS `B1` with DO'54'. `6Cxx`, `6700`, `6282` and short answers step
 /// down or finish without ever sending a command the card has not answered, so a secure

@@ -1,4 +1,4 @@
-/// The checks passive, chip and active authentication consist of (design.md §9.4).
+/// The checks passive, chip and active authentication consist of (docs/design.md §9.4).
 public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Every data group read hashes to its SOD value (ICAO 9303-11 §5.1 step 3).
     case dataGroupHashes = "DataGroupHashes"

@@ -3,7 +3,7 @@ import Foundation
 
 /// The trust anchors passive authentication chains to: CSCA certificates, CSCA master
 /// lists and CRLs, loaded from a directory (default `/etc/cancuoc/trust`). The
-/// Vietnamese CSCA is not public (design.md §4), so an empty store is normal and yields
+/// Vietnamese CSCA is not public (docs/design.md §4), so an empty store is normal and yields
 /// `unverified`, never `verified`. Bad files are listed in ``rejected``, never fatal.
 public struct TrustStore: Sendable {
     public static let defaultDirectory = URL(fileURLWithPath: "/etc/cancuoc/trust")
@@ -33,7 +33,7 @@ public struct TrustStore: Sendable {
     /// Loads every `.pem .crt .cer .der` (certificates), `.ml` (master lists) and `.crl`
     /// file of `directory`, in two passes: plain certificates first, so that a master list
     /// is trusted only when its signer chains to a CSCA from a plain certificate file
-    /// (design.md §9.4; ICAO 9303-12 §8). A missing directory is an empty store.
+    /// (docs/design.md §9.4; ICAO 9303-12 §8). A missing directory is an empty store.
     public init(directory: URL = TrustStore.defaultDirectory) {
         self.init(cscas: [], crls: [])
         let fm = FileManager.default

@@ -1,4 +1,4 @@
-/// design.md §9.4 as one function. `failed` needs proof of forgery, `verified` needs every
+/// docs/design.md §9.4 as one function. `failed` needs proof of forgery, `verified` needs every
 /// proof, anything in between is `unverified`.
 public enum Verdict {
     public enum Status: String, Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-/// One verification check as a value (style.md "Checks as composable values"): the
+/// One verification check as a value (docs/design.md §9.4): the
 /// ``Verifier`` runs a list of them and derives the verdict from their results.
 public protocol VerificationCheck: Sendable {
     var kind: CheckKind { get }

@@ -34,7 +34,7 @@ public struct VerificationEvidence: Sendable {
         }
     }
 
-    /// The date certificates must be valid on (design.md §9.4): DG13 date of issue, else
+    /// The date certificates must be valid on (docs/design.md §9.4): DG13 date of issue, else
     /// the SOD signingTime, else now.
     public var validityDate: (date: Date, source: String) {
         if let dateOfIssue { return (dateOfIssue, "date of issue") }

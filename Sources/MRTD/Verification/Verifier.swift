@@ -1,7 +1,7 @@
 import Logging
 
 /// Runs a list of checks over the evidence and derives the verdict with ``Verdict``
-/// (style.md "Checks as composable values").
+/// (docs/design.md §9.4).
 public struct Verifier: Sendable {
     public var checks: [any VerificationCheck]
     /// Logs check names, outcomes and authority names only, never personal data.
