@@ -44,7 +44,7 @@ public struct DocumentSignerChain: VerificationCheck {
                                details: details)
         }
         details["csca"] = csca.subject
-        var notes = ["validity checked at the \(source)"]
+        var notes: [CheckNote] = [.validityCheckedAt(source)]
         // Without a date of issue or signing time, "now" stands in: a certificate expired
         // by now proves nothing about the day the card was issued, so it is a missing
         // proof, not a forgery (no false rejects).
@@ -56,14 +56,14 @@ public struct DocumentSignerChain: VerificationCheck {
         guard ds.isValid(onDayOf: date) else {
             return CheckResult(kind, invalid, reason: "the Document Signer certificate was not valid \(when)", notes: notes, details: details)
         }
-        if let na = ds.notAfter, na < evidence.now { notes.append("Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)") }
+        if let na = ds.notAfter, na < evidence.now { notes.append(.documentSignerExpiredSinceIssue) }
 
         let crls = trust.crls.filter { $0.isIssued(byName: csca) }
         let verifiedCRLs = crls.filter { $0.verifies(under: csca) }
-        if crls.count > verifiedCRLs.count { notes.append("\(crls.count - verifiedCRLs.count) CRL(s) naming the CSCA ignored: signature does not verify") }
+        if crls.count > verifiedCRLs.count { notes.append(.unverifiedCRLsIgnored(crls.count - verifiedCRLs.count)) }
         if verifiedCRLs.isEmpty {
             details["revocation"] = "notChecked"
-            notes.append("revocation: notChecked (no CRL from this CSCA loaded)")
+            notes.append(.revocationNotChecked)
         } else if verifiedCRLs.contains(where: { $0.revokes(ds) }) {
             details["revocation"] = "revoked"
             return CheckResult(kind, .failed, reason: "the Document Signer certificate is revoked by the CSCA's CRL", notes: notes, details: details)
