@@ -1,3 +1,4 @@
+import CCCD
 import PCSC
 import SmartCard
 
