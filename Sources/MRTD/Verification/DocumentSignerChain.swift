@@ -1,4 +1,5 @@
 import Foundation
+import SmartCard
 
 /// The Document Signer chains to a trusted CSCA (ICAO 9303-11 §5.1, 9303-12 §7):
 /// the CSCA is the one whose subject is the DS issuer AND whose subject key id is the DS
@@ -25,7 +26,7 @@ public struct DocumentSignerChain: VerificationCheck {
         var details = ["documentSigner": ds.subject]
         let candidates = trust.issuers(of: ds)
         guard !candidates.isEmpty else {
-            let aki = ds.authorityKeyIdentifier.map { " key id " + $0.map { String(format: "%02x", $0) }.joined() } ?? ""
+            let aki = ds.authorityKeyIdentifier.map { " key id " + Hex.encode($0).lowercased() } ?? ""
             return CheckResult(kind, .inconclusive,
                                reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
                                details: details)
