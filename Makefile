@@ -10,19 +10,26 @@ BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 # and cancuocd maps less shared-library code (make bench: resident memory).
 RELEASE = -c release --static-swift-stdlib
 
-# Debian packages the project needs at build, test and run time.
-DEB_PACKAGES = pcscd libpcsclite-dev libccid vsmartcard-vpcd opensc libssl-dev libsqlite3-dev pkg-config python3 util-linux iproute2 systemd curl chromium chromium-driver
+# Debian packages: what runs on a clinic PC (the .deb's Depends/Recommends say the same), what
+# builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
+# needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
+DEB_RUNTIME_PACKAGES = pcscd libccid
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
+DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver
+DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
+DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver.
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: all deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check
+.PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check deb system-test
 
 all: build
 
-# Only what is missing is installed; the package lists are updated first (quietly), since on a
-# fresh machine they are empty or stale and apt would report "has no installation candidate".
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Installs the Debian packages named in $(1) that are missing (apt-get; sudo when not root). The
+# package lists are updated first (quietly): on a fresh machine they are empty or stale and apt
+# would report "has no installation candidate".
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -31,7 +38,17 @@ deps:
 	  $$SUDO apt-get update -qq >/dev/null || echo "make deps: apt-get update failed; installing from the package lists at hand" >&2; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(DEB_PACKAGES))
 	@python3 -c 'import selenium, pytest' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
+
+build-deps:
+	$(call apt_install,$(DEB_BUILD_PACKAGES))
+
+system-test-deps:
+	$(call apt_install,$(DEB_SYSTEM_TEST_PACKAGES))
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -71,7 +88,7 @@ soak: deps
 	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD|DaemonSoak"
 
 clean:
-	rm -rf .build bench-results
+	rm -rf .build bench-results dist .build-deb
 
 # The example HIS client (examples/his_client.py) against a real cancuocd on the simulated card.
 example-test: deps
@@ -80,16 +97,20 @@ example-test: deps
 
 # Install (docs/operations.md). PREFIX for binaries and docs; system integration files go where
 # systemd, udev and polkit look for them. An existing /etc/cancuoc/cancuocd.json is kept.
+# No `deps` here: installing must not pull compilers, -dev packages or a browser onto a clinic
+# PC (build elsewhere, or better, install the .deb: make deb). Binaries are stripped.
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib/cancuoc
 DOCDIR ?= $(PREFIX)/share/doc/cancuoc
 UNITDIR ?= /usr/lib/systemd/system
 
-install: deps
+STRIP ?= strip
+
+install:
 	$(SWIFT) build $(RELEASE)
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
-	install -Dm755 "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
-	install -Dm755 "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
+	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
+	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
 	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \
 	cp -r "$$bin/cancuoc_CardSimulator.resources" "$(DESTDIR)$(LIBDIR)/"; \
 	ln -sfn "$(LIBDIR)/cancuoc" "$(DESTDIR)$(BINDIR)/cancuoc"; \
@@ -102,7 +123,7 @@ install: deps
 	install -Dm644 clients/js/cancuoc.js "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/js/cancuoc.js"; \
 	for f in index.html reception.js reception.css; do install -Dm644 "clients/web/$$f" "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/web/$$f"; done; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
-	install -Dm644 udev/60-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/60-cancuoc.rules"; \
+	install -Dm644 udev/70-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/70-cancuoc.rules"; \
 	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \
 	install -d -m755 "$(DESTDIR)/etc/cancuoc" "$(DESTDIR)/etc/cancuoc/trust"; \
 	if [ -e "$(DESTDIR)/etc/cancuoc/cancuocd.json" ]; then \
@@ -117,6 +138,25 @@ install-check:
 	rm -rf "$(CURDIR)/.build-install-check"
 	$(MAKE) install DESTDIR="$(CURDIR)/.build-install-check"
 	scripts/verify-units.sh "$(CURDIR)/.build-install-check" "$(UNITDIR)"
+
+# The Debian package (docs/operations.md): a staged `make install` with PREFIX=/usr, the
+# maintainer scripts of debian/, dpkg-deb. → dist/cancuoc_VERSION_ARCH.deb, checked by lintian.
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/CardService/Product.swift)
+DEB_VERSION ?= $(VERSION)+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+DEB_STAGE = $(CURDIR)/.build-deb/stage
+
+deb: build-deps system-test-deps
+	@[ -n "$(VERSION)" ] || { echo "make deb: no version in Sources/CardService/Product.swift" >&2; exit 1; }
+	rm -rf "$(DEB_STAGE)" "$(CURDIR)"/dist/cancuoc_*.deb
+	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
+	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
+	  ls -l "$$deb" && lintian --fail-on error "$$deb"
+
+# The .deb installed and run under a real systemd: Debian 12 and 13 roots (debootstrap, cached
+# in .build-system-test/), booted with systemd-nspawn. SYSTEM_TEST_RELEASES picks releases.
+SYSTEM_TEST_RELEASES ?= bookworm trixie
+system-test: deb
+	scripts/system-test.sh "$(CURDIR)/dist/cancuoc_$(DEB_VERSION)_$$(dpkg --print-architecture).deb" $(SYSTEM_TEST_RELEASES)
 
 # Fuzzing (issue 9): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
 # FUZZ_SECONDS (default 60) each; FUZZ_TARGETS="tlv dg13" picks some. See docs/fuzzing.md.

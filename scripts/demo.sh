@@ -56,6 +56,8 @@ kill "$sim_pid" 2>/dev/null || true
 wait "$sim_pid" 2>/dev/null || true
 "$BIN/cancuoc" sim --port "$port" --profile "$profile" --fault dg-modified --trust-out "$dir/trust-forged" > "$dir/sim.log" 2>&1 &
 sim_pid=$!
+# The simulator writes the forged card's trust anchors before it connects to vpcd.
+for _ in $(seq 100); do grep -q "card inserted" "$dir/sim.log" 2>/dev/null && break; sleep 0.1; done
 set +e
 "$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust-forged" --wait 15 > "$dir/forged.out"
 code=$?

@@ -9,7 +9,7 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
     public var person: Person
     public var access: Access
     /// `null` when no face was read.
-    public var face: Face?
+    @ExplicitNull public var face: Face?
     public var verification: Verification
     public var stats: Stats
 
@@ -26,7 +26,7 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
     public struct Document: Codable, Sendable, Hashable {
         /// "CCCD".
         public var type: String
-        public var documentNumber: String?
+        @ExplicitNull public var documentNumber: String?
         /// The MRZ lines as on the card.
         public var mrz: [String]
 
@@ -36,32 +36,26 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
             self.mrz = mrz
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(type, forKey: .type)
-            try c.encodeOrNull(documentNumber, forKey: .documentNumber)
-            try c.encode(mrz, forKey: .mrz)
-        }
     }
 
     /// Dates `YYYY-MM-DD`; `dateOfExpiry` is `null` for a card that never expires.
     public struct Person: Codable, Sendable, Hashable {
-        public var idNumber: String?
-        public var fullName: String?
-        public var dateOfBirth: String?
-        public var sex: Sex?
-        public var nationality: String?
-        public var ethnicity: String?
-        public var religion: String?
-        public var placeOfOrigin: String?
-        public var placeOfResidence: String?
-        public var identifyingMarks: String?
-        public var dateOfIssue: String?
-        public var dateOfExpiry: String?
-        public var fatherName: String?
-        public var motherName: String?
-        public var spouseName: String?
-        public var oldIdNumber: String?
+        @ExplicitNull public var idNumber: String?
+        @ExplicitNull public var fullName: String?
+        @ExplicitNull public var dateOfBirth: String?
+        @ExplicitNull public var sex: Sex?
+        @ExplicitNull public var nationality: String?
+        @ExplicitNull public var ethnicity: String?
+        @ExplicitNull public var religion: String?
+        @ExplicitNull public var placeOfOrigin: String?
+        @ExplicitNull public var placeOfResidence: String?
+        @ExplicitNull public var identifyingMarks: String?
+        @ExplicitNull public var dateOfIssue: String?
+        @ExplicitNull public var dateOfExpiry: String?
+        @ExplicitNull public var fatherName: String?
+        @ExplicitNull public var motherName: String?
+        @ExplicitNull public var spouseName: String?
+        @ExplicitNull public var oldIdNumber: String?
         /// Unknown DG13 fields keyed by field number ("16"); omitted when empty.
         public var extra: [String: String]?
 
@@ -90,50 +84,25 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
             self.extra = extra
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeOrNull(idNumber, forKey: .idNumber)
-            try c.encodeOrNull(fullName, forKey: .fullName)
-            try c.encodeOrNull(dateOfBirth, forKey: .dateOfBirth)
-            try c.encodeOrNull(sex, forKey: .sex)
-            try c.encodeOrNull(nationality, forKey: .nationality)
-            try c.encodeOrNull(ethnicity, forKey: .ethnicity)
-            try c.encodeOrNull(religion, forKey: .religion)
-            try c.encodeOrNull(placeOfOrigin, forKey: .placeOfOrigin)
-            try c.encodeOrNull(placeOfResidence, forKey: .placeOfResidence)
-            try c.encodeOrNull(identifyingMarks, forKey: .identifyingMarks)
-            try c.encodeOrNull(dateOfIssue, forKey: .dateOfIssue)
-            try c.encodeOrNull(dateOfExpiry, forKey: .dateOfExpiry)
-            try c.encodeOrNull(fatherName, forKey: .fatherName)
-            try c.encodeOrNull(motherName, forKey: .motherName)
-            try c.encodeOrNull(spouseName, forKey: .spouseName)
-            try c.encodeOrNull(oldIdNumber, forKey: .oldIdNumber)
-            if let extra, !extra.isEmpty { try c.encode(extra, forKey: .extra) }
-        }
     }
 
     /// How the chip was opened: `method` "PACE" / "BAC", `reason` why that one.
     public struct Access: Codable, Sendable, Hashable {
         public var method: String
-        public var reason: String?
+        @ExplicitNull public var reason: String?
 
         public init(method: String, reason: String?) {
             self.method = method
             self.reason = reason
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(method, forKey: .method)
-            try c.encodeOrNull(reason, forKey: .reason)
-        }
     }
 
     /// The DG2 portrait; `data` (base64) only when the caller asked for the image.
     public struct Face: Codable, Sendable, Hashable {
-        public var mimeType: String?
-        public var width: Int?
-        public var height: Int?
+        @ExplicitNull public var mimeType: String?
+        @ExplicitNull public var width: Int?
+        @ExplicitNull public var height: Int?
         public var data: String?
 
         public init(mimeType: String?, width: Int?, height: Int?, data: String? = nil) {
@@ -143,13 +112,6 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
             self.data = data
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeOrNull(mimeType, forKey: .mimeType)
-            try c.encodeOrNull(width, forKey: .width)
-            try c.encodeOrNull(height, forKey: .height)
-            try c.encodeIfPresent(data, forKey: .data)
-        }
     }
 
     /// Read statistics: totals and one entry per file read.
@@ -184,15 +146,6 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(document, forKey: .document)
-        try c.encode(person, forKey: .person)
-        try c.encode(access, forKey: .access)
-        try c.encodeOrNull(face, forKey: .face)
-        try c.encode(verification, forKey: .verification)
-        try c.encode(stats, forKey: .stats)
-    }
 
     /// The record as JSON text: UTF-8 with Vietnamese unescaped, slashes unescaped.
     /// Keys are sorted by default: Foundation's encoder on Linux otherwise emits them in
@@ -204,12 +157,5 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         if sortedKeys { format.insert(.sortedKeys) }
         encoder.outputFormatting = format
         return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-}
-
-extension KeyedEncodingContainer {
-    /// The contract's rule: an absent value is written as `null`, not left out.
-    mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }

@@ -17,8 +17,8 @@ extension CitizenRecord.Verification {
             passive = Passive(status: .failed, reason: Self.text(failed), documentSigner: signer, csca: chain?.details["csca"])
         } else if passiveResults.count == Verdict.passive.count, passiveResults.allSatisfy({ $0.outcome == .passed }) {
             var notes: [String] = []
-            if chain?.details["revocation"] == "notChecked" { notes.append("revocation: notChecked") }
-            if chain?.notes.contains(where: { $0.contains("expired since") }) == true {
+            if chain?.notes.contains(.revocationNotChecked) == true { notes.append("revocation: notChecked") }
+            if chain?.notes.contains(.documentSignerExpiredSinceIssue) == true {
                 notes.append("Document Signer certificate expired since the date of issue")
             }
             passive = Passive(status: .passed, reason: notes.isEmpty ? nil : notes.joined(separator: "; "),

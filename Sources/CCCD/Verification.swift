@@ -13,11 +13,11 @@ extension CitizenRecord {
         /// Passive authentication: SOD hashes, signature and the Document Signer chain.
         public struct Passive: Codable, Sendable, Hashable {
             public var status: CheckStatus
-            public var reason: String?
+            @ExplicitNull public var reason: String?
             /// Subject of the Document Signer certificate.
-            public var documentSigner: String?
+            @ExplicitNull public var documentSigner: String?
             /// Subject of the trusted CSCA it chains to.
-            public var csca: String?
+            @ExplicitNull public var csca: String?
 
             public init(status: CheckStatus, reason: String?, documentSigner: String? = nil, csca: String? = nil) {
                 self.status = status
@@ -25,30 +25,16 @@ extension CitizenRecord {
                 self.documentSigner = documentSigner
                 self.csca = csca
             }
-
-            public func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(status, forKey: .status)
-                try c.encodeOrNull(reason, forKey: .reason)
-                try c.encodeOrNull(documentSigner, forKey: .documentSigner)
-                try c.encodeOrNull(csca, forKey: .csca)
-            }
         }
 
         /// Active or chip authentication.
         public struct Check: Codable, Sendable, Hashable {
             public var status: CheckStatus
-            public var reason: String?
+            @ExplicitNull public var reason: String?
 
             public init(status: CheckStatus, reason: String?) {
                 self.status = status
                 self.reason = reason
-            }
-
-            public func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(status, forKey: .status)
-                try c.encodeOrNull(reason, forKey: .reason)
             }
         }
 

@@ -3,8 +3,15 @@ import Foundation
 /// Writes the usage metrics as a node_exporter textfile (`--collector.textfile.directory`),
 /// atomically: a temporary file in the same directory, then rename. The daemon calls
 /// `write(pcscUp:)` periodically. Labels hold reader identity only, never personal data.
+///
+/// node_exporter runs as a user of its own (Debian: `prometheus`), so the file is made
+/// world-readable (0644) whatever the daemon's umask (the unit sets 0077), and a missing parent
+/// directory is created traversable (0755). The Debian package links the file from Debian's
+/// textfile directory, `/var/lib/prometheus/node-exporter` (docs/operations.md).
 public struct MetricsTextfileWriter: Sendable {
-    public static let defaultPath = "/var/lib/node_exporter/textfile_collector/cancuoc.prom"
+    public static let defaultPath = "/var/lib/cancuoc/metrics/cancuoc.prom"
+    public static let fileMode: mode_t = 0o644
+    public static let directoryMode: mode_t = 0o755
     public let path: String
 
     public init(path: String = MetricsTextfileWriter.defaultPath) { self.path = path }
@@ -36,17 +43,33 @@ public struct MetricsTextfileWriter: Sendable {
     /// Atomic replace: readers of the file see the old or the new version, never a part.
     public func write(_ text: String) throws {
         let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let directory = url.deletingLastPathComponent()
+        try Self.createDirectoryIfMissing(directory.path)
+        let tmp = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try Data(text.utf8).write(to: tmp)
-            guard rename(tmp.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
+            guard chmod(tmp.path, Self.fileMode) == 0 else { throw Self.posixError(tmp.path) }
+            guard rename(tmp.path, url.path) == 0 else { throw Self.posixError(path) }
         } catch {
             try? FileManager.default.removeItem(at: tmp)
             throw error
         }
+    }
+
+    /// Creates the file's directory (only the last level: its parent must exist) with
+    /// `directoryMode`, so that node_exporter can reach the file.
+    static func createDirectoryIfMissing(_ directory: String) throws {
+        if mkdir(directory, directoryMode) == 0 {
+            guard chmod(directory, directoryMode) == 0 else { throw posixError(directory) }   // past the umask
+        } else if errno != EEXIST {
+            throw posixError(directory)
+        }
+    }
+
+    static func posixError(_ path: String) -> CocoaError {
+        let code = errno
+        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                       NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
     }
 
     /// The exposition text. `snapshot` nil (store unusable) still yields pcsc_up and the

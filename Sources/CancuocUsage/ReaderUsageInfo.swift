@@ -1,3 +1,6 @@
+import Foundation
+import SmartCard
+
 /// A reader's identity as the usage log keeps it (docs/design.md §9.5). Only what the reader
 /// says about itself: nothing here comes from a card.
 public struct ReaderUsageInfo: Sendable, Hashable, Codable {
@@ -27,9 +30,8 @@ public struct ReaderUsageInfo: Sendable, Hashable, Codable {
 
     /// Formats a USB id as 4 hex digits.
     public static func hex(_ value: Int?) -> String? {
-        guard let value, (0...0xFFFF).contains(value) else { return nil }
-        let s = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 4 - s.count) + s
+        guard let value, let word = UInt16(exactly: value) else { return nil }
+        return Hex.word(word, uppercase: true)
     }
 }
 
@@ -40,5 +42,3 @@ enum UsageText {
         return String(String.UnicodeScalarView(printable).prefix(max))
     }
 }
-
-import Foundation

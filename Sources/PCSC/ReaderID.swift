@@ -1,3 +1,4 @@
+import SmartCard
 /// A reader's stable id (docs/design.md §9.5): `VID:PID:serial` when the reader has a serial,
 /// else `VID:PID@port-path` (sysfs), else the PC/SC name. Reader names follow plug order,
 /// and CHANNEL_ID's USB address changes on every replug, so neither is used when better exists.
@@ -8,7 +9,7 @@ public struct ReaderID: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init(name: String, identity: ReaderIdentity) {
         if let vid = identity.vendorID, let pid = identity.productID {
-            let base = Self.hex4(vid) + ":" + Self.hex4(pid)
+            let base = Hex.word(vid) + ":" + Hex.word(pid)
             if let serial = identity.serialNumber {
                 rawValue = base + ":" + serial
                 return
@@ -30,10 +31,5 @@ public struct ReaderID: Hashable, Sendable, Codable, CustomStringConvertible {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
-    }
-
-    private static func hex4(_ v: UInt16) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 4 - s.count) + s
     }
 }

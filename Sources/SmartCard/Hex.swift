@@ -13,6 +13,13 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A 16-bit value as 4 hex digits (USB vendor and product ids): lower case as lsusb and
+    /// the stable reader ids write them, upper case where the usage log always has.
+    public static func word(_ value: UInt16, uppercase: Bool = false) -> String {
+        let s = String(value, radix: 16, uppercase: uppercase)
+        return String(repeating: "0", count: 4 - s.count) + s
+    }
+
     /// Parses hex, ignoring spaces, colons and newlines; `nil` on any other character or an odd count.
     public static func decode(_ text: String) -> [UInt8]? {
         var out = [UInt8]()

@@ -103,7 +103,9 @@ import Testing
 
     @Test func idleClientsAreClosedSubscribedOnesAreKept() async throws {
         try await withTimeout {
-            try await withServer({ $0.idleTimeout = .milliseconds(200) }) { _, _, path in
+            // Wide enough that a busy machine between connect and subscribe does not close the
+            // subscriber first.
+            try await withServer({ $0.idleTimeout = .milliseconds(800) }) { _, _, path in
                 let subscribed = try await TestClient.connect(to: path)
                 #expect(try await subscribed.call(1, "subscribe")["result"]?["subscribed"] == true)
                 let idle = try await TestClient.connect(to: path)

@@ -93,7 +93,7 @@ struct DaemonProcess {
         chmod(directory, 0o755)
         let socket = directory + "/api.sock"
         let log = directory + "/cancuocd.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         try FileManager.default.createDirectory(atPath: directory + "/trust", withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = cancuocBinary.deletingLastPathComponent().appendingPathComponent("cancuocd")

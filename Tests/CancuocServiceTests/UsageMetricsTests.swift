@@ -56,6 +56,22 @@ import Testing
         #expect(text.contains("# TYPE cancuoc_card_reads_total counter"))
     }
 
+    /// node_exporter (Debian: user prometheus) must reach and read the file although the
+    /// daemon's unit sets UMask=0077.
+    @Test func theTextfileAndItsNewDirectoryAreReadableByNodeExporter() throws {
+        let dir = try usageTempDir().appendingPathComponent("metrics")
+        let file = dir.appendingPathComponent("cancuoc.prom").path
+        let writer = MetricsTextfileWriter(path: file)
+        try writer.write(MetricsTextfileWriter.render(nil, lostEvents: 0, pcscUp: true))
+        try writer.write(MetricsTextfileWriter.render(nil, lostEvents: 1, pcscUp: true))   // the directory exists now
+        func mode(_ path: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) & 0o777
+        }
+        #expect(try mode(dir.path) == 0o755)
+        #expect(try mode(file) == 0o644)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("cancuoc_usage_events_lost_total 1"))
+    }
+
     @Test func withoutAStoreTheTextfileStillSaysPCSCStateAndLostEvents() throws {
         let text = MetricsTextfileWriter.render(nil, lostEvents: 3, pcscUp: false)
         let samples = try PrometheusTextParser.parse(text)

@@ -102,7 +102,7 @@ import MRTD
         let card = try PAFixture.genuine(pki: pki)
         let report = PAFixture.verify(card)
         #expect(report.status == .verified)
-        #expect(report[.documentSignerChain]?.notes.contains { $0.contains("expired since the date of issue") } == true)
+        #expect(report[.documentSignerChain]?.notes.contains(.documentSignerExpiredSinceIssue) == true)
     }
 
     @Test func withoutADateOfIssueTheSigningTimeIsUsed() throws {
@@ -115,7 +115,7 @@ import MRTD
         evidence.dateOfIssue = nil
         let report = Verifier.standard(trust: card.trustStore).verify(evidence)
         #expect(report.status == .verified, "\(report.checks)")
-        #expect(report[.documentSignerChain]?.notes.first == "validity checked at the SOD signingTime")
+        #expect(report[.documentSignerChain]?.notes.first == .validityCheckedAt("SOD signingTime"))
     }
 
     @Test func withNoDateAtAllAnExpiredDSIsUnverifiedNotFailed() throws {

@@ -1,3 +1,4 @@
+import CCCD
 import PCSC
 import SmartCard
 
@@ -67,17 +68,9 @@ public struct ReaderIdentityListing: Codable, Sendable, Hashable {
     public init(_ identity: ReaderIdentity) {
         vendor = identity.vendor
         product = identity.product
-        vid = identity.vendorID.map(Hex.word)
-        pid = identity.productID.map(Hex.word)
+        vid = identity.vendorID.map { Hex.word($0) }
+        pid = identity.productID.map { Hex.word($0) }
         serial = identity.serialNumber
         firmware = identity.firmware
-    }
-}
-
-extension Hex {
-    /// Lower-case 4-digit VID/PID, as lsusb writes them.
-    public static func word(_ value: UInt16) -> String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 4 - s.count) + s
     }
 }

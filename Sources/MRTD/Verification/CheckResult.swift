@@ -26,20 +26,49 @@ public enum CheckOutcome: String, Sendable, Hashable, Codable {
     case notPerformed
 }
 
+/// A finding that is not a failure, as a value: callers test for the case, never for words in
+/// a sentence.
+public enum CheckNote: Sendable, Hashable, CustomStringConvertible {
+    /// DG3 (fingerprints) needs terminal authentication: not read, so not hashed.
+    case dg3Protected
+    /// The data groups whose hashes matched.
+    case matched([String])
+    /// Certificates were checked for validity at this moment ("date of issue", "SOD signingTime", "now").
+    case validityCheckedAt(String)
+    /// The DS certificate has expired since the card was issued: normal, DS keys sign for a short period.
+    case documentSignerExpiredSinceIssue
+    /// CRLs that name the CSCA but whose signature does not verify were ignored.
+    case unverifiedCRLsIgnored(Int)
+    /// No CRL from this CSCA was loaded.
+    case revocationNotChecked
+
+    public var description: String {
+        switch self {
+        case .dg3Protected: "DG3 protected: not read, not hashed"
+        case .matched(let groups): "matched: " + groups.joined(separator: " ")
+        case .validityCheckedAt(let moment): "validity checked at the \(moment)"
+        case .documentSignerExpiredSinceIssue:
+            "Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)"
+        case .unverifiedCRLsIgnored(let count): "\(count) CRL(s) naming the CSCA ignored: signature does not verify"
+        case .revocationNotChecked: "revocation: notChecked (no CRL from this CSCA loaded)"
+        }
+    }
+}
+
 /// The result of one check: its name, outcome, why, and notes that are not failures
 /// (revocation not checked, DS expired since issue, DG3 protected).
 public struct CheckResult: Sendable, Hashable {
     public var kind: CheckKind
     public var outcome: CheckOutcome
     public var reason: String?
-    public var notes: [String]
+    public var notes: [CheckNote]
     /// Named facts for reports ("documentSigner", "csca", "revocation").
     public var details: [String: String]
 
     public var name: String { kind.rawValue }
 
     public init(_ kind: CheckKind, _ outcome: CheckOutcome, reason: String? = nil,
-                notes: [String] = [], details: [String: String] = [:]) {
+                notes: [CheckNote] = [], details: [String: String] = [:]) {
         self.kind = kind
         self.outcome = outcome
         self.reason = reason

@@ -16,8 +16,8 @@ public struct DataGroupHashes: VerificationCheck {
         guard let algorithm = lso.hashAlgorithm else {
             return CheckResult(kind, .inconclusive, reason: "unsupported SOD hash algorithm \(lso.hashAlgorithmOID)")
         }
-        var notes: [String] = []
-        if evidence.files[.dg3] == nil, lso.dataGroupHashes[3] != nil { notes.append("DG3 protected: not read, not hashed") }
+        var notes: [CheckNote] = []
+        if evidence.files[.dg3] == nil, lso.dataGroupHashes[3] != nil { notes.append(.dg3Protected) }
         var matched: [String] = []
         for id in DataGroupID.dataGroups {
             guard let bytes = evidence.files[id], let n = id.number else { continue }
@@ -30,7 +30,7 @@ public struct DataGroupHashes: VerificationCheck {
             matched.append(id.rawValue)
         }
         guard !matched.isEmpty else { return CheckResult(kind, .inconclusive, reason: "no data group was read") }
-        return CheckResult(kind, .passed, notes: notes + ["matched: " + matched.joined(separator: " ")],
+        return CheckResult(kind, .passed, notes: notes + [.matched(matched)],
                            details: ["hashAlgorithm": algorithm.rawValue, "matched": matched.joined(separator: " ")])
     }
 }

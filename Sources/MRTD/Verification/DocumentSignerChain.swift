@@ -1,4 +1,5 @@
 import Foundation
+import SmartCard
 
 /// The Document Signer chains to a trusted CSCA (ICAO 9303-11 §5.1, 9303-12 §7):
 /// the CSCA is the one whose subject is the DS issuer AND whose subject key id is the DS
@@ -25,7 +26,7 @@ public struct DocumentSignerChain: VerificationCheck {
         var details = ["documentSigner": ds.subject]
         let candidates = trust.issuers(of: ds)
         guard !candidates.isEmpty else {
-            let aki = ds.authorityKeyIdentifier.map { " key id " + $0.map { String(format: "%02x", $0) }.joined() } ?? ""
+            let aki = ds.authorityKeyIdentifier.map { " key id " + Hex.encode($0).lowercased() } ?? ""
             return CheckResult(kind, .inconclusive,
                                reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
                                details: details)
@@ -44,7 +45,7 @@ public struct DocumentSignerChain: VerificationCheck {
                                details: details)
         }
         details["csca"] = csca.subject
-        var notes = ["validity checked at the \(source)"]
+        var notes: [CheckNote] = [.validityCheckedAt(source)]
         // Without a date of issue or signing time, "now" stands in: a certificate expired
         // by now proves nothing about the day the card was issued, so it is a missing
         // proof, not a forgery (no false rejects).
@@ -56,14 +57,14 @@ public struct DocumentSignerChain: VerificationCheck {
         guard ds.isValid(onDayOf: date) else {
             return CheckResult(kind, invalid, reason: "the Document Signer certificate was not valid \(when)", notes: notes, details: details)
         }
-        if let na = ds.notAfter, na < evidence.now { notes.append("Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)") }
+        if let na = ds.notAfter, na < evidence.now { notes.append(.documentSignerExpiredSinceIssue) }
 
         let crls = trust.crls.filter { $0.isIssued(byName: csca) }
         let verifiedCRLs = crls.filter { $0.verifies(under: csca) }
-        if crls.count > verifiedCRLs.count { notes.append("\(crls.count - verifiedCRLs.count) CRL(s) naming the CSCA ignored: signature does not verify") }
+        if crls.count > verifiedCRLs.count { notes.append(.unverifiedCRLsIgnored(crls.count - verifiedCRLs.count)) }
         if verifiedCRLs.isEmpty {
             details["revocation"] = "notChecked"
-            notes.append("revocation: notChecked (no CRL from this CSCA loaded)")
+            notes.append(.revocationNotChecked)
         } else if verifiedCRLs.contains(where: { $0.revokes(ds) }) {
             details["revocation"] = "revoked"
             return CheckResult(kind, .failed, reason: "the Document Signer certificate is revoked by the CSCA's CRL", notes: notes, details: details)

@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# make system-test: the .deb installed and run under a real systemd, on Debian 12 and 13.
+#
+# For each release: a minimal root made once by debootstrap (cached in .build-system-test/,
+# with everything the checks need, since the booted container has no network), copied, booted
+# with systemd-nspawn (the host's PID 1 need not be systemd), and driven with nsenter. The
+# simulated card (cancuoc sim) talks to the container's own pcscd through vpcd on loopback.
+# Every check prints one line; the last line is "N passed, M failed, K skipped".
+#   Usage: scripts/system-test.sh DEB [RELEASE...]        (default: bookworm trixie)
+#   SYSTEM_TEST_MIRROR=URL overrides the Debian mirror taken from the host's apt sources.
+set -euo pipefail
+deb=$(realpath "${1:?usage: system-test.sh DEB [RELEASE...]}")
+shift
+if [ $# -gt 0 ]; then releases=("$@"); else releases=(bookworm trixie); fi
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SYSTEM_TEST_CACHE:-$here/../.build-system-test}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+profile=tran-minh-khoa
+id=$(sed -n 's/.*"idNumber": *"\([0-9]\{12\}\)".*/\1/p' "$here/../Sources/CardSimulator/Profiles/$profile.json" | head -1)
+passed=0 failed=0 skipped=0
+release="" run="" nspawn_pid="" init=""
+
+# ---- results -----------------------------------------------------------------------------
+pass() { passed=$((passed + 1)); printf 'PASS %-9s %s\n' "$release" "$1"; }
+fail() { failed=$((failed + 1)); printf 'FAIL %-9s %s%s\n' "$release" "$1" "${2:+ — $2}"; }
+skip() { skipped=$((skipped + 1)); printf 'SKIP %-9s %s — %s\n' "$release" "$1" "$2"; }
+# check NAME COMMAND...: passes when COMMAND succeeds; its output is shown on failure.
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -3 <<< "$out" | tr '\n' ' ')"; fi
+}
+
+# ---- the container -------------------------------------------------------------------------
+# Runs a command inside the booted container (all its namespaces), with a clean environment.
+ct() { nsenter -t "$init" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+# Polls COMMAND (inside) until it succeeds or SECONDS pass.
+ct_until() {
+  local seconds=$1 deadline
+  shift
+  deadline=$(( $(date +%s%N) + seconds * 1000000000 ))
+  until ct "$@" > /dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# Unmounts whatever is still mounted below $1 (deepest first).
+unmount_below() {
+  local m
+  for m in $(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" || true
+  done
+}
+
+stop_container() {
+  if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+    kill -TERM "$nspawn_pid" 2>/dev/null || true            # nspawn asks the container's init to power off
+    for _ in $(seq 150); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$nspawn_pid" 2>/dev/null || true
+    wait "$nspawn_pid" 2>/dev/null || true
+  fi
+  nspawn_pid="" init=""
+  if [ -n "$run" ]; then
+    unmount_below "$run"
+    rm -rf "$run"
+  fi
+  run=""
+}
+trap 'stop_container' EXIT
+trap 'exit 130' INT TERM
+
+# The Debian mirror of the host's apt sources (one-line .list and deb822 .sources files).
+host_mirror() {
+  local f uri=""
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' "$f" \
+      | grep -v -e security -e '^$' | head -1) || true
+    [ -n "$uri" ] && break
+  done
+  if [ -z "$uri" ]; then
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] || continue
+      uri=$(awk 'tolower($1) == "uris:" { print $2 }' "$f" | grep -v security | head -1) || true
+      [ -n "$uri" ] && break
+    done
+  fi
+  echo "${SYSTEM_TEST_MIRROR:-${uri:-http://deb.debian.org/debian}}"
+}
+
+# Packages of the minimal root: systemd to boot, pcscd + vpcd for the simulated card,
+# node_exporter for the metrics, and the package's runtime dependencies (no network later).
+root_packages() {
+  local common=systemd,systemd-sysv,dbus,passwd,procps,pcscd,libccid,vsmartcard-vpcd,prometheus-node-exporter,libpcsclite1,libsqlite3-0
+  case $1 in
+    bookworm) echo "$common,libssl3" ;;
+    *) echo "$common,libssl3t64,libpam-systemd" ;;                 # Debian 13: pcscd needs polkitd, polkitd a logind
+  esac
+}
+
+# Makes (once) the cached root of a release. Prints how long debootstrap took (0: cached).
+ensure_root() {
+  local rel=$1 dir=$cache/$1 packages stamp start
+  packages=$(root_packages "$rel")
+  stamp="debootstrap --variant=minbase --include=$packages $rel"
+  if [ -f "$dir/.system-test-root" ] && [ "$(cat "$dir/.system-test-root")" = "$stamp" ]; then
+    echo 0; return
+  fi
+  rm -rf "$dir" "$dir.tmp"
+  start=$(date +%s)
+  local attempt
+  for attempt in 1 2; do                      # a second try for a mirror's bad moment
+    if debootstrap --variant=minbase --include="$packages" "$rel" "$dir.tmp" "$(host_mirror)" > "$cache/$rel.debootstrap.log" 2>&1; then
+      break
+    fi
+    unmount_below "$dir.tmp"
+    rm -rf "$dir.tmp"
+    echo "debootstrap of $rel failed (try $attempt); see $cache/$rel.debootstrap.log" >&2
+    tail -5 "$cache/$rel.debootstrap.log" >&2
+    [ "$attempt" = 2 ] && return 1
+  done
+  unmount_below "$dir.tmp"
+  echo "$stamp" > "$dir.tmp/.system-test-root"
+  mv "$dir.tmp" "$dir"
+  echo $(( $(date +%s) - start ))
+}
+
+# Copies the cached root, puts the packages in /srv/system-test and boots it.
+boot() {
+  local rel=$1 pid status
+  run=$(mktemp -d "$cache/run-$rel.XXXXXX")
+  cp -a "$cache/$rel" "$run/root"
+  mkdir -p "$run/root/srv/system-test"
+  cp "$deb" "$run/root/srv/system-test/current.deb"
+  cp "$work/previous.deb" "$run/root/srv/system-test/previous.deb"
+  systemd-nspawn -b --private-network --register=no --keep-unit -q -D "$run/root" \
+    --machine="cancuoc-$rel" > "$run/console.log" 2>&1 < /dev/null &
+  nspawn_pid=$!
+  # The container's init: nspawn's child whose pid in its own namespace is 1.
+  for _ in $(seq 100); do
+    for pid in $(pgrep -P "$nspawn_pid" || true); do
+      status=$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status" 2>/dev/null || true)
+      [ "$status" = 1 ] && init=$pid
+    done
+    [ -n "$init" ] && break
+    sleep 0.1
+  done
+  [ -n "$init" ] || { echo "systemd-nspawn did not start; console:" >&2; tail -20 "$run/console.log" >&2; return 1; }
+  # Until the manager answers on its bus, is-system-running fails at once: poll, 60 s at most.
+  local state="" deadline=$(( $(date +%s) + 60 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    state=$(timeout 10 nsenter -t "$init" -a systemctl is-system-running --wait 2>/dev/null || true)
+    case $state in running|degraded) return 0 ;; esac
+    sleep 0.1
+  done
+  echo "the container did not boot (state '$state'); console:" >&2; tail -20 "$run/console.log" >&2
+  return 1
+}
+
+# ---- the checks ----------------------------------------------------------------------------
+socket_is() { [ "$(ct stat -c '%U:%G %a' /run/cancuoc/api.sock)" = "cancuoc:cancuoc 660" ]; }
+hello_as() { ct runuser -u "$1" -- timeout 20 cancuoc call hello; }
+main_pid() { ct systemctl show -P MainPID cancuocd.service; }
+# (grep reads all of it: with -q, journalctl could die of SIGPIPE and fail the pipeline)
+# Prints the matching lines (at most 3).
+journal_has() { local m; m=$(ct journalctl -b --no-pager -o short | grep -Ei "$1") && head -3 <<< "$m"; }
+exits_78() { ct journalctl -b --no-pager -o cat -u cancuocd.service | grep -c "status=78" || true; }
+
+subscribe_records_as_member() {
+  local out
+  out=$(ct runuser -u his -- timeout 20 cancuoc call events.subscribe '{"records":true}' 2>&1)
+  grep -q '"records":true' <<< "$out" || { echo "$out"; return 1; }
+}
+device_allow_by_major() {
+  ct systemctl show -P DeviceAllow cancuocd.service | grep 'char-166 rw' > /dev/null && ! journal_has "cancuocd.*(couldn.t|failed to).*(major|devices)"
+}
+no_sigsys() { ! journal_has 'SIGSYS|status=31|bad system call'; }
+no_thread_priority_lines() { ! journal_has 'cancuocd\[[0-9]+\]: .*thread priority'; }
+# libdispatch's setpriority gets through the syscall filter: refused (if at all) by the nice
+# limit with EACCES (13), never by seccomp with EPERM (SystemCallErrorNumber=EPERM, 1).
+setpriority_not_filtered() { ! journal_has 'cancuocd\[[0-9]+\]: .*thread priority.*errno=1$'; }
+# RLIMIT_NICE of the running daemon (LimitNICE=-4 → 24).
+nice_limit() { ct sh -c 'grep "Max nice priority" "/proc/$(systemctl show -P MainPID cancuocd.service)/limits"' | awk '{ print $4 }'; }
+
+read_card_as_member() {
+  local out
+  out=$(ct runuser -u his -- timeout 60 cancuoc call card.read "{\"key\":{\"id\":\"$id\"},\"waitForCardSeconds\":30}")
+  grep -q '"status":"verified"' <<< "$out" || { echo "$out" | cut -c1-300; return 1; }
+}
+
+# The browser endpoint (cancuocd-web.socket, issue 21): systemd listens on loopback port 28710
+# and passes the socket to the daemon, which keeps PrivateNetwork=yes; the reception page is
+# served, a foreign origin gets 403 before any WebSocket, and the listener is loopback only.
+web_endpoint() {
+  local page refused
+  ct sh -c 'systemctl is-enabled -q cancuocd-web.socket && systemctl is-active -q cancuocd-web.socket' \
+    || { echo "cancuocd-web.socket not enabled and active"; return 1; }
+  ! ct ss -ltnH | awk '{ print $4 }' | grep -v -e '^127\.0\.0\.1:' -e '^\[::1\]:' | grep -q ':28710$' \
+    || { echo "28710 listens beyond loopback"; return 1; }
+  page=$(ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/28710 && printf "GET / HTTP/1.1\r\nHost: 127.0.0.1:28710\r\n\r\n" >&3 && timeout 10 cat <&3')
+  grep -q "frame-ancestors 'none'" <<< "$page" && grep -q '<html lang="vi">' <<< "$page" || { echo "${page:0:300}"; return 1; }
+  refused=$(ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/28710 && printf "GET /api HTTP/1.1\r\nHost: 127.0.0.1:28710\r\nOrigin: https://evil.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" >&3 && timeout 10 head -1 <&3')
+  grep -q "403" <<< "$refused" || { echo "foreign origin: $refused"; return 1; }
+  journal_has "cancuocd.*refused a browser connection" > /dev/null || { echo "refusal not logged"; return 1; }
+}
+
+outsider_refused() {
+  local out status=0
+  out=$(ct runuser -u outsider -- timeout 20 cancuoc call hello 2>&1) || status=$?
+  [ "$status" = 7 ] && grep -qi "permission denied" <<< "$out" || { echo "exit $status: $out"; return 1; }
+}
+
+# systemd-analyze security of the installed unit, inside: "Overall exposure level …: 0.6 SAFE".
+exposure() { ct systemd-analyze security --no-pager cancuocd.service | sed -n 's/.*Overall exposure level.*: \([0-9.]*\) .*/\1/p'; }
+at_most_1() { awk -v l="$1" 'BEGIN { exit !(l != "" && l <= 1.0) }'; }
+
+metrics_reach_node_exporter() {
+  local f=/var/lib/prometheus/node-exporter/cancuoc.prom
+  ct_until 20 sh -c "grep -q '^cancuoc_pcsc_up 1' $f" || { echo "no cancuoc_pcsc_up 1 in $f"; return 1; }
+  ct runuser -u prometheus -- grep -q '^cancuoc_card_reads_total' "$f" || { echo "prometheus cannot read $f"; return 1; }
+  # …and node_exporter itself serves it (its own HTTP port on the container's loopback).
+  ct_until 20 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && grep -q "^cancuoc_pcsc_up 1" <&3'
+}
+
+stop_keeps_socket() {
+  ct systemctl stop cancuocd.service
+  ct systemctl is-active -q cancuocd.socket || { echo "socket inactive after stopping the service"; return 1; }
+  hello_as his > /dev/null || { echo "no hello after stop"; return 1; }
+  ct systemctl is-active -q cancuocd.service
+}
+
+served_after_kill_9() {
+  local before after
+  before=$(main_pid)
+  ct kill -KILL "$before"
+  hello_as his > /dev/null || { echo "no hello after kill -9"; return 1; }
+  after=$(main_pid)
+  [ "$after" != 0 ] && [ "$after" != "$before" ] || { echo "MainPID $before → $after"; return 1; }
+}
+
+# A broken configuration (exit 78): no Restart= loop, a bounded number of starts, and a
+# client that connects meanwhile gets an error instead of hanging.
+broken_config_stops() {
+  local status=0 starts starts_later
+  ct cp /etc/cancuoc/cancuocd.json /etc/cancuoc/cancuocd.json.good
+  ct sh -c 'echo "{\"noSuchSetting\": 1}" > /etc/cancuoc/cancuocd.json'
+  ct systemctl stop cancuocd.service
+  ct runuser -u his -- timeout 30 cancuoc call hello > /dev/null 2>&1 || status=$?
+  [ "$status" != 0 ] && [ "$status" != 124 ] || { echo "client exit $status (124: it hung)"; return 1; }
+  ct_until 10 sh -c '[ "$(systemctl show -P ActiveState cancuocd.service)" = failed ]' || { echo "service not failed"; return 1; }
+  [ "$(ct systemctl show -P ExecMainStatus cancuocd.service)" = 78 ] || { echo "last exit $(ct systemctl show -P ExecMainStatus cancuocd.service)"; return 1; }
+  # The client's connection re-triggered the socket until the start limit (10): then the
+  # socket failed (that is what ended the client's wait), and nothing is scheduled any more.
+  [ "$(ct systemctl show -P ActiveState cancuocd.socket)" = failed ] || { echo "socket not failed"; return 1; }
+  [ "$(ct systemctl show -P NRestarts cancuocd.service)" = 0 ] || { echo "Restart= restarted it"; return 1; }
+  ! ct systemctl list-jobs --no-legend | grep cancuocd || { echo "a start is still queued"; return 1; }
+  starts=$(exits_78)
+  echo "exits with 78: $starts"
+  [ "$starts" -ge 1 ] && [ "$starts" -le 10 ]
+}
+
+recovers_after_fix() {
+  ct mv /etc/cancuoc/cancuocd.json.good /etc/cancuoc/cancuocd.json
+  ct systemctl reset-failed cancuocd.service cancuocd.socket
+  ct systemctl start cancuocd.socket
+  hello_as his > /dev/null
+}
+
+upgrade_keeps_state() {
+  local before after
+  before=$(main_pid)
+  ct dpkg -i /srv/system-test/current.deb > /dev/null || { echo "dpkg -i current.deb failed"; return 1; }
+  ct dpkg-query -W -f '${Version}' cancuoc | grep -v '~previous' > /dev/null || { echo "still the previous version"; return 1; }
+  ct grep -q '"name": "System Test Clinic"' /etc/cancuoc/cancuocd.json || { echo "the edited configuration was replaced"; return 1; }
+  ct_until 20 sh -c '[ "$(systemctl show -P MainPID cancuocd.service)" != 0 ]' || hello_as his > /dev/null
+  after=$(main_pid)
+  [ "$after" != "$before" ] || { echo "the daemon was not restarted (MainPID $before)"; return 1; }
+  hello_as his | grep '"facility":"System Test Clinic"' > /dev/null || { echo "hello does not report the kept facility"; return 1; }
+  ct cancuoc inventory --db /var/lib/cancuoc/usage.sqlite --json | grep '"reads" *: *[1-9]' > /dev/null \
+    || { echo "the usage database lost its reads"; return 1; }
+}
+
+remove_keeps_state() {
+  ct dpkg -r cancuoc > /dev/null
+  ! ct systemctl is-active -q cancuocd.socket || { echo "socket still active"; return 1; }
+  ! ct test -e /run/cancuoc/api.sock || { echo "socket file still there"; return 1; }
+  ct test -e /var/lib/cancuoc/usage.sqlite || { echo "state removed on remove"; return 1; }
+  ct test -e /etc/cancuoc/cancuocd.json
+}
+
+purge_removes_state() {
+  ct dpkg -P cancuoc > /dev/null
+  ! ct test -e /var/lib/cancuoc || { echo "/var/lib/cancuoc still there"; return 1; }
+  ! ct test -e /etc/cancuoc/cancuocd.json || { echo "configuration still there"; return 1; }
+  ! ct test -L /var/lib/prometheus/node-exporter/cancuoc.prom || { echo "metrics link still there"; return 1; }
+}
+
+test_release() {
+  local t0 t1 t2 t3 secs
+  t0=$(date +%s%N)
+  secs=$(ensure_root "$release") || { fail "debootstrap" "see $cache/$release.debootstrap.log"; return; }
+  t1=$(date +%s%N)
+  boot "$release" || { fail "boot with systemd-nspawn"; return; }
+  t2=$(date +%s%N)
+
+  check "dpkg -i of the previous build (runtime dependencies only)" ct dpkg -i /srv/system-test/previous.deb
+  check "user and group cancuoc created" ct sh -c 'getent passwd cancuoc && getent group cancuoc'
+  check "cancuocd.socket enabled and listening" ct sh -c 'systemctl is-enabled -q cancuocd.socket && systemctl is-active -q cancuocd.socket'
+  check "socket cancuoc:cancuoc 0660" socket_is
+  ct useradd -m his; ct usermod -aG cancuoc his
+  ct useradd -m outsider
+  check "socket activation answers hello (group member)" hello_as his
+  check "a user outside the group gets EACCES" outsider_refused
+  ct systemctl start pcscd.service
+  ct systemd-run -q --unit=cardsim cancuoc sim --port 35963 --profile "$profile" --trust-out /etc/cancuoc/trust
+  check "a group member reads the simulated card, verified" read_card_as_member
+  check "a group member may subscribe with records: true" subscribe_records_as_member
+  check "browser endpoint: cancuocd-web.socket on loopback, page served, foreign origin 403" web_endpoint
+
+  ct sed -i 's/"name": null/"name": "System Test Clinic"/' /etc/cancuoc/cancuocd.json
+  check "upgrade keeps the configuration and the usage database, restarts the daemon" upgrade_keeps_state
+
+  check "systemd accepts DeviceAllow=char-166 (no /proc/devices lookup)" device_allow_by_major
+  level=$(exposure || true)
+  check "systemd-analyze security cancuocd.service: exposure ${level:-?} ≤ 1.0" at_most_1 "$level"
+  check "metrics textfile read by prometheus-node-exporter" metrics_reach_node_exporter
+  nice_limit=$(nice_limit || true)
+  check "stopping the service keeps the socket; the next client starts it" stop_keeps_socket
+  check "kill -9: the next client is served" served_after_kill_9
+  check "a broken configuration (exit 78) does not restart in a loop" broken_config_stops
+  check "fixed configuration + reset-failed: served again" recovers_after_fix
+  check "no SIGSYS in the journal" no_sigsys
+  check "setpriority passes the syscall filter" setpriority_not_filtered
+  if [ "$nice_limit" = 24 ]; then
+    check "no thread-priority lines in the journal" no_thread_priority_lines
+  elif ! prlimit --nice=24:24 true 2> /dev/null; then
+    skip "no thread-priority lines in the journal" \
+      "this host may not raise RLIMIT_NICE (no CAP_SYS_RESOURCE), so systemd could not apply LimitNICE=-4 (cancuocd has $nice_limit)"
+  else
+    fail "no thread-priority lines in the journal" "RLIMIT_NICE of cancuocd is '$nice_limit', not 24 (LimitNICE=-4)"
+  fi
+  check "dpkg -r stops the socket, keeps configuration and state" remove_keeps_state
+  check "dpkg -P removes the state" purge_removes_state
+
+  t3=$(date +%s%N)
+  printf 'TIME %-9s debootstrap %ss (0: cached), copy+boot %.1fs, install+checks %.1fs\n' "$release" "$secs" \
+    "$(awk -v a="$t1" -v b="$t2" 'BEGIN { print (b - a) / 1e9 }')" "$(awk -v a="$t2" -v b="$t3" 'BEGIN { print (b - a) / 1e9 }')"
+  if [ "$failed" -gt 0 ]; then
+    echo "--- $release: cancuocd journal (last 30 lines)"
+    ct journalctl --no-pager -u cancuocd.service -u cancuocd.socket -n 30 -o short-monotonic || true
+  fi
+  stop_container
+}
+
+# Runs a killed earlier test may have left behind.
+for stale in "$cache"/run-*; do
+  [ -d "$stale" ] || continue
+  unmount_below "$stale"
+  rm -rf "$stale"
+done
+
+# The "previous build": this .deb with a lower version, to test the upgrade path.
+work=$(mktemp -d /tmp/cancuoc-system-test.XXXXXX)
+trap 'stop_container; rm -rf "$work"' EXIT
+dpkg-deb -R "$deb" "$work/previous"
+sed -i 's/^Version: \(.*\)$/Version: \1~previous/' "$work/previous/DEBIAN/control"
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$work/previous" "$work/previous.deb" > /dev/null
+
+for release in "${releases[@]}"; do
+  test_release
+done
+release=""
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
