@@ -17,7 +17,9 @@ struct DiagnoseReader {
             await ReaderDiagnostics(reader: bench.readerName(slot: 0), key: KeySpec(id: profile.dg13.idNumber)).run()
         }
         #expect(report.exitCode == 0)
-        #expect(report.steps.allSatisfy { $0.status == .ok || $0.status == .skipped }, "\(report.steps.filter { $0.status != .ok })")
+        // Round-trip time is a figure: on a loaded machine its worst case may earn a warning.
+        #expect(report.steps.allSatisfy { $0.status == .ok || $0.status == .skipped || ($0.id == "latency" && $0.status == .warning) },
+                "\(report.steps.filter { $0.status != .ok })")
         #expect(Double(try step(report, "latency").data["medianMs"] ?? "") != nil)
         #expect(try step(report, "cardAccess").detail.contains("PACE-ECDH-GM-AES-128"))
         #expect(try step(report, "atr").detail.contains("contactless"))
