@@ -38,7 +38,7 @@ extension DaemonCore {
                     ["reader": "\(session.info.id.rawValue)", "delayMs": "\(penalty.milliseconds)"]) { $1 })
                 do { try await Task.sleep(for: penalty) } catch { throw ReadFailure.cancelled }
             }
-            try await session.claim()
+            try await session.claim(waitingForAbandonedReadUpTo: .seconds(3))
         } catch {
             logger.info("read refused", metadata: connection.logMetadata.merging(["reason": "\(error.reason)"]) { $1 })
             throw error.apiError(reader: params.reader)
@@ -77,7 +77,10 @@ extension DaemonCore {
         let task = Task { await job.run(release: { await session.release() }) }
         let result: Result<CitizenRecord, ReadFailure>
         if let tracked = track(task) {
-            result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+            result = await withTaskCancellationHandler { await task.value } onCancel: {
+                task.cancel()
+                Task { await session.abandon() }
+            }
             untrack(tracked)
         } else {
             task.cancel()

@@ -15,6 +15,8 @@ public actor ReaderSession {
     public private(set) var cardPresent = false
     public private(set) var atr: [UInt8]?
     public private(set) var isReading = false
+    /// The running read's caller has gone (see `claim(waitingForAbandonedReadUpTo:)`).
+    private var abandoned = false
 
     public init(info: ReaderInfo) {
         self.info = info
@@ -48,9 +50,27 @@ public actor ReaderSession {
     func claim() throws(ReadFailure) {
         guard !isReading else { throw .readerBusy }
         isReading = true
+        abandoned = false
+    }
+
+    /// Claims the reader; if the read on it now was abandoned by its caller (cancelled: the
+    /// client left) and is only finishing its PC/SC exchange, waits up to `patience` for it to
+    /// end instead of answering `readerBusy` to someone who has nothing to do with it.
+    func claim(waitingForAbandonedReadUpTo patience: Duration) async throws(ReadFailure) {
+        let deadline = ContinuousClock.now + patience
+        while isReading, abandoned, ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { throw .cancelled }
+        }
+        try claim()
+    }
+
+    /// The caller of the running read has gone; the read ends on its own.
+    func abandon() {
+        if isReading { abandoned = true }
     }
 
     func release() {
+        abandoned = false
         isReading = false
     }
 

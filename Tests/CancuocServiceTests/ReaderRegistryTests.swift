@@ -51,6 +51,24 @@ import Testing
         #expect(session.info.name == Self.info.name)
     }
 
+    @Test func aReadWhoseCallerLeftIsWaitedForNotReportedBusy() async throws {
+        let session = ReaderSession(info: Self.info)
+        try await session.claim()
+        // Still wanted by its caller: a second read is refused at once.
+        await #expect(throws: ReadFailure.readerBusy) { try await session.claim(waitingForAbandonedReadUpTo: .seconds(3)) }
+        // Its caller left; the read ends on its own a moment later.
+        await session.abandon()
+        Task {
+            try await Task.sleep(for: .milliseconds(200))
+            await session.release()
+        }
+        try await session.claim(waitingForAbandonedReadUpTo: .seconds(3))
+        #expect(await session.isReading)
+        // An abandoned read that does not end within the patience: busy after all.
+        await session.abandon()
+        await #expect(throws: ReadFailure.readerBusy) { try await session.claim(waitingForAbandonedReadUpTo: .milliseconds(100)) }
+    }
+
     @Test func oneReadAtATimePerReader() async throws {
         let session = ReaderSession(info: Self.info)
         try await session.claim()
