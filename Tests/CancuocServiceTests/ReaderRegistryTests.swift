@@ -56,13 +56,12 @@ import Testing
         try await session.claim()
         // Still wanted by its caller: a second read is refused at once.
         await #expect(throws: ReadFailure.readerBusy) { try await session.claim(waitingForAbandonedReadUpTo: .seconds(3)) }
-        // Its caller left; the read ends on its own a moment later.
+        // Its caller left; the read ends on its own a moment later: the next claim waits for it.
         await session.abandon()
-        Task {
-            try await Task.sleep(for: .milliseconds(200))
-            await session.release()
-        }
-        try await session.claim(waitingForAbandonedReadUpTo: .seconds(3))
+        let waiting = Task { try await session.claim(waitingForAbandonedReadUpTo: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(100))
+        await session.release()
+        try await waiting.value
         #expect(await session.isReading)
         // An abandoned read that does not end within the patience: busy after all.
         await session.abandon()
