@@ -36,16 +36,13 @@ public final class APIServer: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let state = Mutex(State())
+    private let table = ConnectionTable()
 
     private struct State {
         var serverChannel: (any Channel)?
         var boundPath: String?
         var socketGroupID: UInt32?
-        var connections: [UInt64: Connection] = [:]
-        var nextConnectionID: UInt64 = 1
         var started = false
-        var stopping = false
-        var allClosed: [CheckedContinuation<Void, Never>] = []
     }
 
     public init(
@@ -63,9 +60,7 @@ public final class APIServer: Service, Sendable {
     }
 
     /// The connections open now.
-    public var connections: [Connection] {
-        state.withLock { Array($0.connections.values) }.sorted { $0.id < $1.id }
-    }
+    public var connections: [Connection] { table.all }
 
     /// `Service`: listen until the group shuts down, then stop.
     public func run() async throws {
@@ -124,88 +119,44 @@ public final class APIServer: Service, Sendable {
     /// cancelled: `cancelled`, 1009) and close it; wait (at most 5 s) until all are closed and
     /// the service was told; remove the socket file we created. Calling it again does nothing.
     public func stop() async {
-        let (listener, path, open) = state.withLock { state in
-            state.stopping = true
+        let (listener, path) = state.withLock { state in
             defer {
                 state.serverChannel = nil
                 state.boundPath = nil
             }
-            return (state.serverChannel, state.boundPath, Array(state.connections.values))
+            return (state.serverChannel, state.boundPath)
         }
         try? await listener?.close()
-        for connection in open { connection.drain() }
-        do {
-            try await withDeadline(.seconds(5)) { await self.allConnectionsClosed() }
-        } catch {
-            for connection in connections { connection.close() }
-            logger.warning("connections still open at shutdown were closed")
-        }
+        await table.drain(within: .seconds(5), logger: logger)
         if let path {
             unlink(path)
         }
         logger.info("stopped")
     }
 
-    private func allConnectionsClosed() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                guard !state.connections.isEmpty else { return true }
-                state.allClosed.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
-
-    private func remove(_ connection: Connection) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.connections.removeValue(forKey: connection.id)
-            guard state.connections.isEmpty else { return [] }
-            defer { state.allClosed = [] }
-            return state.allClosed
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
     // MARK: - Connections
 
-    private enum Admission {
-        case admitted(Connection)
-        case tooManyClients
-        case tooManyForUser
-        case stopping
-
-        var isPerUser: Bool {
-            if case .tooManyForUser = self { return true }
-            return false
-        }
+    private enum Refusal {
+        case tooManyClients, tooManyForUser
     }
 
-    /// `.tooManyForUser` when `uid` (not root) already has its share of connections. Called
-    /// under the lock.
-    private func perUserRefusal(in state: State, uid: UInt32?) -> Admission? {
+    /// Full, or `uid` (not root) already has its share of connections.
+    private func refusal(_ open: Dictionary<UInt64, Connection>.Values, uid: UInt32?) -> Refusal? {
         if let uid, uid != 0,
-           state.connections.values.count(where: { $0.principal.credentials?.uid == uid }) >= configuration.maxClientsPerUser
+           open.count(where: { $0.principal.credentials?.uid == uid }) >= configuration.maxClientsPerUser
         {
             return .tooManyForUser
         }
-        return nil
+        return open.count >= configuration.maxClients ? .tooManyClients : nil
     }
 
     private func initializeChild(_ channel: any Channel) -> EventLoopFuture<Void> {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
-            let admission: Admission = state.withLock { state in
-                if state.stopping { return .stopping }
-                if let refused = perUserRefusal(in: state, uid: credentials?.uid) { return refused }
-                guard state.connections.count < configuration.maxClients else { return .tooManyClients }
-                let connection = Connection(
-                    id: state.nextConnectionID,
-                    principal: .localUser(credentials, socketGroup: state.socketGroupID),
-                    transport: ChannelTransport(channel: channel), service: service,
-                    limits: configuration.connectionLimits, logger: logger)
-                state.nextConnectionID += 1
-                state.connections[connection.id] = connection
-                return .admitted(connection)
+            let socketGroup = state.withLock { $0.socketGroupID }
+            let admission = table.admit(unless: { refusal($0, uid: credentials?.uid) }) { id in
+                Connection(id: id, principal: .localUser(credentials, socketGroup: socketGroup),
+                           transport: ChannelTransport(channel: channel), service: service,
+                           limits: configuration.connectionLimits, logger: logger)
             }
             let pipeline = channel.pipeline.syncOperations
             let connection: Connection
@@ -215,9 +166,10 @@ public final class APIServer: Service, Sendable {
                 connection = admitted
             case .stopping:
                 throw APIServerError.stopping  // NIO closes the new connection
-            case .tooManyClients, .tooManyForUser:
-                let limit = admission.isPerUser ? configuration.maxClientsPerUser : configuration.maxClients
-                logger.warning(admission.isPerUser ? "refusing a connection: too many for this user" : "refusing a connection: too many clients",
+            case .refused(let refusal):
+                let perUser = refusal == .tooManyForUser
+                let limit = perUser ? configuration.maxClientsPerUser : configuration.maxClients
+                logger.warning(perUser ? "refusing a connection: too many for this user" : "refusing a connection: too many clients",
                                metadata: peer.merging(["limit": "\(limit)"]) { $1 })
                 try pipeline.addHandler(RefuseConnectionHandler(
                     line: JSONRPCMessage.error(id: .null, APIError(.serverBusy, detail: ["limit": .int(Int64(limit))]))))
@@ -227,7 +179,7 @@ public final class APIServer: Service, Sendable {
             channel.closeFuture.whenComplete { [self] _ in
                 Task {
                     await connection.finish()
-                    remove(connection)
+                    table.remove(connection)
                     MemoryRelease.soon()
                 }
             }

@@ -33,15 +33,13 @@ public final class WebSocketServer: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let state = Mutex(State())
+    private let table = ConnectionTable(firstID: WebSocketServer.firstConnectionID)
 
     private struct State {
         var serverChannels: [any Channel] = []
-        var connections: [UInt64: Connection] = [:]
         var openChannels = 0
-        var nextConnectionID = WebSocketServer.firstConnectionID
         var started = false
         var stopping = false
-        var allClosed: [CheckedContinuation<Void, Never>] = []
     }
 
     public init(configuration: WebServerConfiguration, service: some APIService,
@@ -55,9 +53,7 @@ public final class WebSocketServer: Service, Sendable {
     }
 
     /// The WebSocket connections open now.
-    public var connections: [Connection] {
-        state.withLock { Array($0.connections.values) }.sorted { $0.id < $1.id }
-    }
+    public var connections: [Connection] { table.all }
 
     /// Where each listener is bound (port 0 in the configuration becomes the real port).
     public var boundAddresses: [WebListenAddress] {
@@ -108,45 +104,17 @@ public final class WebSocketServer: Service, Sendable {
     /// Close the listeners, drain every WebSocket connection like the Unix socket's, wait at
     /// most 5 s, then close what is left.
     public func stop() async {
-        let (listeners, open) = state.withLock { state in
+        let listeners = state.withLock { state in
             state.stopping = true
             defer { state.serverChannels = [] }
-            return (state.serverChannels, Array(state.connections.values))
+            return state.serverChannels
         }
         for listener in listeners { try? await listener.close() }
-        for connection in open { connection.drain() }
-        do {
-            try await withDeadline(.seconds(5)) { await self.allConnectionsClosed() }
-        } catch {
-            for connection in connections { connection.close() }
-        }
+        await table.drain(within: .seconds(5), logger: logger)
         logger.info("stopped listening for browsers")
     }
 
-    private func allConnectionsClosed() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                guard !state.connections.isEmpty else { return true }
-                state.allClosed.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
-
-    private func remove(_ connection: Connection) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.connections.removeValue(forKey: connection.id)
-            guard state.connections.isEmpty else { return [] }
-            defer { state.allClosed = [] }
-            return state.allClosed
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private var atCapacity: Bool {
-        state.withLock { $0.connections.count >= configuration.limits.maxClients }
-    }
+    private var atCapacity: Bool { table.count >= configuration.limits.maxClients }
 
     // MARK: - Connections
 
@@ -212,16 +180,11 @@ public final class WebSocketServer: Service, Sendable {
 
     private func startConnection(on channel: any Channel, principal: Principal) throws {
         let limits = configuration.limits
-        let connection: Connection? = state.withLock { state in
-            guard !state.stopping, state.connections.count < limits.maxClients else { return nil }
-            let connection = Connection(id: state.nextConnectionID, principal: principal,
-                                        transport: ChannelTransport(channel: channel), service: service,
-                                        limits: limits.connectionLimits, logger: logger)
-            state.nextConnectionID += 1
-            state.connections[connection.id] = connection
-            return connection
+        let admission = table.admit(unless: { $0.count >= limits.maxClients ? true : nil }) { id in
+            Connection(id: id, principal: principal, transport: ChannelTransport(channel: channel), service: service,
+                       limits: limits.connectionLimits, logger: logger)
         }
-        guard let connection else {
+        guard case .admitted(let connection) = admission else {
             logger.warning("refusing a browser connection: too many clients", metadata: principal.logMetadata)
             throw APIServerError.stopping
         }
@@ -229,7 +192,7 @@ public final class WebSocketServer: Service, Sendable {
         channel.closeFuture.whenComplete { [self] _ in
             Task {
                 await connection.finish()
-                remove(connection)
+                table.remove(connection)
             }
         }
         let pipeline = channel.pipeline.syncOperations
