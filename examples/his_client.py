@@ -2,7 +2,9 @@
 """A minimal HIS client for cancuocd (docs/integration.md). Python 3 standard library only.
 
 Connects to the daemon's Unix socket, says hello, subscribes to events, and reads the card
-each time one is placed on a reader, printing a one-line summary of the citizen record.
+each time one is placed on a reader. The verified identity arrives first (`read.identity`,
+before the face is read: start the insurance lookup then), the full record after; a line
+is printed for each.
 
     python3 examples/his_client.py --id 001090537057            # key: the 12-digit ID number
     python3 examples/his_client.py --key '{"qr": "…"}'          # any key of docs/api.md
@@ -52,9 +54,10 @@ class CancuocClient:
         line, self.buffer = self.buffer.split(b"\n", 1)
         return json.loads(line)
 
-    def call(self, method, params=None, timeout=60):
-        """Send a request and wait for its response. Notifications that arrive meanwhile are
-        kept for `next_notification` (read.progress, or events of other readers)."""
+    def call(self, method, params=None, timeout=60, on_identity=None):
+        """Send a request and wait for its response. `read.identity` goes to `on_identity`;
+        other notifications that arrive meanwhile are kept for `next_notification`
+        (read.progress, or events of other readers)."""
         request_id = self.send(method, params)
         deadline = time.monotonic() + timeout
         while True:
@@ -63,7 +66,10 @@ class CancuocClient:
                 raise TimeoutError(method + " got no answer")
             if message.get("id") == request_id:
                 return message
-            self.pending_notifications.append(message)
+            if message.get("method") == "read.identity" and on_identity:
+                on_identity(message["params"]["record"])
+            elif message.get("method") != "read.progress":
+                self.pending_notifications.append(message)
 
     def next_notification(self, deadline):
         if self.pending_notifications:
@@ -123,7 +129,13 @@ def main():
         reader = event["params"]["reader"]
         print("card on %s: reading…" % reader, flush=True)
         started = time.monotonic()
-        response = client.call("card.read", {"reader": reader, "key": key, "includeFace": False})
+
+        def identity(record):
+            # Verified, without the face: what reception needs to start the BHYT lookup.
+            print("identity: %s | %.0f ms (face follows)" % (summary(record), (time.monotonic() - started) * 1000),
+                  flush=True)
+
+        response = client.call("card.read", {"reader": reader, "key": key, "includeFace": False}, on_identity=identity)
         elapsed_ms = (time.monotonic() - started) * 1000
         if "error" in response:
             error = response["error"]
@@ -136,7 +148,9 @@ def main():
         if args.json:
             print(json.dumps(record, ensure_ascii=False, indent=2), flush=True)
         else:
-            print("%s | %.0f ms" % (summary(record), elapsed_ms), flush=True)
+            face = record.get("face") or {}
+            print("%s | face %s %sx%s | %.0f ms" % (summary(record), record.get("faceStatus"), face.get("width"),
+                                                  face.get("height"), elapsed_ms), flush=True)
         if args.once:
             return 0
 

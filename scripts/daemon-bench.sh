@@ -31,9 +31,11 @@ pids+=($daemon_pid)
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || { echo "cancuocd did not start:" >&2; cat "$work/cancuocd.log" >&2; exit 1; }
 
-# Places the simulated card of a bundled profile in slot 0 (in the background).
+# Places the simulated card of a bundled profile in slot 0 (in the background). CARD_TIMING:
+# a timing profile (`cancuoc sim --timing`), so the card takes as long as a real chip.
 insert_card() {
   # The card's CSCA goes to the daemon's trust directory (reloaded on change): reads are verified.
-  "$BIN/cancuoc" sim --port "$port" --profile "${1:-tran-minh-khoa}" --trust-out "$work/trust" > "$work/sim.log" 2>&1 &
+  "$BIN/cancuoc" sim --port "$port" --profile "${1:-tran-minh-khoa}" --trust-out "$work/trust" \
+    ${CARD_TIMING:+--timing "$CARD_TIMING"} > "$work/sim.log" 2>&1 &
   pids+=($!)
 }

@@ -58,7 +58,7 @@ func waitForRecord(path: String, webPort: Int?, reader: String, id: String,
 let benchOrigin = "http://his.bench.invalid"
 
 /// Wraps a card and notes when it answered its last APDU.
-actor TimedCard: APDUHandler {
+actor LastAnswerCard: APDUHandler {
     let inner: any APDUHandler
     private(set) var lastAnswer: UInt64 = 0
     init(_ inner: any APDUHandler) { self.inner = inner }
@@ -132,7 +132,7 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     let reader = bench.readerName(slot: 0)
     let observer = try await PCSCContext.establish()
     var state = try await observer.currentStates(of: [reader])[0]
-    let card = TimedCard(try SimulatedCCCD.make(profile: profile))
+    let card = LastAnswerCard(try SimulatedCCCD.make(profile: profile))
     let insert = Task { try await bench.insert(card: card, slot: 0) }
     var reported: UInt64 = 0
     while reported == 0 {

@@ -113,6 +113,17 @@ let readerName = bench.readerName(slot: 0)
 let reader = context.reader(named: readerName)
 var rows: [Row] = []
 
+// BENCH_ONLY=timing: only the timing profiles (issue 18).
+if only == "timing" {
+    var timingRows: [TimingRow] = []
+    for timing in ChipTiming.profiles {
+        FileHandle.standardError.write(Data("bench: timing profile \(timing.name)\n".utf8))
+        timingRows += try await measureTimingProfile(timing, bench: bench, reader: reader, profile: profile, runs: max(3, runs / 3))
+    }
+    printTimingRows(timingRows)
+    exit(0)
+}
+
 for latency in [0, 5] {
     for shortOnly in [true, false] where only == nil || only == "\(shortOnly ? "short" : "extended")-\(latency)" {
         let sim = try await startSimulator(port: bench.port(slot: 0), profile: profileName, shortOnly: shortOnly,
@@ -152,6 +163,12 @@ for card in ["short-only", "extended"] {
     }
 }
 if only != nil { exit(0) }
+var timingRows: [TimingRow] = []
+for timing in ChipTiming.profiles {
+    FileHandle.standardError.write(Data("bench: timing profile \(timing.name)\n".utf8))
+    timingRows += try await measureTimingProfile(timing, bench: bench, reader: reader, profile: profile, runs: max(3, runs / 3))
+}
+printTimingRows(timingRows)
 let daemon = try await measureDaemon(bench: bench, profile: profile, subscriberCount: 200)
 print("")
 print("Daemon (in-process, \(daemon.subscribers) subscribed clients, each on its own socket and thread)")
@@ -176,4 +193,5 @@ let stamp = Int(Date().timeIntervalSince1970)
 try encoder.encode(rows).write(to: out.appendingPathComponent("read-\(stamp).json"))
 try encoder.encode(daemon).write(to: out.appendingPathComponent("daemon-\(stamp).json"))
 try encoder.encode(memory).write(to: out.appendingPathComponent("memory-\(stamp).json"))
+try encoder.encode(timingRows).write(to: out.appendingPathComponent("timing-\(stamp).json"))
 print("written: bench-results/read-\(stamp).json")

@@ -5,7 +5,7 @@ extension CitizenRecord {
     /// Builds the record from what was read. DG13 is the source of truth for the person;
     /// the MRZ fills what DG13 lacks (ID from the optional data, names, dates with the
     /// century taken from the ID, sex). `face.data` is filled only with `includeFaceData`.
-    public init(mrz: MRZ?, dg13: DG13?, face: FaceImage?, includeFaceData: Bool = false,
+    public init(mrz: MRZ?, dg13: DG13?, face: FaceImage?, faceStatus: FaceStatus? = nil, includeFaceData: Bool = false,
                 access: Access, stats: Stats, verification: Verification = .notPerformed) {
         let idNumber = dg13?.idNumber ?? mrz?.cccdIDNumber
         var person = Person(idNumber: idNumber)
@@ -61,13 +61,13 @@ extension CitizenRecord {
                  data: includeFaceData ? Data($0.imageData).base64EncodedString() : nil)
         }
         self.init(document: Document(documentNumber: mrz?.documentNumber, mrz: mrz?.lines ?? []),
-                  person: person, access: access, face: faceRecord, verification: verification, stats: stats)
+                  person: person, access: access, face: faceRecord, faceStatus: faceStatus, verification: verification, stats: stats)
     }
 
     /// The same, from the parsed files as read (DG1, DG13, DG2); any may be missing.
-    public init(dg1: DG1?, dg13: DG13?, dg2: DG2?, includeFaceData: Bool = false,
+    public init(dg1: DG1?, dg13: DG13?, dg2: DG2?, faceStatus: FaceStatus? = nil, includeFaceData: Bool = false,
                 access: Access, stats: Stats, verification: Verification = .notPerformed) {
-        self.init(mrz: dg1?.mrz, dg13: dg13, face: dg2?.face, includeFaceData: includeFaceData,
+        self.init(mrz: dg1?.mrz, dg13: dg13, face: dg2?.face, faceStatus: faceStatus, includeFaceData: includeFaceData,
                   access: access, stats: stats, verification: verification)
     }
 

@@ -34,7 +34,8 @@ extension CitizenRecord {
         guard dg1 != nil || dg13 != nil else {
             throw ReadError.unreadable("the chip has neither DG1 nor DG13")
         }
-        self.init(dg1: dg1, dg13: dg13, dg2: dg2, includeFaceData: includeFaceData,
+        let faceStatus: FaceStatus = dg2 != nil ? .read : read.skipped.contains(.dg2) ? .skipped : .absent
+        self.init(dg1: dg1, dg13: dg13, dg2: dg2, faceStatus: faceStatus, includeFaceData: includeFaceData,
                   access: Access(method: read.access.method.rawValue, reason: read.access.reason),
                   stats: Stats(read.stats), verification: verification)
     }

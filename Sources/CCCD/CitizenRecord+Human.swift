@@ -2,7 +2,23 @@ extension CitizenRecord {
     /// The card as a receptionist reads it: Vietnamese labels with English in parentheses,
     /// dates `dd/mm/yyyy` as printed on the card, values aligned, and the verification
     /// verdict last. For terminals and logs the operator sees, never for the usage log.
-    public var humanDescription: String {
+    public var humanDescription: String { Self.aligned(humanRows) }
+
+    /// The rows that changed since `earlier` (the identity printed before the face was read):
+    /// the face, the verdict.
+    public func humanDescription(since earlier: CitizenRecord) -> String {
+        let before = earlier.humanRows
+        return Self.aligned(humanRows.filter { row in !before.contains { $0.0 == row.0 && $0.1 == row.1 } })
+    }
+
+    private static func aligned(_ rows: [(String, String?)]) -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { label, value in
+            label + String(repeating: " ", count: width - label.count) + " : " + (value ?? "—")
+        }.joined(separator: "\n")
+    }
+
+    private var humanRows: [(String, String?)] {
         let p = person
         func date(_ iso: String?) -> String? { iso.map(VietnameseText.displayDate) }
         var rows: [(String, String?)] = [
@@ -27,16 +43,21 @@ extension CitizenRecord {
             rows.append(("Trường \(key) (DG13 field \(key))", value))
         }
         rows.append(("Số giấy tờ (Document number)", document.documentNumber))
-        if let f = face {
-            let dims = [f.width, f.height].compactMap { $0 }.map(String.init).joined(separator: "×")
-            rows.append(("Ảnh (Face)", [f.mimeType, dims.isEmpty ? nil : dims].compactMap { $0 }.joined(separator: ", ")))
-        }
+        rows.append(("Ảnh (Face)", faceLine))
         rows.append(("Truy cập (Access)", access.method + (access.reason.map { " — \($0)" } ?? "")))
         rows.append(("Xác thực (Verification)", verificationLine))
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { label, value in
-            label + String(repeating: " ", count: width - label.count) + " : " + (value ?? "—")
-        }.joined(separator: "\n")
+        return rows
+    }
+
+    private var faceLine: String {
+        switch faceStatus {
+        case .read:
+            let dims = [face?.width, face?.height].compactMap { $0 }.map(String.init).joined(separator: "×")
+            return [face?.mimeType, dims.isEmpty ? nil : dims].compactMap { $0 }.joined(separator: ", ")
+        case .pending: return "đang đọc… (reading…)"
+        case .skipped: return "không đọc (not read, as asked)"
+        case .absent: return "không có trong chip (none on the chip)"
+        }
     }
 
     private var verificationLine: String {

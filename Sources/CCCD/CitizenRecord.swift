@@ -8,19 +8,33 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
     public var document: Document
     public var person: Person
     public var access: Access
-    /// `null` when no face was read.
+    /// `null` when no face was read; `faceStatus` says why.
     @ExplicitNull public var face: Face?
+    public var faceStatus: FaceStatus
     public var verification: Verification
     public var stats: Stats
 
-    public init(document: Document, person: Person, access: Access, face: Face?,
+    public init(document: Document, person: Person, access: Access, face: Face?, faceStatus: FaceStatus? = nil,
                 verification: Verification = .notPerformed, stats: Stats) {
         self.document = document
         self.person = person
         self.access = access
         self.face = face
+        self.faceStatus = faceStatus ?? (face == nil ? .absent : .read)
         self.verification = verification
         self.stats = stats
+    }
+
+    /// Whether the face was read, and if not, why (docs/api.md "The record").
+    public enum FaceStatus: String, Codable, Sendable, Hashable, CaseIterable {
+        /// `face` holds the portrait's description (and `data` when asked for).
+        case read
+        /// The caller asked not to read it (`skipFace`): the verdict covers the files read.
+        case skipped
+        /// Not read yet: the identity came first (`read.identity`); the face follows in the result.
+        case pending
+        /// The chip has no portrait (DG2 neither listed nor present).
+        case absent
     }
 
     public struct Document: Codable, Sendable, Hashable {

@@ -13,13 +13,19 @@ extension DaemonCore {
     /// - Bounded: one deadline, the card wait plus `readTimeoutSeconds`; past it the client gets
     ///   `timeout` even if a PC/SC call is still blocked, and the reader stays busy until that
     ///   call returns.
-    /// - Private: the record goes only in this response; every subscriber gets
+    /// - Identity first: the caller gets `read.identity` (the verified record without the
+    ///   face) before the face is read, then the full record as the response.
+    /// - Private: the record goes only to this client; every subscriber gets
     ///   `read.completed` with outcome and timings only.
     /// - Cancelled when the client disconnects (the connection cancels this task).
     func cardRead(_ params: CardReadParams, connection: Connection) async throws -> CitizenRecord {
         let wait = params.waitForCardSeconds ?? 0
         guard wait >= 0, wait <= configuration.maxWaitForCardSeconds else {
             throw APIError.invalidParams("waitForCardSeconds must be between 0 and \(configuration.maxWaitForCardSeconds)")
+        }
+        let skipFace = params.skipFace ?? false
+        guard !(skipFace && params.includeFace == true) else {
+            throw APIError.invalidParams("includeFace and skipFace cannot both be true")
         }
         let key: ResolvedKey
         do {
@@ -44,11 +50,13 @@ extension DaemonCore {
             throw error.apiError(reader: params.reader)
         }
         let readerID = session.info.id.rawValue
-        let options = CardReadOptions(
+        var options = CardReadOptions(
             key: key, includeFace: params.includeFace ?? false, waitForCard: max(.zero, deadline - .now),
             progress: { step, done, total in
                 connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
             })
+        options.readFace = !skipFace
+        options.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record))) }
         let result = await read(on: session, options: options, metadata: connection.logMetadata)
         switch result {
         case .success(let record):
@@ -70,7 +78,7 @@ extension DaemonCore {
               scanner: String? = nil) async -> Result<CitizenRecord, ReadFailure>
     {
         var options = options
-        options.trust = trustDirectory.current()
+        options.trust = { [trustDirectory] in trustDirectory.current() }
         options.timeout = .seconds(configuration.readTimeoutSeconds)
         let job = ReadJob(readerName: session.info.name, identity: session.info.identity, options: options)
         let started = ContinuousClock.now

@@ -10,6 +10,15 @@ public struct CardReadOptions: Sendable {
     public var key: ResolvedKey
     /// Put the face image's bytes in the record (`face.data`).
     public var includeFace: Bool
+    /// Read DG2 at all; without it the record's `faceStatus` is `skipped` and the verdict
+    /// covers the files read.
+    public var readFace = true
+    /// Called once, before the face is read, with the identity verified so far (the record
+    /// without the face: `faceStatus` `pending`), from a task of its own while the read goes
+    /// on; always before the read returns or throws.
+    public var identity: (@Sendable (CitizenRecord) -> Void)?
+    /// File order (`ReadingOrder.sequential` is how other readers read: the benchmark).
+    public var order: ReadingOrder = .identityFirst
     /// How long to wait for a card to be placed. A card that leaves before the chip answered
     /// anything (a quick swap, a stale presence) does not end the wait.
     public var waitForCard: Duration
@@ -20,8 +29,9 @@ public struct CardReadOptions: Sendable {
     /// (`ReadJob` holds the one deadline: `waitForCard + timeout`).
     public var timeout: Duration = .seconds(30)
     /// CSCAs, master lists and CRLs to verify against; with none the verdict is at best
-    /// `unverified` (docs/design.md "Verification").
-    public var trust: TrustStore = TrustStore(cscas: [], crls: [])
+    /// `unverified` (docs/design.md "Verification"). Asked once the chip is read, not when
+    /// the read starts: a read may wait a minute for its card.
+    public var trust: @Sendable () -> TrustStore = { TrustStore(cscas: [], crls: []) }
 
     public init(key: ResolvedKey, includeFace: Bool = false, waitForCard: Duration = .zero,
                 progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
@@ -52,6 +62,24 @@ public struct CardReading: Sendable {
         request.forceBAC = options.key.forceBAC
         request.progress = options.progress
         request.fixedChunkSize = options.fixedChunkSize
+        request.readFace = options.readFace
+        request.order = options.order
+        // The identity is verified beside the read (the chip goes on with the face meanwhile)
+        // and always reported before the full record.
+        let identityReport = Mutex<Task<Void, Never>?>(nil)
+        if let identity = options.identity {
+            let trust = options.trust
+            request.identityRead = { read, toRead in
+                identityReport.withLock {
+                    $0 = Task.detached {
+                        // A file that does not parse fails the whole read a moment later; nothing to say now.
+                        guard var record = try? CitizenRecord.build(from: read, includeFace: false, trust: trust()) else { return }
+                        if toRead.contains(.dg2) { record.faceStatus = .pending }
+                        identity(record)
+                    }
+                }
+            }
+        }
         // AA as well as CA: a chip that proves DG14's key but not DG15's is not genuine either.
         request.alwaysRunActiveAuthentication = true
         // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
@@ -74,8 +102,10 @@ public struct CardReading: Sendable {
                             }
                         }
                     }
-                    return try CitizenRecord.build(from: read, includeFace: options.includeFace, trust: options.trust)
+                    await identityReport.withLock { $0 }?.value
+                    return try CitizenRecord.build(from: read, includeFace: options.includeFace, trust: options.trust())
                 } catch {
+                    await identityReport.withLock { $0 }?.value
                     // Gone before the chip said anything (a quick swap, a stale presence):
                     // not this read's card. Wait for the next one while the wait lasts.
                     let failure = ReadFailure.classify(error)
@@ -113,11 +143,14 @@ public struct CardReading: Sendable {
         }
     }
 
-    /// Returns once the reader reports no card (or at `until`), so a stale presence is not
-    /// taken for the next card.
+    /// Returns once the reader reports no card or another card event, or after a second at
+    /// most (a card swapped within one of pcscd's presence polls may never be reported absent:
+    /// then the next attempt finds it), or at `until`; so a stale presence is not hammered.
     static func waitForCardToLeave(_ reader: Reader, until: ContinuousClock.Instant) async throws {
         var state = try await reader.context.currentStates(of: [reader.name]).first ?? ReaderState(name: reader.name)
-        while state.isPresent, ContinuousClock.now < until {
+        let stale = state.eventCount
+        let until = min(until, .now + .seconds(1))
+        while state.isPresent, state.eventCount == stale, ContinuousClock.now < until {
             try Task.checkCancellation()
             if let changed = try await reader.context.getStatusChange(
                 [state.acknowledged()], timeout: min(until - .now, .milliseconds(500)))?.first {

@@ -15,6 +15,8 @@ public enum SimulatedCCCD {
         public var maxResponseData: Int
         /// Simulated per-APDU processing time (contactless cards take a few ms).
         public var latency: Duration?
+        /// A real chip's and reader's time per APDU (`ChipTiming`), applied on the wire.
+        public var timing: ChipTiming?
         public var supportsPACE: Bool
         public var supportsBAC: Bool
         /// Faults on the wire (outside secure messaging): pulls, corrupted and odd answers.
@@ -87,7 +89,10 @@ public enum SimulatedCCCD {
         var files: any APDUHandler = fileSystem(files: fileSet.files, cardAccess: configuration.efCardAccess, options: options)
         if !options.fileFaults.isEmpty { files = FaultInjectingCard(inner: files, faults: options.fileFaults) }
         let chip = SecureChip(inner: ProtectedFiles(inner: files, fileIDs: [DataGroupID.dg3.fileID]), configuration: configuration)
-        let handler: any APDUHandler = options.wireFaults.isEmpty ? chip : FaultInjectingCard(inner: chip, faults: options.wireFaults)
+        var handler: any APDUHandler = options.wireFaults.isEmpty ? chip : FaultInjectingCard(inner: chip, faults: options.wireFaults)
+        if let timing = options.timing {
+            handler = TimedCard(inner: handler, timing: timing)
+        }
         return Card(handler: handler, fileSet: fileSet)
     }
 

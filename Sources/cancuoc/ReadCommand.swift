@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MRTD
 import PCSC
+import Synchronization
 
 /// `cancuoc read`: one card, read and shown as a person wants to see it (or as JSON).
 struct ReadCommand: AsyncParsableCommand {
@@ -29,6 +30,8 @@ struct ReadCommand: AsyncParsableCommand {
     var includeFace = false
     @Option(help: "Write the face image to this file (JPEG or JPEG 2000 as stored on the chip).")
     var face: String?
+    @Flag(name: .customLong("skip-face"), help: "Do not read the face image at all (faster; the verdict covers the files read).")
+    var skipFace = false
     @Option(help: "Seconds to wait for a card to be placed.")
     var wait: Int = 10
     @Option(help: "Trust directory: CSCA certificates, master lists, CRLs (default \(TrustStore.defaultDirectory.path) when it exists).")
@@ -37,18 +40,32 @@ struct ReadCommand: AsyncParsableCommand {
     func validate() throws {
         guard wait >= 0 && wait <= 3600 else { throw ValidationError("--wait is 0 to 3600 seconds") }
         guard key.count == 1 else { throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number") }
+        guard !skipFace || (!includeFace && face == nil) else { throw ValidationError("--skip-face cannot be used with --include-face or --face") }
     }
 
     func run() async throws {
         CLILogging.bootstrap
         guard let spec = key.spec else { throw ValidationError("give a key") }
+        // Without --json the identity is printed as soon as it is verified, before the face is
+        // read; the rows that change (the face, the verdict) follow at the end.
+        let identity = Mutex<CitizenRecord?>(nil)
         do {
-            var record = try await readRecord(key: spec)
+            var record = try await readRecord(key: spec) { early in
+                guard !json else { return }
+                identity.withLock { $0 = early }
+                Output.line(early.humanDescription)
+            }
             if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
                 try data.write(to: URL(fileURLWithPath: face))
             }
             if !includeFace { record.face?.data = nil }
-            Output.line(json ? try record.json(pretty: true) : record.humanDescription)
+            if json {
+                Output.line(try record.json(pretty: true))
+            } else if let early = identity.withLock({ $0 }) {
+                Output.line(record.humanDescription(since: early))
+            } else {
+                Output.line(record.humanDescription)
+            }
             if record.verification.status == .failed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         } catch let failure as ReadFailure {
             // English, then Vietnamese for reception staff: the same sentences as the API's.
@@ -58,9 +75,12 @@ struct ReadCommand: AsyncParsableCommand {
         }
     }
 
-    private func readRecord(key: KeySpec) async throws -> CitizenRecord {
+    private func readRecord(key: KeySpec, identity: @escaping @Sendable (CitizenRecord) -> Void) async throws -> CitizenRecord {
         var options = try CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
-        options.trust = try TrustLoading.load(trust)
+        let store = try TrustLoading.load(trust)
+        options.trust = { store }
+        options.readFace = !skipFace
+        options.identity = identity
         let chosen = try await chooseReader()
         return try await ReadJob(readerName: chosen.name, identity: chosen.identity, options: options).run().get()
     }

@@ -31,6 +31,10 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Simulated processing time per APDU, in milliseconds (contactless cards: about 5).")
     var latency: Int = 0
 
+    @Option(help: ArgumentHelp("Take as long as a real chip on a real reader: \(ChipTiming.profiles.map(\.name).joined(separator: ", ")), or a JSON file of the model (docs/performance.md).",
+                               valueName: "profile"))
+    var timing: String?
+
     @Flag(name: .customLong("no-pace"), help: "Simulate an older chip that offers BAC only.")
     var noPACE = false
 
@@ -48,6 +52,21 @@ struct SimCommand: AsyncParsableCommand {
         guard (0...1000).contains(latency) else { throw ValidationError("--latency is 0 to 1000 ms") }
         if let fault, SimulatedForgery(name: fault) == nil { throw ValidationError("unknown --fault \(fault)") }
         guard SignatureScheme(rawValue: signer) != nil else { throw ValidationError("unknown --signer \(signer)") }
+        _ = try chipTiming()
+    }
+
+    /// `--timing`: a profile's name or a JSON file of `ChipTiming`.
+    private func chipTiming() throws -> ChipTiming? {
+        guard let timing else { return nil }
+        if let profile = ChipTiming.profile(named: timing) { return profile }
+        guard timing.hasSuffix(".json") || timing.contains("/") else {
+            throw ValidationError("unknown --timing \(timing): give \(ChipTiming.profiles.map(\.name).joined(separator: ", ")) or a JSON file")
+        }
+        do {
+            return try JSONDecoder().decode(ChipTiming.self, from: Data(contentsOf: URL(fileURLWithPath: timing)))
+        } catch {
+            throw ValidationError("--timing \(timing) is not a timing model: \(error)")
+        }
     }
 
     func run() async throws {
@@ -58,10 +77,12 @@ struct SimCommand: AsyncParsableCommand {
         } else {
             citizen = try CitizenProfile.load(named: profile)
         }
-        let options = SimulatedCCCD.Options(maxResponseData: shortOnly ? 256 : 65536,
+        let timing = try chipTiming()
+        var options = SimulatedCCCD.Options(maxResponseData: shortOnly || timing?.extendedLength == false ? 256 : 65536,
                                             latency: latency > 0 ? .milliseconds(latency) : nil,
                                             supportsPACE: !noPACE, forgery: fault.flatMap(SimulatedForgery.init(name:)),
                                             signer: SignatureScheme(rawValue: signer) ?? .ecdsaBrainpoolP256r1)
+        options.timing = timing
         let built = try SimulatedCCCD.build(profile: citizen, options: options)
         let card = built.handler
         if let trustOut {
@@ -69,7 +90,7 @@ struct SimCommand: AsyncParsableCommand {
             Output.line("trust anchors written to \(trustOut)")
         }
         Output.line("simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"
-                    + (fault.map { ", forged: \($0)" } ?? ""))
+                    + (fault.map { ", forged: \($0)" } ?? "") + (timing.map { ", timing of a real chip: \($0.name)" } ?? ""))
         let transport = VirtualCardTransport(card: card, host: host, port: port + slot)
         while true {
             do {

@@ -77,7 +77,7 @@ class Bench:
         config = {"web": {"recordsOrigins": list(records_origins), "pageClearSeconds": 10}, "socketGroup": None}
         (self.work / "cancuocd.json").write_text(json.dumps(config))
         args = [str(BIN / "cancuocd"), "--socket", str(self.socket), "--config", str(self.work / "cancuocd.json"),
-                "--trust", str(self.trust), "--state-directory", str(self.work), "--log-level", "info",
+                "--trust", str(self.trust), "--state-directory", str(self.work), "--log-level", os.environ.get("DAEMON_LOG_LEVEL", "info"),
                 "--web-listen", f"127.0.0.1:{self.web_port}", "--web-files", str(ROOT / "clients")]
         for origin in origins:
             args += ["--web-origin", origin]
@@ -104,18 +104,31 @@ class Bench:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
-    def insert_card(self, profile=PROFILE, fault=None):
+    def insert_card(self, profile=PROFILE, fault=None, timing=None):
+        """`timing`: a `cancuoc sim --timing` profile, for a card as slow as a real chip."""
         self.remove_card()
         args = [str(BIN / "cancuoc"), "sim", "--port", str(self.vpcd), "--profile", profile, "--trust-out", str(self.trust)]
         if fault:
             args += ["--fault", fault]
+        if timing:
+            args += ["--timing", timing]
         self.sim = subprocess.Popen(args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def remove_card(self):
+        """Takes the card away and waits until pcscd reports the slot empty (it polls every
+        400 ms), so the next card is a new card, not a stale presence."""
         if self.sim:
             self.sim.terminate()
             self.sim.wait(10)
             self.sim = None
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and self.card_present():
+                time.sleep(0.05)
+
+    def card_present(self):
+        out = subprocess.run([str(BIN / "cancuoc"), "readers", "--json"], env=self.env, capture_output=True, text=True)
+        readers = json.loads(out.stdout or "{}").get("readers", [])
+        return any(r["cardPresent"] for r in readers if r["name"] == "Virtual PCD 00 00")
 
     def stop(self):
         self.remove_card()

@@ -40,7 +40,12 @@ def browser():
 
 
 def wait(driver, condition, seconds=40):
-    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+    try:
+        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+    except Exception:
+        status = driver.find_elements(By.ID, "status")
+        print("page status at the timeout:", status[0].text if status else "(none)")
+        raise
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +69,29 @@ def test_allowed_origin_reads_the_card_through_cancuoc_js(browser, bench, his_pa
     bench.insert_card()
     wait(browser, lambda d: out.get_attribute("data-state") in ("read", "error"))
     assert out.text == person["fullName"]
+
+
+def test_an_his_page_gets_the_verified_identity_before_the_face(browser, bench, his_page):
+    """On a card as slow as a real chip on a 424 kbit/s reader, `onIdentity` gives the page the
+    verified name well before `read` resolves with the face (issue 18)."""
+    _, allowed, _ = his_page
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.get(f"{allowed.origin}/his_page.html?port={bench.web_port}&id={person['idNumber']}")
+    out = browser.find_element(By.ID, "out")
+    wait(browser, lambda d: out.get_attribute("data-state") != "starting")
+    assert out.get_attribute("data-state") == "connected", out.text
+    bench.insert_card(timing="424-short")
+    wait(browser, lambda d: out.get_attribute("data-state") in ("read", "error"))
+    assert out.text == person["fullName"]
+    assert out.get_attribute("data-identity") == person["fullName"]
+    assert out.get_attribute("data-identity-verdict") == "verified"
+    assert out.get_attribute("data-identity-face") == "pending"
+    assert out.get_attribute("data-face") == "read"
+    identity_ms, read_ms = int(out.get_attribute("data-identity-ms")), int(out.get_attribute("data-read-ms"))
+    # The face alone is ~90 APDUs of ~13 ms each in the model: over a second after the identity.
+    assert read_ms - identity_ms > 700, (identity_ms, read_ms)
+    bench.remove_card()
 
 
 def test_disallowed_origin_gets_no_data(browser, bench, his_page):
@@ -114,6 +142,31 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
     assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
     assert browser.find_elements(By.CSS_SELECTOR, 'td[data-field]') == []
     assert "rút ra" in browser.find_element(By.ID, "status").text
+
+
+def test_reception_page_shows_the_verified_identity_while_the_face_is_read(browser, bench):
+    """On a card as slow as a real chip on a 106 kbit/s reader (the face takes ~2.7 s), staff
+    see the verified name and can copy it before the portrait arrives (issue 18)."""
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    bench.insert_card(timing="106-short")
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    browser.find_element(By.ID, "key").send_keys(person["idNumber"], Keys.ENTER)
+    record = browser.find_element(By.ID, "record")
+    wait(browser, lambda d: record.is_displayed())
+    # First shown: the identity, verified, with the face still being read.
+    assert browser.find_element(By.CSS_SELECTOR, 'td[data-field="fullName"]').text == person["fullName"]
+    assert browser.find_element(By.ID, "face-note").text == "Đang đọc ảnh chân dung…"
+    assert browser.find_element(By.ID, "verdict").text.startswith("Đã xác thực")
+    assert browser.find_element(By.ID, "face-image").get_attribute("src") in (None, "")
+    # Then the face.
+    wait(browser, lambda d: (d.find_element(By.ID, "face-image").get_attribute("src") or "").startswith("data:image/jpeg"))
+    assert browser.find_element(By.ID, "face-note").text == ""
+    assert "Đã đọc xong" in browser.find_element(By.ID, "status").text
+    bench.remove_card()
+    wait(browser, lambda d: not record.is_displayed())
 
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")

@@ -46,7 +46,8 @@ struct CommandLineRead {
         }
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["document", "person", "access", "face", "verification", "stats"])
+        #expect(Set(json.keys) == ["document", "person", "access", "face", "faceStatus", "verification", "stats"])
+        #expect(json["faceStatus"] as? String == "read")
         let person = try #require(json["person"] as? [String: Any])
         #expect(Set(person.keys) == ["idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity", "religion",
                                      "placeOfOrigin", "placeOfResidence", "identifyingMarks", "dateOfIssue", "dateOfExpiry",
@@ -60,6 +61,32 @@ struct CommandLineRead {
         let stats = try #require(json["stats"] as? [String: Any])
         #expect(Set(stats.keys) == ["apdus", "bytesSent", "bytesReceived", "durationMs", "files"])
         #expect(run.stdout.contains("Hoàng Văn Thạch"), "UTF-8, not \\u escapes")
+    }
+
+    /// Without --json the identity is printed as soon as it is verified, then only the rows
+    /// that changed (the face, the verdict); --skip-face never reads the face.
+    @Test func theIdentityIsPrintedFirstAndTheFaceCanBeSkipped() async throws {
+        let bench = try await PCSCBench.shared()
+        let profile = try CitizenProfile.load(named: "le-thi-hong-nhung")
+        let (human, skipped) = try await bench.withInserted(try SimulatedCCCD.make(profile: profile, options: .shortOnly)) {
+            (try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath),
+             try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--skip-face", "--json", "--reader", bench.readerName(slot: 0)],
+                                    socket: bench.socketPath))
+        }
+        #expect(human.status == 0, "\(human.stderr)")
+        let lines = human.stdout.split(separator: "\n").map(String.init)
+        let reading = try #require(lines.firstIndex { $0.hasPrefix("Ảnh (Face)") && $0.hasSuffix("đang đọc… (reading…)") })
+        let read = try #require(lines.firstIndex { $0.hasPrefix("Ảnh (Face)") && $0.contains("image/jpeg") })
+        #expect(reading < read)
+        #expect(lines.filter { $0.contains(profile.dg13.fullName) }.count == 1, "the person is printed once")
+        #expect(lines.firstIndex { $0.contains(profile.dg13.fullName) }! < reading)
+
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.utf8)) as? [String: Any])
+        #expect(json["faceStatus"] as? String == "skipped")
+        #expect(json["face"] is NSNull)
+        let files = ((json["stats"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(files.contains("DG13") && !files.contains("DG2"))
     }
 
     @Test func exitCodesSayWhatWentWrong() async throws {

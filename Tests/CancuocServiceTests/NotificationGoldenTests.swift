@@ -58,11 +58,16 @@ import Testing
     @Test func everyEventHasAGoldenLine() async throws {
         var record = try await Self.record()
         record.stats = CitizenRecord.Stats(apdus: 17, bytesSent: 1200, bytesReceived: 23000, durationMs: 25)
+        var identity = record
+        identity.face = nil
+        identity.faceStatus = .pending
+        identity.stats = CitizenRecord.Stats(apdus: 12, bytesSent: 400, bytesReceived: 3000, durationMs: 9)
         let samples: [APINotification] = [
             .attached(Self.usb), .detached(Self.usb),
             .inserted(Self.usb, atr: [0x3B, 0x80, 0x80, 0x01, 0x01]), .removed(Self.usb),
             .unavailable(PCSCError(code: 0x8010_001D, function: "SCardListReaders")), .pcscRestored,
             .readProgress(ReadProgress(reader: Self.usb.id.rawValue, step: "DG2", done: 5, total: 9)),
+            .readIdentity(ReadIdentity(reader: Self.usb.id.rawValue, record: identity)),
             .readCompleted(ReadCompleted(reader: Self.usb.id.rawValue, name: Self.usb.name, outcome: "ok", access: "PACE",
                                          verification: "verified", durationMs: 812, apdus: 17)),
             .readCompleted(ReadCompleted(reader: Self.usb.id.rawValue, name: Self.usb.name, outcome: "wrongKey",
@@ -74,7 +79,7 @@ import Testing
                 idNumber: "001090537057", fullName: "Trần Minh Khoa", dateOfBirth: "12081990", dateOfIssue: "01012021"))),
         ]
         #expect(Set(samples.map(\.kind)) == Set(APINotification.Kind.allCases), "a sample for every event")
-        #expect(samples.filter(\.carriesPersonalData).map(\.kind) == [.cardRecord, .qrScanned])
+        #expect(samples.filter(\.carriesPersonalData).map(\.kind) == [.readIdentity, .cardRecord, .qrScanned])
         try Self.expectGolden(samples.map { String(decoding: $0.message, as: UTF8.self) }, file: "notifications.jsonl")
     }
 

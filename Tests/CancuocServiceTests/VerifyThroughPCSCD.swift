@@ -17,7 +17,7 @@ struct VerifyThroughPCSCD {
         return try await bench.withInserted(card.handler) {
             try await PCSCContext.with { context in
                 var read = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
-                if trusted { read.trust = card.trustStore }
+                if trusted { read.trust = { card.trustStore } }
                 return try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil, options: read)
             }
         }

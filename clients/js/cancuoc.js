@@ -4,7 +4,10 @@
 //
 //   import { connect } from "http://127.0.0.1:28710/cancuoc.js";
 //   const cancuoc = await connect();                    // ws://127.0.0.1:28710/api
-//   const record = await cancuoc.read({ id: "001090537057" }, { waitForCardSeconds: 60 });
+//   const record = await cancuoc.read({ id: "001090537057" }, {
+//     waitForCardSeconds: 60,
+//     onIdentity: (identity) => startInsuranceLookup(identity.person.idNumber),  // before the face
+//   });
 //
 // Methods, params, results, events and error codes are those of docs/api.md: this module only
 // carries them over a WebSocket (one JSON-RPC message per text frame).
@@ -118,9 +121,20 @@ export class Cancuoc extends EventTarget {
   }
 
   /** `card.read`: `key` is `{id}`, `{can}`, `{qr}`, `{mrz}` or the BAC fields; options are
-   *  `reader`, `waitForCardSeconds`, `includeFace`. Resolves to the citizen record. */
-  read(key, options = {}) {
-    return this.call("card.read", { ...options, key });
+   *  `reader`, `waitForCardSeconds`, `includeFace`, `skipFace` (do not read the face at all),
+   *  and `onIdentity(record)`: called with the verified identity before the face is read (the
+   *  `read.identity` event; `record.face` is null, `record.faceStatus` "pending") — start the
+   *  insurance lookup there. Resolves to the full citizen record. With several reads at once
+   *  on one connection, listen to `read.identity` and tell them apart by `reader`. */
+  async read(key, { onIdentity, ...options } = {}) {
+    if (!onIdentity) return this.call("card.read", { ...options, key });
+    const listener = (event) => onIdentity(event.detail.record, event.detail);
+    this.addEventListener("read.identity", listener);
+    try {
+      return await this.call("card.read", { ...options, key });
+    } finally {
+      this.removeEventListener("read.identity", listener);
+    }
   }
 
   /** The events as an async iterator of `{method, params}`, ending when the client closes. */

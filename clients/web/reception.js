@@ -161,12 +161,14 @@ function showRecord(reader, record) {
     $("face-note").textContent = "";
   } else {
     $("face-image").removeAttribute("src");
-    $("face-note").textContent = face?.data ? "Ảnh dạng JPEG 2000: trình duyệt không hiển thị được" : "Không có ảnh";
+    $("face-note").textContent = record.faceStatus === "pending" ? "Đang đọc ảnh chân dung…"
+      : face?.data ? "Ảnh dạng JPEG 2000: trình duyệt không hiển thị được" : "Không có ảnh";
   }
   verdict(record.verification);
   shown = { reader, values };
   $("record").hidden = false;
-  setStatus("Đã đọc xong. Rút thẻ ra để xóa dữ liệu khỏi màn hình.");
+  setStatus(record.faceStatus === "pending" ? "Đã đọc và xác thực thông tin; đang đọc ảnh…"
+    : "Đã đọc xong. Rút thẻ ra để xóa dữ liệu khỏi màn hình.");
   touch();
 }
 
@@ -191,6 +193,8 @@ async function readCard(event) {
     const withCard = [...readers.values()].filter((r) => r.cardPresent);
     const options = { waitForCardSeconds: 60, includeFace: true };
     if (withCard.length === 1) options.reader = withCard[0].id;
+    // The verified identity is shown (and can be copied) while the face is still being read.
+    options.onIdentity = (identity) => showRecord(options.reader ?? null, identity);
     const record = await client.read(key, options);
     showRecord(options.reader ?? null, record);
   } catch (error) {

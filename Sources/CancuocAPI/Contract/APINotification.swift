@@ -14,6 +14,8 @@ public enum APINotification: Sendable {
     case pcscRestored
     /// To the caller of `card.read` only.
     case readProgress(ReadProgress)
+    /// Personal data, to the caller of `card.read` only: the identity, verified, before the face.
+    case readIdentity(ReadIdentity)
     /// To every subscriber: how a read ended, never what it read.
     case readCompleted(ReadCompleted)
     /// Personal data: to `"records": true` subscribers only.
@@ -30,6 +32,7 @@ public enum APINotification: Sendable {
         case pcscUnavailable = "pcsc.unavailable"
         case pcscRestored = "pcsc.restored"
         case readProgress = "read.progress"
+        case readIdentity = "read.identity"
         case readCompleted = "read.completed"
         case cardRecord = "card.record"
         case qrScanned = "qr.scanned"
@@ -44,6 +47,7 @@ public enum APINotification: Sendable {
         case .pcscUnavailable: .pcscUnavailable
         case .pcscRestored: .pcscRestored
         case .readProgress: .readProgress
+        case .readIdentity: .readIdentity
         case .readCompleted: .readCompleted
         case .cardRecord: .cardRecord
         case .qrScanned: .qrScanned
@@ -56,7 +60,7 @@ public enum APINotification: Sendable {
     /// "Personal data"). Decided here, by the event's type, not at each call site.
     public var carriesPersonalData: Bool {
         switch kind {
-        case .cardRecord, .qrScanned: true
+        case .readIdentity, .cardRecord, .qrScanned: true
         case .readerAttached, .readerDetached, .cardInserted, .cardRemoved, .pcscUnavailable, .pcscRestored,
              .readProgress, .readCompleted: false
         }
@@ -70,6 +74,7 @@ public enum APINotification: Sendable {
         case .pcscUnavailable(let p): p
         case .pcscRestored: [String: String]()
         case .readProgress(let p): p
+        case .readIdentity(let p): p
         case .readCompleted(let p): p
         case .cardRecord(let p): p
         case .qrScanned(let p): p
@@ -167,6 +172,18 @@ public struct ReadProgress: Codable, Sendable, Hashable {
         self.step = step
         self.done = done
         self.total = total
+    }
+}
+
+/// The identity part of a read (issue 18): the record without the face (`faceStatus`
+/// `pending`), verified over the files read so far; the full record follows as the result.
+public struct ReadIdentity: Encodable, Sendable {
+    public var reader: String
+    public var record: CitizenRecord
+
+    public init(reader: String, record: CitizenRecord) {
+        self.reader = reader
+        self.record = record
     }
 }
 

@@ -6,6 +6,8 @@ public struct CardReadParams: Codable, Sendable, Hashable {
     public var key: KeySpec
     public var waitForCardSeconds: Double?
     public var includeFace: Bool?
+    /// Do not read the face at all (the record says `faceStatus: "skipped"`).
+    public var skipFace: Bool?
 }
 
 /// `reader.diagnose` params (docs/api.md).

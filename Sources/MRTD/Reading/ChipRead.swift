@@ -12,6 +12,8 @@ public struct ChipRead: Sendable {
     public var protected: [DataGroupID] = []
     /// Files EF.COM lists that the chip does not have.
     public var missing: [DataGroupID] = []
+    /// Files EF.COM lists that the request left out (DG2 when the face is not read).
+    public var skipped: [DataGroupID] = []
     /// Whether the card answered an extended-length READ BINARY.
     public var extendedLength: Bool
     public var stats: ReadStatistics

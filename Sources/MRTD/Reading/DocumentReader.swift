@@ -9,17 +9,19 @@ import SmartCard
 /// refused password is `wrongKey` and never retried under BAC. The result says which ran and
 /// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
 ///
+/// Identity first (issue 18, `ReadingPlan`): DG13, DG1, DG14 and EF.SOD are read before the
+/// face, and `ReadRequest.identityRead` is called with what is read so far, which is enough to
+/// verify the person's data; the face (most of the bytes) and the rest follow.
+///
 /// Chip proofs (ICAO 9303-11 §6): chip authentication runs right after DG14 is read when DG14
 /// (or EF.CardAccess, for the variant) offers it, and the remaining files are read under its
 /// keys; if the chip switched to keys we could not derive, the chip is opened again so the SOD
-/// is still read. Active authentication runs once at the end, only when chip authentication
-/// did not pass (`ReadRequest.alwaysRunActiveAuthentication` runs both). `ChipRead` records
+/// is still read. Active authentication runs once, only when chip authentication did not pass
+/// (then before the identity checkpoint: it is the chip proof the verdict needs) or when
+/// `ReadRequest.alwaysRunActiveAuthentication` asks for both (then last). `ChipRead` records
 /// both outcomes; the verifier trusts them only with DG14/DG15 hashes matched.
 public struct DocumentReader: Sendable {
     public static let emrtdAID: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
-    /// Files read after EF.COM, most useful first so progress reaches the identity early.
-    public static let readingOrder: [DataGroupID] = [.dg1, .dg13, .dg2, .dg3, .dg14, .dg15, .dg11, .dg12]
-
     /// Data groups behind Extended Access Control (ICAO 9303-11 §7): never readable here.
     public static let terminalAuthenticationFiles: Set<DataGroupID> = [.dg3, .dg4]
 
@@ -63,7 +65,7 @@ public struct DocumentReader: Sendable {
         let infos = cardAccess.flatMap { try? SecurityInfos(derEncoded: $0) }
 
         // 2. Access control.
-        var (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
+        let (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
         logger.debug("chip opened", metadata: ["method": "\(access.method.rawValue)", "extendedLength": "\(extended)"])
 
         // 3. Files, each counted.
@@ -76,67 +78,112 @@ public struct DocumentReader: Sendable {
         let listed = try com.map { bytes throws(FileReadError) -> [DataGroupID] in
             do { return try EFCOM(bytes).dataGroups } catch { throw FileReadError.malformed("COM", detail: "\(error)") }
         } ?? [.dg1, .dg2, .dg13, .dg14, .dg15]
-        var wanted = request.dataGroups ?? Self.readingOrder.filter(listed.contains) + listed.filter { !Self.readingOrder.contains($0) }
-        if !request.readFace { wanted.removeAll { $0 == .dg2 } }
-        let steps = wanted + [.sod]
-        var caUnconfirmed = false
-        for (i, dg) in steps.enumerated() {
-            request.progress?(dg.rawValue, i + 1, steps.count)
-            if Self.terminalAuthenticationFiles.contains(dg) {
-                // Fingerprints and iris need Terminal Authentication, which a clinic terminal
-                // has no certificates for: report them protected without spending an APDU.
-                result.protected.append(dg)
-                continue
+        let plan = ReadingPlan(listed: listed, request: request)
+        result.skipped = listed.filter { !plan.wanted.contains($0) }
+        var files = FileSession(secure: secure, reader: reader, wire: wire, plan: plan, request: request)
+        let reopen = { try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0 }
+
+        // 4. The identity: DG13, DG1, DG14 with chip authentication, EF.SOD. When chip
+        //    authentication did not pass, active authentication is the chip proof the verdict
+        //    needs, so DG15 and INTERNAL AUTHENTICATE come before the checkpoint as well.
+        for dg in plan.identity {
+            try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
+        }
+        var activeDone = false
+        if plan.identityCheckpoint {
+            if !result.chipAuthentication.isPassed, plan.rest.contains(.dg15) {
+                try await readStep(.dg15, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
+                try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
+                activeDone = true
             }
-            do {
-                let bytes: [UInt8]?
-                do {
-                    bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
-                    caUnconfirmed = false
-                } catch let error as SecureMessagingError where caUnconfirmed {
-                    // The first command under the chip-authentication keys failed its MAC: the
-                    // chip does not hold DG14's key. Open the chip again and read on.
-                    caUnconfirmed = false
-                    result.chipAuthentication = .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key")
-                    secure = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
-                    reader = LDSFileReader(channel: secure, chunkSize: reader.chunkSize)
-                    bytes = try await readCounted(dg, reader: &reader, counter: counter, into: &result)
-                }
-                if dg == .dg14, let bytes {
-                    // Chip authentication right after DG14: the rest of the read runs under its keys,
-                    // and the next file's first READ BINARY confirms them.
-                    let caStart = counter.snapshot
-                    let confirmNow = dg == steps.last
-                    (result.chipAuthentication, secure) = try await chipAuthentication(bytes, cardAccess: infos, over: secure, confirm: confirmNow) {
-                        try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
-                    }
-                    caUnconfirmed = !confirmNow && result.chipAuthentication.isPassed
-                    if counter.snapshot.apdus > caStart.apdus {
-                        result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
-                    }
-                    reader = LDSFileReader(channel: secure, chunkSize: min(reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)))
-                }
-            } catch FileReadError.accessDenied {
-                // A protected answer under secure messaging passed its MAC: keys confirmed.
-                caUnconfirmed = false
-                result.protected.append(dg)
-            } catch FileReadError.notFound where dg != .dg1 {
-                caUnconfirmed = false
-                result.missing.append(dg)
+            if let identityRead = request.identityRead {
+                var soFar = result
+                soFar.stats.finish(counter.snapshot, since: start)
+                identityRead(soFar, plan.rest.filter { !files.done.contains($0) })
             }
         }
-        if !wanted.contains(.dg14) {
+        // 5. The rest: the face, DG15, the other files; active authentication last.
+        for (i, dg) in plan.rest.enumerated() where !files.done.contains(dg) {
+            try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: i == plan.rest.count - 1, reopen: reopen)
+        }
+        if !plan.wanted.contains(.dg14) {
             result.chipAuthentication = listed.contains(.dg14) ? .notPerformed("DG14 not read") : .notSupported
         } else if result.files[.dg14] == nil {
             result.chipAuthentication = .notSupported
         }
-        let aaStart = counter.snapshot
-        result.activeAuthentication = try await activeAuthentication(result, over: secure, listed: listed, wanted: wanted, request: request)
-        if counter.snapshot.apdus > aaStart.apdus {
-            result.stats.record("ActiveAuthentication", bytes: 0, counters: counter.snapshot - aaStart)
+        if !activeDone {
+            try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
         }
         result.stats.finish(counter.snapshot, since: start)
         return result
+    }
+
+    /// What one read carries from file to file: the secure channel (replaced when chip
+    /// authentication switches keys or the chip is opened again) and whether the keys chip
+    /// authentication agreed are still to be confirmed by the next answer.
+    private struct FileSession {
+        var secure: SecureMessagingChannel
+        var reader: LDSFileReader
+        let wire: Int
+        var caUnconfirmed = false
+        /// Files visited so far, for progress and so none is read twice.
+        var done: Set<DataGroupID> = []
+        let total: Int
+        let progress: (@Sendable (String, Int, Int) -> Void)?
+
+        init(secure: SecureMessagingChannel, reader: LDSFileReader, wire: Int, plan: ReadingPlan, request: ReadRequest) {
+            self.secure = secure
+            self.reader = reader
+            self.wire = wire
+            self.total = plan.stepCount
+            self.progress = request.progress
+        }
+    }
+
+    /// Reads one file of the plan; chip authentication right after DG14.
+    private func readStep(_ dg: DataGroupID, files: inout FileSession, into result: inout ChipRead, counter: CountingChannel,
+                          infos: SecurityInfos?, isLast: Bool, reopen: () async throws -> SecureMessagingChannel) async throws {
+        files.done.insert(dg)
+        files.progress?(dg.rawValue, files.done.count, files.total)
+        if Self.terminalAuthenticationFiles.contains(dg) {
+            // Fingerprints and iris need Terminal Authentication, which a clinic terminal
+            // has no certificates for: report them protected without spending an APDU.
+            result.protected.append(dg)
+            return
+        }
+        do {
+            let bytes: [UInt8]?
+            do {
+                bytes = try await readCounted(dg, reader: &files.reader, counter: counter, into: &result)
+                files.caUnconfirmed = false
+            } catch let error as SecureMessagingError where files.caUnconfirmed {
+                // The first command under the chip-authentication keys failed its MAC: the
+                // chip does not hold DG14's key. Open the chip again and read on.
+                files.caUnconfirmed = false
+                result.chipAuthentication = .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key")
+                files.secure = try await reopen()
+                files.reader = LDSFileReader(channel: files.secure, chunkSize: files.reader.chunkSize)
+                bytes = try await readCounted(dg, reader: &files.reader, counter: counter, into: &result)
+            }
+            if dg == .dg14, let bytes {
+                // Chip authentication right after DG14: the rest of the read runs under its keys,
+                // and the next file's first READ BINARY confirms them.
+                let caStart = counter.snapshot
+                (result.chipAuthentication, files.secure) = try await chipAuthentication(bytes, cardAccess: infos, over: files.secure, confirm: isLast, reopen: reopen)
+                files.caUnconfirmed = !isLast && result.chipAuthentication.isPassed
+                if counter.snapshot.apdus > caStart.apdus {
+                    result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
+                }
+                files.reader = LDSFileReader(channel: files.secure, chunkSize: min(files.reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: files.wire, blockSize: files.secure.cipher.blockSize)))
+            }
+        } catch FileReadError.accessDenied {
+            // A protected answer under secure messaging passed its MAC: keys confirmed.
+            files.caUnconfirmed = false
+            result.protected.append(dg)
+        } catch FileReadError.notFound where dg != .dg1 {
+            files.caUnconfirmed = false
+            result.missing.append(dg)
+        }
     }
 
     /// Chip authentication from DG14 (ICAO 9303-11 §6.2). When the chip switched to keys we
@@ -152,8 +199,17 @@ public struct DocumentReader: Sendable {
         return (result.outcome, try await reopen())
     }
 
-    /// Active authentication from DG15 (ICAO 9303-11 §6.1), after every file is read. Skipped
-    /// when chip authentication passed, unless the request asks for both.
+    /// Active authentication from DG15 (ICAO 9303-11 §6.1), once DG15 is read, booked in the
+    /// statistics. Skipped when chip authentication passed, unless the request asks for both.
+    private func activeAuthentication(_ read: inout ChipRead, over secure: SecureMessagingChannel, counter: CountingChannel,
+                                      listed: [DataGroupID], plan: ReadingPlan, request: ReadRequest) async throws {
+        let before = counter.snapshot
+        read.activeAuthentication = try await activeAuthentication(read, over: secure, listed: listed, wanted: plan.wanted, request: request)
+        if counter.snapshot.apdus > before.apdus {
+            read.stats.record("ActiveAuthentication", bytes: 0, counters: counter.snapshot - before)
+        }
+    }
+
     private func activeAuthentication(_ read: ChipRead, over secure: SecureMessagingChannel, listed: [DataGroupID],
                                       wanted: [DataGroupID], request: ReadRequest) async throws -> AuthenticationOutcome {
         guard let bytes = read.files[.dg15] else {

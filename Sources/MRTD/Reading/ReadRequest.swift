@@ -51,6 +51,13 @@ public struct ReadRequest: Sendable {
     public var fixedChunkSize: Int? = nil
     /// Called before each file: step name, files done, files in total.
     public var progress: (@Sendable (String, Int, Int) -> Void)? = nil
+    /// In which order the files are read (`ReadingPlan`).
+    public var order: ReadingOrder = .identityFirst
+    /// Called once, with everything read so far (statistics up to now) and the files still to
+    /// read, when the files that identify and verify the person (DG13, DG1, DG14 and chip
+    /// authentication, EF.SOD) are read and before the face is (identity-first order only).
+    /// A read that fails later has still called it.
+    public var identityRead: (@Sendable (ChipRead, [DataGroupID]) -> Void)? = nil
 
     public init(key: AccessKey) { self.key = key }
 }
