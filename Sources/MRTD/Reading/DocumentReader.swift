@@ -89,8 +89,17 @@ public struct DocumentReader: Sendable {
         for dg in plan.identity {
             try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
         }
+        /// Chip authentication's outcome when DG14 was not read or is absent.
+        func settleChipAuthentication() {
+            if !plan.wanted.contains(.dg14) {
+                result.chipAuthentication = listed.contains(.dg14) ? .notPerformed("DG14 not read") : .notSupported
+            } else if files.done.contains(.dg14), result.files[.dg14] == nil {
+                result.chipAuthentication = .notSupported
+            }
+        }
         var activeDone = false
         if plan.identityCheckpoint {
+            settleChipAuthentication()
             if !result.chipAuthentication.isPassed, plan.rest.contains(.dg15) {
                 try await readStep(.dg15, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
                 try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
@@ -106,11 +115,7 @@ public struct DocumentReader: Sendable {
         for (i, dg) in plan.rest.enumerated() where !files.done.contains(dg) {
             try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: i == plan.rest.count - 1, reopen: reopen)
         }
-        if !plan.wanted.contains(.dg14) {
-            result.chipAuthentication = listed.contains(.dg14) ? .notPerformed("DG14 not read") : .notSupported
-        } else if result.files[.dg14] == nil {
-            result.chipAuthentication = .notSupported
-        }
+        settleChipAuthentication()
         if !activeDone {
             try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
         }
