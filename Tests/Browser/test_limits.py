@@ -146,3 +146,34 @@ def test_one_origin_cannot_take_every_slot_and_the_his_still_reads(limited):
     assert reply["result"]["apiLevel"] >= 1
     for ws in page + [his, second, again]:
         ws.close()
+
+
+def test_a_page_past_its_origins_share_is_told_why_in_the_browser(limited):
+    """Headless Chromium: cancuoc.js's connect() rejects with the daemon's own error
+    (serverBusy, in Vietnamese too) and does not keep retrying in the background."""
+    from test_chromium import start_chromium, wait
+    driver, profile = start_chromium()
+    held = []
+    try:
+        driver.get(limited.page_origin + "/")      # the reception page: one of its origin's slots
+        wait(driver, lambda d: d.find_element("tag name", "body").get_attribute("data-ready") == "true")
+        held = [WebSocket(limited.web_port, origin=limited.page_origin) for _ in range(PER_ORIGIN - 1)]
+        for ws in held:
+            assert ws.request("hello")["result"]["apiLevel"] >= 1
+        refusals = limited.log().count("too many for this user or origin")
+        outcome = driver.execute_async_script("""
+            const done = arguments[0];
+            import("/cancuoc.js").then(({ connect }) => connect({ url: `ws://${location.host}/api` }))
+              .then(() => done({ connected: true }),
+                    (e) => done({ name: e.name, reason: e.reason, messageVi: e.messageVi, limit: e.data?.limit }));
+        """)
+        assert outcome["reason"] == "serverBusy", outcome
+        assert outcome["limit"] == PER_ORIGIN
+        assert "Trang web này" in outcome["messageVi"]
+        time.sleep(3)   # the back-off would have retried at 0.5 s and 1.5 s
+        assert limited.log().count("too many for this user or origin") == refusals + 1
+    finally:
+        for ws in held:
+            ws.close()
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
