@@ -15,10 +15,11 @@ RELEASE = -c release --static-swift-stdlib
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid
 DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
-DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver
+DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
-# Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver.
+# Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
+# marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
 .PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check deb system-test
@@ -42,7 +43,7 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
-	@python3 -c 'import selenium, pytest' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
+	@python3 -c 'import selenium, pytest, marionette_driver' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
 
 build-deps:
 	$(call apt_install,$(DEB_BUILD_PACKAGES))
@@ -62,8 +63,8 @@ test: deps
 	scripts/deps-test.sh
 	scripts/browser-test.sh "$(BIN)"
 
-# The browser path alone (issue 21): WebSocket protocol and refusals against the real daemon,
-# headless Chromium through Selenium.
+# The browser path alone (issue 21): WebSocket protocol, limits and refusals against the real
+# daemon, headless Chromium through Selenium, headless Firefox ESR through Marionette.
 browser-test: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/browser-test.sh "$(BIN)"
