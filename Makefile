@@ -103,13 +103,27 @@ example-test: deps
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib/cancuoc
 DOCDIR ?= $(PREFIX)/share/doc/cancuoc
+MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /usr/lib/systemd/system
 
 STRIP ?= strip
 
+# Manual pages come from the commands' own help text: swift-argument-parser's generate-manual
+# (the tool behind its `swift package generate-manual` plugin, built here as a product so that
+# the plugin's own release build does not relink the binaries being installed), dated by the
+# last commit so a rebuilt package is identical.
 install:
 	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(RELEASE) --product generate-manual
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
+	man=$$(mktemp -d /tmp/cancuoc-man.XXXXXX); trap 'rm -rf "$$man"' EXIT; \
+	date=$$(git log -1 --format=%cs 2>/dev/null || date -u +%F); \
+	install -d "$(DESTDIR)$(MANDIR)/man1"; \
+	for tool in cancuoc cancuocd; do \
+	  "$$bin/generate-manual" "$$bin/$$tool" --date "$$date" --section 1 --output-directory "$$man"; \
+	  gzip -9n -c "$$man/$$tool.1" > "$(DESTDIR)$(MANDIR)/man1/$$tool.1.gz"; \
+	  chmod 644 "$(DESTDIR)$(MANDIR)/man1/$$tool.1.gz"; \
+	done; \
 	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
 	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
 	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \
