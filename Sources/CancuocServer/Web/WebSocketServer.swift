@@ -179,16 +179,16 @@ public final class WebSocketServer: Service, Sendable {
     /// refused the way the Unix socket refuses, in a text frame, then closed with 1013.
     private func startConnection(on channel: any Channel, principal: Principal) throws {
         let limits = configuration.limits
-        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) { id in
-            Connection(id: id, principal: principal, transport: ChannelTransport(channel: channel), service: service,
-                       limits: limits.connectionLimits, logger: logger)
-        }
         let pipeline = channel.pipeline.syncOperations
         // NIO's upgrader installed its frame decoder; ours wraps it with the completion limit.
         pipeline.removeHandler(context: try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self),
                                promise: nil)
         try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameLimitDecoder(
             maxFrameSize: limits.maxLineLength + 1, completionLimit: limits.requestCompletionTimeout)))
+        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) { id in
+            Connection(id: id, principal: principal, transport: ChannelTransport(channel: channel), service: service,
+                       limits: limits.connectionLimits, logger: logger)
+        }
         let connection: Connection
         switch admission {
         case .admitted(let admitted):
