@@ -15,10 +15,11 @@ RELEASE = -c release --static-swift-stdlib
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid
 DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
-DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver
+DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
-# Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver.
+# Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
+# marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
 .PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check deb system-test
@@ -42,7 +43,7 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
-	@python3 -c 'import selenium, pytest' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
+	@python3 -c 'import selenium, pytest, marionette_driver' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
 
 build-deps:
 	$(call apt_install,$(DEB_BUILD_PACKAGES))
@@ -62,8 +63,8 @@ test: deps
 	scripts/deps-test.sh
 	scripts/browser-test.sh "$(BIN)"
 
-# The browser path alone (issue 21): WebSocket protocol and refusals against the real daemon,
-# headless Chromium through Selenium.
+# The browser path alone (issue 21): WebSocket protocol, limits and refusals against the real
+# daemon, headless Chromium through Selenium, headless Firefox ESR through Marionette.
 browser-test: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/browser-test.sh "$(BIN)"
@@ -102,13 +103,27 @@ example-test: deps
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib/cancuoc
 DOCDIR ?= $(PREFIX)/share/doc/cancuoc
+MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /usr/lib/systemd/system
 
 STRIP ?= strip
 
+# Manual pages come from the commands' own help text: swift-argument-parser's generate-manual
+# (the tool behind its `swift package generate-manual` plugin, built here as a product so that
+# the plugin's own release build does not relink the binaries being installed), dated by the
+# last commit so a rebuilt package is identical.
 install:
 	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(RELEASE) --product generate-manual
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
+	man=$$(mktemp -d /tmp/cancuoc-man.XXXXXX); trap 'rm -rf "$$man"' EXIT; \
+	date=$$(git log -1 --format=%cs 2>/dev/null || date -u +%F); \
+	install -d "$(DESTDIR)$(MANDIR)/man1"; \
+	for tool in cancuoc cancuocd; do \
+	  "$$bin/generate-manual" "$$bin/$$tool" --date "$$date" --section 1 --output-directory "$$man"; \
+	  gzip -9n -c "$$man/$$tool.1" > "$(DESTDIR)$(MANDIR)/man1/$$tool.1.gz"; \
+	  chmod 644 "$(DESTDIR)$(MANDIR)/man1/$$tool.1.gz"; \
+	done; \
 	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuocd" "$(DESTDIR)$(BINDIR)/cancuocd"; \
 	install -Dm755 -s --strip-program=$(STRIP) "$$bin/cancuoc" "$(DESTDIR)$(LIBDIR)/cancuoc"; \
 	rm -rf "$(DESTDIR)$(LIBDIR)/cancuoc_CardSimulator.resources"; \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The browser path (issue 21) against real processes: private pcscd + vpcd, the real cancuocd
-# with --web-listen, the simulated card, and headless Chromium (Debian's chromium and
-# chromium-driver, driven by Selenium). Needs root (pcsc-bench.sh uses unshare -m).
+# with --web-listen, the simulated card, headless Chromium (Debian's chromium and
+# chromium-driver, driven by Selenium) and headless Firefox ESR (Debian's firefox-esr, driven
+# through Marionette by marionette_driver). Needs root (pcsc-bench.sh uses unshare -m).
 #   Usage: scripts/browser-test.sh BIN_DIR [pytest args…]
 set -euo pipefail
 BIN=${1:?usage: browser-test.sh BIN_DIR [pytest args]}

@@ -46,6 +46,16 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var idleTimeoutSeconds: Double = 300
     /// Lines waiting for one slow client before it is disconnected.
     public var maxQueuedMessagesPerClient = 1024
+    /// Connections of one local user (uid; root is not limited) or of one web origin at once,
+    /// so one caller cannot take every slot from the HIS.
+    public var maxClientsPerUser = 64
+    /// A request (a line, or a WebSocket message) must be complete this long after its first
+    /// byte, else the client is answered and closed.
+    public var requestCompletionTimeoutSeconds: Double = 10
+    /// Bytes waiting for one slow client before it is disconnected.
+    public var maxQueuedBytesPerClient = 8 << 20
+    /// Requests of one client running at once; more get -32000.
+    public var maxRequestsInFlightPerClient = 64
     /// How often reader plug-in is re-checked and pcscd's health probed.
     public var readerPollSeconds: Double = 1
     /// trace, debug, info, notice, warning, error or critical.
@@ -179,7 +189,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
-            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, readerPollSeconds, logLevel,
+            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, maxClientsPerUser, requestCompletionTimeoutSeconds,
+            maxQueuedBytesPerClient, maxRequestsInFlightPerClient, readerPollSeconds, logLevel,
             trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds, web
     }
 
@@ -197,6 +208,12 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
         maxQueuedMessagesPerClient = try c.decodeIfPresent(Int.self, forKey: .maxQueuedMessagesPerClient)
             ?? d.maxQueuedMessagesPerClient
+        maxClientsPerUser = try c.decodeIfPresent(Int.self, forKey: .maxClientsPerUser) ?? d.maxClientsPerUser
+        requestCompletionTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .requestCompletionTimeoutSeconds)
+            ?? d.requestCompletionTimeoutSeconds
+        maxQueuedBytesPerClient = try c.decodeIfPresent(Int.self, forKey: .maxQueuedBytesPerClient) ?? d.maxQueuedBytesPerClient
+        maxRequestsInFlightPerClient = try c.decodeIfPresent(Int.self, forKey: .maxRequestsInFlightPerClient)
+            ?? d.maxRequestsInFlightPerClient
         readerPollSeconds = try c.decodeIfPresent(Double.self, forKey: .readerPollSeconds) ?? d.readerPollSeconds
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
         trustDirectory = try c.decodeIfPresent(String.self, forKey: .trustDirectory) ?? d.trustDirectory
@@ -226,6 +243,10 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try c.encode(maxLineLength, forKey: .maxLineLength)
         try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
         try c.encode(maxQueuedMessagesPerClient, forKey: .maxQueuedMessagesPerClient)
+        try c.encode(maxClientsPerUser, forKey: .maxClientsPerUser)
+        try c.encode(requestCompletionTimeoutSeconds, forKey: .requestCompletionTimeoutSeconds)
+        try c.encode(maxQueuedBytesPerClient, forKey: .maxQueuedBytesPerClient)
+        try c.encode(maxRequestsInFlightPerClient, forKey: .maxRequestsInFlightPerClient)
         try c.encode(readerPollSeconds, forKey: .readerPollSeconds)
         try c.encode(logLevel, forKey: .logLevel)
         try c.encode(trustDirectory, forKey: .trustDirectory)
@@ -242,16 +263,31 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         func require(_ ok: Bool, _ setting: String, _ why: String) throws(DaemonConfigurationError) {
             if !ok { throw .invalidValue(setting: setting, why) }
         }
+        /// A number within `range`, said in English and Vietnamese.
+        func require<Number: Comparable>(_ value: Number, in range: ClosedRange<Number>, _ setting: String)
+            throws(DaemonConfigurationError)
+        {
+            if !range.contains(value) {
+                throw .invalidValue(setting: setting, "between \(range.lowerBound) and \(range.upperBound)",
+                                    vi: "từ \(range.lowerBound) đến \(range.upperBound)")
+            }
+        }
         try require(!socketPath.isEmpty && socketPath.hasPrefix("/"), "socketPath", "an absolute path")
         try require(usageRetentionDays >= 31, "usageRetentionDays", "at least 31 (reports look back 30 days)")
         try require(metricsTextfile.map { $0.hasPrefix("/") } ?? true, "metricsTextfile", "an absolute path or null")
         try require(socketModeBits != nil, "socketMode", "an octal string such as \"0660\"")
         try require(readTimeoutSeconds > 0 && readTimeoutSeconds <= 3600, "readTimeoutSeconds", "between 0 and 3600")
         try require(maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400, "maxWaitForCardSeconds", "between 0 and 86400")
-        try require(maxClients >= 1 && maxClients <= 100_000, "maxClients", "between 1 and 100000")
-        try require(maxLineLength >= 1024 && maxLineLength <= 16 << 20, "maxLineLength", "between 1024 and 16777216")
+        try require(maxClients, in: 1...100_000, "maxClients")
+        try require(maxLineLength, in: 1024...(16 << 20), "maxLineLength")
         try require(idleTimeoutSeconds >= 0, "idleTimeoutSeconds", "0 or more")
         try require(maxQueuedMessagesPerClient >= 16, "maxQueuedMessagesPerClient", "16 or more")
+        try require(maxClientsPerUser, in: 1...100_000, "maxClientsPerUser")
+        try require(requestCompletionTimeoutSeconds, in: 1...3600, "requestCompletionTimeoutSeconds")
+        // A read's answer with the face is about 40 KB: below 256 KiB a slow page would be
+        // dropped on its first read.
+        try require(maxQueuedBytesPerClient, in: (256 << 10)...(1 << 30), "maxQueuedBytesPerClient")
+        try require(maxRequestsInFlightPerClient, in: 1...10_000, "maxRequestsInFlightPerClient")
         try require(readerPollSeconds >= 0.1 && readerPollSeconds <= 60, "readerPollSeconds", "between 0.1 and 60")
         try require(scanners.allSatisfy { $0.device.hasPrefix("/") && !$0.reader.isEmpty }, "scanners",
                     "a list of {\"device\": absolute path, \"reader\": reader id or name}")
@@ -275,9 +311,12 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public func serverConfiguration(listen: APIServerConfiguration.Listen) -> APIServerConfiguration {
         APIServerConfiguration(
             listen: listen, socketGroup: socketGroup, socketMode: socketModeBits ?? 0o660,
-            maxLineLength: maxLineLength, maxClients: maxClients,
+            maxLineLength: maxLineLength, maxClients: maxClients, maxClientsPerUser: maxClientsPerUser,
+            requestCompletionTimeout: .milliseconds(Int64((requestCompletionTimeoutSeconds * 1000).rounded())),
             idleTimeout: .seconds(idleTimeoutSeconds),
-            maxQueuedMessagesPerClient: maxQueuedMessagesPerClient)
+            maxQueuedMessagesPerClient: maxQueuedMessagesPerClient,
+            maxRequestsInFlightPerClient: maxRequestsInFlightPerClient,
+            maxQueuedBytesPerClient: maxQueuedBytesPerClient)
     }
 
     /// The browser endpoint's settings for `WebSocketServer`; `listen` comes from the caller
@@ -331,14 +370,20 @@ public enum DaemonConfigurationError: Error, Sendable, Hashable, CustomStringCon
     case unreadable(path: String, String)
     case malformed(path: String, String)
     case unknownSettings([String])
-    case invalidValue(setting: String, String)
+    /// `why` says what the value must be; `vi`, when given, the same in Vietnamese.
+    case invalidValue(setting: String, String, vi: String? = nil)
 
+    /// English, then Vietnamese for the technician reading it at the clinic.
     public var description: String {
         switch self {
-        case .unreadable(let path, let why): "cannot read \(path): \(why)"
-        case .malformed(let path, let why): "\(path) is malformed: \(why)"
-        case .unknownSettings(let keys): "unknown settings: \(keys.joined(separator: ", ")) (see docs/operations.md)"
-        case .invalidValue(let setting, let why): "\(setting) must be \(why)"
+        case .unreadable(let path, let why):
+            "cannot read \(path): \(why) — không đọc được tệp cấu hình \(path)"
+        case .malformed(let path, let why):
+            "\(path) is malformed: \(why) — tệp cấu hình \(path) không đúng định dạng"
+        case .unknownSettings(let keys):
+            "unknown settings: \(keys.joined(separator: ", ")) (see docs/operations.md) — tệp cấu hình có mục không tồn tại: \(keys.joined(separator: ", "))"
+        case .invalidValue(let setting, let why, let vi):
+            "\(setting) must be \(why) — giá trị \(setting) không hợp lệ" + (vi.map { ", phải \($0)" } ?? " (xem docs/operations.md)")
         }
     }
 }

@@ -136,43 +136,30 @@ public final class APIServer: Service, Sendable {
 
     // MARK: - Connections
 
-    private enum Refusal {
-        case tooManyClients, tooManyForUser
-    }
-
-    /// Full, or `uid` (not root) already has its share of connections.
-    private func refusal(_ open: Dictionary<UInt64, Connection>.Values, uid: UInt32?) -> Refusal? {
-        if let uid, uid != 0,
-           open.count(where: { $0.principal.credentials?.uid == uid }) >= configuration.maxClientsPerUser
-        {
-            return .tooManyForUser
-        }
-        return open.count >= configuration.maxClients ? .tooManyClients : nil
-    }
-
     private func initializeChild(_ channel: any Channel) -> EventLoopFuture<Void> {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
             let socketGroup = state.withLock { $0.socketGroupID }
-            let admission = table.admit(unless: { refusal($0, uid: credentials?.uid) }) { id in
-                Connection(id: id, principal: .localUser(credentials, socketGroup: socketGroup),
+            let principal = Principal.localUser(credentials, socketGroup: socketGroup)
+            // Root is not limited per user; a peer without credentials is only counted in the total.
+            let perUser: Int? = credentials == nil || credentials?.uid == 0 ? nil : configuration.maxClientsPerUser
+            let admission = table.admit(principal, maxClients: configuration.maxClients, maxPerCaller: perUser) { id in
+                Connection(id: id, principal: principal,
                            transport: ChannelTransport(channel: channel), service: service,
                            limits: configuration.connectionLimits, logger: logger)
             }
             let pipeline = channel.pipeline.syncOperations
             let connection: Connection
-            let peer = Principal.localUser(credentials, socketGroup: nil).logMetadata
             switch admission {
             case .admitted(let admitted):
                 connection = admitted
             case .stopping:
                 throw APIServerError.stopping  // NIO closes the new connection
             case .refused(let refusal):
-                let perUser = refusal == .tooManyForUser
-                let limit = perUser ? configuration.maxClientsPerUser : configuration.maxClients
-                logger.warning(perUser ? "refusing a connection: too many for this user" : "refusing a connection: too many clients",
-                               metadata: peer.merging(["limit": "\(limit)"]) { $1 })
+                let limit = refusal == .tooManyForCaller ? configuration.maxClientsPerUser : configuration.maxClients
+                logger.warning("refusing a connection: \(refusal.logMessage)",
+                               metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 })
                 try pipeline.addHandler(RefuseConnectionHandler(
-                    line: JSONRPCMessage.error(id: .null, APIError(.serverBusy, detail: ["limit": .int(Int64(limit))]))))
+                    line: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit))))
                 return
             }
             logger.debug("client connected", metadata: connection.logMetadata)
@@ -184,18 +171,13 @@ public final class APIServer: Service, Sendable {
                 }
             }
             if configuration.idleTimeout > .zero {
-                try pipeline.addHandler(IdleStateHandler(readTimeout: Self.timeAmount(configuration.idleTimeout)))
+                try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
             }
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(
                 maxLength: configuration.maxLineLength, completionLimit: configuration.requestCompletionTimeout)))
             try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
             try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
         }
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     // MARK: - Socket file

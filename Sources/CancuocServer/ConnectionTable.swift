@@ -7,10 +7,43 @@ import Synchronization
 /// has finished, and the shutdown drain both servers need (running requests answer
 /// `cancelled`, then each connection closes; whatever is still open after the limit is closed).
 final class ConnectionTable: Sendable {
-    enum Admission<Refusal> {
+    enum Admission {
         case admitted(Connection)
         case refused(Refusal)
         case stopping
+    }
+
+    /// Why a newcomer was not admitted.
+    enum Refusal: Sendable, Hashable {
+        /// `maxClients` connections are open.
+        case tooManyClients
+        /// Its caller (`Principal.throttleKey`: a local user, a web origin) holds its share.
+        case tooManyForCaller
+
+        /// What the refused client is told (-32000, `data.limit`), the same on every transport.
+        func error(for principal: Principal, limit: Int) -> APIError {
+            let detail: [String: JSONValue] = ["limit": .int(Int64(limit))]
+            switch self {
+            case .tooManyClients:
+                return APIError(.serverBusy, detail: detail)
+            case .tooManyForCaller where principal.origin != nil:
+                return APIError(
+                    .serverBusy, message: "Too many connections from this website (origin): close the tabs that do not need the card reader",
+                    messageVi: "Trang web này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ; hãy đóng bớt các thẻ (tab) không dùng", detail: detail)
+            case .tooManyForCaller:
+                return APIError(
+                    .serverBusy, message: "Too many connections from this user",
+                    messageVi: "Người dùng này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ", detail: detail)
+            }
+        }
+
+        /// The log line's words.
+        var logMessage: String {
+            switch self {
+            case .tooManyClients: "too many clients"
+            case .tooManyForCaller: "too many for this user or origin"
+            }
+        }
     }
 
     private struct State {
@@ -31,13 +64,20 @@ final class ConnectionTable: Sendable {
     /// Open now, oldest first.
     var all: [Connection] { state.withLock { Array($0.connections.values) }.sorted { $0.id < $1.id } }
 
-    /// Makes and adds a connection with the next id, unless the table is stopping or `refusal`
-    /// (given the open connections) says no. Atomic: two arrivals cannot both take the last slot.
-    func admit<Refusal>(unless refusal: (Dictionary<UInt64, Connection>.Values) -> Refusal?,
-                        make: (UInt64) -> Connection) -> Admission<Refusal> {
-        state.withLock { state in
+    /// Makes and adds a connection for `principal` with the next id, unless the table is
+    /// stopping, `maxClients` are open, or the same caller (`Principal.throttleKey`) already has
+    /// `maxPerCaller` (`nil`: not limited, as root on the Unix socket). One caller — a local
+    /// user, a website, a program forging one origin — cannot take every slot from the HIS.
+    /// Atomic: two arrivals cannot both take the last slot.
+    func admit(_ principal: Principal, maxClients: Int, maxPerCaller: Int?, make: (UInt64) -> Connection) -> Admission {
+        let caller = principal.throttleKey
+        return state.withLock { state in
             if state.stopping { return .stopping }
-            if let refused = refusal(state.connections.values) { return .refused(refused) }
+            if let maxPerCaller,
+               state.connections.values.count(where: { $0.principal.throttleKey == caller }) >= maxPerCaller {
+                return .refused(.tooManyForCaller)
+            }
+            if state.connections.count >= maxClients { return .refused(.tooManyClients) }
             let connection = make(state.nextID)
             state.nextID += 1
             state.connections[connection.id] = connection

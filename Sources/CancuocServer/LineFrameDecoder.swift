@@ -22,30 +22,22 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = InboundMessage
 
     let maxLength: Int
-    let completionLimit: Duration?
     private var discarding = false
     /// Bytes after the reader index already searched for a newline.
     private var scanned = 0
     /// Armed while part of a line waits for the rest.
-    private var completionTimer: Scheduled<Void>?
+    private var completion: MessageCompletionDeadline
 
     init(maxLength: Int, completionLimit: Duration? = nil) {
         self.maxLength = maxLength
-        self.completionLimit = completionLimit
+        self.completion = MessageCompletionDeadline(limit: completionLimit)
     }
 
     /// Arms the completion timer at a line's first byte and disarms it once no partial line
     /// is left.
     private mutating func watchCompletion(context: ChannelHandlerContext, partial: Bool) {
-        guard let completionLimit else { return }
-        if !partial {
-            completionTimer?.cancel()
-            completionTimer = nil
-        } else if completionTimer == nil {
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            completionTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(completionLimit.milliseconds) * 1_000_000)) {
-                bound.value.fireChannelRead(NIOAny(InboundMessage.incomplete(after: completionLimit)))
-            }
+        completion.update(partial: partial, context: context) { context, limit in
+            context.fireChannelRead(NIOAny(InboundMessage.incomplete(after: limit)))
         }
     }
 
@@ -107,6 +99,10 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
         watchCompletion(context: context, partial: false)
         return .needMoreData
+    }
+
+    mutating func decoderRemoved(context: ChannelHandlerContext) {
+        watchCompletion(context: context, partial: false)
     }
 
     private static func withoutCR(_ line: ByteBuffer) -> ByteBuffer {

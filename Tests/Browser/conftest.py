@@ -62,7 +62,7 @@ class StaticServer:
 
 
 class Bench:
-    def __init__(self, work, origins, records_origins=()):
+    def __init__(self, work, origins, records_origins=(), config=None):
         self.work = Path(work)
         self.vpcd = free_vpcd_port()
         out = subprocess.run([str(ROOT / "scripts/pcsc-bench.sh"), "start", str(self.work / "bench"), str(self.vpcd)],
@@ -74,7 +74,8 @@ class Bench:
         self.web_port = free_port()
         self.socket = self.work / "api.sock"
         # The shortest page-clear time, so the idle test waits little.
-        config = {"web": {"recordsOrigins": list(records_origins), "pageClearSeconds": 10}, "socketGroup": None}
+        config = {"web": {"recordsOrigins": list(records_origins), "pageClearSeconds": 10}, "socketGroup": None,
+                  **(config or {})}
         (self.work / "cancuocd.json").write_text(json.dumps(config))
         args = [str(BIN / "cancuocd"), "--socket", str(self.socket), "--config", str(self.work / "cancuocd.json"),
                 "--trust", str(self.trust), "--state-directory", str(self.work), "--log-level", os.environ.get("DAEMON_LOG_LEVEL", "info"),

@@ -53,6 +53,7 @@ def his_page(his_pages):
     directory, _, _ = his_pages
     shutil.copy(ROOT / "clients/js/cancuoc.js", directory)
     shutil.copy(ROOT / "Tests/Browser/his_page.html", directory)
+    shutil.copy(ROOT / "Tests/Browser/events_page.html", directory)
     return his_pages
 
 
@@ -105,6 +106,43 @@ def test_disallowed_origin_gets_no_data(browser, bench, his_page):
     assert out.text == "error: connectionLost"
     assert person["fullName"] not in browser.page_source
     assert other.origin in bench.log()  # the refusal names the origin
+
+
+def test_leaving_the_events_loop_removes_its_listeners(browser, bench, his_page):
+    """cancuoc.js's events(): each loop left with `break`/`return` takes its listeners away, a
+    finished iterator is sent nothing more, and close() ends a waiting loop — on real card
+    events from the daemon."""
+    _, allowed, _ = his_page
+    bench.remove_card()
+    browser.get(f"{allowed.origin}/events_page.html?port={bench.web_port}&client={bench.page_origin}/cancuoc.js")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    count = lambda: browser.execute_script("return cancuocTest.listenerCount()")
+    # The daemon has seen the card go (that event is behind us) before the loops begin.
+    no_card = "cancuocTest.client.readers().then(r => arguments[0](r.readers.every(x => !x.cardPresent)))"
+    wait(browser, lambda d: d.execute_async_script(no_card))
+    baseline = count()
+    # An iterator left at once: it must not collect the events that follow.
+    browser.execute_script("window.left = cancuocTest.client.events(); return window.left.return()")
+    methods = []
+    for i in range(6):
+        browser.execute_script("window.got = null; cancuocTest.nextEventMethod().then(m => { window.got = m; })")
+        wait(browser, lambda d: count() > baseline)   # this loop is listening
+        if i % 2 == 0:
+            bench.insert_card()
+        else:
+            bench.remove_card()
+        wait(browser, lambda d: d.execute_script("return window.got") is not None)
+        methods.append(browser.execute_script("return window.got"))
+        assert count() == baseline, f"loop {i} left listeners behind"
+    assert methods == ["card.inserted", "card.removed"] * 3
+    assert browser.execute_async_script("window.left.next().then(arguments[0])")["done"] is True
+    # close() ends a loop that is waiting, and takes its listeners too.
+    browser.execute_script("window.ended = null; cancuocTest.nextEventMethod().then(m => { window.ended = String(m); })")
+    wait(browser, lambda d: count() > baseline)
+    browser.execute_script("cancuocTest.client.close()")
+    wait(browser, lambda d: d.execute_script("return window.ended") is not None)
+    assert browser.execute_script("return window.ended") == "undefined"
+    assert count() == baseline
 
 
 def clipboard(driver):

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CancuocDaemon
+@testable import CancuocServer
 
 
 /// `/etc/cancuoc/cancuocd.json` as docs/operations.md describes it.
@@ -36,6 +37,46 @@ import Testing
         #expect(configuration.scanPendingSeconds == 20)
         #expect(DaemonConfiguration().scanners.isEmpty)
         #expect(DaemonConfiguration().scanPendingSeconds == 60)
+    }
+
+    @Test func theConnectionLimitsAreSettingsAndReachBothTransports() throws {
+        let configuration = try DaemonConfiguration.parse(Data(#"""
+            {"maxClients":32,"maxClientsPerUser":4,"requestCompletionTimeoutSeconds":1.5,
+             "maxQueuedBytesPerClient":1048576,"maxRequestsInFlightPerClient":8,"maxQueuedMessagesPerClient":64}
+            """#.utf8))
+        let server = configuration.serverConfiguration(listen: .path("/run/x.sock"))
+        #expect(server.maxClients == 32)
+        #expect(server.maxClientsPerUser == 4)
+        #expect(server.requestCompletionTimeout == .milliseconds(1500))
+        #expect(server.connectionLimits.maxQueuedBytes == 1 << 20)
+        #expect(server.connectionLimits.maxRequestsInFlight == 8)
+        #expect(server.connectionLimits.maxQueuedMessages == 64)
+        // The browser endpoint enforces the same figures (one source: APIServerConfiguration).
+        let web = try configuration.webServerConfiguration(listen: [], files: .init())
+        #expect(web.limits.maxClientsPerUser == 4)
+        #expect(web.limits.requestCompletionTimeout == .milliseconds(1500))
+        let defaults = DaemonConfiguration().serverConfiguration(listen: .path("/run/x.sock"))
+        let built = APIServerConfiguration()
+        #expect(defaults.maxClientsPerUser == built.maxClientsPerUser)
+        #expect(defaults.requestCompletionTimeout == built.requestCompletionTimeout)
+        #expect(defaults.maxQueuedBytesPerClient == built.maxQueuedBytesPerClient)
+        #expect(defaults.maxRequestsInFlightPerClient == built.maxRequestsInFlightPerClient)
+    }
+
+    @Test(arguments: [
+        (#"{"maxClientsPerUser":0}"#, "maxClientsPerUser must be between 1 and 100000 — giá trị maxClientsPerUser không hợp lệ, phải từ 1 đến 100000"),
+        (#"{"requestCompletionTimeoutSeconds":0}"#, "requestCompletionTimeoutSeconds must be between 1.0 and 3600.0"),
+        (#"{"requestCompletionTimeoutSeconds":"10"}"#, "wrong type for requestCompletionTimeoutSeconds"),
+        (#"{"maxQueuedBytesPerClient":4096}"#, "maxQueuedBytesPerClient must be between 262144 and 1073741824"),
+        (#"{"maxRequestsInFlightPerClient":-1}"#, "phải từ 1 đến 10000"),
+        (#"{"limits":{"maxClientsPerUser":4}}"#, "unknown settings: limits"),
+    ])
+    func badConnectionLimitsAreRefusedInEnglishAndVietnamese(text: String, expected: String) {
+        #expect {
+            _ = try DaemonConfiguration.parse(Data(text.utf8))
+        } throws: { error in
+            String(describing: error).contains(expected)
+        }
     }
 
     @Test func everyDefaultRoundTrips() throws {

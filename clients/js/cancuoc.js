@@ -41,7 +41,12 @@ export class ConnectionError extends CancuocError {
  *  `WebSocket` (for tests). Resolves to a `Cancuoc`; rejects with ConnectionError. */
 export async function connect(options = {}) {
   const client = new Cancuoc(options);
-  await client.open();
+  try {
+    await client.open();
+  } catch (error) {
+    client.close();  // the caller never gets this client: it must not go on reconnecting
+    throw error;
+  }
   return client;
 }
 
@@ -63,6 +68,7 @@ export class Cancuoc extends EventTarget {
     this._closedByUser = false;
     this._delay = 500;
     this._timer = null;
+    this._refusal = null;
   }
 
   /** Connect (again) and send `hello`; resolves with its result. */
@@ -89,8 +95,8 @@ export class Cancuoc extends EventTarget {
       };
       ws.onerror = () => {};
     });
-    this._delay = 500;
     this.hello = await this.call("hello");
+    this._delay = 500;  // only a connection that answered resets the back-off
     if (this._subscription) await this.call("events.subscribe", this._subscription);
     this.dispatchEvent(new CustomEvent("open", { detail: this.hello }));
     return this.hello;
@@ -137,24 +143,38 @@ export class Cancuoc extends EventTarget {
     }
   }
 
-  /** The events as an async iterator of `{method, params}`, ending when the client closes. */
+  /** The events as an async iterator of `{method, params}`, ending when the client closes.
+   *  Leaving the loop (`break`, `return`, an exception) ends the iterator and removes its
+   *  listeners: iterate as often as you like. */
   events() {
     const queue = [];
     const waiting = [];
     let done = false;
-    const push = (item) => { if (waiting.length) waiting.shift()(item); else queue.push(item); };
-    const onEvent = (event) => push({ value: { method: event.type, params: event.detail }, done: false });
-    const onEnd = () => { done = true; while (waiting.length) waiting.shift()({ value: undefined, done: true }); };
-    this.addEventListener("cancuoc-event", (e) => onEvent(e.detail));
-    this.addEventListener("end", onEnd);
+    const onEvent = ({ detail: event }) => {
+      const item = { value: { method: event.type, params: event.detail }, done: false };
+      if (waiting.length) waiting.shift()(item); else queue.push(item);
+    };
+    const end = () => {
+      if (done) return;
+      done = true;
+      this.removeEventListener("cancuoc-event", onEvent);
+      this.removeEventListener("end", end);
+      while (waiting.length) waiting.shift()({ value: undefined, done: true });
+    };
+    this.addEventListener("cancuoc-event", onEvent);
+    this.addEventListener("end", end);
     return {
       [Symbol.asyncIterator]() { return this; },
       next: () => {
-        if (queue.length) return Promise.resolve(queue.shift());
+        if (queue.length) return Promise.resolve(queue.shift());  // events before the close still come
         if (done) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => waiting.push(resolve));
       },
-      return: () => { onEnd(); return Promise.resolve({ value: undefined, done: true }); },
+      return: () => {
+        queue.length = 0;  // the loop was left: nothing more for it
+        end();
+        return Promise.resolve({ value: undefined, done: true });
+      },
     };
   }
 
@@ -162,6 +182,7 @@ export class Cancuoc extends EventTarget {
   close() {
     this._closedByUser = true;
     clearTimeout(this._timer);
+    this._timer = null;
     this._ws?.close(1000);
     this.dispatchEvent(new Event("end"));
   }
@@ -179,13 +200,18 @@ export class Cancuoc extends EventTarget {
       this.dispatchEvent(event);
       this.dispatchEvent(new CustomEvent("cancuoc-event", { detail: event }));
     } else if (message.error) {
-      this.dispatchEvent(new CustomEvent("error", { detail: new CancuocError(message.error.code, message.error.message, message.error.data ?? {}) }));
+      // Not an answer: why the daemon is about to close (serverBusy: too many connections, or
+      // a message too long or not completed in time).
+      this._refusal = new CancuocError(message.error.code, message.error.message, message.error.data ?? {});
+      this.dispatchEvent(new CustomEvent("error", { detail: this._refusal }));
     }
   }
 
   _closed(code, wasOpen) {
+    const refusal = this._refusal;
+    this._refusal = null;
     for (const { reject } of this._pending.values()) {
-      reject(new ConnectionError("the connection to cancuocd closed", "Mất kết nối với dịch vụ đọc thẻ", code));
+      reject(refusal ?? new ConnectionError("the connection to cancuocd closed", "Mất kết nối với dịch vụ đọc thẻ", code));
     }
     this._pending.clear();
     if (wasOpen) this.dispatchEvent(new CustomEvent("close", { detail: { code } }));
@@ -194,10 +220,12 @@ export class Cancuoc extends EventTarget {
   }
 
   _scheduleReconnect() {
+    if (this._timer !== null) return;  // one attempt at a time (a failed attempt reports twice)
     const delay = this._delay;
     this._delay = Math.min(this._delay * 2, 10000);
     this.dispatchEvent(new CustomEvent("reconnecting", { detail: { delayMs: delay } }));
     this._timer = setTimeout(() => {
+      this._timer = null;
       this.open().catch(() => { if (!this._closedByUser) this._scheduleReconnect(); });
     }, delay);
   }

@@ -29,16 +29,13 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let localAddress: String
     private let port: Int
     private let logger: Logger
-    private let atCapacity: @Sendable () -> Bool
     private var head: HTTPRequestHead?
 
-    init(configuration: WebServerConfiguration, localAddress: String, port: Int, logger: Logger,
-         atCapacity: @escaping @Sendable () -> Bool) {
+    init(configuration: WebServerConfiguration, localAddress: String, port: Int, logger: Logger) {
         self.configuration = configuration
         self.localAddress = localAddress
         self.port = port
         self.logger = logger
-        self.atCapacity = atCapacity
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -71,7 +68,6 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     ? "Origin required: local programs use the Unix socket — Chương trình trên máy dùng socket Unix\n"
                     : "Origin not allowed — Trang web này chưa được phép dùng dịch vụ đọc thẻ\n")
             case .allowed:
-                if atCapacity() { return send(context, .serviceUnavailable, text: "Too many clients — Quá nhiều kết nối\n") }
                 return send(context, .upgradeRequired, text: "WebSocket only\n", extra: [("Upgrade", "websocket")])
             }
         }

@@ -6,14 +6,19 @@ import NIOWebSocket
 /// become text frames. Pings are answered, a close is echoed; binary frames are refused (1003).
 /// A message longer than the limit is answered like on the Unix socket (-32600 request too
 /// large) and then closed with 1009, the WebSocket's "message too big" — a frame's rest cannot
-/// be skipped the way a line's can.
+/// be skipped the way a line's can. A message not completed within the completion limit
+/// (`WebSocketFrameLimitDecoder`) is answered like on the Unix socket (-32600 not completed in
+/// time) and then closed with 1008 (policy violation).
 final class WebSocketMessageCodec: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = InboundMessage
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
+    /// A close frame was sent (ours, or the echo of the client's): nothing more is written.
     private var closing = false
+    /// The code of a close the daemon starts (`close(context:mode:promise:)`).
+    private var closeCode: WebSocketErrorCode = .goingAway
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -33,6 +38,19 @@ final class WebSocketMessageCodec: ChannelDuplexHandler {
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let incomplete = event as? WebSocketMessageIncomplete {
+            guard !closing else { return }
+            // The connection answers -32600 and closes; `close(context:mode:promise:)` below
+            // then sends the close frame with this code after that answer.
+            closeCode = .policyViolation
+            context.fireChannelRead(wrapInboundOut(.incomplete(after: incomplete.after)))
+            close(context: context, code: .policyViolation)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
         context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: promise)
@@ -48,6 +66,22 @@ final class WebSocketMessageCodec: ChannelDuplexHandler {
         default:
             context.fireErrorCaught(error)
         }
+    }
+
+    /// Whoever closes a connection the client has not closed — the idle timeout, shutdown, a
+    /// client that does not read, an unfinished message — the client is told with a close frame
+    /// first (1001 going away, unless a reason was set), so a page sees why, not 1006.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, !closing, context.channel.isActive else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        closing = true
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: closeCode)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+            .whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
     }
 
     /// Send a close frame (ours, or the echo of the client's) once, then close the channel.

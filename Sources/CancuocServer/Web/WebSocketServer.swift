@@ -114,8 +114,6 @@ public final class WebSocketServer: Service, Sendable {
         logger.info("stopped listening for browsers")
     }
 
-    private var atCapacity: Bool { table.count >= configuration.limits.maxClients }
-
     // MARK: - Connections
 
     /// Every TCP connection: HTTP first; `/api` with an allowed Host and Origin upgrades.
@@ -135,18 +133,16 @@ public final class WebSocketServer: Service, Sendable {
         let localAddress = channel.localAddress?.ipAddress ?? "127.0.0.1"
         let port = channel.localAddress?.port ?? 0
         let access = configuration.access
-        let http = WebHTTPHandler(configuration: configuration, localAddress: localAddress, port: port, logger: logger,
-                                  atCapacity: { [self] in atCapacity })
+        let http = WebHTTPHandler(configuration: configuration, localAddress: localAddress, port: port, logger: logger)
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: limits.maxLineLength + 1, automaticErrorHandling: false,
-            shouldUpgrade: { [self] channel, head in
+            shouldUpgrade: { channel, head in
                 let path = head.uri.prefix { $0 != "?" && $0 != "#" }
                 guard path == Self.apiPath,
                       case .allowed = access.decide(host: head.headers.first(name: "host"), origin: head.headers.first(name: "origin"),
-                                                    localAddress: localAddress, port: port),
-                      !atCapacity
+                                                    localAddress: localAddress, port: port)
                 else {
-                    return channel.eventLoop.makeSucceededFuture(nil)  // WebHTTPHandler answers 403/503
+                    return channel.eventLoop.makeSucceededFuture(nil)  // WebHTTPHandler answers 403
                 }
                 return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
             },
@@ -178,15 +174,35 @@ public final class WebSocketServer: Service, Sendable {
         try pipeline.addHandler(httpIdleCloser)
     }
 
+    /// An upgraded WebSocket: admitted (at most `maxClients`, and `maxClientsPerUser` per origin
+    /// so one website — or a local program sending one origin — cannot keep the HIS out) or
+    /// refused the way the Unix socket refuses, in a text frame, then closed with 1013.
     private func startConnection(on channel: any Channel, principal: Principal) throws {
         let limits = configuration.limits
-        let admission = table.admit(unless: { $0.count >= limits.maxClients ? true : nil }) { id in
+        let pipeline = channel.pipeline.syncOperations
+        // NIO's upgrader installed its frame decoder; ours wraps it with the completion limit.
+        pipeline.removeHandler(context: try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self),
+                               promise: nil)
+        try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameLimitDecoder(
+            maxFrameSize: limits.maxLineLength + 1, completionLimit: limits.requestCompletionTimeout)))
+        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) { id in
             Connection(id: id, principal: principal, transport: ChannelTransport(channel: channel), service: service,
                        limits: limits.connectionLimits, logger: logger)
         }
-        guard case .admitted(let connection) = admission else {
-            logger.warning("refusing a browser connection: too many clients", metadata: principal.logMetadata)
+        let connection: Connection
+        switch admission {
+        case .admitted(let admitted):
+            connection = admitted
+        case .stopping:
             throw APIServerError.stopping
+        case .refused(let refusal):
+            let limit = refusal == .tooManyForCaller ? limits.maxClientsPerUser : limits.maxClients
+            logger.warning("refusing a browser connection: \(refusal.logMessage)",
+                           metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 })
+            try pipeline.addHandler(WebSocketRefusalHandler(
+                message: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit)),
+                reason: refusal == .tooManyForCaller ? "too many connections from this origin" : "too many clients"))
+            return
         }
         logger.debug("browser client connected", metadata: connection.logMetadata)
         channel.closeFuture.whenComplete { [self] _ in
@@ -195,16 +211,43 @@ public final class WebSocketServer: Service, Sendable {
                 table.remove(connection)
             }
         }
-        let pipeline = channel.pipeline.syncOperations
         if limits.idleTimeout > .zero {
-            let (seconds, attoseconds) = limits.idleTimeout.components
-            try pipeline.addHandler(IdleStateHandler(readTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
+            try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(limits.idleTimeout)))
         }
         try pipeline.addHandler(NIOWebSocketFrameAggregator(
             minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: limits.maxLineLength))
         try pipeline.addHandler(WebSocketMessageCodec())
         try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
     }
+}
+
+/// Tells a WebSocket client it cannot be served — the Unix socket's one error message, in a
+/// text frame — and closes with 1013 (try again later) and a short reason a page can read
+/// (`CloseEvent.reason`).
+final class WebSocketRefusalHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+    private let message: [UInt8]
+    private let reason: String
+
+    init(message: [UInt8], reason: String) {
+        self.message = message
+        self.reason = reason
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let allocator = context.channel.allocator
+        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: allocator.buffer(bytes: message))),
+                      promise: nil)
+        var close = allocator.buffer(capacity: 2 + reason.utf8.count)
+        close.write(webSocketErrorCode: .unknown(1013))
+        close.writeString(reason)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: close)))
+            .whenComplete { _ in loopBound.value.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
 
 /// Closes an HTTP connection that sent nothing for a while (before any upgrade).
