@@ -14,7 +14,7 @@ RELEASE = -c release --static-swift-stdlib
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid
-DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver \
   prometheus prometheus-node-exporter
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)

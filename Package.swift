@@ -77,7 +77,10 @@ let package = Package(
         ]),
         // The Prometheus HTTP API client of the province roll-up (URLSession: libcurl). Only
         // the command line links it; the daemon opens no outgoing connection.
-        .target(name: "PrometheusClient", dependencies: ["CancuocUsage"]),
+        // FoundationNetworking needs libcurl named at link time when the Swift runtime is linked
+        // statically (make install); Debian: libcurl4-openssl-dev to build, libcurl4 to run.
+        .target(name: "PrometheusClient", dependencies: ["CancuocUsage"],
+                linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]),
         // The daemon: reader sessions, the methods, scan-and-tap.
         .target(name: "CancuocDaemon", dependencies: [
             "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
