@@ -34,11 +34,11 @@ struct InventoryRollupCommand: AsyncParsableCommand {
 
     func validate() throws {
         if prometheus == nil && reports.isEmpty {
-            throw ValidationError("give --prometheus URL, report files, or both")
+            throw ValidationError("Cần --prometheus URL hoặc tệp báo cáo / Give --prometheus URL, report files, or both.")
         }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout: từ 0 đến 3600 giây / between 0 and 3600 seconds.") }
         for header in prometheusHeaders where Self.header(header) == nil {
-            throw ValidationError("--prometheus-header '\(header)' is not 'Name: value'")
+            throw ValidationError("--prometheus-header '\(header)': cần dạng / expected 'Name: value'.")
         }
     }
 
