@@ -14,15 +14,16 @@ RELEASE = -c release --static-swift-stdlib
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid
-DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev pkg-config binutils
-DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils
+DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
+  prometheus prometheus-node-exporter
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test install-check deb system-test
+.PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
 
 all: build
 
@@ -62,6 +63,21 @@ test: deps
 	scripts/example-test.sh "$(BIN)"
 	scripts/deps-test.sh
 	scripts/browser-test.sh "$(BIN)"
+	scripts/prometheus-test.sh "$(BIN)"
+
+# The province inventory through Prometheus (issue 19): promtool on contrib/prometheus/, then
+# three simulated clinics (cancuocd, node_exporter, a Prometheus agent each) remote-writing to
+# a province Prometheus; the roll-up from PromQL must equal the roll-up from JSON reports.
+prometheus-test: deps
+	$(SWIFT) build -c $(CONFIG)
+	scripts/prometheus-test.sh "$(BIN)"
+
+# A measurement, not a test: 1,000 synthetic facilities remote-written by a Prometheus agent to
+# one province Prometheus; prints the roll-up's query time and the province's memory.
+# PROMETHEUS_LOAD_FACILITIES=N, PROMETHEUS_LOAD_MINUTES=M change the size and duration.
+prometheus-load: deps
+	$(SWIFT) build -c release --product cancuoc
+	python3 scripts/prometheus_load.py "$$($(SWIFT) build -c release --show-bin-path)"
 
 # The browser path alone (issue 21): WebSocket protocol, limits and refusals against the real
 # daemon, headless Chromium through Selenium, headless Firefox ESR through Marionette.
@@ -146,6 +162,8 @@ install:
 	else install -m644 config/cancuocd.json "$(DESTDIR)/etc/cancuoc/cancuocd.json"; fi; \
 	install -d "$(DESTDIR)$(DOCDIR)"; \
 	install -m644 README.md docs/*.md config/cancuocd.json examples/his_client.py "$(DESTDIR)$(DOCDIR)/"; \
+	install -d "$(DESTDIR)$(DOCDIR)/contrib/prometheus"; \
+	install -m644 contrib/prometheus/* "$(DESTDIR)$(DOCDIR)/contrib/prometheus/"; \
 	echo "installed into $(DESTDIR)$(PREFIX); next: systemd-sysusers, udevadm control --reload, systemctl daemon-reload, systemctl enable --now cancuocd.socket cancuocd-web.socket"
 
 # A DESTDIR install, checked with systemd-analyze verify and security (exposure ≤ 2.0).

@@ -75,6 +75,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The Prometheus HTTP API client of the province roll-up (URLSession: libcurl). Only
+        // the command line links it; the daemon opens no outgoing connection.
+        // FoundationNetworking needs libcurl named at link time when the Swift runtime is linked
+        // statically (make install); Debian: libcurl4-openssl-dev to build, libcurl4 to run.
+        .target(name: "PrometheusClient", dependencies: ["CancuocUsage"],
+                linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]),
         // The daemon: reader sessions, the methods, scan-and-tap.
         .target(name: "CancuocDaemon", dependencies: [
             "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
@@ -89,6 +95,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cancuoc", dependencies: [
             "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+            "PrometheusClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -101,7 +108,8 @@ let package = Package(
 
         // Issue 9: the parsers as fuzz targets (driven by the Fuzz/ package and replayed by
         // FuzzRegressionTests), and the generator of the seed corpora under Fuzz/Corpus.
-        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI"]),
+        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
+                                                    "CancuocUsage"]),
         .executableTarget(name: "fuzz-seeds", dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
                           path: "Sources/FuzzSeeds"),
 
@@ -115,7 +123,7 @@ let package = Package(
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "CancuocServiceTests", dependencies: [
-            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
+            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench", "PrometheusClient",
             "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -96,8 +96,8 @@ host_mirror() {
 root_packages() {
   local common=systemd,systemd-sysv,dbus,passwd,procps,pcscd,libccid,vsmartcard-vpcd,prometheus-node-exporter,libpcsclite1,libsqlite3-0
   case $1 in
-    bookworm) echo "$common,libssl3" ;;
-    *) echo "$common,libssl3t64,libpam-systemd" ;;                 # Debian 13: pcscd needs polkitd, polkitd a logind
+    bookworm) echo "$common,libssl3,libcurl4" ;;
+    *) echo "$common,libssl3t64,libcurl4t64,libpam-systemd" ;;                 # Debian 13: pcscd needs polkitd, polkitd a logind
   esac
 }
 
@@ -225,6 +225,15 @@ metrics_reach_node_exporter() {
   ct_until 20 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && grep -q "^cancuoc_pcsc_up 1" <&3'
 }
 
+# The command line loads libcurl (URLSession: cancuoc inventory rollup --prometheus) and the
+# Prometheus examples are installed as documentation.
+prometheus_rollup_cli() {
+  local out status=0
+  ct test -f /usr/share/doc/cancuoc/contrib/prometheus/clinic-agent.yml || { echo "no contrib/prometheus/clinic-agent.yml"; return 1; }
+  out=$(ct bash -c 'printf "id,name,district,type,declaredReaderNeed\nA,a,d,t,1\n" > /tmp/f.csv && timeout 30 cancuoc inventory rollup --registry /tmp/f.csv --prometheus http://127.0.0.1:1 --out /tmp/rollup 2>&1') || status=$?
+  [ "$status" = 1 ] && grep -q "Cannot reach Prometheus" <<< "$out" || { echo "exit $status: $out"; return 1; }
+}
+
 stop_keeps_socket() {
   ct systemctl stop cancuocd.service
   ct systemctl is-active -q cancuocd.socket || { echo "socket inactive after stopping the service"; return 1; }
@@ -327,6 +336,7 @@ test_release() {
   level=$(exposure || true)
   check "systemd-analyze security cancuocd.service: exposure ${level:-?} ≤ 1.0" at_most_1 "$level"
   check "metrics textfile read by prometheus-node-exporter" metrics_reach_node_exporter
+  check "rollup --prometheus runs (libcurl); contrib/prometheus installed" prometheus_rollup_cli
   nice_limit=$(nice_limit || true)
   check "stopping the service keeps the socket; the next client starts it" stop_keeps_socket
   check "kill -9: the next client is served" served_after_kill_9

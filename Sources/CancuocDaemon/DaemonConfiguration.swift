@@ -66,9 +66,12 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var stateDirectory = "/var/lib/cancuoc"
     /// Days raw read events are kept in the usage log (daily roll-ups are kept for years).
     public var usageRetentionDays = 90
-    /// Prometheus textfile for node_exporter's textfile collector, rewritten every minute;
+    /// Prometheus textfile for node_exporter's textfile collector, rewritten every
+    /// `metricsIntervalSeconds`;
     /// null disables it. Must be writable under the service's sandbox (the state directory is).
     public var metricsTextfile: String?
+    /// How often the metrics textfile is rewritten.
+    public var metricsIntervalSeconds: Double = 60
     /// Serial QR scanners paired with readers (scan-and-tap, docs/integration.md); none by default.
     public var scanners: [Scanner] = []
     /// How long a scanned QR waits for a card on its reader before it is reported as a
@@ -191,7 +194,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
             maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, maxClientsPerUser, requestCompletionTimeoutSeconds,
             maxQueuedBytesPerClient, maxRequestsInFlightPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, scanners, scanPendingSeconds, web
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, metricsIntervalSeconds, scanners, scanPendingSeconds, web
     }
 
     public init(from decoder: any Decoder) throws {
@@ -220,6 +223,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
         usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
         metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
+        metricsIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
         scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
         scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
         web = try c.decodeIfPresent(Web.self, forKey: .web) ?? d.web
@@ -253,6 +257,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try c.encode(stateDirectory, forKey: .stateDirectory)
         try c.encode(usageRetentionDays, forKey: .usageRetentionDays)
         try c.encode(metricsTextfile, forKey: .metricsTextfile)
+        try c.encode(metricsIntervalSeconds, forKey: .metricsIntervalSeconds)
         try c.encode(scanners, forKey: .scanners)
         try c.encode(scanPendingSeconds, forKey: .scanPendingSeconds)
         try c.encode(web, forKey: .web)
@@ -275,6 +280,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try require(!socketPath.isEmpty && socketPath.hasPrefix("/"), "socketPath", "an absolute path")
         try require(usageRetentionDays >= 31, "usageRetentionDays", "at least 31 (reports look back 30 days)")
         try require(metricsTextfile.map { $0.hasPrefix("/") } ?? true, "metricsTextfile", "an absolute path or null")
+        try require(metricsIntervalSeconds >= 1 && metricsIntervalSeconds <= 3600, "metricsIntervalSeconds", "between 1 and 3600")
         try require(socketModeBits != nil, "socketMode", "an octal string such as \"0660\"")
         try require(readTimeoutSeconds > 0 && readTimeoutSeconds <= 3600, "readTimeoutSeconds", "between 0 and 3600")
         try require(maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400, "maxWaitForCardSeconds", "between 0 and 86400")

@@ -24,9 +24,12 @@ public struct FacilityRegistry: Sendable, Equatable {
 
         public var description: String {
             switch self {
-            case .missingColumn(let c): return "registry: the header has no column '\(c)'"
-            case let .badRow(line, reason): return "registry line \(line): \(reason)"
-            case let .duplicateID(id, line): return "registry line \(line): facility id '\(id)' appears twice"
+            case .missingColumn(let c):
+                return "Danh mục cơ sở thiếu cột / The registry's header has no column '\(c)' (needed: id,name,district,type,declaredReaderNeed)"
+            case let .badRow(line, reason):
+                return "Danh mục cơ sở, dòng \(line) / Registry line \(line): \(reason)"
+            case let .duplicateID(id, line):
+                return "Danh mục cơ sở, dòng \(line) / Registry line \(line): facility id '\(id)' appears twice"
             }
         }
     }

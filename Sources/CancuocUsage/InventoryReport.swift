@@ -47,9 +47,13 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         /// What the reader is for (issue 17), from its name and what it says it is, and whether
         /// an ID card was ever read on it. A digital-signature token plugged into the clinic PC
         /// is `contactOnly`: listed, but never counted as a chip-ID reader.
-        public var kind: ReaderKind {
+        public var kind: ReaderKind { Self.kind(name: name, vendor: vendor, product: product, readOK: lastOK != nil) }
+
+        /// The one rule for a usage-log reader's kind (the report, the metrics): its name and
+        /// USB strings, and whether an ID card was ever read on it.
+        public static func kind(name: String, vendor: String?, product: String?, readOK: Bool) -> ReaderKind {
             ReaderClassification.classify(name: name, identity: ReaderIdentity(vendor: vendor, product: product),
-                                          sawContactlessCard: lastOK != nil).kind
+                                          sawContactlessCard: readOK).kind
         }
         /// Counted in the reader figures: everything but contact-only readers.
         public var isIDCardReader: Bool { kind != .contactOnly }

@@ -72,42 +72,75 @@ public struct MetricsTextfileWriter: Sendable {
                                                        NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
     }
 
-    /// The exposition text. `snapshot` nil (store unusable) still yields pcsc_up and the
-    /// lost-event counter.
-    public static func render(_ snapshot: UsageMetricsSnapshot?, lostEvents: Int, pcscUp: Bool) -> String {
+    /// The exposition text (docs/inventory.md, "Metrics"). `snapshot` nil (store unusable)
+    /// still yields pcsc_up, the lost-event counter and the write time.
+    public static func render(_ snapshot: UsageMetricsSnapshot?, lostEvents: Int, pcscUp: Bool,
+                              now: Date = Date()) -> String {
+        typealias M = InventoryMetric
+        typealias L = InventoryMetric.Label
         var p = PrometheusText()
-        p.family("cancuoc_pcsc_up", type: "gauge", help: "1 when pcscd answers the daemon.")
-        p.sample("cancuoc_pcsc_up", [], pcscUp ? 1 : 0)
-        p.family("cancuoc_usage_events_lost_total", type: "counter",
-                 help: "Read events the usage log could not store since the daemon started.")
-        p.sample("cancuoc_usage_events_lost_total", [], Double(lostEvents))
+        p.family(M.pcscUp, type: "gauge", help: "1 when pcscd answers the daemon.")
+        p.sample(M.pcscUp, [], pcscUp ? 1 : 0)
+        p.family(M.eventsLost, type: "counter", help: "Read events the usage log could not store since the daemon started.")
+        p.sample(M.eventsLost, [], Double(lostEvents))
+        p.family(M.written, type: "gauge", help: "Unix time the daemon wrote these figures.")
+        p.sample(M.written, [], now.timeIntervalSince1970.rounded())
         guard let s = snapshot else { return p.text }
 
-        p.family("cancuoc_reader_info", type: "gauge", help: "Card readers known to this clinic (always 1).")
+        if let id = s.facilityID {
+            p.family(M.facilityInfo, type: "gauge", help: "The facility id of the daemon configuration (always 1).")
+            p.sample(M.facilityInfo, [(L.facilityID, id)], 1)
+        }
+        p.family(M.readerInfo, type: "gauge", help: "Card readers known to this clinic (always 1).")
         for r in s.readers {
-            p.sample("cancuoc_reader_info", [("reader_id", r.id), ("vid", r.vid ?? ""), ("pid", r.pid ?? ""),
-                                             ("vendor", r.vendor ?? ""), ("product", r.product ?? "")], 1)
+            p.sample(M.readerInfo, [(L.readerID, r.id), (L.name, r.name), (L.vid, r.vid ?? ""), (L.pid, r.pid ?? ""),
+                                    (L.vendor, r.vendor ?? ""), (L.product, r.product ?? "")], 1)
         }
-        p.family("cancuoc_card_reads_total", type: "counter", help: "Finished card reads by reader and result.")
-        for (key, n) in s.reads.sorted(by: { $0.key < $1.key }) {
-            p.sample("cancuoc_card_reads_total", [("reader_id", key.readerID), ("result", key.outcome)], Double(n))
+        p.family(M.readerPresent, type: "gauge", help: "1 while the reader is attached.")
+        for r in s.readers { p.sample(M.readerPresent, [(L.readerID, r.id)], r.present ? 1 : 0) }
+        p.family(M.readerContactOnly, type: "gauge",
+                 help: "1 for a contact-only reader (a signature token): listed, never counted as an ID-card reader.")
+        for r in s.readers { p.sample(M.readerContactOnly, [(L.readerID, r.id)], r.isContactOnly ? 1 : 0) }
+        let times: [(String, String, KeyPath<UsageMetricsSnapshot.Reader, Date?>)] = [
+            (M.readerFirstSeen, "Unix time the reader was first seen.", \.firstSeenOptional),
+            (M.readerLastSeen, "Unix time the reader was last seen attached.", \.lastSeenOptional),
+            (M.readerLastUsed, "Unix time of the reader's last finished read.", \.lastUsed),
+            (M.readerLastSuccess, "Unix time of the reader's last successful read.", \.lastOK),
+        ]
+        for (name, help, path) in times {
+            p.family(name, type: "gauge", help: help)
+            for r in s.readers {
+                guard let t = r[keyPath: path] else { continue }
+                p.sample(name, [(L.readerID, r.id)], t.timeIntervalSince1970.rounded())
+            }
         }
-        p.family("cancuoc_read_duration_seconds", type: "histogram", help: "Duration of finished card reads.")
-        var cumulative = 0
-        for (i, bound) in UsageStore.durationBuckets.enumerated() {
-            cumulative += s.durationBuckets[i]
-            p.sample("cancuoc_read_duration_seconds_bucket", [("le", PrometheusText.format(bound))], Double(cumulative))
-        }
-        cumulative += s.durationBuckets[UsageStore.durationBuckets.count]
-        p.sample("cancuoc_read_duration_seconds_bucket", [("le", "+Inf")], Double(cumulative))
-        p.sample("cancuoc_read_duration_seconds_sum", [], s.durationSumSeconds)
-        p.sample("cancuoc_read_duration_seconds_count", [], Double(cumulative))
-        p.family("cancuoc_reader_last_used_timestamp_seconds", type: "gauge",
-                 help: "Unix time of the reader's last finished read.")
+        p.family(M.reads, type: "counter", help: "Finished card reads by reader and outcome.")
         for r in s.readers {
-            guard let t = r.lastUsed else { continue }
-            p.sample("cancuoc_reader_last_used_timestamp_seconds", [("reader_id", r.id)], t.timeIntervalSince1970.rounded())
+            // Every outcome from 0, so that the first read of any outcome is an increase.
+            let stored = Set(s.reads.keys.filter { $0.readerID == r.id }.map(\.outcome))
+            for outcome in ReadEvent.storedOutcomes + stored.subtracting(ReadEvent.storedOutcomes).sorted() {
+                p.sample(M.reads, [(L.readerID, r.id), (L.outcome, outcome)],
+                         Double(s.reads[.init(readerID: r.id, outcome: outcome)] ?? 0))
+            }
+        }
+        p.family(M.readDuration, type: "histogram", help: "Duration of successful card reads.")
+        for r in s.readers {
+            var cumulative = 0
+            for (i, bound) in UsageStore.durationBuckets.enumerated() {
+                cumulative += r.okDurationBuckets[i]
+                p.sample(M.readDuration + "_bucket", [(L.readerID, r.id), ("le", PrometheusText.format(bound))],
+                         Double(cumulative))
+            }
+            cumulative += r.okDurationBuckets[UsageStore.durationBuckets.count]
+            p.sample(M.readDuration + "_bucket", [(L.readerID, r.id), ("le", "+Inf")], Double(cumulative))
+            p.sample(M.readDuration + "_sum", [(L.readerID, r.id)], r.okDurationSumSeconds)
+            p.sample(M.readDuration + "_count", [(L.readerID, r.id)], Double(cumulative))
         }
         return p.text
     }
+}
+
+extension UsageMetricsSnapshot.Reader {
+    fileprivate var firstSeenOptional: Date? { firstSeen }
+    fileprivate var lastSeenOptional: Date? { lastSeen }
 }

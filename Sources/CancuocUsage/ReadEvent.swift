@@ -35,6 +35,10 @@ public struct ReadEvent: Sendable, Hashable {
 
     /// `ok` and every `ReadFailure.Kind`.
     public static let outcomes: Set<String> = Set(["ok"] + ReadFailure.Kind.allCases.map(\.rawValue))
+    /// Every outcome the usage log can hold, in a fixed order: `ok`, each `ReadFailure.Kind`,
+    /// then `other` (what the initializer stores for anything else). The metrics start a
+    /// counter at 0 for each of these, so the first read of any outcome is an increase.
+    public static let storedOutcomes: [String] = ["ok"] + ReadFailure.Kind.allCases.map(\.rawValue) + ["other"]
     public static let accessMethods: Set<String> = ["PACE", "BAC"]
     public static let verificationStatuses: Set<String> = ["verified", "unverified", "failed", "notPerformed"]
 }

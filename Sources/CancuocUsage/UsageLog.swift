@@ -35,6 +35,11 @@ public actor UsageLog: UsageRecorder {
     public let configuration: Configuration
     private let logger: Logger
     private var store: UsageStore?
+    /// The open in progress: every caller waits for this one. Two opens would each mark all
+    /// readers absent, the second possibly after the first's readers were recorded present.
+    private var opening: Task<UsageStore, any Error>?
+    /// Opens started (tests: concurrent callers share one).
+    private(set) var opensStarted = 0
     private var pending: [UsageStore.Change] = []
     private var draining = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -137,9 +142,15 @@ public actor UsageLog: UsageRecorder {
     /// are counted as lost without touching the disk).
     private func currentStore() async throws -> UsageStore {
         if let store { return store }
+        if let opening { return try await opening.value }
         if let next = nextOpenAttempt, ContinuousClock.now < next { throw Unavailable() }
+        let configuration = self.configuration
+        let task = Task { try await Self.open(configuration) }
+        opening = task
+        opensStarted += 1
+        defer { opening = nil }
         do {
-            let opened = try await Self.open(configuration)
+            let opened = try await task.value
             if let store { return store }
             store = opened
             nextOpenAttempt = nil

@@ -26,6 +26,7 @@ public enum FuzzHarness {
         case .citizenRecord: CCCDTargets.citizenRecord(data)
         case .jsonRPC: ServiceTargets.jsonRPC(data)
         case .keySpec: ServiceTargets.keySpec(data)
+        case .prometheusQuery: ServiceTargets.prometheusQuery(data)
         case .readerFeatures: _ = try? ReaderFeatures(parsing: data)
         case .tlvProperties: PCSCTargets.tlvProperties(data)
         case .sod: VerificationTargets.sod(data)

@@ -12,6 +12,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case qr, dg13, citizenRecord
     // Daemon API (CancuocAPI, CardService)
     case jsonRPC, keySpec
+    // Province roll-up: a Prometheus HTTP API answer (CancuocUsage)
+    case prometheusQuery
     // PC/SC reader properties
     case readerFeatures, tlvProperties
     // Passive and active authentication: EF.SOD (CMS), X.509 certificates and CRLs, DG14, DG15.

@@ -1,5 +1,7 @@
 import CancuocAPI
+import CancuocUsage
 import CardService
+import Foundation
 
 /// The daemon's API: a line from a client socket, and the read key an HIS sends.
 enum ServiceTargets {
@@ -24,5 +26,19 @@ enum ServiceTargets {
         guard let params = try? JSONParser().parse(data),
               let spec = try? params.decodeParams(KeySpec.self) else { return }
         _ = try? spec.resolve()
+    }
+
+    /// A Prometheus `/api/v1/query` answer → samples → the clinic reports of the province
+    /// roll-up (the same answer for every query) → the roll-up and its CSV and HTML.
+    static func prometheusQuery(_ data: [UInt8]) {
+        guard let result = try? PrometheusQueryResult.parse(Data(data)) else { return }
+        let now = Date(timeIntervalSince1970: 1_764_000_000)
+        let inputs = PrometheusInventory.inputs(at: now, everyAnswer: result)
+        let registry = FacilityRegistry(facilities: inputs.compactMap(\.report.facility.id).prefix(3).map {
+            .init(id: $0, name: $0, district: "D", type: "T", declaredReaderNeed: 1)
+        })
+        let rollup = ProvinceRollup(registry: registry, inputs: inputs, now: now)
+        _ = rollup.csv()
+        _ = rollup.html()
     }
 }

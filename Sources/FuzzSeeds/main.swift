@@ -130,6 +130,18 @@ let keys: [(String, String)] = [
 ]
 for (name, text) in keys { seed(.keySpec, name, text) }
 
+// Prometheus /api/v1/query answers the province roll-up reads, valid and not.
+let promAnswers: [(String, String)] = [
+    ("vector-reads", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-001","instance":"127.0.0.1:9100","job":"node","outcome":"ok","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"12"]},{"metric":{"facility":"BP-001","outcome":"wrongKey","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"1"]}]}}"#),
+    ("vector-info", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-002","reader_id":"Virtual PCD 00 00","name":"Virtual PCD 00 00","vid":"","pid":"","vendor":"","product":""},"value":[1764000000,"1"]}]}}"#),
+    ("vector-special", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"reader_id":"r"},"value":[1764000000,"NaN"]},{"metric":{"facility":"F","reader_id":"r"},"value":[1764000000,"+Inf"]}]},"warnings":["too many series"]}"#),
+    ("scalar", #"{"status":"success","data":{"resultType":"scalar","result":[1764000000,"3.5"]}}"#),
+    ("error", #"{"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected end of input"}"#),
+    ("matrix", #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#),
+    ("empty", #"{"status":"success","data":{"resultType":"vector","result":[]}}"#),
+]
+for (name, text) in promAnswers { seed(.prometheusQuery, name, text) }
+
 // PC/SC part 10: FEATURE list and GET_TLV_PROPERTIES answers.
 seed(.readerFeatures, "two-features", [UInt8](hex: "12 04 42 33 00 12 06 04 42 33 00 06"))
 seed(.tlvProperties, "sample", [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54"))

@@ -2,8 +2,10 @@ import ArgumentParser
 import CancuocUsage
 import CardService
 import Foundation
+import PrometheusClient
 
-/// `cancuoc inventory rollup --registry facilities.csv REPORT.json... [--out DIR]`.
+/// `cancuoc inventory rollup --registry facilities.csv [--prometheus URL] [REPORT.json...] [--out DIR]`:
+/// the clinic reports from the province's Prometheus, from collected files, or both.
 struct InventoryRollupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollup",
@@ -16,12 +18,41 @@ struct InventoryRollupCommand: AsyncParsableCommand {
     @Option(help: "Directory for inventory-rollup.csv and inventory-rollup.html.")
     var out = "."
 
-    @Argument(help: "Clinic reports (cancuoc inventory --json).")
+    @Option(help: ArgumentHelp("The province's Prometheus (or Thanos, Mimir, VictoriaMetrics): the clinics' figures as their agents sent them.",
+                               valueName: "url"))
+    var prometheus: String?
+
+    @Option(name: .customLong("prometheus-header"),
+            help: ArgumentHelp("An HTTP header for every query, e.g. 'X-Scope-OrgID: soyte' (repeatable).", valueName: "name: value"))
+    var prometheusHeaders: [String] = []
+
+    @Option(help: "Seconds to wait for each Prometheus query.")
+    var timeout: Double = 120
+
+    @Argument(help: "Clinic reports (cancuoc inventory --json), for facilities without network.")
     var reports: [String] = []
+
+    func validate() throws {
+        if prometheus == nil && reports.isEmpty {
+            throw ValidationError("Cần --prometheus URL hoặc tệp báo cáo / Give --prometheus URL, report files, or both.")
+        }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout: từ 0 đến 3600 giây / between 0 and 3600 seconds.") }
+        for header in prometheusHeaders where Self.header(header) == nil {
+            throw ValidationError("--prometheus-header '\(header)': cần dạng / expected 'Name: value'.")
+        }
+    }
+
+    static func header(_ text: String) -> (String, String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+        return (name, value)
+    }
 
     func run() async throws {
         guard let registryData = FileManager.default.contents(atPath: registry) else {
-            Output.error("cannot read the registry \(registry)")
+            Output.error("Không đọc được danh mục cơ sở / Cannot read the registry \(registry)")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
         let reg: FacilityRegistry
@@ -49,7 +80,18 @@ struct InventoryRollupCommand: AsyncParsableCommand {
                 unreadable.append((path, "not an inventory report: \(error)"))
             }
         }
-        let rollup = ProvinceRollup(registry: reg, inputs: inputs, unreadable: unreadable)
+        let now = Date()
+        if let prometheus {
+            do {
+                let client = try PrometheusHTTPClient(url: prometheus, timeout: timeout,
+                                                      headers: prometheusHeaders.compactMap(Self.header))
+                inputs += try await PrometheusInventory(client: client).inputs(at: now)
+            } catch {
+                Output.error("\(error)")
+                throw ExitCode(ExitStatus.failure.rawValue)
+            }
+        }
+        let rollup = ProvinceRollup(registry: reg, inputs: inputs, unreadable: unreadable, now: now)
         let dir = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -45,7 +45,8 @@ struct Daemon {
             services.append(.init(service: web))
         }
         if let path = configuration.metricsTextfile {
-            services.append(.init(service: MetricsService(path: path, usage: usage, core: core, logger: logger),
+            services.append(.init(service: MetricsService(path: path, interval: .milliseconds(Int64(configuration.metricsIntervalSeconds * 1000)),
+                                                 usage: usage, core: core, logger: logger),
                                   successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
         services.append(.init(service: SystemdService(notify: notify), successTerminationBehavior: .ignore))
@@ -115,6 +116,7 @@ private struct UsageFlush: Service {
 /// Rewrites the Prometheus textfile every minute until the group stops.
 private struct MetricsService: Service {
     let path: String
+    let interval: Duration
     let usage: UsageLog
     let core: DaemonCore
     let logger: Logger
@@ -122,7 +124,7 @@ private struct MetricsService: Service {
     func run() async throws {
         let (usage, core, logger) = (self.usage, self.core, self.logger)
         await cancelWhenGracefulShutdown {
-            await MetricsTextfileWriter(path: path).run(from: usage, pcscUp: { await core.registry.serviceProblem == nil },
+            await MetricsTextfileWriter(path: path).run(from: usage, every: interval, pcscUp: { await core.registry.serviceProblem == nil },
                                                         onError: { logger.warning("metrics textfile: \($0)") })
         }
     }

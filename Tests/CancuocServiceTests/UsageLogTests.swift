@@ -29,6 +29,26 @@ import Testing
         #expect(report.readers.first { $0.id == other.id }?.working == true)
     }
 
+    /// The daemon's metrics writer asks for a snapshot at start while the reader monitor reports
+    /// the attached readers: both open the store. One open only, else the second one's "every
+    /// reader absent" could land after the first recorded the readers present (seen in
+    /// scripts/prometheus_test.py: a present reader reported absent, in the JSON and the metrics).
+    @Test func concurrentFirstCallsOpenTheStoreOnceAndAttachedReadersStayPresent() async throws {
+        let dir = try usageTempDir()
+        for i in 0..<5 {
+            let log = UsageLog(configuration: .init(path: dir.appendingPathComponent("usage-\(i).sqlite").path))
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { _ = await log.metricsSnapshot() } }
+                group.addTask { await log.readerSeen(sampleReader) }
+                for _ in 0..<8 { group.addTask { _ = await log.summary() } }
+            }
+            await log.flush()
+            #expect(await log.opensStarted == 1, "run \(i)")
+            let snapshot = try #require(await log.metricsSnapshot())
+            #expect(snapshot.readers.map(\.present) == [true], "run \(i)")
+        }
+    }
+
     @Test func theSummaryIsTheSameJSONAsTheCommandLineReport() async throws {
         let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
         let log = UsageLog(configuration: .init(path: path, facilityID: "BP-100", facilityName: "Trạm Y tế xã Lộc Hiệp"))

@@ -22,38 +22,78 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
 
         let samples = try PrometheusTextParser.parse(text)
+        typealias M = InventoryMetric
+        let reader: Set<String> = ["reader_id"]
         let allowed: [String: Set<String>] = [
-            "cancuoc_pcsc_up": [], "cancuoc_usage_events_lost_total": [],
-            "cancuoc_reader_info": ["reader_id", "vid", "pid", "vendor", "product"],
-            "cancuoc_card_reads_total": ["reader_id", "result"],
-            "cancuoc_read_duration_seconds_bucket": ["le"], "cancuoc_read_duration_seconds_sum": [],
-            "cancuoc_read_duration_seconds_count": [],
-            "cancuoc_reader_last_used_timestamp_seconds": ["reader_id"],
+            M.pcscUp: [], M.eventsLost: [], M.written: [],
+            M.readerInfo: ["reader_id", "name", "vid", "pid", "vendor", "product"],
+            M.readerPresent: reader, M.readerContactOnly: reader, M.readerFirstSeen: reader, M.readerLastSeen: reader,
+            M.readerLastUsed: reader, M.readerLastSuccess: reader,
+            M.reads: ["reader_id", "outcome"],
+            M.readDuration + "_bucket": ["reader_id", "le"], M.readDuration + "_sum": reader,
+            M.readDuration + "_count": reader,
         ]
         for s in samples {
             let labels = try #require(allowed[s.name], "unexpected metric \(s.name)")
             #expect(Set(s.labels.keys) == labels, "\(s.name)")
+            #expect(s.name.hasPrefix("cancuoc_"))
         }
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
-        #expect(value("cancuoc_pcsc_up") == 1)
-        #expect(value("cancuoc_usage_events_lost_total") == 0)
-        #expect(value("cancuoc_reader_info", ["reader_id": sampleReader.id, "vid": "072F", "pid": "2200", "vendor": "ACS",
-                                              "product": "ACR122U PICC Interface"]) == 1)
-        #expect(value("cancuoc_card_reads_total", ["reader_id": sampleReader.id, "result": "ok"]) == 7)
-        #expect(value("cancuoc_card_reads_total", ["reader_id": sampleReader.id, "result": "wrongKey"]) == 1)
-        #expect(value("cancuoc_card_reads_total", ["reader_id": other.id, "result": "cardRemoved"]) == 1)
-        #expect(value("cancuoc_read_duration_seconds_bucket", ["le": "0.1"]) == 3)
-        #expect(value("cancuoc_read_duration_seconds_bucket", ["le": "0.5"]) == 6)
-        #expect(value("cancuoc_read_duration_seconds_bucket", ["le": "10"]) == 8)
-        #expect(value("cancuoc_read_duration_seconds_bucket", ["le": "+Inf"]) == 9)
-        #expect(value("cancuoc_read_duration_seconds_count") == 9)
-        #expect(abs((value("cancuoc_read_duration_seconds_sum") ?? 0) - 15.17) < 0.0001)
-        let lastUsed = try #require(value("cancuoc_reader_last_used_timestamp_seconds", ["reader_id": sampleReader.id]))
+        let a = ["reader_id": sampleReader.id], b = ["reader_id": other.id]
+        #expect(value(M.pcscUp) == 1)
+        #expect(value(M.eventsLost) == 0)
+        #expect(abs((value(M.written) ?? 0) - Date().timeIntervalSince1970) < 60)
+        #expect(value(M.readerInfo, ["reader_id": sampleReader.id, "name": sampleReader.name, "vid": "072F", "pid": "2200",
+                                     "vendor": "ACS", "product": "ACR122U PICC Interface"]) == 1)
+        #expect(value(M.readerPresent, a) == 1)
+        #expect(value(M.readerContactOnly, a) == 0)
+        // Every outcome from 0, for every reader: the first read of any outcome is an increase.
+        for outcome in ReadEvent.storedOutcomes {
+            let expected: Double = switch outcome { case "ok": 7; case "wrongKey": 1; default: 0 }
+            #expect(value(M.reads, ["reader_id": sampleReader.id, "outcome": outcome]) == expected, "\(outcome)")
+            #expect(value(M.reads, ["reader_id": other.id, "outcome": outcome]) == (outcome == "cardRemoved" ? 1 : 0))
+        }
+        #expect(samples.filter { $0.name == M.reads }.count == 2 * ReadEvent.storedOutcomes.count)
+        // Successful reads only, per reader: 50, 80, 120, 300, 700, 1500 and 12000 ms.
+        for (le, n) in [("0.1", 2.0), ("0.25", 3), ("0.5", 4), ("1", 5), ("2", 6), ("5", 6), ("10", 6), ("+Inf", 7)] {
+            #expect(value(M.readDuration + "_bucket", ["reader_id": sampleReader.id, "le": le]) == n, "le \(le)")
+            #expect(value(M.readDuration + "_bucket", ["reader_id": other.id, "le": le]) == 0)
+        }
+        #expect(value(M.readDuration + "_count", a) == 7)
+        #expect(abs((value(M.readDuration + "_sum", a) ?? 0) - 14.75) < 0.0001)
+        #expect(value(M.readDuration + "_count", b) == 0)
+        let lastUsed = try #require(value(M.readerLastUsed, a))
         #expect(abs(lastUsed - Date().timeIntervalSince1970) < 60)
+        #expect(value(M.readerLastSuccess, a) != nil)
+        #expect(value(M.readerLastSuccess, b) == nil, "no successful read on the other reader")
+        #expect(value(M.readerLastUsed, b) != nil)
+        let firstSeen = try #require(value(M.readerFirstSeen, a)), lastSeen = try #require(value(M.readerLastSeen, a))
+        #expect(firstSeen <= lastSeen)
         #expect(text.contains("# TYPE cancuoc_read_duration_seconds histogram"))
         #expect(text.contains("# TYPE cancuoc_card_reads_total counter"))
+    }
+
+    /// A signature token is flagged contact-only, and an unplugged reader is not present.
+    @Test func contactOnlyReadersAndUnpluggedReadersAreFlagged() async throws {
+        let dir = try usageTempDir()
+        let log = UsageLog(configuration: .init(path: dir.appendingPathComponent("usage.sqlite").path, facilityID: "BP-007"))
+        let token = ReaderUsageInfo(id: "0529:0620:1", name: "ePass2003 00 00", vid: "0529", pid: "0620")
+        await log.readerSeen(sampleReader)
+        await log.readerSeen(token)
+        await log.readerGone(id: sampleReader.id)
+        await log.flush()
+        let samples = try PrometheusTextParser.parse(MetricsTextfileWriter.render(await log.metricsSnapshot(),
+                                                                                    lostEvents: 0, pcscUp: true))
+        func value(_ name: String, _ id: String) -> Double? {
+            samples.first { $0.name == name && $0.labels == ["reader_id": id] }?.value
+        }
+        #expect(value(InventoryMetric.readerContactOnly, token.id) == 1)
+        #expect(value(InventoryMetric.readerContactOnly, sampleReader.id) == 0)
+        #expect(value(InventoryMetric.readerPresent, token.id) == 1)
+        #expect(value(InventoryMetric.readerPresent, sampleReader.id) == 0)
+        #expect(samples.contains { $0.name == InventoryMetric.facilityInfo && $0.labels == ["facility_id": "BP-007"] })
     }
 
     /// node_exporter (Debian: user prometheus) must reach and read the file although the
@@ -75,8 +115,8 @@ import Testing
     @Test func withoutAStoreTheTextfileStillSaysPCSCStateAndLostEvents() throws {
         let text = MetricsTextfileWriter.render(nil, lostEvents: 3, pcscUp: false)
         let samples = try PrometheusTextParser.parse(text)
-        #expect(samples.map(\.name) == ["cancuoc_pcsc_up", "cancuoc_usage_events_lost_total"])
-        #expect(samples.map(\.value) == [0, 3])
+        #expect(samples.map(\.name) == [InventoryMetric.pcscUp, InventoryMetric.eventsLost, InventoryMetric.written])
+        #expect(samples.map(\.value).prefix(2) == [0, 3])
     }
 }
 

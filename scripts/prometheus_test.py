@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""The province inventory through Prometheus (issue 19), with real processes on loopback.
+
+Three simulated clinics, each: a private pcscd + vpcd (scripts/pcsc-bench.sh), the real
+cancuocd writing its usage log and metrics textfile, Debian's prometheus-node-exporter serving
+the textfile, and Debian's prometheus in agent mode (configured from contrib/prometheus/
+clinic-agent.yml) remote-writing to one province Prometheus (--web.enable-remote-write-receiver).
+Cards are read through each daemon's socket; then `cancuoc inventory rollup --prometheus`
+must give the same figures as `cancuoc inventory rollup` over the clinics' JSON reports, and
+no simulated citizen's data may appear in any textfile, in what the province stores, or in
+the roll-up. Bad addresses must give a clear error, not a hang.
+
+    Usage: scripts/prometheus_test.py BIN_DIR      (root: pcsc-bench.sh uses unshare -m)
+"""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "examples"))
+from his_client import CancuocClient  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else sys.exit("usage: prometheus_test.py BIN_DIR")
+CONTRIB = os.path.join(ROOT, "contrib", "prometheus")
+PROFILES = os.path.join(ROOT, "Sources", "CardSimulator", "Profiles")
+DEADLINE = 90  # seconds for any one wait; the whole test takes well under a minute when idle
+
+# (facility id, profile, successful reads, wrong-key reads). BP-003 has readers but reads
+# nothing (its readers are idle); BP-004 is in the registry and sends nothing.
+CLINICS = [("BP-001", "tran-minh-khoa", 3, 1), ("BP-002", "le-thi-hong-nhung", 1, 2), ("BP-003", None, 0, 0)]
+REGISTRY = """id,name,district,type,declaredReaderNeed
+BP-001,Bệnh viện Đa khoa tỉnh,Thành phố Đồng Xoài,Bệnh viện,3
+BP-002,Phòng khám đa khoa Tâm Đức,Huyện Lộc Ninh,Phòng khám đa khoa tư nhân,1
+BP-003,Trạm Y tế xã Lộc Hiệp,Huyện Lộc Ninh,Trạm y tế xã,1
+BP-004,Trạm Y tế xã Lộc Thái,Huyện Lộc Ninh,Trạm y tế xã,1
+"""
+
+work = tempfile.mkdtemp(prefix="cancuoc-prom.")
+processes = []   # (name, Popen), stopped newest first
+benches = []
+
+
+def log(msg):
+    print("prometheus-test: " + msg, flush=True)
+
+
+def fail(msg):
+    log("FAILED: " + msg)
+    for name, p in processes:
+        path = os.path.join(work, name + ".log")
+        if os.path.exists(path):
+            with open(path, errors="replace") as f:
+                tail = f.read()[-1500:]
+            print("--- %s (exit %s):\n%s" % (name, p.poll(), tail))
+    raise SystemExit(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(name, argv, **kw):
+    logf = open(os.path.join(work, name + ".log"), "w")
+    p = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **kw)
+    processes.append((name, p))
+    return p
+
+
+def wait_for(what, check, deadline=DEADLINE, interval=0.5):
+    end = time.monotonic() + deadline
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception as e:  # not up yet
+            last = e
+        time.sleep(interval)
+    fail("%s: not within %d s (last: %r)" % (what, deadline, last))
+
+
+def http_get(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.read().decode()
+
+
+def promql(base, query):
+    data = urllib.parse.urlencode({"query": query}).encode()
+    with urllib.request.urlopen(base + "/api/v1/query", data=data, timeout=10) as r:
+        answer = json.load(r)
+    assert answer["status"] == "success", answer
+    return answer["data"]["result"]
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
+
+
+def vpcd_ports():
+    """An even port whose successor is free too (vpcd's slots 0 and 1). Linux hands out odd
+    ports for bind(0), so the pair is drawn at random like scripts/daemon-bench.sh does."""
+    import random
+    for _ in range(200):
+        p = random.randrange(42000, 48000, 2)
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", p))
+                b.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+    fail("no free vpcd port pair")
+
+
+def agent_config(facility, target, remote_write):
+    """contrib/prometheus/clinic-agent.yml with this clinic's id and addresses, and short
+    intervals so that the test waits seconds, not minutes."""
+    with open(os.path.join(CONTRIB, "clinic-agent.yml")) as f:
+        text = f.read()
+    replacements = [('facility: "BP-001"', 'facility: "%s"' % facility),
+                    ('"127.0.0.1:9100"', '"%s"' % target),
+                    ('"https://monitor.soyte.example.vn/api/v1/write"', '"%s"' % remote_write),
+                    ("scrape_interval: 1m", "scrape_interval: 1s"),
+                    ("batch_send_deadline: 30s", "batch_send_deadline: 1s")]
+    for old, new in replacements:
+        if old not in text:
+            fail("clinic-agent.yml no longer contains %s" % old)
+        text = text.replace(old, new)
+    return text
+
+
+def node_exporter_args(textfile_dir, listen):
+    """ARGS of contrib/prometheus/clinic-node-exporter.default, with this clinic's paths."""
+    with open(os.path.join(CONTRIB, "clinic-node-exporter.default")) as f:
+        args = re.search(r'^ARGS="(.*)"$', f.read(), re.M).group(1).split()
+    out = []
+    for a in args:
+        if a.startswith("--web.listen-address="):
+            a = "--web.listen-address=" + listen
+        elif a.startswith("--collector.textfile.directory="):
+            a = "--collector.textfile.directory=" + textfile_dir
+        out.append(a)
+    return out
+
+
+def rollup_rows(path):
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:  # where the figures came from and when: the only columns that differ
+        r.pop("report", None)
+        r.pop("reportGeneratedAt", None)
+    return rows
+
+
+def main():
+    started = time.monotonic()
+    # The rule files and the shipped configurations, checked by promtool first.
+    for cmd in (["promtool", "check", "rules", "cancuoc-inventory.rules.yml", "cancuoc-alerts.rules.yml"],
+                ["promtool", "check", "config", "clinic-agent.yml"],
+                ["promtool", "test", "rules", "cancuoc-rules.test.yml"]):
+        r = run(cmd, cwd=CONTRIB)
+        if r.returncode != 0:
+            fail("%s:\n%s%s" % (" ".join(cmd), r.stdout, r.stderr))
+    province_cfg = os.path.join(work, "province.yml")
+    with open(os.path.join(CONTRIB, "province-prometheus.yml")) as f:
+        text = f.read().replace("/etc/prometheus/", CONTRIB + "/")
+    with open(province_cfg, "w") as f:
+        f.write(text)
+    r = run(["promtool", "check", "config", province_cfg])
+    if r.returncode != 0:
+        fail("promtool check config province-prometheus.yml:\n" + r.stdout + r.stderr)
+    log("rules and configurations: promtool ok")
+
+    # The province.
+    province_port = free_port()
+    province = "http://127.0.0.1:%d" % province_port
+    start("province", ["prometheus", "--config.file=" + province_cfg, "--storage.tsdb.path=" + os.path.join(work, "province-data"),
+                       "--web.listen-address=127.0.0.1:%d" % province_port, "--web.enable-remote-write-receiver"])
+    wait_for("the province Prometheus", lambda: "Ready" in http_get(province + "/-/ready"))
+
+    # The clinics.
+    clinics = []
+    for facility, profile, ok_reads, wrong_reads in CLINICS:
+        d = os.path.join(work, facility)
+        os.makedirs(os.path.join(d, "trust"))
+        port = vpcd_ports()
+        bench = os.path.join(d, "bench")
+        r = run([os.path.join(ROOT, "scripts", "pcsc-bench.sh"), "start", bench, str(port)])
+        if r.returncode != 0:
+            fail("pcsc-bench " + facility + ": " + r.stderr)
+        benches.append(bench)
+        env = dict(os.environ, PCSCLITE_CSOCK_NAME=os.path.join(bench, "run", "pcscd.comm"))
+        config = os.path.join(d, "cancuocd.json")
+        with open(os.path.join(ROOT, "config", "cancuocd.json")) as f:
+            cfg = json.load(f)
+        cfg.update({"facility": {"id": facility, "name": None}, "metricsTextfile": os.path.join(d, "metrics", "cancuoc.prom"),
+                    "metricsIntervalSeconds": 1})
+        with open(config, "w") as f:
+            json.dump(cfg, f)
+        sock = os.path.join(d, "api.sock")
+        start(facility + "-cancuocd", [os.path.join(BIN, "cancuocd"), "--socket", sock, "--config", config, "--trust",
+                                       os.path.join(d, "trust"), "--state-directory", d, "--group", "", "--log-level", "notice"],
+              env=env)
+        node_port, agent_port = free_port(), free_port()
+        start(facility + "-node-exporter", ["prometheus-node-exporter"]
+              + node_exporter_args(os.path.join(d, "metrics"), "127.0.0.1:%d" % node_port))
+        agent_cfg = os.path.join(d, "agent.yml")
+        with open(agent_cfg, "w") as f:
+            f.write(agent_config(facility, "127.0.0.1:%d" % node_port, province + "/api/v1/write"))
+        start(facility + "-agent", ["prometheus", "--enable-feature=agent", "--config.file=" + agent_cfg,
+                                    "--storage.agent.path=" + os.path.join(d, "agent-wal"),
+                                    "--web.listen-address=127.0.0.1:%d" % agent_port])
+        clinics.append(dict(facility=facility, profile=profile, ok=ok_reads, wrong=wrong_reads, dir=d, port=port,
+                            sock=sock, env=env))
+
+    # Before any read, the province holds every clinic's counters at 0: the reads that follow
+    # are increases inside every window (docs/inventory.md, "When the two paths agree").
+    def baseline():
+        got = {}
+        for s in promql(province, 'cancuoc_card_reads_total{outcome="ok"}'):
+            got.setdefault(s["metric"].get("facility"), set()).add(s["metric"]["reader_id"])
+        return all(len(got.get(c["facility"], ())) == 2 for c in clinics) and got
+    wait_for("every clinic's two readers at the province", baseline)
+    log("baseline at the province after %.0f s" % (time.monotonic() - started))
+
+    # Reads through each daemon, as an HIS makes them.
+    personal = []
+    for c in clinics:
+        if not c["profile"]:
+            continue
+        with open(os.path.join(PROFILES, c["profile"] + ".json")) as f:
+            p = json.load(f)
+        dg13 = p["dg13"]
+        personal += [dg13["idNumber"], dg13["fullName"], dg13["dateOfBirth"], dg13["idNumber"][-6:]] + list(p["mrz"])
+        start(c["facility"] + "-sim", [os.path.join(BIN, "cancuoc"), "sim", "--port", str(c["port"]), "--profile",
+                                       c["profile"], "--trust-out", os.path.join(c["dir"], "trust")])
+        client = wait_for(c["facility"] + " socket", lambda: CancuocClient(c["sock"]))
+        for key, n, want_ok in ((({"id": dg13["idNumber"]}), c["ok"], True), ({"can": "000000"}, c["wrong"], False)):
+            for _ in range(n):
+                answer = client.call("card.read", {"reader": "Virtual PCD 00 00", "key": key, "waitForCardSeconds": 30},
+                                     timeout=60)
+                if ("result" in answer) != want_ok:
+                    fail("%s: card.read answered %s" % (c["facility"], json.dumps(answer)[:300]))
+        client.sock.close()
+
+    # The clinics' JSON reports, once each usage log holds every read.
+    reports = []
+    for c in clinics:
+        def report():
+            r = run([os.path.join(BIN, "cancuoc"), "inventory", "--json", "--db", os.path.join(c["dir"], "usage.sqlite")])
+            if r.returncode != 0:
+                return None
+            rep = json.loads(r.stdout)
+            return rep if rep["totals"]["last30Days"]["reads"] == c["ok"] + c["wrong"] else None
+        rep = wait_for(c["facility"] + " usage log", report)
+        path = os.path.join(work, c["facility"] + ".json")
+        with open(path, "w") as f:
+            json.dump(rep, f)
+        reports.append((c, rep, path))
+
+    # The province has them once its counters say the same.
+    def arrived():
+        totals = {s["metric"]["facility"]: float(s["value"][1])
+                  for s in promql(province, "sum by (facility) (cancuoc_card_reads_total)")}
+        return all(totals.get(c["facility"]) == c["ok"] + c["wrong"] for c in clinics) and totals
+    wait_for("the reads at the province", arrived)
+    log("reads at the province after %.0f s" % (time.monotonic() - started))
+
+    registry = os.path.join(work, "facilities.csv")
+    with open(registry, "w") as f:
+        f.write(REGISTRY)
+    from_json = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--out",
+                     os.path.join(work, "rollup-json")] + [p for _, _, p in reports])
+    from_prom = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--prometheus", province,
+                     "--out", os.path.join(work, "rollup-prom")])
+    for name, r in (("JSON", from_json), ("Prometheus", from_prom)):
+        if r.returncode != 0:
+            fail("roll-up from %s: exit %d\n%s%s" % (name, r.returncode, r.stdout, r.stderr))
+    json_rows = rollup_rows(os.path.join(work, "rollup-json", "inventory-rollup.csv"))
+    prom_rows = rollup_rows(os.path.join(work, "rollup-prom", "inventory-rollup.csv"))
+    if json_rows != prom_rows:
+        fail("the roll-ups differ:\nJSON:       %s\nPrometheus: %s" % (json_rows, prom_rows))
+    # The figures are the reads made, not two empty tables that agree.
+    by_id = {r["facilityId"]: r for r in prom_rows}
+    expect = {"BP-001": ("1", "2", "1", "4", "1"), "BP-002": ("1", "2", "1", "3", "2"),
+              "BP-003": ("1", "2", "0", "0", "0"), "BP-004": ("0", "0", "0", "0", "0")}
+    for fid, (reported, present, working, reads, failed) in expect.items():
+        r = by_id[fid]
+        got = (r["reported"], r["readersPresent"], r["readersWorking"], r["reads30d"], r["failed30d"])
+        if got != (reported, present, working, reads, failed):
+            fail("%s: reported/present/working/reads/failed %s, expected %s" % (fid, got, expect[fid]))
+    if by_id["BP-003"]["readersIdle30d"] != "2":
+        fail("BP-003's two readers should be idle")
+    table = lambda out: [l for l in out.splitlines() if not l.startswith("Tổng hợp") and not l.startswith(("CSV:", "HTML:"))]
+    if table(from_json.stdout) != table(from_prom.stdout):
+        fail("the terminal tables differ:\n%s\n---\n%s" % (from_json.stdout, from_prom.stdout))
+    with open(os.path.join(work, "rollup-prom", "inventory-rollup.html"), encoding="utf-8") as f:
+        html = f.read()
+    if "2 / 4" not in html:
+        fail("the HTML from Prometheus does not say 2 of 4 facilities have a working reader")
+    log("roll-up from Prometheus = roll-up from JSON reports (4 facilities, 2 with a working reader)")
+
+    # The median read time: histogram_quantile over the same 30 days lies in the bucket of the
+    # clinic's exact median (UsageStore.durationBuckets).
+    bounds = [0.1, 0.25, 0.5, 1, 2, 5, 10, float("inf")]
+    bucket = lambda seconds: next(i for i, b in enumerate(bounds) if seconds <= b)
+    medians = {(s["metric"]["facility"], s["metric"]["reader_id"]): float(s["value"][1]) for s in promql(
+        province, "histogram_quantile(0.5, max_over_time(cancuoc_read_duration_seconds_bucket[30d])"
+                  " - min_over_time(cancuoc_read_duration_seconds_bucket[30d]))")}
+    checked = 0
+    for c, rep, _ in reports:
+        for reader in rep["readers"]:
+            exact = reader["usage"]["medianReadMs"]
+            estimate = medians.get((c["facility"], reader["id"]))
+            if exact is None:
+                if estimate is not None and estimate == estimate:  # NaN: no successful read
+                    fail("%s %s: a median without successful reads" % (c["facility"], reader["id"]))
+                continue
+            if estimate is None or bucket(exact / 1000) != bucket(estimate):
+                fail("%s %s: median %s ms, Prometheus %s s: not the same bucket" % (c["facility"], reader["id"], exact, estimate))
+            checked += 1
+    if checked != 2:
+        fail("expected medians of 2 readers, checked %d" % checked)
+    log("median read times: the same histogram bucket on both paths")
+
+    # No personal data in any textfile, in anything the province stores, or in the roll-up.
+    stored = json.dumps(promql(province, '{__name__=~"cancuoc_.+"}'), ensure_ascii=False)
+    haystacks = [("province series", stored)]
+    for c in clinics:
+        with open(os.path.join(c["dir"], "metrics", "cancuoc.prom"), encoding="utf-8") as f:
+            haystacks.append((c["facility"] + " textfile", f.read()))
+    for name in ("inventory-rollup.csv", "inventory-rollup.html"):
+        with open(os.path.join(work, "rollup-prom", name), encoding="utf-8") as f:
+            haystacks.append(("roll-up " + name, f.read()))
+    haystacks.append(("roll-up stdout", from_prom.stdout))
+    if len(personal) < 10:
+        fail("too few personal values to search for")
+    for name, text in haystacks:
+        for value in personal:
+            if value in text:
+                fail("%s holds personal data (%s…)" % (name, value[:4]))
+    log("no personal data in %d places searched" % len(haystacks))
+
+    # Bad addresses: a clear error in both languages, quickly, never a hang or a crash.
+    dead = free_port()
+    node = "http://127.0.0.1:%d" % int(re.search(r"127\.0\.0\.1:(\d+)", open(os.path.join(clinics[0]["dir"], "agent.yml")).read()).group(1))
+    for url, expect_text in (("http://127.0.0.1:%d" % dead, "Cannot reach Prometheus"),
+                             (node, "not a Prometheus query result"),
+                             ("ftp://example", "Not a Prometheus URL")):
+        t0 = time.monotonic()
+        r = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--prometheus", url,
+                 "--timeout", "10", "--out", os.path.join(work, "rollup-bad")])
+        if r.returncode == 0 or expect_text not in r.stderr or "/" not in r.stderr or time.monotonic() - t0 > 30:
+            fail("%s: exit %d after %.0f s, stderr %r" % (url, r.returncode, time.monotonic() - t0, r.stderr))
+    log("unreachable and wrong addresses: clear errors")
+    log("ok in %.0f s" % (time.monotonic() - started))
+
+
+def cleanup():
+    for name, p in reversed(processes):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for name, p in reversed(processes):
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    for bench in benches:
+        subprocess.run([os.path.join(ROOT, "scripts", "pcsc-bench.sh"), "stop", bench], capture_output=True)
+    if os.environ.get("KEEP_WORK"):
+        log("kept " + work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        cleanup()
