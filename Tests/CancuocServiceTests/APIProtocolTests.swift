@@ -187,8 +187,10 @@ import Testing
         try await withTimeout {
             try await withServer({ $0.maxRequestsInFlightPerClient = 2 }) { _, _, path in
                 let client = try await TestClient.connect(to: path)
+                // Two requests that stay in flight until the client leaves (a loaded machine can
+                // take longer than any short delay to read the third), then the third.
                 for id in 1...3 {
-                    try await client.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"slow","params":{"ms":300}}"#)
+                    try await client.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"slow","params":{"ms":30000}}"#)
                 }
                 let refused = try await client.nextMessage()
                 #expect(refused["id"] == 3)
