@@ -49,7 +49,11 @@ struct ScannerTests {
         try scanner.plugIn()
         try await withTimeout(seconds: 10) { try await eventually { source.opens == 2 } }
         try await scanner.type("second\nthird\r")
-        let got = try await withTimeout(seconds: 10) { await consumer.value }
+        // Awaiting a task's value ignores cancellation: at the time limit, cancel the consumer
+        // itself, or the limit waits for it forever (and the source's thread polls on).
+        let got = try await withTimeout(seconds: 10) {
+            await withTaskCancellationHandler { await consumer.value } onCancel: { consumer.cancel() }
+        }
         #expect(got == ["first", "second", "third"])
     }
 
@@ -86,7 +90,9 @@ struct ScannerTests {
         let scanner = try FakeScanner(link: directory + "/not-yet")
         try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
         try await scanner.type("late\n")
-        #expect(try await withTimeout(seconds: 10) { await consumer.value } == "late")
+        #expect(try await withTimeout(seconds: 10) {
+            await withTaskCancellationHandler { await consumer.value } onCancel: { consumer.cancel() }
+        } == "late")
     }
 
     @Test func aValidScanIsPendingOnceAndGarbageIsIgnored() async {
