@@ -2,17 +2,17 @@ extension CitizenRecord {
     /// The card as a receptionist reads it: Vietnamese labels with English in parentheses,
     /// dates `dd/mm/yyyy` as printed on the card, values aligned, and the verification
     /// verdict last. For terminals and logs the operator sees, never for the usage log.
-    public var humanDescription: String { Self.aligned(humanRows) }
+    public var humanDescription: String { Self.aligned(humanRows, as: humanRows) }
 
     /// The rows that changed since `earlier` (the identity printed before the face was read):
-    /// the face, the verdict.
+    /// the face, the verdict; aligned as the whole record is.
     public func humanDescription(since earlier: CitizenRecord) -> String {
         let before = earlier.humanRows
-        return Self.aligned(humanRows.filter { row in !before.contains { $0.0 == row.0 && $0.1 == row.1 } })
+        return Self.aligned(humanRows.filter { row in !before.contains { $0.0 == row.0 && $0.1 == row.1 } }, as: humanRows)
     }
 
-    private static func aligned(_ rows: [(String, String?)]) -> String {
-        let width = rows.map(\.0.count).max() ?? 0
+    private static func aligned(_ rows: [(String, String?)], as all: [(String, String?)]) -> String {
+        let width = all.map(\.0.count).max() ?? 0
         return rows.map { label, value in
             label + String(repeating: " ", count: width - label.count) + " : " + (value ?? "—")
         }.joined(separator: "\n")
