@@ -58,8 +58,7 @@ func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Samp
     let record = try await CardReading().read(reader: reader, identity: nil, options: options)
     let wall = ContinuousClock.now - t0
     let cpu = cpuSeconds() - cpu0
-    let ms = Double(wall.components.seconds) * 1000 + Double(wall.components.attoseconds) / 1e15
-    return Sample(wallMs: ms, cpuMs: cpu * 1000, apdus: record.stats.apdus,
+    return Sample(wallMs: milliseconds(wall), cpuMs: cpu * 1000, apdus: record.stats.apdus,
                   bytes: record.stats.bytesSent + record.stats.bytesReceived, record: record)
 }
 
