@@ -20,115 +20,180 @@ let package = Package(
     ],
     targets: [
         // System libraries (Debian: libpcsclite-dev, libssl-dev).
-        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
-                       providers: [.apt(["libpcsclite-dev"])]),
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto",
-                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CPCSCLite",
+            pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // ISO 7816-4: APDUs, status words, BER-TLV, the CardChannel seam.
         .target(name: "SmartCard"),
         // Swift API over pcsc-lite.
-        .target(name: "PCSC", dependencies: [
-            "CPCSCLite", "SmartCard",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "PCSC",
+            dependencies: [
+                "CPCSCLite", "SmartCard",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // ICAO 9303: MRZ, BAC, PACE, secure messaging, LDS, authentication.
-        .target(name: "MRTD", dependencies: [
-            "SmartCard", "CLibCrypto",
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "MRTD",
+            dependencies: [
+                "SmartCard", "CLibCrypto",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Vietnamese CCCD profile: DG13, QR, keys from the ID, the citizen record.
         .target(name: "CCCD", dependencies: ["MRTD", "SmartCard"]),
         // A virtual CCCD chip and the vpcd transport.
-        .target(name: "CardSimulator", dependencies: [
-            "SmartCard", "MRTD", "CCCD", "CLibCrypto",
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Profiles")]),
+        .target(
+            name: "CardSimulator",
+            dependencies: [
+                "SmartCard", "MRTD", "CCCD", "CLibCrypto",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Profiles")]
+        ),
         // One read of one card (the read job, its one deadline, its typed failures) and the
         // technician's diagnostics: what the daemon and the command line share.
-        .target(name: "CardService", dependencies: [
-            "SmartCard", "PCSC", "MRTD", "CCCD",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "CardService",
+            dependencies: [
+                "SmartCard", "PCSC", "MRTD", "CCCD",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The API as types, independent of any transport: methods, events, errors, the
         // connection state; JSON in and out.
-        .target(name: "CancuocAPI", dependencies: [
-            "CardService", "CCCD", "PCSC", "SmartCard",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "CancuocAPI",
+            dependencies: [
+                "CardService", "CCCD", "PCSC", "SmartCard",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Transports for the API (SwiftNIO): the Unix socket with newline framing, the browser's
         // WebSocket with the reception page; systemd glue.
-        .target(name: "CancuocServer", dependencies: [
-            "CancuocAPI", "CardService",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOWebSocket", package: "swift-nio"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "CancuocServer",
+            dependencies: [
+                "CancuocAPI", "CardService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The usage log, metrics and the clinic and province inventory.
-        .target(name: "CancuocUsage", dependencies: [
-            "CardService", "CCCD", "PCSC", "SmartCard",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "CancuocUsage",
+            dependencies: [
+                "CardService", "CCCD", "PCSC", "SmartCard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // The Prometheus HTTP API client of the province roll-up (URLSession: libcurl). Only
         // the command line links it; the daemon opens no outgoing connection.
         // FoundationNetworking needs libcurl named at link time when the Swift runtime is linked
         // statically (make install); Debian: libcurl4-openssl-dev to build, libcurl4 to run.
-        .target(name: "PrometheusClient", dependencies: ["CancuocUsage"],
-                linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]),
+        .target(
+            name: "PrometheusClient",
+            dependencies: ["CancuocUsage"],
+            linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]
+        ),
         // The daemon: reader sessions, the methods, scan-and-tap.
-        .target(name: "CancuocDaemon", dependencies: [
-            "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
-        .executableTarget(name: "cancuocd", dependencies: [
-            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService",
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "cancuoc", dependencies: [
-            "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-            "PrometheusClient",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "CancuocDaemon",
+            dependencies: [
+                "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "cancuocd",
+            dependencies: [
+                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cancuoc",
+            dependencies: [
+                "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+                "PrometheusClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
-        .executableTarget(name: "CancuocBench", dependencies: [
-            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC", "MRTD",
-            "CCCD", "TestBench",
-        ], path: "Benchmarks/CancuocBench"),
+        .executableTarget(
+            name: "CancuocBench",
+            dependencies: [
+                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC",
+                "MRTD",
+                "CCCD", "TestBench",
+            ],
+            path: "Benchmarks/CancuocBench"
+        ),
 
         // Issue 9: the parsers as fuzz targets (driven by the Fuzz/ package and replayed by
         // FuzzRegressionTests), and the generator of the seed corpora under Fuzz/Corpus.
-        .target(name: "FuzzHarness", dependencies: ["SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
-                                                    "CancuocUsage"]),
-        .executableTarget(name: "fuzz-seeds", dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
-                          path: "Sources/FuzzSeeds"),
+        .target(
+            name: "FuzzHarness",
+            dependencies: [
+                "SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
+                "CancuocUsage",
+            ]
+        ),
+        .executableTarget(
+            name: "fuzz-seeds",
+            dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
+            path: "Sources/FuzzSeeds"
+        ),
 
         // Test support: a private pcscd + vpcd bench (design.md §10).
-        .target(name: "TestBench", dependencies: ["PCSC", "CardSimulator", "SmartCard"],
-                path: "Tests/TestBench"),
+        .target(
+            name: "TestBench",
+            dependencies: ["PCSC", "CardSimulator", "SmartCard"],
+            path: "Tests/TestBench"
+        ),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "TestBench", "CardSimulator", "SmartCard"]),
-        .testTarget(name: "MRTDTests", dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "MRTDTests",
+            dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")],
+            resources: [.copy("Vectors")]
+        ),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "CancuocServiceTests", dependencies: [
-            "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench", "PrometheusClient",
-            "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
-        ], exclude: ["Golden"]),
+        .testTarget(
+            name: "CancuocServiceTests",
+            dependencies: [
+                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
+                "PrometheusClient",
+                "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            exclude: ["Golden"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

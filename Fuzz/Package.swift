@@ -9,12 +9,15 @@ let package = Package(
     name: "cancuoc-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "cancuoc", path: ".."),
+        .package(name: "cancuoc", path: "..")
     ],
     targets: [
-        .executableTarget(name: "cancuoc-fuzz", dependencies: [
-            .product(name: "FuzzHarness", package: "cancuoc"),
-        ]),
+        .executableTarget(
+            name: "cancuoc-fuzz",
+            dependencies: [
+                .product(name: "FuzzHarness", package: "cancuoc")
+            ]
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
+import CancuocAPI
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CancuocAPI
 
 /// A blocking WebSocket client for the bench (RFC 6455, text frames only), as a browser
 /// would use the daemon: one JSON-RPC message per frame. Runs on a thread of its own.
@@ -18,19 +19,28 @@ final class BenchWebSocket {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard connected == 0 else { close(fd); throw Failure(what: "connect") }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(what: "connect")
+        }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let request = "GET /api HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let request =
+            "GET /api HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: \(origin)\r\n\r\n"
         try sendAll(Array(request.utf8))
         while true {
             if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
                 let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
                 buffer.removeSubrange(..<end.upperBound)
-                guard head.hasPrefix("HTTP/1.1 101") else { close(fd); throw Failure(what: "upgrade refused: \(head)") }
+                guard head.hasPrefix("HTTP/1.1 101") else {
+                    close(fd)
+                    throw Failure(what: "upgrade refused: \(head)")
+                }
                 return
             }
             try fill()
@@ -64,9 +74,13 @@ final class BenchWebSocket {
             var length = Int(buffer[1] & 0x7F)
             var offset = 2
             if length == 126 {
-                try need(4); length = Int(buffer[2]) << 8 | Int(buffer[3]); offset = 4
+                try need(4)
+                length = Int(buffer[2]) << 8 | Int(buffer[3])
+                offset = 4
             } else if length == 127 {
-                try need(10); length = (2..<10).reduce(0) { $0 << 8 | Int(buffer[$1]) }; offset = 10
+                try need(10)
+                length = (2..<10).reduce(0) { $0 << 8 | Int(buffer[$1]) }
+                offset = 10
             }
             try need(offset + length)
             let payload = Array(buffer[offset..<offset + length])

@@ -31,26 +31,37 @@ struct DaemonFigures: Codable {
 
 /// A client that asks `card.read` to wait for the card, on a thread of its own; returns when
 /// the record arrived. `sent` runs once the request is on its way.
-func waitForRecord(path: String, webPort: Int?, reader: String, id: String,
-                   sent: @escaping @Sendable () -> Void) async throws -> UInt64 {
+func waitForRecord(
+    path: String,
+    webPort: Int?,
+    reader: String,
+    id: String,
+    sent: @escaping @Sendable () -> Void
+) async throws -> UInt64 {
     try await withCheckedThrowingContinuation { c in
         Thread {
-            c.resume(with: Result {
-                let params: JSONValue = ["reader": .string(reader), "key": ["id": .string(id)], "waitForCardSeconds": 20]
-                let response: JSONValue
-                if let webPort {
-                    let socket = try BenchWebSocket(port: webPort, origin: benchOrigin)
-                    sent()
-                    response = try socket.call(id: 1, method: "card.read", params: params)
-                } else {
-                    let connection = try APIConnection(path: path)
-                    sent()
-                    response = try connection.call(method: "card.read", params: params)
+            c.resume(
+                with: Result {
+                    let params: JSONValue = [
+                        "reader": .string(reader), "key": ["id": .string(id)], "waitForCardSeconds": 20,
+                    ]
+                    let response: JSONValue
+                    if let webPort {
+                        let socket = try BenchWebSocket(port: webPort, origin: benchOrigin)
+                        sent()
+                        response = try socket.call(id: 1, method: "card.read", params: params)
+                    } else {
+                        let connection = try APIConnection(path: path)
+                        sent()
+                        response = try connection.call(method: "card.read", params: params)
+                    }
+                    let arrived = monotonicNanoseconds()
+                    guard response["result"]?["person"] != nil else {
+                        throw BenchWebSocket.Failure(what: "no record: \(response)")
+                    }
+                    return arrived
                 }
-                let arrived = monotonicNanoseconds()
-                guard response["result"]?["person"] != nil else { throw BenchWebSocket.Failure(what: "no record: \(response)") }
-                return arrived
-            })
+            )
         }.start()
     }
 }
@@ -81,7 +92,8 @@ final class Subscriber: Sendable {
     init(path: String, ready: @escaping @Sendable () -> Void) {
         Thread {
             guard let connection = try? APIConnection(path: path),
-                  (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil else { return }
+                (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil
+            else { return }
             self.socket.withLock { $0 = connection.fileDescriptor }
             ready()
             while let message = try? connection.nextMessage() {
@@ -101,15 +113,22 @@ final class Subscriber: Sendable {
 func callOffPool(path: String, method: String, params: JSONValue) async throws -> JSONValue {
     try await withCheckedThrowingContinuation { c in
         Thread {
-            c.resume(with: Result {
-                let connection = try APIConnection(path: path)
-                return try connection.call(method: method, params: params)
-            })
+            c.resume(
+                with: Result {
+                    let connection = try APIConnection(path: path)
+                    return try connection.call(method: method, params: params)
+                }
+            )
         }.start()
     }
 }
 
-func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: Int, tapRounds: Int = 8) async throws -> DaemonFigures {
+func measureDaemon(
+    bench: PCSCBench,
+    profile: CitizenProfile,
+    subscriberCount: Int,
+    tapRounds: Int = 8
+) async throws -> DaemonFigures {
     let directory = NSTemporaryDirectory() + "/cancuoc-daemon-bench-\(getpid())"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -120,12 +139,17 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     configuration.stateDirectory = directory
     let core = DaemonCore(configuration: configuration)
     await core.start()
-    let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)), service: core)
+    let server = APIServer(
+        configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
+        service: core
+    )
     try await server.start()
 
     // Subscribers.
     let ready = Mutex(0)
-    let subscribers = (0..<subscriberCount).map { _ in Subscriber(path: configuration.socketPath) { ready.withLock { $0 += 1 } } }
+    let subscribers = (0..<subscriberCount).map { _ in
+        Subscriber(path: configuration.socketPath) { ready.withLock { $0 += 1 } }
+    }
     while ready.withLock({ $0 }) < subscriberCount { try await Task.sleep(for: .milliseconds(10)) }
 
     // The reference clock: when pcscd tells a PC/SC client the card is there.
@@ -148,18 +172,25 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     }
     // Signed: pcscd tells the daemon and our observer at about the same time, and the daemon's
     // event can reach a client before the observer wakes up.
-    let insertLatencies = subscribers.compactMap { $0.arrival("card.inserted") }.map { milliseconds(from: reported, to: $0) }
+    let insertLatencies = subscribers.compactMap { $0.arrival("card.inserted") }.map {
+        milliseconds(from: reported, to: $0)
+    }
 
     // One read; read.completed fan-out measured from the card's last answer.
     let t0 = monotonicNanoseconds()
-    _ = try await callOffPool(path: configuration.socketPath, method: "card.read",
-                              params: ["reader": .string(reader), "key": ["id": .string(profile.dg13.idNumber)]])
+    _ = try await callOffPool(
+        path: configuration.socketPath,
+        method: "card.read",
+        params: ["reader": .string(reader), "key": ["id": .string(profile.dg13.idNumber)]]
+    )
     let oneRead = Double(monotonicNanoseconds() &- t0) / 1e6
     for _ in 0..<500 where subscribers.contains(where: { $0.arrival("read.completed") == nil }) {
         try await Task.sleep(for: .milliseconds(10))
     }
     let last = await card.lastAnswer
-    let completedLatencies = subscribers.compactMap { $0.arrival("read.completed") }.map { milliseconds(from: last, to: $0) }
+    let completedLatencies = subscribers.compactMap { $0.arrival("read.completed") }.map {
+        milliseconds(from: last, to: $0)
+    }
 
     // Two readers at once.
     try await bench.insert(card: try SimulatedCCCD.make(profile: profile), slot: 1)
@@ -167,8 +198,16 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     let id = profile.dg13.idNumber
     let second = bench.readerName(slot: 1)
     let t1 = monotonicNanoseconds()
-    async let a = callOffPool(path: path, method: "card.read", params: ["reader": .string(reader), "key": ["id": .string(id)]])
-    async let b = callOffPool(path: path, method: "card.read", params: ["reader": .string(second), "key": ["id": .string(id)]])
+    async let a = callOffPool(
+        path: path,
+        method: "card.read",
+        params: ["reader": .string(reader), "key": ["id": .string(id)]]
+    )
+    async let b = callOffPool(
+        path: path,
+        method: "card.read",
+        params: ["reader": .string(second), "key": ["id": .string(id)]]
+    )
     _ = try await (a, b)
     let twoReads = Double(monotonicNanoseconds() &- t1) / 1e6
 
@@ -177,8 +216,10 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
         configuration: WebServerConfiguration(
             listen: [.address(try WebListenAddress(host: "127.0.0.1", port: 0))],
             access: WebAccessPolicy(allowedOrigins: [benchOrigin]),
-            limits: configuration.serverConfiguration(listen: .path(configuration.socketPath))),
-        service: core)
+            limits: configuration.serverConfiguration(listen: .path(configuration.socketPath))
+        ),
+        service: core
+    )
     try await web.start()
     let webPort = web.boundAddresses[0].port
     await bench.removeAll()
@@ -187,9 +228,11 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     for round in 0..<(2 * tapRounds) {
         let viaWeb = round % 2 == 1
         let sent = Mutex(false)
-        let arrival = Task { try await waitForRecord(path: path, webPort: viaWeb ? webPort : nil, reader: reader, id: id) {
-            sent.withLock { $0 = true }
-        } }
+        let arrival = Task {
+            try await waitForRecord(path: path, webPort: viaWeb ? webPort : nil, reader: reader, id: id) {
+                sent.withLock { $0 = true }
+            }
+        }
         while !sent.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(100))  // the daemon is waiting for the card
         let tap = monotonicNanoseconds()
@@ -205,10 +248,16 @@ func measureDaemon(bench: PCSCBench, profile: CitizenProfile, subscriberCount: I
     await bench.removeAll()
     try await Task.sleep(for: .milliseconds(300))
     func med(_ xs: [Double]) -> Double { median(xs) }
-    return DaemonFigures(subscribers: subscriberCount,
-                         insertToEventMsMedian: med(insertLatencies), insertToEventMsMax: insertLatencies.max() ?? -1,
-                         lastAPDUToCompletedMsMedian: med(completedLatencies), lastAPDUToCompletedMsMax: completedLatencies.max() ?? -1,
-                         oneReaderReadMs: oneRead, twoReadersBothReadMs: twoReads,
-                         tapToRecordUnixMsMedian: med(tapUnix), tapToRecordWebSocketMsMedian: med(tapWeb),
-                         tapToRecordRounds: tapRounds)
+    return DaemonFigures(
+        subscribers: subscriberCount,
+        insertToEventMsMedian: med(insertLatencies),
+        insertToEventMsMax: insertLatencies.max() ?? -1,
+        lastAPDUToCompletedMsMedian: med(completedLatencies),
+        lastAPDUToCompletedMsMax: completedLatencies.max() ?? -1,
+        oneReaderReadMs: oneRead,
+        twoReadersBothReadMs: twoReads,
+        tapToRecordUnixMsMedian: med(tapUnix),
+        tapToRecordWebSocketMsMedian: med(tapWeb),
+        tapToRecordRounds: tapRounds
+    )
 }

@@ -1,6 +1,6 @@
+import CCCD
 import CardService
 import CardSimulator
-import CCCD
 import Foundation
 import MRTD
 import PCSC
@@ -42,8 +42,13 @@ func milliseconds(_ d: Duration) -> Double {
 
 /// `runs` reads of each strategy, in turns, on a timed card in slot 0 (in this process, so
 /// the model's ledger is at hand).
-func measureTimingProfile(_ timing: ChipTiming, bench: PCSCBench, reader: Reader, profile: CitizenProfile,
-                          runs: Int) async throws -> [TimingRow] {
+func measureTimingProfile(
+    _ timing: ChipTiming,
+    bench: PCSCBench,
+    reader: Reader,
+    profile: CitizenProfile,
+    runs: Int
+) async throws -> [TimingRow] {
     let card = try SimulatedCCCD.build(profile: profile, options: timing.extendedLength ? .extendedLength : .shortOnly)
     let ledger = TimingLedger()
     return try await bench.withInserted(TimedCard(inner: card.handler, timing: timing, ledger: ledger)) {
@@ -51,8 +56,14 @@ func measureTimingProfile(_ timing: ChipTiming, bench: PCSCBench, reader: Reader
     }
 }
 
-private func measureTimed(card: SimulatedCCCD.Card, ledger: TimingLedger, timing: ChipTiming, reader: Reader,
-                          profile: CitizenProfile, runs: Int) async throws -> [TimingRow] {
+private func measureTimed(
+    card: SimulatedCCCD.Card,
+    ledger: TimingLedger,
+    timing: ChipTiming,
+    reader: Reader,
+    profile: CitizenProfile,
+    runs: Int
+) async throws -> [TimingRow] {
     let key = try KeySpec(id: profile.dg13.idNumber).resolve()
     var samples: [TimingStrategy: [(identity: Double, full: Double, model: Double, apdus: Int)]] = [:]
     for round in 0...runs {
@@ -72,35 +83,58 @@ private func measureTimed(card: SimulatedCCCD.Card, ledger: TimingLedger, timing
             // The peers verify at the end: their identity comes with the record.
             let identity = strategy == .peers ? full : (identityAt.withLock { $0 } ?? start + full) - start
             if round > 0 {
-                samples[strategy, default: []].append((milliseconds(identity), milliseconds(full),
-                                                       milliseconds(ledger.totals.total), record.stats.apdus))
+                samples[strategy, default: []].append(
+                    (
+                        milliseconds(identity), milliseconds(full),
+                        milliseconds(ledger.totals.total), record.stats.apdus
+                    )
+                )
             }
         }
     }
     return TimingStrategy.allCases.map { s in
         let xs = samples[s] ?? []
-        return TimingRow(profile: timing.name, strategy: s.rawValue, apdus: xs.first?.apdus ?? 0,
-                         identityMsMedian: median(xs.map(\.identity)), fullMsMedian: median(xs.map(\.full)),
-                         modelMsMedian: median(xs.map(\.model)), runs: xs.count)
+        return TimingRow(
+            profile: timing.name,
+            strategy: s.rawValue,
+            apdus: xs.first?.apdus ?? 0,
+            identityMsMedian: median(xs.map(\.identity)),
+            fullMsMedian: median(xs.map(\.full)),
+            modelMsMedian: median(xs.map(\.model)),
+            runs: xs.count
+        )
     }
 }
 
 func printTimingRows(_ rows: [TimingRow]) {
     print("")
     print("Reads as long as a real chip's (timing model, docs/performance.md), median of N, release")
-    print(pad("profile", 14) + pad("strategy", 16) + pad("APDUs", 7) + pad("identity ms", 13) + pad("full ms", 9)
-          + pad("model ms", 10) + pad("full/model", 12) + "N")
+    print(
+        pad("profile", 14) + pad("strategy", 16) + pad("APDUs", 7) + pad("identity ms", 13) + pad("full ms", 9)
+            + pad("model ms", 10) + pad("full/model", 12) + "N"
+    )
     for r in rows {
-        print(pad(r.profile, 14) + pad(r.strategy, 16) + pad("\(r.apdus)", 7) + pad(String(format: "%.0f", r.identityMsMedian), 13)
-              + pad(String(format: "%.0f", r.fullMsMedian), 9) + pad(String(format: "%.0f", r.modelMsMedian), 10)
-              + pad(String(format: "%.3fx", r.fullMsMedian / max(r.modelMsMedian, 0.001)), 12) + "\(r.runs)")
+        print(
+            pad(r.profile, 14) + pad(r.strategy, 16) + pad("\(r.apdus)", 7)
+                + pad(String(format: "%.0f", r.identityMsMedian), 13)
+                + pad(String(format: "%.0f", r.fullMsMedian), 9) + pad(String(format: "%.0f", r.modelMsMedian), 10)
+                + pad(String(format: "%.3fx", r.fullMsMedian / max(r.modelMsMedian, 0.001)), 12) + "\(r.runs)"
+        )
     }
     for profile in ChipTiming.profiles.map(\.name) {
         guard let ours = rows.first(where: { $0.profile == profile && $0.strategy == TimingStrategy.ours.rawValue }),
-              let peers = rows.first(where: { $0.profile == profile && $0.strategy == TimingStrategy.peers.rawValue })
+            let peers = rows.first(where: { $0.profile == profile && $0.strategy == TimingStrategy.peers.rawValue })
         else { continue }
-        print(String(format: "%@: identity at %.2fx our full read (target on 424-short: <= 0.35); our full read %.3fx the model's minimum (target <= 1.05); identity %.2fx the peers' (they verify at the end), full read %.3fx theirs",
-                     profile, ours.identityMsMedian / ours.fullMsMedian, ours.fullMsMedian / ours.modelMsMedian,
-                     ours.identityMsMedian / peers.identityMsMedian, ours.fullMsMedian / peers.fullMsMedian))
+        print(
+            String(
+                format:
+                    "%@: identity at %.2fx our full read (target on 424-short: <= 0.35); our full read %.3fx the model's minimum (target <= 1.05); identity %.2fx the peers' (they verify at the end), full read %.3fx theirs",
+                profile,
+                ours.identityMsMedian / ours.fullMsMedian,
+                ours.fullMsMedian / ours.modelMsMedian,
+                ours.identityMsMedian / peers.identityMsMedian,
+                ours.fullMsMedian / peers.fullMsMedian
+            )
+        )
     }
 }

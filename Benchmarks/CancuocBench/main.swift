@@ -1,6 +1,6 @@
+import CCCD
 import CardService
 import CardSimulator
-import CCCD
 import Foundation
 import MRTD
 import PCSC
@@ -10,12 +10,20 @@ import TestBench
 // process, so CPU figures are the reader side only), our strategy beside fixed READ BINARY
 // sizes other readers use, and the theoretical minimum APDU count (issue 8).
 
-struct Sample { var wallMs: Double; var cpuMs: Double; var apdus: Int; var bytes: Int; var record: CitizenRecord }
+struct Sample {
+    var wallMs: Double
+    var cpuMs: Double
+    var apdus: Int
+    var bytes: Int
+    var record: CitizenRecord
+}
 
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec
+    ) / 1e6
 }
 
 func median(_ xs: [Double]) -> Double {
@@ -24,11 +32,22 @@ func median(_ xs: [Double]) -> Double {
 }
 
 /// Starts `cancuoc sim` on a vpcd port and waits until pcscd reports the card.
-func startSimulator(port: UInt16, profile: String, shortOnly: Bool, latencyMs: Int, reader: String, context: PCSCContext) async throws -> Process {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
+func startSimulator(
+    port: UInt16,
+    profile: String,
+    shortOnly: Bool,
+    latencyMs: Int,
+    reader: String,
+    context: PCSCContext
+) async throws -> Process {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "cancuoc"
+    )
     let p = Process()
     p.executableURL = binary
-    p.arguments = ["sim", "--port", "\(port)", "--profile", profile, "--latency", "\(latencyMs)"] + (shortOnly ? ["--short-only"] : [])
+    p.arguments =
+        ["sim", "--port", "\(port)", "--profile", profile, "--latency", "\(latencyMs)"]
+        + (shortOnly ? ["--short-only"] : [])
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
@@ -58,8 +77,13 @@ func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Samp
     let record = try await CardReading().read(reader: reader, identity: nil, options: options)
     let wall = ContinuousClock.now - t0
     let cpu = cpuSeconds() - cpu0
-    return Sample(wallMs: milliseconds(wall), cpuMs: cpu * 1000, apdus: record.stats.apdus,
-                  bytes: record.stats.bytesSent + record.stats.bytesReceived, record: record)
+    return Sample(
+        wallMs: milliseconds(wall),
+        cpuMs: cpu * 1000,
+        apdus: record.stats.apdus,
+        bytes: record.stats.bytesSent + record.stats.bytesReceived,
+        record: record
+    )
 }
 
 /// `runs` reads of each strategy, taken in turns (strategy 1, 2, 3, 4, 1, 2, …) so a slow
@@ -86,17 +110,25 @@ func minimumAPDUs(_ r: CitizenRecord, shortOnly: Bool) -> Int {
     let overhead = r.stats.apdus - r.stats.files.reduce(0) { $0 + $1.apdus }
     let smChunk = shortOnly ? 223 : 65503
     let plainChunk = shortOnly ? 256 : 65536
-    return overhead + r.stats.files.reduce(0) { sum, f in
-        if let steps = protocolSteps[f.name] { return sum + steps }
-        let chunk = f.name == "CardAccess" ? plainChunk : smChunk
-        return sum + max(1, (f.bytes + chunk - 1) / chunk)
-    }
+    return overhead
+        + r.stats.files.reduce(0) { sum, f in
+            if let steps = protocolSteps[f.name] { return sum + steps }
+            let chunk = f.name == "CardAccess" ? plainChunk : smChunk
+            return sum + max(1, (f.bytes + chunk - 1) / chunk)
+        }
 }
 
 struct Row: Codable {
-    var card: String; var latencyMs: Int; var strategy: String
-    var apdus: Int; var minimumAPDUs: Int; var ratioToMinimum: Double
-    var bytes: Int; var wallMsMedian: Double; var cpuMsMedian: Double; var runs: Int
+    var card: String
+    var latencyMs: Int
+    var strategy: String
+    var apdus: Int
+    var minimumAPDUs: Int
+    var ratioToMinimum: Double
+    var bytes: Int
+    var wallMsMedian: Double
+    var cpuMsMedian: Double
+    var runs: Int
 }
 
 let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 15
@@ -117,7 +149,13 @@ if only == "timing" {
     var timingRows: [TimingRow] = []
     for timing in ChipTiming.profiles {
         FileHandle.standardError.write(Data("bench: timing profile \(timing.name)\n".utf8))
-        timingRows += try await measureTimingProfile(timing, bench: bench, reader: reader, profile: profile, runs: max(3, runs / 3))
+        timingRows += try await measureTimingProfile(
+            timing,
+            bench: bench,
+            reader: reader,
+            profile: profile,
+            runs: max(3, runs / 3)
+        )
     }
     printTimingRows(timingRows)
     exit(0)
@@ -125,20 +163,40 @@ if only == "timing" {
 
 for latency in [0, 5] {
     for shortOnly in [true, false] where only == nil || only == "\(shortOnly ? "short" : "extended")-\(latency)" {
-        let sim = try await startSimulator(port: bench.port(slot: 0), profile: profileName, shortOnly: shortOnly,
-                                           latencyMs: latency, reader: readerName, context: context)
-        let strategies: [(String, Int?)] = only != nil ? [("cancuoc", nil)]
+        let sim = try await startSimulator(
+            port: bench.port(slot: 0),
+            profile: profileName,
+            shortOnly: shortOnly,
+            latencyMs: latency,
+            reader: readerName,
+            context: context
+        )
+        let strategies: [(String, Int?)] =
+            only != nil
+            ? [("cancuoc", nil)]
             : [("cancuoc", nil), ("fixed 112", 112), ("fixed 160", 160), ("fixed 223", 223)]
         let n = latency == 0 ? runs : max(3, runs / 3)
-        FileHandle.standardError.write(Data("bench: \(shortOnly ? "short-only" : "extended") card, \(latency) ms\n".utf8))
+        FileHandle.standardError.write(
+            Data("bench: \(shortOnly ? "short-only" : "extended") card, \(latency) ms\n".utf8)
+        )
         let measured = try await measure(reader: reader, key: key, strategies: strategies, runs: n)
         for ((name, _), samples) in zip(strategies, measured) {
             let r = samples[0].record
             let minimum = minimumAPDUs(r, shortOnly: shortOnly)
-            rows.append(Row(card: shortOnly ? "short-only" : "extended", latencyMs: latency, strategy: name,
-                            apdus: samples[0].apdus, minimumAPDUs: minimum,
-                            ratioToMinimum: Double(samples[0].apdus) / Double(minimum), bytes: samples[0].bytes,
-                            wallMsMedian: median(samples.map(\.wallMs)), cpuMsMedian: median(samples.map(\.cpuMs)), runs: n))
+            rows.append(
+                Row(
+                    card: shortOnly ? "short-only" : "extended",
+                    latencyMs: latency,
+                    strategy: name,
+                    apdus: samples[0].apdus,
+                    minimumAPDUs: minimum,
+                    ratioToMinimum: Double(samples[0].apdus) / Double(minimum),
+                    bytes: samples[0].bytes,
+                    wallMsMedian: median(samples.map(\.wallMs)),
+                    cpuMsMedian: median(samples.map(\.cpuMs)),
+                    runs: n
+                )
+            )
         }
         await stopSimulator(sim, reader: readerName, context: context)
     }
@@ -148,25 +206,44 @@ var timingRows: [TimingRow] = []
 if only == nil {
     for timing in ChipTiming.profiles {
         FileHandle.standardError.write(Data("bench: timing profile \(timing.name)\n".utf8))
-        timingRows += try await measureTimingProfile(timing, bench: bench, reader: reader, profile: profile, runs: max(3, runs / 3))
+        timingRows += try await measureTimingProfile(
+            timing,
+            bench: bench,
+            reader: reader,
+            profile: profile,
+            runs: max(3, runs / 3)
+        )
     }
 }
 await context.release()
 
 func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-print("Full CCCD read (\(profileName), DG2 \(rows.first?.bytes ?? 0) wire bytes) through pcscd + vpcd, median of N reads")
-print("(CPU = user + system time of the reading process, pcsc-lite's client included; the simulated card runs in its own process)")
-print(pad("card", 11) + pad("lat", 5) + pad("strategy", 11) + pad("APDUs", 7) + pad("min", 5) + pad("vs min", 8) + pad("bytes", 8) + pad("wall ms", 9) + pad("CPU ms", 8) + "N")
+print(
+    "Full CCCD read (\(profileName), DG2 \(rows.first?.bytes ?? 0) wire bytes) through pcscd + vpcd, median of N reads"
+)
+print(
+    "(CPU = user + system time of the reading process, pcsc-lite's client included; the simulated card runs in its own process)"
+)
+print(
+    pad("card", 11) + pad("lat", 5) + pad("strategy", 11) + pad("APDUs", 7) + pad("min", 5) + pad("vs min", 8)
+        + pad("bytes", 8) + pad("wall ms", 9) + pad("CPU ms", 8) + "N"
+)
 for r in rows {
-    print(pad(r.card, 11) + pad("\(r.latencyMs)", 5) + pad(r.strategy, 11) + pad("\(r.apdus)", 7) + pad("\(r.minimumAPDUs)", 5)
-          + pad(String(format: "%.2fx", r.ratioToMinimum), 8) + pad("\(r.bytes)", 8) + pad(String(format: "%.1f", r.wallMsMedian), 9)
-          + pad(String(format: "%.2f", r.cpuMsMedian), 8) + "\(r.runs)")
+    print(
+        pad(r.card, 11) + pad("\(r.latencyMs)", 5) + pad(r.strategy, 11) + pad("\(r.apdus)", 7)
+            + pad("\(r.minimumAPDUs)", 5)
+            + pad(String(format: "%.2fx", r.ratioToMinimum), 8) + pad("\(r.bytes)", 8)
+            + pad(String(format: "%.1f", r.wallMsMedian), 9)
+            + pad(String(format: "%.2f", r.cpuMsMedian), 8) + "\(r.runs)"
+    )
 }
 for card in ["short-only", "extended"] {
     let ours = rows.filter { $0.card == card && $0.strategy == "cancuoc" && $0.latencyMs == 0 }.first
     let f160 = rows.filter { $0.card == card && $0.strategy == "fixed 160" && $0.latencyMs == 0 }.first
     if let ours, let f160 {
-        print("\(card): APDUs vs minimum: \(String(format: "%.2f", ours.ratioToMinimum))x; 160-byte strategy needs \(String(format: "%.2f", Double(f160.apdus) / Double(ours.apdus)))x our APDUs")
+        print(
+            "\(card): APDUs vs minimum: \(String(format: "%.2f", ours.ratioToMinimum))x; 160-byte strategy needs \(String(format: "%.2f", Double(f160.apdus) / Double(ours.apdus)))x our APDUs"
+        )
     }
 }
 if only != nil { exit(0) }
@@ -174,15 +251,45 @@ printTimingRows(timingRows)
 let daemon = try await measureDaemon(bench: bench, profile: profile, subscriberCount: 200)
 print("")
 print("Daemon (in-process, \(daemon.subscribers) subscribed clients, each on its own socket and thread)")
-print(String(format: "  card reported by pcscd -> card.inserted at a client: median %.2f ms, worst %.2f ms", daemon.insertToEventMsMedian, daemon.insertToEventMsMax))
-print(String(format: "  card's last APDU -> read.completed at a client:     median %.2f ms, worst %.2f ms", daemon.lastAPDUToCompletedMsMedian, daemon.lastAPDUToCompletedMsMax))
-print(String(format: "  one card.read: %.1f ms; two readers read at once: %.1f ms for both (%.2fx one)", daemon.oneReaderReadMs, daemon.twoReadersBothReadMs, daemon.twoReadersBothReadMs / max(daemon.oneReaderReadMs, 0.001)))
-print(String(format: "  tap -> record at a waiting client (median of %d each, in turns): Unix socket %.1f ms, WebSocket %.1f ms (%.3fx)",
-             daemon.tapToRecordRounds, daemon.tapToRecordUnixMsMedian, daemon.tapToRecordWebSocketMsMedian, daemon.webSocketToUnixRatio))
+print(
+    String(
+        format: "  card reported by pcscd -> card.inserted at a client: median %.2f ms, worst %.2f ms",
+        daemon.insertToEventMsMedian,
+        daemon.insertToEventMsMax
+    )
+)
+print(
+    String(
+        format: "  card's last APDU -> read.completed at a client:     median %.2f ms, worst %.2f ms",
+        daemon.lastAPDUToCompletedMsMedian,
+        daemon.lastAPDUToCompletedMsMax
+    )
+)
+print(
+    String(
+        format: "  one card.read: %.1f ms; two readers read at once: %.1f ms for both (%.2fx one)",
+        daemon.oneReaderReadMs,
+        daemon.twoReadersBothReadMs,
+        daemon.twoReadersBothReadMs / max(daemon.oneReaderReadMs, 0.001)
+    )
+)
+print(
+    String(
+        format:
+            "  tap -> record at a waiting client (median of %d each, in turns): Unix socket %.1f ms, WebSocket %.1f ms (%.3fx)",
+        daemon.tapToRecordRounds,
+        daemon.tapToRecordUnixMsMedian,
+        daemon.tapToRecordWebSocketMsMedian,
+        daemon.webSocketToUnixRatio
+    )
+)
 let memory = try await measureDaemonProcess(bench: bench, profile: profile, subscriberCount: 200, reads: 5)
 print("")
 print("cancuocd resident memory (release binary, own process; RSS = anonymous + shared library pages)")
-for (label, m) in [("idle", memory.idle), ("200 clients, \(memory.reads) verified reads", memory.loaded), ("clients gone", memory.after)] {
+for (label, m) in [
+    ("idle", memory.idle), ("200 clients, \(memory.reads) verified reads", memory.loaded),
+    ("clients gone", memory.after),
+] {
     print("  \(label): " + String(format: "RSS %.1f MB (anonymous %.1f MB, file %.1f MB)", m.rssMB, m.anonMB, m.fileMB))
 }
 print(String(format: "  peak RSS %.1f MB", memory.peakMB))

@@ -51,7 +51,11 @@ public enum CCCDKeys {
     /// - Parameters:
     ///   - dateOfBirth: `YYMMDD`; the century comes from the ID.
     ///   - today: reference date (`YYYY-MM-DD`), default now (UTC).
-    public static func expiryCandidates(idNumber: String, dateOfBirth: String, today: String? = nil) throws(CCCDError) -> [String] {
+    public static func expiryCandidates(
+        idNumber: String,
+        dateOfBirth: String,
+        today: String? = nil
+    ) throws(CCCDError) -> [String] {
         guard let year = birthYear(idNumber: idNumber) else { throw .invalidIDNumber }
         guard isYYMMDD(dateOfBirth), Int(dateOfBirth.prefix(2)) == year % 100 else { throw .invalidDate }
         let mmdd = String(dateOfBirth.suffix(4))
@@ -59,8 +63,10 @@ public enum CCCDKeys {
         let birthday = { (age: Int) -> (iso: String, yymmdd: String) in
             let y = year + age
             let md = (mmdd == "0229" && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ? "0228" : mmdd
-            return (String(format: "%04d", y) + "-" + md.prefix(2) + "-" + md.suffix(2),
-                    String(format: "%02d", y % 100) + md)
+            return (
+                String(format: "%04d", y) + "-" + md.prefix(2) + "-" + md.suffix(2),
+                String(format: "%02d", y % 100) + md
+            )
         }
         let milestones = [14, 25, 40, 60].map(birthday)
         let upcoming = milestones.filter { $0.iso >= now }.map(\.yymmdd)
@@ -78,7 +84,11 @@ public enum CCCDKeys {
     }
 
     /// BAC keys for each expiry candidate, in the same order.
-    public static func bacCandidates(idNumber: String, dateOfBirth: String, today: String? = nil) throws(CCCDError) -> [AccessKey] {
+    public static func bacCandidates(
+        idNumber: String,
+        dateOfBirth: String,
+        today: String? = nil
+    ) throws(CCCDError) -> [AccessKey] {
         var out: [AccessKey] = []
         for e in try expiryCandidates(idNumber: idNumber, dateOfBirth: dateOfBirth, today: today) {
             out.append(try bac(idNumber: idNumber, dateOfBirth: dateOfBirth, dateOfExpiry: e))
@@ -88,7 +98,8 @@ public enum CCCDKeys {
 
     static func isYYMMDD(_ s: String) -> Bool {
         guard s.count == 6, s.allSatisfy(\.isASCIIDigit), let m = Int(s.dropFirst(2).prefix(2)),
-              let d = Int(s.suffix(2)) else { return false }
+            let d = Int(s.suffix(2))
+        else { return false }
         return (1...12).contains(m) && (1...31).contains(d)
     }
 

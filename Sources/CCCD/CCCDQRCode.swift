@@ -112,7 +112,9 @@ public struct CCCDQRCode: Sendable, Hashable {
 
     /// Characters scanners add that are not part of the code: BOM, zero-width characters,
     /// CR and LF anywhere (a QR field never holds a line break), then surrounding whitespace.
-    static let noise: Set<Unicode.Scalar> = ["\u{FEFF}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{00AD}", "\r", "\n"]
+    static let noise: Set<Unicode.Scalar> = [
+        "\u{FEFF}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{00AD}", "\r", "\n",
+    ]
 
     static func clean(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
@@ -129,7 +131,8 @@ public struct CCCDQRCode: Sendable, Hashable {
     static func name(_ text: String) -> String? {
         let nfc = text.precomposedStringWithCanonicalMapping
         guard nfc.contains(where: \.isLetter),
-              nfc.allSatisfy({ $0.isLetter || $0 == " " || $0 == "'" || $0 == "-" || $0 == "." }) else { return nil }
+            nfc.allSatisfy({ $0.isLetter || $0 == " " || $0 == "'" || $0 == "-" || $0 == "." })
+        else { return nil }
         return nfc
     }
 
@@ -168,7 +171,12 @@ enum HealthInsuranceQR {
         var high: UInt8?
         for ch in s {
             guard let v = ch.hexDigitValue else { return false }
-            if let h = high { bytes.append(h << 4 | UInt8(v)); high = nil } else { high = UInt8(v) }
+            if let h = high {
+                bytes.append(h << 4 | UInt8(v))
+                high = nil
+            } else {
+                high = UInt8(v)
+            }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { return false }
         return decoded.contains(where: \.isLetter) && !decoded.allSatisfy(\.isHexDigit)

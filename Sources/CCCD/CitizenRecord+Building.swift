@@ -5,8 +5,16 @@ extension CitizenRecord {
     /// Builds the record from what was read. DG13 is the source of truth for the person;
     /// the MRZ fills what DG13 lacks (ID from the optional data, names, dates with the
     /// century taken from the ID, sex). `face.data` is filled only with `includeFaceData`.
-    public init(mrz: MRZ?, dg13: DG13?, face: FaceImage?, faceStatus: FaceStatus? = nil, includeFaceData: Bool = false,
-                access: Access, stats: Stats, verification: Verification = .notPerformed) {
+    public init(
+        mrz: MRZ?,
+        dg13: DG13?,
+        face: FaceImage?,
+        faceStatus: FaceStatus? = nil,
+        includeFaceData: Bool = false,
+        access: Access,
+        stats: Stats,
+        verification: Verification = .notPerformed
+    ) {
         let idNumber = dg13?.idNumber ?? mrz?.cccdIDNumber
         var person = Person(idNumber: idNumber)
         if let d = dg13 {
@@ -40,7 +48,8 @@ extension CitizenRecord {
             }
             let neverExpires = dg13?.neverExpires ?? (m.dateOfExpiry == "991231")
             if person.dateOfExpiry == nil, !neverExpires, let birth = person.dateOfBirth,
-               let y = Int(birth.prefix(4)) {
+                let y = Int(birth.prefix(4))
+            {
                 // Expiry lies after birth and within 100 years of it.
                 let yy = Int(m.dateOfExpiry.prefix(2)) ?? 0
                 var year = (y / 100) * 100 + yy
@@ -57,23 +66,51 @@ extension CitizenRecord {
             if person.nationality == nil, !m.nationality.isEmpty { person.nationality = m.nationality }
         }
         let faceRecord = face.map {
-            Face(mimeType: $0.mimeType, width: $0.width, height: $0.height,
-                 data: includeFaceData ? Data($0.imageData).base64EncodedString() : nil)
+            Face(
+                mimeType: $0.mimeType,
+                width: $0.width,
+                height: $0.height,
+                data: includeFaceData ? Data($0.imageData).base64EncodedString() : nil
+            )
         }
-        self.init(document: Document(documentNumber: mrz?.documentNumber, mrz: mrz?.lines ?? []),
-                  person: person, access: access, face: faceRecord, faceStatus: faceStatus, verification: verification, stats: stats)
+        self.init(
+            document: Document(documentNumber: mrz?.documentNumber, mrz: mrz?.lines ?? []),
+            person: person,
+            access: access,
+            face: faceRecord,
+            faceStatus: faceStatus,
+            verification: verification,
+            stats: stats
+        )
     }
 
     /// The same, from the parsed files as read (DG1, DG13, DG2); any may be missing.
-    public init(dg1: DG1?, dg13: DG13?, dg2: DG2?, faceStatus: FaceStatus? = nil, includeFaceData: Bool = false,
-                access: Access, stats: Stats, verification: Verification = .notPerformed) {
-        self.init(mrz: dg1?.mrz, dg13: dg13, face: dg2?.face, faceStatus: faceStatus, includeFaceData: includeFaceData,
-                  access: access, stats: stats, verification: verification)
+    public init(
+        dg1: DG1?,
+        dg13: DG13?,
+        dg2: DG2?,
+        faceStatus: FaceStatus? = nil,
+        includeFaceData: Bool = false,
+        access: Access,
+        stats: Stats,
+        verification: Verification = .notPerformed
+    ) {
+        self.init(
+            mrz: dg1?.mrz,
+            dg13: dg13,
+            face: dg2?.face,
+            faceStatus: faceStatus,
+            includeFaceData: includeFaceData,
+            access: access,
+            stats: stats,
+            verification: verification
+        )
     }
 
     static func isoDate(yymmdd: String, century: Int) -> String? {
         guard yymmdd.count == 6, let yy = Int(yymmdd.prefix(2)) else { return nil }
-        let mm = yymmdd.dropFirst(2).prefix(2), dd = yymmdd.suffix(2)
+        let mm = yymmdd.dropFirst(2).prefix(2)
+        let dd = yymmdd.suffix(2)
         return String(format: "%04d", century + yy) + "-" + mm + "-" + dd
     }
 }
@@ -88,7 +125,8 @@ extension MRZ {
         let id = String(opt[0..<12])
         guard CCCDKeys.isIDNumber(id) else { return nil }
         if let last = opt.last, last.isASCIIDigit, opt.count == 15,
-           CheckDigit.compute(String(opt[0..<14])) != last, CheckDigit.compute(id) != last {
+            CheckDigit.compute(String(opt[0..<14])) != last, CheckDigit.compute(id) != last
+        {
             return nil
         }
         return id

@@ -5,7 +5,12 @@ extension CitizenRecord {
     /// chip returned but that does not parse makes the card unreadable (`CCCDError`), never a
     /// half-empty record that looks complete.
     public init(chipRead read: ChipRead, includeFaceData: Bool, verification: Verification = .notPerformed) throws {
-        try self.init(chipRead: read, dg13: Self.dg13(of: read), includeFaceData: includeFaceData, verification: verification)
+        try self.init(
+            chipRead: read,
+            dg13: Self.dg13(of: read),
+            includeFaceData: includeFaceData,
+            verification: verification
+        )
     }
 
     /// The verified record of a chip read: DG13 parsed once, for the record and for the
@@ -13,8 +18,12 @@ extension CitizenRecord {
     public static func build(from read: ChipRead, includeFace: Bool, trust: TrustStore) throws -> CitizenRecord {
         let dg13 = try dg13(of: read)
         let verification = Verification.verify(
-            files: read.files, dg13: dg13, trust: trust,
-            chipAuthentication: read.chipAuthentication, activeAuthentication: read.activeAuthentication)
+            files: read.files,
+            dg13: dg13,
+            trust: trust,
+            chipAuthentication: read.chipAuthentication,
+            activeAuthentication: read.activeAuthentication
+        )
         return try CitizenRecord(chipRead: read, dg13: dg13, includeFaceData: includeFace, verification: verification)
     }
 
@@ -35,15 +44,29 @@ extension CitizenRecord {
             throw ReadError.unreadable("the chip has neither DG1 nor DG13")
         }
         let faceStatus: FaceStatus = dg2 != nil ? .read : read.skipped.contains(.dg2) ? .skipped : .absent
-        self.init(dg1: dg1, dg13: dg13, dg2: dg2, faceStatus: faceStatus, includeFaceData: includeFaceData,
-                  access: Access(method: read.access.method.rawValue, reason: read.access.reason),
-                  stats: Stats(read.stats), verification: verification)
+        self.init(
+            dg1: dg1,
+            dg13: dg13,
+            dg2: dg2,
+            faceStatus: faceStatus,
+            includeFaceData: includeFaceData,
+            access: Access(method: read.access.method.rawValue, reason: read.access.reason),
+            stats: Stats(read.stats),
+            verification: verification
+        )
     }
 }
 
 extension CitizenRecord.Stats {
     public init(_ s: ReadStatistics) {
-        self.init(apdus: s.apdus, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, durationMs: s.milliseconds,
-                  files: s.files.map { CitizenRecord.FileStats(name: $0.name, bytes: $0.bytes, apdus: $0.apdus, durationMs: $0.milliseconds) })
+        self.init(
+            apdus: s.apdus,
+            bytesSent: s.bytesSent,
+            bytesReceived: s.bytesReceived,
+            durationMs: s.milliseconds,
+            files: s.files.map {
+                CitizenRecord.FileStats(name: $0.name, bytes: $0.bytes, apdus: $0.apdus, durationMs: $0.milliseconds)
+            }
+        )
     }
 }

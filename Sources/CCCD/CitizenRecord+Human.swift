@@ -8,7 +8,10 @@ extension CitizenRecord {
     /// the face, the verdict; aligned as the whole record is.
     public func humanDescription(since earlier: CitizenRecord) -> String {
         let before = earlier.humanRows
-        return Self.aligned(humanRows.filter { row in !before.contains { $0.0 == row.0 && $0.1 == row.1 } }, as: humanRows)
+        return Self.aligned(
+            humanRows.filter { row in !before.contains { $0.0 == row.0 && $0.1 == row.1 } },
+            as: humanRows
+        )
     }
 
     private static func aligned(_ rows: [(String, String?)], as all: [(String, String?)]) -> String {
@@ -66,7 +69,8 @@ extension CitizenRecord {
             .verified: "Đã xác thực (verified)", .unverified: "Chưa xác thực được (unverified)",
             .failed: "XÁC THỰC THẤT BẠI (failed)", .notPerformed: "Chưa kiểm tra (not performed)",
         ]
-        let checks = "passive: \(v.passive.status.rawValue), active: \(v.active.status.rawValue), chip: \(v.chip.status.rawValue)"
+        let checks =
+            "passive: \(v.passive.status.rawValue), active: \(v.active.status.rawValue), chip: \(v.chip.status.rawValue)"
         return (words[v.status] ?? v.status.rawValue) + " — " + checks
     }
 }

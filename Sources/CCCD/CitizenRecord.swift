@@ -14,8 +14,15 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
     public var verification: Verification
     public var stats: Stats
 
-    public init(document: Document, person: Person, access: Access, face: Face?, faceStatus: FaceStatus? = nil,
-                verification: Verification = .notPerformed, stats: Stats) {
+    public init(
+        document: Document,
+        person: Person,
+        access: Access,
+        face: Face?,
+        faceStatus: FaceStatus? = nil,
+        verification: Verification = .notPerformed,
+        stats: Stats
+    ) {
         self.document = document
         self.person = person
         self.access = access
@@ -73,12 +80,25 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         /// Unknown DG13 fields keyed by field number ("16"); omitted when empty.
         public var extra: [String: String]?
 
-        public init(idNumber: String? = nil, fullName: String? = nil, dateOfBirth: String? = nil, sex: Sex? = nil,
-                    nationality: String? = nil, ethnicity: String? = nil, religion: String? = nil,
-                    placeOfOrigin: String? = nil, placeOfResidence: String? = nil, identifyingMarks: String? = nil,
-                    dateOfIssue: String? = nil, dateOfExpiry: String? = nil, fatherName: String? = nil,
-                    motherName: String? = nil, spouseName: String? = nil, oldIdNumber: String? = nil,
-                    extra: [String: String]? = nil) {
+        public init(
+            idNumber: String? = nil,
+            fullName: String? = nil,
+            dateOfBirth: String? = nil,
+            sex: Sex? = nil,
+            nationality: String? = nil,
+            ethnicity: String? = nil,
+            religion: String? = nil,
+            placeOfOrigin: String? = nil,
+            placeOfResidence: String? = nil,
+            identifyingMarks: String? = nil,
+            dateOfIssue: String? = nil,
+            dateOfExpiry: String? = nil,
+            fatherName: String? = nil,
+            motherName: String? = nil,
+            spouseName: String? = nil,
+            oldIdNumber: String? = nil,
+            extra: [String: String]? = nil
+        ) {
             self.idNumber = idNumber
             self.fullName = fullName
             self.dateOfBirth = dateOfBirth
@@ -136,7 +156,13 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         public var durationMs: Int
         public var files: [FileStats]
 
-        public init(apdus: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0, durationMs: Int = 0, files: [FileStats] = []) {
+        public init(
+            apdus: Int = 0,
+            bytesSent: Int = 0,
+            bytesReceived: Int = 0,
+            durationMs: Int = 0,
+            files: [FileStats] = []
+        ) {
             self.apdus = apdus
             self.bytesSent = bytesSent
             self.bytesReceived = bytesReceived
@@ -159,7 +185,6 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
             self.durationMs = durationMs
         }
     }
-
 
     /// The record as JSON text: UTF-8 with Vietnamese unescaped, slashes unescaped.
     /// Keys are sorted by default: Foundation's encoder on Linux otherwise emits them in

@@ -31,22 +31,31 @@ extension DG13 {
     public static func encode(_ entries: [Entry]) -> [UInt8] {
         func str(_ s: String, _ tag: TLVTag = 0x0C) -> TLV { TLV(tag: tag, value: Array(s.utf8)) }
         let items: [TLV] = entries.map { e in
-            let number = TLV(tag: 0x02, value: e.number > 0xFF ? [UInt8(e.number >> 8 & 0xFF), UInt8(e.number & 0xFF)] : [UInt8(e.number)])
+            let number = TLV(
+                tag: 0x02,
+                value: e.number > 0xFF ? [UInt8(e.number >> 8 & 0xFF), UInt8(e.number & 0xFF)] : [UInt8(e.number)]
+            )
             switch e.value {
             case .utf8(let s): return TLV(tag: 0x30, children: [number, str(s)])
             case .printable(let s): return TLV(tag: 0x30, children: [number, str(s, 0x13)])
             case .empty: return TLV(tag: 0x30, children: [number])
             case .parentsNested(let f, let m):
-                return TLV(tag: 0x30, children: [number, TLV(tag: 0x30, children: [str(f)]), TLV(tag: 0x30, children: [str(m)])])
+                return TLV(
+                    tag: 0x30,
+                    children: [number, TLV(tag: 0x30, children: [str(f)]), TLV(tag: 0x30, children: [str(m)])]
+                )
             case .parentsFlat(let f, let m):
                 return TLV(tag: 0x30, children: [number, str(f), str(m)])
             }
         }
-        let body = TLV(tag: 0x30, children: [
-            TLV(tag: 0x02, value: [0x01]),
-            TLV(tag: 0x06, value: [0x28, 0xD3, 0x16, 0x01, 0x00, 0x08]),
-            TLV(tag: 0x31, children: items),
-        ])
+        let body = TLV(
+            tag: 0x30,
+            children: [
+                TLV(tag: 0x02, value: [0x01]),
+                TLV(tag: 0x06, value: [0x28, 0xD3, 0x16, 0x01, 0x00, 0x08]),
+                TLV(tag: 0x31, children: items),
+            ]
+        )
         return TLV(tag: 0x6D, children: [body]).encoded
     }
 }

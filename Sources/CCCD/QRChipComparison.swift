@@ -72,7 +72,7 @@ public struct QRChipComparison: Sendable, Hashable {
         let t = text.trimmingWhitespace()
         let parts = t.split(separator: "-")
         if parts.count == 3, parts[0].count == 4, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-           let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         {
             return VietnameseText.isoDate(String(format: "%02d/%02d/%04d", d, m, y))
         }

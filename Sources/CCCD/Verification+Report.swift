@@ -14,33 +14,54 @@ extension CitizenRecord.Verification {
         let signer = chain?.details["documentSigner"] ?? report[.sodSignature]?.details["documentSigner"]
         let passive: Passive
         if let failed = passiveResults.first(where: { $0.outcome == .failed }) {
-            passive = Passive(status: .failed, reason: Self.text(failed), documentSigner: signer, csca: chain?.details["csca"])
+            passive = Passive(
+                status: .failed,
+                reason: Self.text(failed),
+                documentSigner: signer,
+                csca: chain?.details["csca"]
+            )
         } else if passiveResults.count == Verdict.passive.count, passiveResults.allSatisfy({ $0.outcome == .passed }) {
             var notes: [String] = []
             if chain?.notes.contains(.revocationNotChecked) == true { notes.append("revocation: notChecked") }
             if chain?.notes.contains(.documentSignerExpiredSinceIssue) == true {
                 notes.append("Document Signer certificate expired since the date of issue")
             }
-            passive = Passive(status: .passed, reason: notes.isEmpty ? nil : notes.joined(separator: "; "),
-                              documentSigner: signer, csca: chain?.details["csca"])
+            passive = Passive(
+                status: .passed,
+                reason: notes.isEmpty ? nil : notes.joined(separator: "; "),
+                documentSigner: signer,
+                csca: chain?.details["csca"]
+            )
         } else if let missing = passiveResults.first(where: { $0.outcome != .passed && $0.outcome != .notPerformed })
-                    ?? passiveResults.first(where: { $0.outcome != .passed }) {
+            ?? passiveResults.first(where: { $0.outcome != .passed })
+        {
             passive = Passive(status: .notPerformed, reason: Self.text(missing), documentSigner: signer, csca: nil)
         } else {
             passive = Passive(status: .notPerformed, reason: "passive authentication was not run")
         }
-        self.init(status: Status(rawValue: report.status.rawValue) ?? .unverified, passive: passive,
-                  active: Self.check(report[.activeAuthentication], "active authentication"),
-                  chip: Self.check(report[.chipAuthentication], "chip authentication"))
+        self.init(
+            status: Status(rawValue: report.status.rawValue) ?? .unverified,
+            passive: passive,
+            active: Self.check(report[.activeAuthentication], "active authentication"),
+            chip: Self.check(report[.chipAuthentication], "chip authentication")
+        )
     }
 
     /// One call for a reader: runs the standard checks over what was read (date of issue
     /// from DG13) against `trust` and returns the record's verification.
-    public static func verify(files: [DataGroupID: [UInt8]], dg13: DG13?, trust: TrustStore,
-                              chipAuthentication: VerificationEvidence.ChipProof,
-                              activeAuthentication: VerificationEvidence.ChipProof) -> CitizenRecord.Verification {
-        let evidence = VerificationEvidence(files: files, dg13: dg13, chipAuthentication: chipAuthentication,
-                                            activeAuthentication: activeAuthentication)
+    public static func verify(
+        files: [DataGroupID: [UInt8]],
+        dg13: DG13?,
+        trust: TrustStore,
+        chipAuthentication: VerificationEvidence.ChipProof,
+        activeAuthentication: VerificationEvidence.ChipProof
+    ) -> CitizenRecord.Verification {
+        let evidence = VerificationEvidence(
+            files: files,
+            dg13: dg13,
+            chipAuthentication: chipAuthentication,
+            activeAuthentication: activeAuthentication
+        )
         return CitizenRecord.Verification(Verifier.standard(trust: trust).verify(evidence))
     }
 
@@ -66,7 +87,9 @@ extension CitizenRecord.Verification {
         let p = iso.split(separator: "-").compactMap { Int($0) }
         guard p.count == 3 else { return nil }
         var c = DateComponents()
-        c.year = p[0]; c.month = p[1]; c.day = p[2]
+        c.year = p[0]
+        c.month = p[1]
+        c.day = p[2]
         var cal = Calendar(identifier: .gregorian)
         guard let utc = TimeZone(identifier: "UTC") else { return nil }
         cal.timeZone = utc
@@ -77,9 +100,19 @@ extension CitizenRecord.Verification {
 
 extension VerificationEvidence {
     /// Evidence for a CCCD read: the date of issue comes from DG13 field 11.
-    public init(files: [DataGroupID: [UInt8]], dg13: DG13?, chipAuthentication: ChipProof = .notPerformed("not run"),
-                activeAuthentication: ChipProof = .notPerformed("not run"), now: Date = Date()) {
-        self.init(files: files, dateOfIssue: CitizenRecord.Verification.issueDate(iso: dg13?.dateOfIssue),
-                  chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication, now: now)
+    public init(
+        files: [DataGroupID: [UInt8]],
+        dg13: DG13?,
+        chipAuthentication: ChipProof = .notPerformed("not run"),
+        activeAuthentication: ChipProof = .notPerformed("not run"),
+        now: Date = Date()
+    ) {
+        self.init(
+            files: files,
+            dateOfIssue: CitizenRecord.Verification.issueDate(iso: dg13?.dateOfIssue),
+            chipAuthentication: chipAuthentication,
+            activeAuthentication: activeAuthentication,
+            now: now
+        )
     }
 }

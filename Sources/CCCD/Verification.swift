@@ -55,6 +55,7 @@ extension CitizenRecord {
             status: .notPerformed,
             passive: Passive(status: .notPerformed, reason: "passive authentication is not performed by this build"),
             active: Check(status: .notPerformed, reason: "active authentication is not performed by this build"),
-            chip: Check(status: .notPerformed, reason: "chip authentication is not performed by this build"))
+            chip: Check(status: .notPerformed, reason: "chip authentication is not performed by this build")
+        )
     }
 }

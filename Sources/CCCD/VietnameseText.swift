@@ -33,9 +33,10 @@ enum VietnameseText {
             parts = [String(s.prefix(2)), String(s.dropFirst(2).prefix(2)), String(s.suffix(4))]
         }
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
-              parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
-              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
-              (1...12).contains(m), y >= 1800, (1...daysIn(month: m, year: y)).contains(d) else { return nil }
+            parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
+            (1...12).contains(m), y >= 1800, (1...daysIn(month: m, year: y)).contains(d)
+        else { return nil }
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 

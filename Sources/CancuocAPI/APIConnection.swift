@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// A minimal blocking client of the daemon's socket, for the command line (`cancuoc call`,
 /// `cancuoc watch`) and scripts: one connection, lines out, lines in. No event loop, because
@@ -22,7 +23,9 @@ public final class APIConnection {
         public var description: String {
             switch self {
             case .cannotConnect(let path, let code):
-                let hint = code == EACCES ? " (is your user in the cancuoc group?)"
+                let hint =
+                    code == EACCES
+                    ? " (is your user in the cancuoc group?)"
                     : code == ENOENT || code == ECONNREFUSED ? " (is cancuocd running?)" : ""
                 return "cannot connect to \(path): \(String(cString: strerror(code)))\(hint)"
             case .closed: return "the daemon closed the connection"
@@ -77,7 +80,11 @@ public final class APIConnection {
 
     /// Sends a request and waits for its response; notifications that arrive first are given
     /// to `notification`.
-    public func call(method: String, params: JSONValue = [:], notification: (JSONValue) -> Void = { _ in })
+    public func call(
+        method: String,
+        params: JSONValue = [:],
+        notification: (JSONValue) -> Void = { _ in }
+    )
         throws(Failure) -> JSONValue
     {
         let id = try send(method: method, params: params)
@@ -118,7 +125,9 @@ public final class APIConnection {
     private func write(_ bytes: [UInt8]) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw .closed }
             offset += written

@@ -141,7 +141,10 @@ extension APIError {
     /// -32600 for a line longer than the server's limit.
     public static func requestTooLarge(limit: Int) -> APIError {
         APIError(
-            .invalidRequest, message: "Invalid request: request too large (limit \(limit) bytes)",
-            messageVi: "Yêu cầu quá lớn", detail: ["limit": .int(Int64(limit))])
+            .invalidRequest,
+            message: "Invalid request: request too large (limit \(limit) bytes)",
+            messageVi: "Yêu cầu quá lớn",
+            detail: ["limit": .int(Int64(limit))]
+        )
     }
 }

@@ -119,10 +119,17 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
     static let loggedRejections = 5
     /// Outcomes that are the client's own protocol mistakes (rate-limited in the log).
     static let protocolErrors: Set<String> = Set(
-        [APIError.Kind.parseError, .invalidRequest, .methodNotFound, .invalidParams].map(\.rawValue))
+        [APIError.Kind.parseError, .invalidRequest, .methodNotFound, .invalidParams].map(\.rawValue)
+    )
 
-    public init(id: UInt64, principal: Principal, transport: any ConnectionTransport, service: any APIService,
-                limits: Limits = Limits(), logger: Logger = Logger(label: "cancuoc.api")) {
+    public init(
+        id: UInt64,
+        principal: Principal,
+        transport: any ConnectionTransport,
+        service: any APIService,
+        limits: Limits = Limits(),
+        logger: Logger = Logger(label: "cancuoc.api")
+    ) {
         self.id = id
         self.principal = principal
         self.transport = transport
@@ -155,7 +162,6 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
     /// Nothing running and not subscribed: may be closed when idle too long.
     public var isIdle: Bool { state.withLock { $0.tasks.isEmpty && !$0.subscribed } }
 
-
     var requestsInFlight: Int { state.withLock { $0.tasks.count } }
 
     // MARK: Inbound, from the transport
@@ -165,9 +171,11 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         guard message.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }  // blank
         switch JSONRPCRequest.parse(message, parser: JSONParser()) {
         case .failure(let rejection):
-            logRejection(logMetadata.merging([
-                "outcome": "\(rejection.error.reason)", "id": "\(LogText.quoted(rejection.id.serialized))",
-            ]) { $1 })
+            logRejection(
+                logMetadata.merging([
+                    "outcome": "\(rejection.error.reason)", "id": "\(LogText.quoted(rejection.id.serialized))",
+                ]) { $1 }
+            )
             send(JSONRPCMessage.error(id: rejection.id, rejection.error))
         case .success(let request):
             dispatch(request)
@@ -184,16 +192,27 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
     /// answered once, then closed.
     public func receiveIncomplete(after limit: Duration) {
         logRejection(logMetadata.merging(["outcome": "request not completed in time"]) { $1 })
-        send(JSONRPCMessage.error(id: .null, APIError(
-            .invalidRequest, message: "Invalid request: not completed within \(limit.milliseconds / 1000) s",
-            messageVi: "Yêu cầu không được gửi trọn vẹn kịp thời")))
+        send(
+            JSONRPCMessage.error(
+                id: .null,
+                APIError(
+                    .invalidRequest,
+                    message: "Invalid request: not completed within \(limit.milliseconds / 1000) s",
+                    messageVi: "Yêu cầu không được gửi trọn vẹn kịp thời"
+                )
+            )
+        )
         closeWhenFlushed()
     }
 
     /// A protocol error from this client: the first few are logged one by one, then at most
     /// one summary line a minute, so a client cannot flood the journal.
     private func logRejection(_ metadata: Logger.Metadata) {
-        enum Decision { case log, summarize(Int), count }
+        enum Decision {
+            case log
+            case summarize(Int)
+            case count
+        }
         let decision = state.withLock { state -> Decision in
             state.rejections += 1
             if state.rejections <= Self.loggedRejections { return .log }
@@ -297,9 +316,12 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         case .closed:
             return false
         case .overflow:
-            logger.warning("dropping a client that does not read its messages", metadata: logMetadata.merging([
-                "queuedMessages": "\(limits.maxQueuedMessages)", "queuedBytes": "\(limits.maxQueuedBytes)",
-            ]) { $1 })
+            logger.warning(
+                "dropping a client that does not read its messages",
+                metadata: logMetadata.merging([
+                    "queuedMessages": "\(limits.maxQueuedMessages)", "queuedBytes": "\(limits.maxQueuedBytes)",
+                ]) { $1 }
+            )
             transport.close()
             return false
         case .queued:
@@ -335,8 +357,11 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
                 outcome = APIError.Kind.cancelled.rawValue
             } catch {
                 // The error's text may quote personal data: log its type only.
-                logger.error("request failed inside the daemon", metadata: requestMetadata(request).merging(
-                    ["errorType": "\(String(reflecting: type(of: error)))"]) { $1 })
+                logger.error(
+                    "request failed inside the daemon",
+                    metadata: requestMetadata(request).merging(
+                        ["errorType": "\(String(reflecting: type(of: error)))"]) { $1 }
+                )
                 reply = JSONRPCMessage.error(id: request.id ?? .null, .internalError)
                 outcome = APIError.Kind.internalError.rawValue
             }
@@ -352,9 +377,11 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         }
         if !started, request.id != nil {
             let error = APIError(
-                .serverBusy, message: "Too many requests in progress on this connection",
+                .serverBusy,
+                message: "Too many requests in progress on this connection",
                 messageVi: "Có quá nhiều yêu cầu đang xử lý trên kết nối này, vui lòng thử lại sau",
-                detail: ["limit": .int(Int64(limits.maxRequestsInFlight))])
+                detail: ["limit": .int(Int64(limits.maxRequestsInFlight))]
+            )
             send(JSONRPCMessage.error(id: request.id ?? .null, error))
         }
     }

@@ -26,7 +26,9 @@ public struct JSONRPCRequest: Sendable {
         do {
             document = try parser.parse(bytes)
         } catch {
-            return .failure(Rejection(id: .null, error: APIError(.parseError, detail: ["detail": .string(error.description)])))
+            return .failure(
+                Rejection(id: .null, error: APIError(.parseError, detail: ["detail": .string(error.description)]))
+            )
         }
         guard case .object(let members) = document else {
             if case .array = document {

@@ -11,7 +11,8 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
     /// Dates are ISO 8601. `pretty` indents, for people at a terminal (`cancuoc … --json`).
     public init(encoding value: some Encodable, pretty: Bool = false) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         bytes = Array(try encoder.encode(value))
     }

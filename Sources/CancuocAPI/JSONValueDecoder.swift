@@ -90,12 +90,17 @@ private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeNil(forKey key: Key) throws -> Bool { members[key.stringValue]?.isNull ?? true }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try node(key).decode(type) }
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type,
+        forKey key: Key
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         try node(key).container(keyedBy: type)
     }
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try node(key).unkeyedContainer() }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try node(key).unkeyedContainer()
+    }
     func superDecoder() throws -> any Decoder { Node(value: .object(members), codingPath: codingPath) }
     func superDecoder(forKey key: Key) throws -> any Decoder { try node(key) }
 }
@@ -109,7 +114,10 @@ private struct Unkeyed: UnkeyedDecodingContainer {
 
     mutating func next() throws -> Node {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "end of array"))
+            throw DecodingError.valueNotFound(
+                JSONValue.self,
+                .init(codingPath: codingPath, debugDescription: "end of array")
+            )
         }
         defer { currentIndex += 1 }
         return Node(value: elements[currentIndex], codingPath: codingPath + [Index(intValue: currentIndex)])
@@ -121,7 +129,9 @@ private struct Unkeyed: UnkeyedDecodingContainer {
         return true
     }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }

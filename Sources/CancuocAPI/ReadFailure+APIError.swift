@@ -1,4 +1,5 @@
 import CardService
+
 /// The one place a `ReadFailure` becomes what an API client sees: a total mapping the
 /// compiler checks, codes and default texts from `APIError.Kind` alone.
 extension ReadFailure {

@@ -147,15 +147,20 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
                 var result: [String] = []
                 for text in list {
                     guard let origin = WebAccessPolicy.normalizedOrigin(text) else {
-                        throw .invalidValue(setting: setting, "origins such as https://his.benhvien.vn or http://127.0.0.1:8080 "
-                            + "(scheme, host and port only; not \"\(LogText.clipped(text))\")")
+                        throw .invalidValue(
+                            setting: setting,
+                            "origins such as https://his.benhvien.vn or http://127.0.0.1:8080 "
+                                + "(scheme, host and port only; not \"\(LogText.clipped(text))\")"
+                        )
                     }
                     result.append(origin)
                 }
                 return result
             }
-            return WebAccessPolicy(allowedOrigins: try normalize(allowedOrigins, "web.allowedOrigins"),
-                                   recordsOrigins: try normalize(recordsOrigins, "web.recordsOrigins"))
+            return WebAccessPolicy(
+                allowedOrigins: try normalize(allowedOrigins, "web.allowedOrigins"),
+                recordsOrigins: try normalize(recordsOrigins, "web.recordsOrigins")
+            )
         }
     }
 
@@ -192,30 +197,38 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
-            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, maxClientsPerUser, requestCompletionTimeoutSeconds,
+            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, maxClientsPerUser,
+            requestCompletionTimeoutSeconds,
             maxQueuedBytesPerClient, maxRequestsInFlightPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, metricsIntervalSeconds, scanners, scanPendingSeconds, web
+            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, metricsIntervalSeconds, scanners,
+            scanPendingSeconds, web
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = DaemonConfiguration()
         socketPath = try c.decodeIfPresent(String.self, forKey: .socketPath) ?? d.socketPath
-        socketGroup = c.contains(.socketGroup) ? try c.decodeIfPresent(String.self, forKey: .socketGroup) : d.socketGroup
+        socketGroup =
+            c.contains(.socketGroup) ? try c.decodeIfPresent(String.self, forKey: .socketGroup) : d.socketGroup
         socketMode = try c.decodeIfPresent(String.self, forKey: .socketMode) ?? d.socketMode
         facility = try c.decodeIfPresent(Facility.self, forKey: .facility) ?? d.facility
         readTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? d.readTimeoutSeconds
-        maxWaitForCardSeconds = try c.decodeIfPresent(Double.self, forKey: .maxWaitForCardSeconds) ?? d.maxWaitForCardSeconds
+        maxWaitForCardSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .maxWaitForCardSeconds) ?? d.maxWaitForCardSeconds
         maxClients = try c.decodeIfPresent(Int.self, forKey: .maxClients) ?? d.maxClients
         maxLineLength = try c.decodeIfPresent(Int.self, forKey: .maxLineLength) ?? d.maxLineLength
         idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
-        maxQueuedMessagesPerClient = try c.decodeIfPresent(Int.self, forKey: .maxQueuedMessagesPerClient)
+        maxQueuedMessagesPerClient =
+            try c.decodeIfPresent(Int.self, forKey: .maxQueuedMessagesPerClient)
             ?? d.maxQueuedMessagesPerClient
         maxClientsPerUser = try c.decodeIfPresent(Int.self, forKey: .maxClientsPerUser) ?? d.maxClientsPerUser
-        requestCompletionTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .requestCompletionTimeoutSeconds)
+        requestCompletionTimeoutSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .requestCompletionTimeoutSeconds)
             ?? d.requestCompletionTimeoutSeconds
-        maxQueuedBytesPerClient = try c.decodeIfPresent(Int.self, forKey: .maxQueuedBytesPerClient) ?? d.maxQueuedBytesPerClient
-        maxRequestsInFlightPerClient = try c.decodeIfPresent(Int.self, forKey: .maxRequestsInFlightPerClient)
+        maxQueuedBytesPerClient =
+            try c.decodeIfPresent(Int.self, forKey: .maxQueuedBytesPerClient) ?? d.maxQueuedBytesPerClient
+        maxRequestsInFlightPerClient =
+            try c.decodeIfPresent(Int.self, forKey: .maxRequestsInFlightPerClient)
             ?? d.maxRequestsInFlightPerClient
         readerPollSeconds = try c.decodeIfPresent(Double.self, forKey: .readerPollSeconds) ?? d.readerPollSeconds
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
@@ -223,7 +236,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
         usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
         metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
-        metricsIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
+        metricsIntervalSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
         scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
         scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
         web = try c.decodeIfPresent(Web.self, forKey: .web) ?? d.web
@@ -269,21 +283,36 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             if !ok { throw .invalidValue(setting: setting, why) }
         }
         /// A number within `range`, said in English and Vietnamese.
-        func require<Number: Comparable>(_ value: Number, in range: ClosedRange<Number>, _ setting: String)
+        func require<Number: Comparable>(
+            _ value: Number,
+            in range: ClosedRange<Number>,
+            _ setting: String
+        )
             throws(DaemonConfigurationError)
         {
             if !range.contains(value) {
-                throw .invalidValue(setting: setting, "between \(range.lowerBound) and \(range.upperBound)",
-                                    vi: "từ \(range.lowerBound) đến \(range.upperBound)")
+                throw .invalidValue(
+                    setting: setting,
+                    "between \(range.lowerBound) and \(range.upperBound)",
+                    vi: "từ \(range.lowerBound) đến \(range.upperBound)"
+                )
             }
         }
         try require(!socketPath.isEmpty && socketPath.hasPrefix("/"), "socketPath", "an absolute path")
         try require(usageRetentionDays >= 31, "usageRetentionDays", "at least 31 (reports look back 30 days)")
         try require(metricsTextfile.map { $0.hasPrefix("/") } ?? true, "metricsTextfile", "an absolute path or null")
-        try require(metricsIntervalSeconds >= 1 && metricsIntervalSeconds <= 3600, "metricsIntervalSeconds", "between 1 and 3600")
+        try require(
+            metricsIntervalSeconds >= 1 && metricsIntervalSeconds <= 3600,
+            "metricsIntervalSeconds",
+            "between 1 and 3600"
+        )
         try require(socketModeBits != nil, "socketMode", "an octal string such as \"0660\"")
         try require(readTimeoutSeconds > 0 && readTimeoutSeconds <= 3600, "readTimeoutSeconds", "between 0 and 3600")
-        try require(maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400, "maxWaitForCardSeconds", "between 0 and 86400")
+        try require(
+            maxWaitForCardSeconds >= 0 && maxWaitForCardSeconds <= 86400,
+            "maxWaitForCardSeconds",
+            "between 0 and 86400"
+        )
         try require(maxClients, in: 1...100_000, "maxClients")
         try require(maxLineLength, in: 1024...(16 << 20), "maxLineLength")
         try require(idleTimeoutSeconds >= 0, "idleTimeoutSeconds", "0 or more")
@@ -295,14 +324,25 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         try require(maxQueuedBytesPerClient, in: (256 << 10)...(1 << 30), "maxQueuedBytesPerClient")
         try require(maxRequestsInFlightPerClient, in: 1...10_000, "maxRequestsInFlightPerClient")
         try require(readerPollSeconds >= 0.1 && readerPollSeconds <= 60, "readerPollSeconds", "between 0.1 and 60")
-        try require(scanners.allSatisfy { $0.device.hasPrefix("/") && !$0.reader.isEmpty }, "scanners",
-                    "a list of {\"device\": absolute path, \"reader\": reader id or name}")
+        try require(
+            scanners.allSatisfy { $0.device.hasPrefix("/") && !$0.reader.isEmpty },
+            "scanners",
+            "a list of {\"device\": absolute path, \"reader\": reader id or name}"
+        )
         try require(Set(scanners.map(\.device)).count == scanners.count, "scanners", "a list naming each device once")
         try require(scanPendingSeconds > 0 && scanPendingSeconds <= 3600, "scanPendingSeconds", "between 0 and 3600")
         _ = try web.listenAddresses()
         _ = try web.accessPolicy()
-        try require(web.filesDirectory.map { $0.hasPrefix("/") } ?? true, "web.filesDirectory", "an absolute path or null")
-        try require(web.pageClearSeconds >= 10 && web.pageClearSeconds <= 86400, "web.pageClearSeconds", "between 10 and 86400")
+        try require(
+            web.filesDirectory.map { $0.hasPrefix("/") } ?? true,
+            "web.filesDirectory",
+            "an absolute path or null"
+        )
+        try require(
+            web.pageClearSeconds >= 10 && web.pageClearSeconds <= 86400,
+            "web.pageClearSeconds",
+            "between 10 and 86400"
+        )
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
     }
 
@@ -316,28 +356,42 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// The transport settings for `APIServer`.
     public func serverConfiguration(listen: APIServerConfiguration.Listen) -> APIServerConfiguration {
         APIServerConfiguration(
-            listen: listen, socketGroup: socketGroup, socketMode: socketModeBits ?? 0o660,
-            maxLineLength: maxLineLength, maxClients: maxClients, maxClientsPerUser: maxClientsPerUser,
+            listen: listen,
+            socketGroup: socketGroup,
+            socketMode: socketModeBits ?? 0o660,
+            maxLineLength: maxLineLength,
+            maxClients: maxClients,
+            maxClientsPerUser: maxClientsPerUser,
             requestCompletionTimeout: .milliseconds(Int64((requestCompletionTimeoutSeconds * 1000).rounded())),
             idleTimeout: .seconds(idleTimeoutSeconds),
             maxQueuedMessagesPerClient: maxQueuedMessagesPerClient,
             maxRequestsInFlightPerClient: maxRequestsInFlightPerClient,
-            maxQueuedBytesPerClient: maxQueuedBytesPerClient)
+            maxQueuedBytesPerClient: maxQueuedBytesPerClient
+        )
     }
 
     /// The browser endpoint's settings for `WebSocketServer`; `listen` comes from the caller
     /// (systemd's sockets or `web.listen`). Call after `validate()`.
-    public func webServerConfiguration(listen: [WebServerConfiguration.Listen], files: WebStaticFiles)
+    public func webServerConfiguration(
+        listen: [WebServerConfiguration.Listen],
+        files: WebStaticFiles
+    )
         throws(DaemonConfigurationError) -> WebServerConfiguration
     {
-        WebServerConfiguration(listen: listen, access: try web.accessPolicy(), files: files,
-                               pageClearSeconds: web.pageClearSeconds,
-                               limits: serverConfiguration(listen: .path(socketPath)))
+        WebServerConfiguration(
+            listen: listen,
+            access: try web.accessPolicy(),
+            files: files,
+            pageClearSeconds: web.pageClearSeconds,
+            limits: serverConfiguration(listen: .path(socketPath))
+        )
     }
 
     /// Reads the file at `path`. A missing file gives the defaults (`found == false`, so
     /// the caller can log it); anything unreadable or malformed throws.
-    public static func load(path: String) throws(DaemonConfigurationError) -> (configuration: DaemonConfiguration, found: Bool) {
+    public static func load(
+        path: String
+    ) throws(DaemonConfigurationError) -> (configuration: DaemonConfiguration, found: Bool) {
         guard FileManager.default.fileExists(atPath: path) else { return (DaemonConfiguration(), false) }
         let data: Data
         do {
@@ -348,7 +402,10 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         return (try parse(data, path: path), true)
     }
 
-    public static func parse(_ data: Data, path: String = "(inline)") throws(DaemonConfigurationError) -> DaemonConfiguration {
+    public static func parse(
+        _ data: Data,
+        path: String = "(inline)"
+    ) throws(DaemonConfigurationError) -> DaemonConfiguration {
         do {
             return try JSONDecoder().decode(DaemonConfiguration.self, from: data)
         } catch let error as DaemonConfigurationError {
@@ -389,7 +446,8 @@ public enum DaemonConfigurationError: Error, Sendable, Hashable, CustomStringCon
         case .unknownSettings(let keys):
             "unknown settings: \(keys.joined(separator: ", ")) (see docs/operations.md) — tệp cấu hình có mục không tồn tại: \(keys.joined(separator: ", "))"
         case .invalidValue(let setting, let why, let vi):
-            "\(setting) must be \(why) — giá trị \(setting) không hợp lệ" + (vi.map { ", phải \($0)" } ?? " (xem docs/operations.md)")
+            "\(setting) must be \(why) — giá trị \(setting) không hợp lệ"
+                + (vi.map { ", phải \($0)" } ?? " (xem docs/operations.md)")
         }
     }
 }

@@ -1,7 +1,7 @@
+import CCCD
 import CancuocAPI
 import CancuocUsage
 import CardService
-import CCCD
 import Foundation
 import Logging
 import PCSC
@@ -21,7 +21,9 @@ extension DaemonCore {
     func cardRead(_ params: CardReadParams, connection: Connection) async throws -> CitizenRecord {
         let wait = params.waitForCardSeconds ?? 0
         guard wait >= 0, wait <= configuration.maxWaitForCardSeconds else {
-            throw APIError.invalidParams("waitForCardSeconds must be between 0 and \(configuration.maxWaitForCardSeconds)")
+            throw APIError.invalidParams(
+                "waitForCardSeconds must be between 0 and \(configuration.maxWaitForCardSeconds)"
+            )
         }
         let skipFace = params.skipFace ?? false
         guard !(skipFace && params.includeFace == true) else {
@@ -40,8 +42,11 @@ extension DaemonCore {
             session = try await chooseSession(params.reader, until: deadline)
             let penalty = wrongKeys.delay(caller: caller, reader: session.info.id.rawValue)
             if penalty > .zero {
-                logger.notice("slowing down repeated wrong keys", metadata: connection.logMetadata.merging(
-                    ["reader": "\(session.info.id.rawValue)", "delayMs": "\(penalty.milliseconds)"]) { $1 })
+                logger.notice(
+                    "slowing down repeated wrong keys",
+                    metadata: connection.logMetadata.merging(
+                        ["reader": "\(session.info.id.rawValue)", "delayMs": "\(penalty.milliseconds)"]) { $1 }
+                )
                 do { try await Task.sleep(for: penalty) } catch { throw ReadFailure.cancelled }
             }
             try await session.claim(waitingForAbandonedReadUpTo: .seconds(3))
@@ -51,12 +56,16 @@ extension DaemonCore {
         }
         let readerID = session.info.id.rawValue
         var options = CardReadOptions(
-            key: key, includeFace: params.includeFace ?? false, waitForCard: max(.zero, deadline - .now),
+            key: key,
+            includeFace: params.includeFace ?? false,
+            waitForCard: max(.zero, deadline - .now),
             progress: { step, done, total in
                 connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
-            })
+            }
+        )
         options.readFace = !skipFace
-        options.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record))) }
+        options.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record)))
+        }
         let result = await read(on: session, options: options, metadata: connection.logMetadata)
         switch result {
         case .success(let record):
@@ -74,9 +83,12 @@ extension DaemonCore {
 
     /// The one read job of the daemon, for `card.read` and scan-and-tap: the reader is
     /// already claimed; one deadline; release; report (log, usage, `read.completed`).
-    func read(on session: ReaderSession, options: CardReadOptions, metadata: Logger.Metadata,
-              scanner: String? = nil) async -> Result<CitizenRecord, ReadFailure>
-    {
+    func read(
+        on session: ReaderSession,
+        options: CardReadOptions,
+        metadata: Logger.Metadata,
+        scanner: String? = nil
+    ) async -> Result<CitizenRecord, ReadFailure> {
         var options = options
         options.trust = { [trustDirectory] in trustDirectory.current() }
         options.timeout = .seconds(configuration.readTimeoutSeconds)
@@ -85,7 +97,9 @@ extension DaemonCore {
         let task = Task { await job.run(release: { await session.release() }) }
         let result: Result<CitizenRecord, ReadFailure>
         if let tracked = track(task) {
-            result = await withTaskCancellationHandler { await task.value } onCancel: {
+            result = await withTaskCancellationHandler {
+                await task.value
+            } onCancel: {
                 task.cancel()
                 Task { await session.abandon() }
             }
@@ -101,15 +115,24 @@ extension DaemonCore {
     /// What every read leaves behind, whoever started it: a log line without personal data,
     /// the usage log entry, and `read.completed` (outcome and timings only) to every
     /// subscriber. `scanner` names the scanner of a scan-and-tap read (`"trigger":"scanner"`).
-    private func report(_ result: Result<CitizenRecord, ReadFailure>, session: ReaderSession, elapsed: Duration,
-                        metadata: Logger.Metadata, scanner: String?) async
-    {
+    private func report(
+        _ result: Result<CitizenRecord, ReadFailure>,
+        session: ReaderSession,
+        elapsed: Duration,
+        metadata: Logger.Metadata,
+        scanner: String?
+    ) async {
         let readerID = session.info.id.rawValue
         var metadata = metadata.merging(["reader": "\(readerID)"]) { $1 }
         let event: ReadEvent
-        var completed = ReadCompleted(reader: readerID, name: session.info.name, outcome: "ok",
-                                      durationMs: Int(elapsed.milliseconds),
-                                      trigger: scanner == nil ? nil : "scanner", scanner: scanner)
+        var completed = ReadCompleted(
+            reader: readerID,
+            name: session.info.name,
+            outcome: "ok",
+            durationMs: Int(elapsed.milliseconds),
+            trigger: scanner == nil ? nil : "scanner",
+            scanner: scanner
+        )
         switch result {
         case .success(let record):
             event = ReadEvent(readerID: readerID, record: record)
@@ -137,7 +160,10 @@ extension DaemonCore {
     /// The reader a request means. Without a named reader and with several connected, the
     /// one that gets a card first within the wait is chosen (so "wait for the card" works on
     /// a desk with two readers, as vpcd always has); likewise a reader plugged in meanwhile.
-    func chooseSession(_ wanted: String?, until deadline: ContinuousClock.Instant) async throws(ReadFailure) -> ReaderSession {
+    func chooseSession(
+        _ wanted: String?,
+        until deadline: ContinuousClock.Instant
+    ) async throws(ReadFailure) -> ReaderSession {
         await registry.waitUntilSettled(upTo: .seconds(1))
         while true {
             do {

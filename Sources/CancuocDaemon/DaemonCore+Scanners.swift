@@ -1,6 +1,6 @@
+import CCCD
 import CancuocAPI
 import CardService
-import CCCD
 import Foundation
 import Logging
 
@@ -26,8 +26,8 @@ extension DaemonCore {
     /// it, in a task of its own so reader events keep flowing meanwhile.
     func cardInsertedForScan(readerName: String) async {
         guard !configuration.scanners.isEmpty,
-              let session = await registry.all.first(where: { $0.info.name == readerName }),
-              let scan = await pairing.take(readerID: session.info.id.rawValue, name: session.info.name)
+            let session = await registry.all.first(where: { $0.info.name == readerName }),
+            let scan = await pairing.take(readerID: session.info.id.rawValue, name: session.info.name)
         else { return }
         Task { await self.scanRead(scan, session: session) }
     }
@@ -44,22 +44,46 @@ extension DaemonCore {
             logger.warning("scan not used", metadata: metadata.merging(["reason": "\(error.reason)"]) { $1 })
             return
         }
-        let result = await read(on: session, options: CardReadOptions(key: key), metadata: metadata, scanner: scan.scanner)
+        let result = await read(
+            on: session,
+            options: CardReadOptions(key: key),
+            metadata: metadata,
+            scanner: scan.scanner
+        )
         guard case .success(let record) = result else { return }
         let comparison = QRChipComparison(qr: scan.qr, chip: record.person)
-        subscribers.broadcast(.cardRecord(CardRecordEvent(
-            reader: session.info.id.rawValue, name: session.info.name, scanner: scan.scanner, record: record,
-            qrMatchesChip: comparison.matches, qrMismatches: comparison.mismatches.map(\.rawValue),
-            qrCompared: comparison.compared.map(\.rawValue))))
+        subscribers.broadcast(
+            .cardRecord(
+                CardRecordEvent(
+                    reader: session.info.id.rawValue,
+                    name: session.info.name,
+                    scanner: scan.scanner,
+                    record: record,
+                    qrMatchesChip: comparison.matches,
+                    qrMismatches: comparison.mismatches.map(\.rawValue),
+                    qrCompared: comparison.compared.map(\.rawValue)
+                )
+            )
+        )
     }
 
     /// `qr.scanned`: a scan no card followed, with the QR's own fields and nothing from a
     /// chip, so `"verified": false` (a printed QR is easily forged).
     static func qrScanned(_ scan: ScannerPairing.Scan) -> QRScanned {
         let qr = scan.qr
-        return QRScanned(reader: scan.reader, scanner: scan.scanner, verified: false, qr: QRScanned.Fields(
-            idNumber: qr.idNumber, oldIdNumber: qr.oldIdNumber, fullName: qr.fullName, dateOfBirth: qr.dateOfBirth,
-            sex: qr.sex?.rawValue, placeOfResidence: qr.placeOfResidence,
-            dateOfIssue: qr.dateOfIssue))
+        return QRScanned(
+            reader: scan.reader,
+            scanner: scan.scanner,
+            verified: false,
+            qr: QRScanned.Fields(
+                idNumber: qr.idNumber,
+                oldIdNumber: qr.oldIdNumber,
+                fullName: qr.fullName,
+                dateOfBirth: qr.dateOfBirth,
+                sex: qr.sex?.rawValue,
+                placeOfResidence: qr.placeOfResidence,
+                dateOfIssue: qr.dateOfIssue
+            )
+        )
     }
 }

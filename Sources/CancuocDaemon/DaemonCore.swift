@@ -1,7 +1,7 @@
+import CCCD
 import CancuocAPI
 import CancuocUsage
 import CardService
-import CCCD
 import Foundation
 import Logging
 import MRTD
@@ -38,16 +38,21 @@ public final class DaemonCore: APIService, Service {
         var stopped = false
     }
 
-    public init(configuration: DaemonConfiguration = DaemonConfiguration(), usage: any UsageRecorder = NoUsageRecorder(),
-                logger: Logger = Logger(label: "cancuoc.daemon")) {
+    public init(
+        configuration: DaemonConfiguration = DaemonConfiguration(),
+        usage: any UsageRecorder = NoUsageRecorder(),
+        logger: Logger = Logger(label: "cancuoc.daemon")
+    ) {
         self.configuration = configuration
         self.usage = usage
         self.logger = logger
         let subscribers = SubscriberList()
         self.subscribers = subscribers
         self.pairing = ScannerPairing(
-            pendingDuration: .seconds(configuration.scanPendingSeconds), logger: logger,
-            expired: { scan in subscribers.broadcast(.qrScanned(Self.qrScanned(scan))) })
+            pendingDuration: .seconds(configuration.scanPendingSeconds),
+            logger: logger,
+            expired: { scan in subscribers.broadcast(.qrScanned(Self.qrScanned(scan))) }
+        )
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
         self.monitor = ReaderMonitor(pollInterval: .seconds(configuration.readerPollSeconds))
@@ -58,8 +63,12 @@ public final class DaemonCore: APIService, Service {
         var table = MethodTable<DaemonCore>()
         table.register(.hello) { (core, _: NoParams, _) in core.hello() }
         table.register(.readersList) { (core, _: NoParams, _) in await core.readersList() }
-        table.register(.cardRead) { (core, params: CardReadParams, connection) in try await core.cardRead(params, connection: connection) }
-        table.register(.eventsSubscribe) { (core, params: SubscribeParams, connection) in try core.subscribe(params, connection: connection) }
+        table.register(.cardRead) { (core, params: CardReadParams, connection) in
+            try await core.cardRead(params, connection: connection)
+        }
+        table.register(.eventsSubscribe) { (core, params: SubscribeParams, connection) in
+            try core.subscribe(params, connection: connection)
+        }
         table.register(.readerDiagnose) { (core, params: DiagnoseParams, _) in await core.diagnose(params) }
         table.register(.inventorySummary) { (core, _: NoParams, _) in try await core.inventorySummary() }
         return table
@@ -136,8 +145,12 @@ public final class DaemonCore: APIService, Service {
     // MARK: Methods
 
     func hello() -> HelloResult {
-        HelloResult(apiLevel: Product.apiLevel, version: Product.version,
-                    facility: configuration.facility.name, facilityId: configuration.facility.id)
+        HelloResult(
+            apiLevel: Product.apiLevel,
+            version: Product.version,
+            facility: configuration.facility.name,
+            facilityId: configuration.facility.id
+        )
     }
 
     func readersList() async -> ReadersList {
@@ -159,7 +172,8 @@ public final class DaemonCore: APIService, Service {
                 messageVi: connection.principal.origin == nil
                     ? "Chỉ thành viên nhóm của dịch vụ mới được nhận dữ liệu cá nhân"
                     : "Trang web này không được phép nhận dữ liệu cá nhân của các lần đọc khác",
-                detail: ["param": "records"])
+                detail: ["param": "records"]
+            )
         }
         subscribers.add(connection, records: records)
         logger.info("subscribed", metadata: connection.logMetadata.merging(["records": "\(records)"]) { $1 })
@@ -168,7 +182,11 @@ public final class DaemonCore: APIService, Service {
 
     func inventorySummary() async throws -> InventoryReport {
         guard let log = usage as? UsageLog else {
-            throw APIError(.internalError, message: "this daemon keeps no usage log", messageVi: "Máy chủ không lưu nhật ký sử dụng")
+            throw APIError(
+                .internalError,
+                message: "this daemon keeps no usage log",
+                messageVi: "Máy chủ không lưu nhật ký sử dụng"
+            )
         }
         return await log.summary()
     }

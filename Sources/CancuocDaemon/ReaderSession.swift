@@ -38,7 +38,12 @@ public actor ReaderSession {
     }
 
     var candidate: ReaderSelection.Candidate {
-        ReaderSelection.Candidate(info: info, cardPresent: cardPresent, atr: atr, sawContactlessCard: sawContactlessCard)
+        ReaderSelection.Candidate(
+            info: info,
+            cardPresent: cardPresent,
+            atr: atr,
+            sawContactlessCard: sawContactlessCard
+        )
     }
 
     func cardRemoved() {
@@ -76,7 +81,14 @@ public actor ReaderSession {
 
     /// What `readers.list` shows.
     func listing() -> ReaderListing {
-        ReaderListing(id: info.id.rawValue, name: info.name, identity: info.identity, cardPresent: cardPresent,
-                      atr: atr, busy: isReading, kind: classification.kind)
+        ReaderListing(
+            id: info.id.rawValue,
+            name: info.name,
+            identity: info.identity,
+            cardPresent: cardPresent,
+            atr: atr,
+            busy: isReading,
+            kind: classification.kind
+        )
     }
 }

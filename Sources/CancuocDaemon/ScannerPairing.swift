@@ -48,7 +48,10 @@ actor ScannerPairing {
             qr = try CCCDQRCode(line)
         } catch {
             // The sentence only, never the line (it may be another card's personal data).
-            logger.info("scanner line ignored", metadata: ["scanner": "\(scanner)", "why": "\(KeyError(error, scanned: true).message)"])
+            logger.info(
+                "scanner line ignored",
+                metadata: ["scanner": "\(scanner)", "why": "\(KeyError(error, scanned: true).message)"]
+            )
             return false
         }
         generation += 1
@@ -93,7 +96,10 @@ actor ScannerPairing {
     private func expire(reader: String, generation: UInt64) {
         guard let entry = pending[reader], entry.scan.generation == generation else { return }
         pending[reader] = nil
-        logger.info("scan expired without a card", metadata: ["scanner": "\(entry.scan.scanner)", "reader": "\(reader)"])
+        logger.info(
+            "scan expired without a card",
+            metadata: ["scanner": "\(entry.scan.scanner)", "reader": "\(reader)"]
+        )
         expired(entry.scan)
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The lines a serial QR scanner (USB CDC ACM: `/dev/ttyACM*`, or better its stable
 /// `/dev/serial/by-id/…` link) sends, as an `AsyncStream`.
@@ -32,8 +33,12 @@ public final class SerialLineSource: Sendable {
         var started = false
     }
 
-    public init(path: String, maxLineLength: Int = 1024, maxBackoff: Duration = .seconds(5),
-                logger: Logger = Logger(label: "cancuoc.scanner")) {
+    public init(
+        path: String,
+        maxLineLength: Int = 1024,
+        maxBackoff: Duration = .seconds(5),
+        logger: Logger = Logger(label: "cancuoc.scanner")
+    ) {
         self.path = path
         self.maxLineLength = maxLineLength
         self.maxBackoff = maxBackoff
@@ -79,7 +84,10 @@ public final class SerialLineSource: Sendable {
             let fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else {
                 if !reportedOutage {
-                    logger.warning("scanner not available; retrying", metadata: ["scanner": "\(path)", "errno": "\(errno)"])
+                    logger.warning(
+                        "scanner not available; retrying",
+                        metadata: ["scanner": "\(path)", "errno": "\(errno)"]
+                    )
                     reportedOutage = true
                 }
                 Self.sleep(backoff, unless: stop)
@@ -128,9 +136,12 @@ public final class SerialLineSource: Sendable {
                         s.droppedLines += splitter.droppedLines - before
                         return s.droppedLines
                     }
-                    logger.warning("scanner line too long; dropped", metadata: [
-                        "scanner": "\(path)", "maxLength": "\(maxLineLength)", "droppedTotal": "\(total)",
-                    ])
+                    logger.warning(
+                        "scanner line too long; dropped",
+                        metadata: [
+                            "scanner": "\(path)", "maxLength": "\(maxLineLength)", "droppedTotal": "\(total)",
+                        ]
+                    )
                 }
                 continue
             }

@@ -21,13 +21,24 @@ final class TrustDirectoryWatch: Sendable {
         if let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.store }
         let store = TrustStore(directory: URL(fileURLWithPath: path))
         cache.withLock { $0 = (stamp, store) }
-        logger.notice("trust directory loaded", metadata: ["directory": "\(path)", "cscas": "\(store.cscas.count)",
-                                                         "crls": "\(store.crls.count)", "rejected": "\(store.rejected.count)"])
+        logger.notice(
+            "trust directory loaded",
+            metadata: [
+                "directory": "\(path)", "cscas": "\(store.cscas.count)",
+                "crls": "\(store.crls.count)", "rejected": "\(store.rejected.count)",
+            ]
+        )
         if store.cscas.isEmpty {
-            logger.warning("no trusted CSCA: every card will be reported unverified", metadata: ["directory": "\(path)"])
+            logger.warning(
+                "no trusted CSCA: every card will be reported unverified",
+                metadata: ["directory": "\(path)"]
+            )
         }
         for rejected in store.rejected {
-            logger.warning("trust file rejected", metadata: ["file": "\(rejected.file)", "reason": "\(rejected.reason)"])
+            logger.warning(
+                "trust file rejected",
+                metadata: ["file": "\(rejected.file)", "reason": "\(rejected.reason)"]
+            )
         }
         return store
     }
@@ -37,7 +48,8 @@ final class TrustDirectoryWatch: Sendable {
         let fm = FileManager.default
         var stamp: [String: Date] = [:]
         for name in (try? fm.contentsOfDirectory(atPath: path)) ?? [] {
-            stamp[name] = (try? fm.attributesOfItem(atPath: path + "/" + name))?[.modificationDate] as? Date ?? .distantPast
+            stamp[name] =
+                (try? fm.attributesOfItem(atPath: path + "/" + name))?[.modificationDate] as? Date ?? .distantPast
         }
         return stamp
     }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CancuocAPI
 import CardService
 import Logging
@@ -8,6 +5,10 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why the API server could not start.
 public enum APIServerError: Error, Sendable, Hashable {
@@ -143,9 +144,14 @@ public final class APIServer: Service, Sendable {
             // Root is not limited per user; a peer without credentials is only counted in the total.
             let perUser: Int? = credentials == nil || credentials?.uid == 0 ? nil : configuration.maxClientsPerUser
             let admission = table.admit(principal, maxClients: configuration.maxClients, maxPerCaller: perUser) { id in
-                Connection(id: id, principal: principal,
-                           transport: ChannelTransport(channel: channel), service: service,
-                           limits: configuration.connectionLimits, logger: logger)
+                Connection(
+                    id: id,
+                    principal: principal,
+                    transport: ChannelTransport(channel: channel),
+                    service: service,
+                    limits: configuration.connectionLimits,
+                    logger: logger
+                )
             }
             let pipeline = channel.pipeline.syncOperations
             let connection: Connection
@@ -156,10 +162,15 @@ public final class APIServer: Service, Sendable {
                 throw APIServerError.stopping  // NIO closes the new connection
             case .refused(let refusal):
                 let limit = refusal == .tooManyForCaller ? configuration.maxClientsPerUser : configuration.maxClients
-                logger.warning("refusing a connection: \(refusal.logMessage)",
-                               metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 })
-                try pipeline.addHandler(RefuseConnectionHandler(
-                    line: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit))))
+                logger.warning(
+                    "refusing a connection: \(refusal.logMessage)",
+                    metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 }
+                )
+                try pipeline.addHandler(
+                    RefuseConnectionHandler(
+                        line: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit))
+                    )
+                )
                 return
             }
             logger.debug("client connected", metadata: connection.logMetadata)
@@ -173,8 +184,14 @@ public final class APIServer: Service, Sendable {
             if configuration.idleTimeout > .zero {
                 try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
             }
-            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(
-                maxLength: configuration.maxLineLength, completionLimit: configuration.requestCompletionTimeout)))
+            try pipeline.addHandler(
+                ByteToMessageHandler(
+                    LineFrameDecoder(
+                        maxLength: configuration.maxLineLength,
+                        completionLimit: configuration.requestCompletionTimeout
+                    )
+                )
+            )
             try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
             try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
         }
@@ -244,7 +261,12 @@ enum MemoryRelease {
     }()
 
     static func soon() {
-        guard scheduled.withLock({ state in defer { state = true }; return !state }) else { return }
+        guard
+            scheduled.withLock({ state in
+                defer { state = true }
+                return !state
+            })
+        else { return }
         Task {
             try? await Task.sleep(for: .seconds(2))
             scheduled.withLock { $0 = false }

@@ -1,4 +1,5 @@
 import CancuocAPI
+
 /// How `APIServer` listens and the limits it enforces on clients (docs/api-transport.md).
 public struct APIServerConfiguration: Sendable {
     /// Where the listening socket comes from.
@@ -11,7 +12,8 @@ public struct APIServerConfiguration: Sendable {
 
         /// The systemd-activated socket when there is one for this process, else `path`.
         public static func systemdOrPath(
-            _ path: String, environment: [String: String] = SocketActivation.processEnvironment
+            _ path: String,
+            environment: [String: String] = SocketActivation.processEnvironment
         ) -> Listen {
             let passed = SocketActivation.namedListenFileDescriptors(environment: environment)
             if let fd = SocketActivation.split(passed).unix.first {

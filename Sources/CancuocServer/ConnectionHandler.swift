@@ -64,8 +64,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("connection error", metadata: connection.logMetadata.merging(
-            ["error": "\(String(reflecting: type(of: error)))"]) { $1 })
+        logger.debug(
+            "connection error",
+            metadata: connection.logMetadata.merging(
+                ["error": "\(String(reflecting: type(of: error)))"]) { $1 }
+        )
         context.close(promise: nil)
     }
 }

@@ -28,12 +28,20 @@ final class ConnectionTable: Sendable {
                 return APIError(.serverBusy, detail: detail)
             case .tooManyForCaller where principal.origin != nil:
                 return APIError(
-                    .serverBusy, message: "Too many connections from this website (origin): close the tabs that do not need the card reader",
-                    messageVi: "Trang web này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ; hãy đóng bớt các thẻ (tab) không dùng", detail: detail)
+                    .serverBusy,
+                    message:
+                        "Too many connections from this website (origin): close the tabs that do not need the card reader",
+                    messageVi:
+                        "Trang web này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ; hãy đóng bớt các thẻ (tab) không dùng",
+                    detail: detail
+                )
             case .tooManyForCaller:
                 return APIError(
-                    .serverBusy, message: "Too many connections from this user",
-                    messageVi: "Người dùng này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ", detail: detail)
+                    .serverBusy,
+                    message: "Too many connections from this user",
+                    messageVi: "Người dùng này đang mở quá nhiều kết nối tới dịch vụ đọc thẻ",
+                    detail: detail
+                )
             }
         }
 
@@ -74,7 +82,8 @@ final class ConnectionTable: Sendable {
         return state.withLock { state in
             if state.stopping { return .stopping }
             if let maxPerCaller,
-               state.connections.values.count(where: { $0.principal.throttleKey == caller }) >= maxPerCaller {
+                state.connections.values.count(where: { $0.principal.throttleKey == caller }) >= maxPerCaller
+            {
                 return .refused(.tooManyForCaller)
             }
             if state.connections.count >= maxClients { return .refused(.tooManyClients) }

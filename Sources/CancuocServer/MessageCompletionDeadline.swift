@@ -18,8 +18,11 @@ struct MessageCompletionDeadline {
 
     /// Call after every decoding step: `partial` says whether part of a message is waiting.
     /// `expired` runs on the event loop when the limit passes first.
-    mutating func update(partial: Bool, context: ChannelHandlerContext,
-                         expired: @escaping (ChannelHandlerContext, Duration) -> Void) {
+    mutating func update(
+        partial: Bool,
+        context: ChannelHandlerContext,
+        expired: @escaping (ChannelHandlerContext, Duration) -> Void
+    ) {
         guard let limit else { return }
         if !partial {
             cancel()

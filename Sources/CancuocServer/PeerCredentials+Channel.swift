@@ -1,8 +1,9 @@
+import CancuocAPI
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CancuocAPI
-import NIOCore
 
 extension PeerCredentials {
     /// Ask the kernel for the peer of a connected Unix socket channel: uid, gid and pid from
@@ -16,11 +17,17 @@ extension PeerCredentials {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
         let future: EventLoopFuture<KernelUcred> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+            level: SocketOptionLevel(SOL_SOCKET),
+            name: SocketOptionName(SO_PEERCRED)
+        )
         return future.flatMap { cred in
             peerGroups(provider).map { groups in
-                PeerCredentials(uid: cred.uid, gid: cred.gid, pid: cred.pid,
-                                supplementaryGroups: groups ?? supplementaryGroups(ofProcess: cred.pid))
+                PeerCredentials(
+                    uid: cred.uid,
+                    gid: cred.gid,
+                    pid: cred.pid,
+                    supplementaryGroups: groups ?? supplementaryGroups(ofProcess: cred.pid)
+                )
             }
         }.recover { _ -> PeerCredentials? in nil }
         #else
@@ -34,10 +41,14 @@ extension PeerCredentials {
     private static func peerGroups(_ provider: any SocketOptionProvider) -> EventLoopFuture<[UInt32]?> {
         let name = SocketOptionName(59)  // SO_PEERGROUPS, <asm-generic/socket.h>
         let small: EventLoopFuture<InlineArray<64, UInt32>> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: name)
+            level: SocketOptionLevel(SOL_SOCKET),
+            name: name
+        )
         return small.map { Optional(groups(fromKernelBuffer: $0)) }.flatMapError { _ -> EventLoopFuture<[UInt32]?> in
             let large: EventLoopFuture<InlineArray<4096, UInt32>> = provider.unsafeGetSocketOption(
-                level: SocketOptionLevel(SOL_SOCKET), name: name)
+                level: SocketOptionLevel(SOL_SOCKET),
+                name: name
+            )
             return large.map { Optional(groups(fromKernelBuffer: $0)) }
         }.recover { _ -> [UInt32]? in nil }
     }

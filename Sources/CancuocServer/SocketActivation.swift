@@ -25,10 +25,11 @@ public enum SocketActivation {
     /// The passed descriptors, or `[]` when the variables are absent, malformed or meant for
     /// another process (`LISTEN_PID` is not `pid`).
     public static func listenFileDescriptors(
-        environment: [String: String], pid: Int32 = getpid()
+        environment: [String: String],
+        pid: Int32 = getpid()
     ) -> [Int32] {
         guard let listenPID = environment["LISTEN_PID"].flatMap({ Int32($0) }), listenPID == pid,
-              let count = environment["LISTEN_FDS"].flatMap({ Int32($0) }), count > 0, count < 1024
+            let count = environment["LISTEN_FDS"].flatMap({ Int32($0) }), count > 0, count < 1024
         else { return [] }
         return (0..<count).map { firstFileDescriptor + $0 }
     }
@@ -36,10 +37,14 @@ public enum SocketActivation {
     /// The passed descriptors with their names (`LISTEN_FDNAMES`, the socket units'
     /// `FileDescriptorName=`; `""` when systemd gave none).
     public static func namedListenFileDescriptors(
-        environment: [String: String], pid: Int32 = getpid()
+        environment: [String: String],
+        pid: Int32 = getpid()
     ) -> [(fd: Int32, name: String)] {
         let fds = listenFileDescriptors(environment: environment, pid: pid)
-        let names = environment["LISTEN_FDNAMES"].map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) } ?? []
+        let names =
+            environment["LISTEN_FDNAMES"].map {
+                $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            } ?? []
         return fds.enumerated().map { index, fd in (fd, index < names.count ? names[index] : "") }
     }
 

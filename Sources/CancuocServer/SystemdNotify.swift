@@ -18,7 +18,7 @@ public struct SystemdNotify: Sendable {
         let path = environment["NOTIFY_SOCKET"]
         socketPath = (path?.isEmpty ?? true) ? nil : path
         if let usec = environment["WATCHDOG_USEC"].flatMap({ Int64($0) }), usec > 0,
-           environment["WATCHDOG_PID"].map({ Int32($0) == pid }) ?? true
+            environment["WATCHDOG_PID"].map({ Int32($0) == pid }) ?? true
         {
             watchdogInterval = .microseconds(usec / 2)
         } else {

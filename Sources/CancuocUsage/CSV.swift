@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 4180 CSV: the registry the province keeps in a spreadsheet, and our outputs.
 public enum CSV {
     /// Parses CSV text into rows of fields (quoted fields, doubled quotes, CRLF or LF,
@@ -15,16 +17,24 @@ public enum CSV {
             let c = it[i]
             if quoted {
                 if c == "\"" {
-                    if i + 1 < it.count, it[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                    if i + 1 < it.count, it[i + 1] == "\"" {
+                        field.append("\"")
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(c)
                 }
             } else {
                 switch c {
                 case "\"": quoted = true
-                case ",": row.append(field); field = ""
+                case ",":
+                    row.append(field)
+                    field = ""
                 case "\n", "\r\n", "\r":
-                    row.append(field); field = ""
+                    row.append(field)
+                    field = ""
                     if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
                     row = []
                 default: field.append(c)
@@ -32,7 +42,10 @@ public enum CSV {
             }
             i += 1
         }
-        if quoted { row.append(field); rows.append(row) }
+        if quoted {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
@@ -52,5 +65,3 @@ public enum CSV {
         fields.map(field).joined(separator: ",") + "\r\n"
     }
 }
-
-import Foundation

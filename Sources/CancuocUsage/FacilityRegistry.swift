@@ -12,7 +12,10 @@ public struct FacilityRegistry: Sendable, Equatable {
         public var declaredReaderNeed: Int
 
         public init(id: String, name: String, district: String, type: String, declaredReaderNeed: Int) {
-            self.id = id; self.name = name; self.district = district; self.type = type
+            self.id = id
+            self.name = name
+            self.district = district
+            self.type = type
             self.declaredReaderNeed = declaredReaderNeed
         }
     }
@@ -25,7 +28,8 @@ public struct FacilityRegistry: Sendable, Equatable {
         public var description: String {
             switch self {
             case .missingColumn(let c):
-                return "Danh mục cơ sở thiếu cột / The registry's header has no column '\(c)' (needed: id,name,district,type,declaredReaderNeed)"
+                return
+                    "Danh mục cơ sở thiếu cột / The registry's header has no column '\(c)' (needed: id,name,district,type,declaredReaderNeed)"
             case let .badRow(line, reason):
                 return "Danh mục cơ sở, dòng \(line) / Registry line \(line): \(reason)"
             case let .duplicateID(id, line):
@@ -51,8 +55,11 @@ public struct FacilityRegistry: Sendable, Equatable {
             }
             return i
         }
-        let id = try column("id"), name = try column("name"), district = try column("district")
-        let type = try column("type"), need = try column("declaredReaderNeed")
+        let id = try column("id")
+        let name = try column("name")
+        let district = try column("district")
+        let type = try column("type")
+        let need = try column("declaredReaderNeed")
         var seen = Set<String>()
         var out: [Facility] = []
         for (n, row) in rows.dropFirst().enumerated() {
@@ -64,8 +71,15 @@ public struct FacilityRegistry: Sendable, Equatable {
                 throw .badRow(line: line, reason: "declaredReaderNeed '\(cell(need))' is not a whole number")
             }
             guard seen.insert(fid).inserted else { throw .duplicateID(fid, line: line) }
-            out.append(Facility(id: fid, name: cell(name), district: cell(district), type: cell(type),
-                                declaredReaderNeed: needValue))
+            out.append(
+                Facility(
+                    id: fid,
+                    name: cell(name),
+                    district: cell(district),
+                    type: cell(type),
+                    declaredReaderNeed: needValue
+                )
+            )
         }
         return FacilityRegistry(facilities: out)
     }

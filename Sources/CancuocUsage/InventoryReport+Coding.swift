@@ -1,6 +1,8 @@
 // Absent values are written as `null`, never left out (docs/design.md §9.1), so a spreadsheet
 // or script reading the province's files sees the same keys in every report.
 
+import Foundation
+
 extension InventoryReport.Facility {
     enum CodingKeys: String, CodingKey { case id, name }
     public func encode(to encoder: any Encoder) throws {
@@ -18,19 +20,22 @@ extension InventoryReport.Reader {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
-                  vid: try c.decodeIfPresent(String.self, forKey: .vid),
-                  pid: try c.decodeIfPresent(String.self, forKey: .pid),
-                  vendor: try c.decodeIfPresent(String.self, forKey: .vendor),
-                  product: try c.decodeIfPresent(String.self, forKey: .product),
-                  serial: try c.decodeIfPresent(String.self, forKey: .serial),
-                  firmware: try c.decodeIfPresent(String.self, forKey: .firmware),
-                  present: try c.decode(Bool.self, forKey: .present),
-                  firstSeen: try c.decode(Date.self, forKey: .firstSeen),
-                  lastSeen: try c.decode(Date.self, forKey: .lastSeen),
-                  lastUsed: try c.decodeIfPresent(Date.self, forKey: .lastUsed),
-                  lastOK: try c.decodeIfPresent(Date.self, forKey: .lastOK),
-                  usage: try c.decode(InventoryReport.Usage.self, forKey: .usage))
+        self.init(
+            id: try c.decode(String.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            vid: try c.decodeIfPresent(String.self, forKey: .vid),
+            pid: try c.decodeIfPresent(String.self, forKey: .pid),
+            vendor: try c.decodeIfPresent(String.self, forKey: .vendor),
+            product: try c.decodeIfPresent(String.self, forKey: .product),
+            serial: try c.decodeIfPresent(String.self, forKey: .serial),
+            firmware: try c.decodeIfPresent(String.self, forKey: .firmware),
+            present: try c.decode(Bool.self, forKey: .present),
+            firstSeen: try c.decode(Date.self, forKey: .firstSeen),
+            lastSeen: try c.decode(Date.self, forKey: .lastSeen),
+            lastUsed: try c.decodeIfPresent(Date.self, forKey: .lastUsed),
+            lastOK: try c.decodeIfPresent(Date.self, forKey: .lastOK),
+            usage: try c.decode(InventoryReport.Usage.self, forKey: .usage)
+        )
     }
 
     /// `kind`, `working` and `idle30Days` are written for readers of the file; they are derived,
@@ -68,5 +73,3 @@ extension InventoryReport.Usage {
         try c.encode(outcomes30Days, forKey: .outcomes30Days)
     }
 }
-
-import Foundation

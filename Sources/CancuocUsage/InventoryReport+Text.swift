@@ -3,22 +3,26 @@ import Foundation
 extension InventoryReport {
     /// One row per reader (and none when there is no reader), for a spreadsheet.
     public func csv() -> String {
-        var out = CSV.line(["facilityId", "facilityName", "generatedAt", "readerId", "name", "vid", "pid", "vendor",
-                            "product", "serial", "firmware", "kind", "present", "working", "firstSeen", "lastSeen",
-                            "lastUsed", "lastOK", "reads24h", "failed24h", "reads7d", "failed7d", "reads30d",
-                            "failed30d", "failureRate30d", "medianReadMs30d", "outcomes30d", "lostEvents"])
+        var out = CSV.line([
+            "facilityId", "facilityName", "generatedAt", "readerId", "name", "vid", "pid", "vendor",
+            "product", "serial", "firmware", "kind", "present", "working", "firstSeen", "lastSeen",
+            "lastUsed", "lastOK", "reads24h", "failed24h", "reads7d", "failed7d", "reads30d",
+            "failed30d", "failureRate30d", "medianReadMs30d", "outcomes30d", "lostEvents",
+        ])
         for r in readers {
             let u = r.usage
-            out += CSV.line([facility.id ?? "", facility.name ?? "", Self.iso(generatedAt), r.id, r.name,
-                             r.vid ?? "", r.pid ?? "", r.vendor ?? "", r.product ?? "", r.serial ?? "",
-                             r.firmware ?? "", r.kind.rawValue, r.present ? "1" : "0", r.working ? "1" : "0",
-                             Self.iso(r.firstSeen), Self.iso(r.lastSeen), r.lastUsed.map(Self.iso) ?? "",
-                             r.lastOK.map(Self.iso) ?? "",
-                             "\(u.lastDay.reads)", "\(u.lastDay.failed)", "\(u.last7Days.reads)",
-                             "\(u.last7Days.failed)", "\(u.last30Days.reads)", "\(u.last30Days.failed)",
-                             u.last30Days.failureRate.map { String(format: "%.4f", $0) } ?? "",
-                             u.medianReadMs.map(String.init) ?? "", Self.outcomeList(u.outcomes30Days),
-                             "\(lostEvents)"])
+            out += CSV.line([
+                facility.id ?? "", facility.name ?? "", Self.iso(generatedAt), r.id, r.name,
+                r.vid ?? "", r.pid ?? "", r.vendor ?? "", r.product ?? "", r.serial ?? "",
+                r.firmware ?? "", r.kind.rawValue, r.present ? "1" : "0", r.working ? "1" : "0",
+                Self.iso(r.firstSeen), Self.iso(r.lastSeen), r.lastUsed.map(Self.iso) ?? "",
+                r.lastOK.map(Self.iso) ?? "",
+                "\(u.lastDay.reads)", "\(u.lastDay.failed)", "\(u.last7Days.reads)",
+                "\(u.last7Days.failed)", "\(u.last30Days.reads)", "\(u.last30Days.failed)",
+                u.last30Days.failureRate.map { String(format: "%.4f", $0) } ?? "",
+                u.medianReadMs.map(String.init) ?? "", Self.outcomeList(u.outcomes30Days),
+                "\(lostEvents)",
+            ])
         }
         return out
     }
@@ -33,13 +37,17 @@ extension InventoryReport {
         out += "\n"
         let header = ["Reader", "Present", "Last used", "24h", "7d", "30d", "Fail% 30d", "Median ms"]
         var rows = idCardReaders.map { r in
-            [r.id, r.present ? "yes" : "no", r.lastUsed.map(Self.iso) ?? "never",
-             Self.window(r.usage.lastDay), Self.window(r.usage.last7Days), Self.window(r.usage.last30Days),
-             Self.percent(r.usage.last30Days.failureRate), r.usage.medianReadMs.map(String.init) ?? "—"]
+            [
+                r.id, r.present ? "yes" : "no", r.lastUsed.map(Self.iso) ?? "never",
+                Self.window(r.usage.lastDay), Self.window(r.usage.last7Days), Self.window(r.usage.last30Days),
+                Self.percent(r.usage.last30Days.failureRate), r.usage.medianReadMs.map(String.init) ?? "—",
+            ]
         }
-        rows.append(["Tổng / Total", "\(presentReaders)", "", Self.window(totals.lastDay),
-                     Self.window(totals.last7Days), Self.window(totals.last30Days),
-                     Self.percent(totals.last30Days.failureRate), totals.medianReadMs.map(String.init) ?? "—"])
+        rows.append([
+            "Tổng / Total", "\(presentReaders)", "", Self.window(totals.lastDay),
+            Self.window(totals.last7Days), Self.window(totals.last30Days),
+            Self.percent(totals.last30Days.failureRate), totals.medianReadMs.map(String.init) ?? "—",
+        ])
         out += TextTable.render(header: header, rows: rows)
         let others = contactOnlyReaders
         if !others.isEmpty {

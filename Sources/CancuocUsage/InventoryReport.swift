@@ -23,7 +23,10 @@ public struct InventoryReport: Codable, Sendable, Equatable {
     public struct Facility: Codable, Sendable, Equatable {
         public var id: String?
         public var name: String?
-        public init(id: String?, name: String?) { self.id = id; self.name = name }
+        public init(id: String?, name: String?) {
+            self.id = id
+            self.name = name
+        }
     }
 
     public struct Reader: Codable, Sendable, Equatable {
@@ -52,8 +55,11 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         /// The one rule for a usage-log reader's kind (the report, the metrics): its name and
         /// USB strings, and whether an ID card was ever read on it.
         public static func kind(name: String, vendor: String?, product: String?, readOK: Bool) -> ReaderKind {
-            ReaderClassification.classify(name: name, identity: ReaderIdentity(vendor: vendor, product: product),
-                                          sawContactlessCard: readOK).kind
+            ReaderClassification.classify(
+                name: name,
+                identity: ReaderIdentity(vendor: vendor, product: product),
+                sawContactlessCard: readOK
+            ).kind
         }
         /// Counted in the reader figures: everything but contact-only readers.
         public var isIDCardReader: Bool { kind != .contactOnly }
@@ -75,8 +81,13 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         /// Outcome code → reads in the last 30 days.
         public var outcomes30Days: [String: Int]
 
-        public static let empty = Usage(lastDay: .empty, last7Days: .empty, last30Days: .empty,
-                                        medianReadMs: nil, outcomes30Days: [:])
+        public static let empty = Usage(
+            lastDay: .empty,
+            last7Days: .empty,
+            last30Days: .empty,
+            medianReadMs: nil,
+            outcomes30Days: [:]
+        )
     }
 
     public struct Window: Codable, Sendable, Equatable {
@@ -87,7 +98,10 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         /// failed / reads; nil without reads.
         public var failureRate: Double? { reads > 0 ? Double(failed) / Double(reads) : nil }
 
-        public init(reads: Int, ok: Int) { self.reads = reads; self.ok = ok }
+        public init(reads: Int, ok: Int) {
+            self.reads = reads
+            self.ok = ok
+        }
         public static let empty = Window(reads: 0, ok: 0)
 
         enum CodingKeys: String, CodingKey { case reads, ok, failed, failureRate }
@@ -115,7 +129,9 @@ extension InventoryReport {
         guard (0...limit).contains(lostEvents) else { return "lostEvents \(lostEvents) out of range" }
         guard readers.count <= 1000 else { return "\(readers.count) readers" }
         for r in readers {
-            for (name, w) in [("lastDay", r.usage.lastDay), ("last7Days", r.usage.last7Days), ("last30Days", r.usage.last30Days)] {
+            for (name, w) in [
+                ("lastDay", r.usage.lastDay), ("last7Days", r.usage.last7Days), ("last30Days", r.usage.last30Days),
+            ] {
                 guard (0...limit).contains(w.reads), (0...w.reads).contains(w.ok) else {
                     return "reader \(r.id): \(name) has \(w.reads) reads, \(w.ok) ok"
                 }

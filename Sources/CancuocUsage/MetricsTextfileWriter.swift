@@ -25,8 +25,12 @@ public struct MetricsTextfileWriter: Sendable {
 
     /// Rewrites the file every `interval` until the task is cancelled; failures are
     /// logged once per episode through `onError` and never stop the loop.
-    public func run(from log: UsageLog, every interval: Duration = .seconds(60),
-                    pcscUp: @Sendable () async -> Bool, onError: @Sendable (any Error) -> Void = { _ in }) async {
+    public func run(
+        from log: UsageLog,
+        every interval: Duration = .seconds(60),
+        pcscUp: @Sendable () async -> Bool,
+        onError: @Sendable (any Error) -> Void = { _ in }
+    ) async {
         var failing = false
         while !Task.isCancelled {
             do {
@@ -60,7 +64,7 @@ public struct MetricsTextfileWriter: Sendable {
     /// `directoryMode`, so that node_exporter can reach the file.
     static func createDirectoryIfMissing(_ directory: String) throws {
         if mkdir(directory, directoryMode) == 0 {
-            guard chmod(directory, directoryMode) == 0 else { throw posixError(directory) }   // past the umask
+            guard chmod(directory, directoryMode) == 0 else { throw posixError(directory) }  // past the umask
         } else if errno != EEXIST {
             throw posixError(directory)
         }
@@ -68,20 +72,33 @@ public struct MetricsTextfileWriter: Sendable {
 
     static func posixError(_ path: String) -> CocoaError {
         let code = errno
-        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
-                                                       NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+        return CocoaError(
+            .fileWriteUnknown,
+            userInfo: [
+                NSFilePathErrorKey: path,
+                NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO),
+            ]
+        )
     }
 
     /// The exposition text (docs/inventory.md, "Metrics"). `snapshot` nil (store unusable)
     /// still yields pcsc_up, the lost-event counter and the write time.
-    public static func render(_ snapshot: UsageMetricsSnapshot?, lostEvents: Int, pcscUp: Bool,
-                              now: Date = Date()) -> String {
+    public static func render(
+        _ snapshot: UsageMetricsSnapshot?,
+        lostEvents: Int,
+        pcscUp: Bool,
+        now: Date = Date()
+    ) -> String {
         typealias M = InventoryMetric
         typealias L = InventoryMetric.Label
         var p = PrometheusText()
         p.family(M.pcscUp, type: "gauge", help: "1 when pcscd answers the daemon.")
         p.sample(M.pcscUp, [], pcscUp ? 1 : 0)
-        p.family(M.eventsLost, type: "counter", help: "Read events the usage log could not store since the daemon started.")
+        p.family(
+            M.eventsLost,
+            type: "counter",
+            help: "Read events the usage log could not store since the daemon started."
+        )
         p.sample(M.eventsLost, [], Double(lostEvents))
         p.family(M.written, type: "gauge", help: "Unix time the daemon wrote these figures.")
         p.sample(M.written, [], now.timeIntervalSince1970.rounded())
@@ -93,13 +110,22 @@ public struct MetricsTextfileWriter: Sendable {
         }
         p.family(M.readerInfo, type: "gauge", help: "Card readers known to this clinic (always 1).")
         for r in s.readers {
-            p.sample(M.readerInfo, [(L.readerID, r.id), (L.name, r.name), (L.vid, r.vid ?? ""), (L.pid, r.pid ?? ""),
-                                    (L.vendor, r.vendor ?? ""), (L.product, r.product ?? "")], 1)
+            p.sample(
+                M.readerInfo,
+                [
+                    (L.readerID, r.id), (L.name, r.name), (L.vid, r.vid ?? ""), (L.pid, r.pid ?? ""),
+                    (L.vendor, r.vendor ?? ""), (L.product, r.product ?? ""),
+                ],
+                1
+            )
         }
         p.family(M.readerPresent, type: "gauge", help: "1 while the reader is attached.")
         for r in s.readers { p.sample(M.readerPresent, [(L.readerID, r.id)], r.present ? 1 : 0) }
-        p.family(M.readerContactOnly, type: "gauge",
-                 help: "1 for a contact-only reader (a signature token): listed, never counted as an ID-card reader.")
+        p.family(
+            M.readerContactOnly,
+            type: "gauge",
+            help: "1 for a contact-only reader (a signature token): listed, never counted as an ID-card reader."
+        )
         for r in s.readers { p.sample(M.readerContactOnly, [(L.readerID, r.id)], r.isContactOnly ? 1 : 0) }
         let times: [(String, String, KeyPath<UsageMetricsSnapshot.Reader, Date?>)] = [
             (M.readerFirstSeen, "Unix time the reader was first seen.", \.firstSeenOptional),
@@ -119,8 +145,11 @@ public struct MetricsTextfileWriter: Sendable {
             // Every outcome from 0, so that the first read of any outcome is an increase.
             let stored = Set(s.reads.keys.filter { $0.readerID == r.id }.map(\.outcome))
             for outcome in ReadEvent.storedOutcomes + stored.subtracting(ReadEvent.storedOutcomes).sorted() {
-                p.sample(M.reads, [(L.readerID, r.id), (L.outcome, outcome)],
-                         Double(s.reads[.init(readerID: r.id, outcome: outcome)] ?? 0))
+                p.sample(
+                    M.reads,
+                    [(L.readerID, r.id), (L.outcome, outcome)],
+                    Double(s.reads[.init(readerID: r.id, outcome: outcome)] ?? 0)
+                )
             }
         }
         p.family(M.readDuration, type: "histogram", help: "Duration of successful card reads.")
@@ -128,8 +157,11 @@ public struct MetricsTextfileWriter: Sendable {
             var cumulative = 0
             for (i, bound) in UsageStore.durationBuckets.enumerated() {
                 cumulative += r.okDurationBuckets[i]
-                p.sample(M.readDuration + "_bucket", [(L.readerID, r.id), ("le", PrometheusText.format(bound))],
-                         Double(cumulative))
+                p.sample(
+                    M.readDuration + "_bucket",
+                    [(L.readerID, r.id), ("le", PrometheusText.format(bound))],
+                    Double(cumulative)
+                )
             }
             cumulative += r.okDurationBuckets[UsageStore.durationBuckets.count]
             p.sample(M.readDuration + "_bucket", [(L.readerID, r.id), ("le", "+Inf")], Double(cumulative))

@@ -46,7 +46,8 @@ public struct PrometheusInventory: Sendable {
             "max_over_time(\(M.reads)[\(days)d]) - min_over_time(\(M.reads)[\(days)d])"
         }
         /// Median successful read time per reader over 30 days, in seconds.
-        public static let median = "histogram_quantile(0.5, max_over_time(\(M.readDuration)_bucket[30d]) - min_over_time(\(M.readDuration)_bucket[30d]))"
+        public static let median =
+            "histogram_quantile(0.5, max_over_time(\(M.readDuration)_bucket[30d]) - min_over_time(\(M.readDuration)_bucket[30d]))"
     }
 
     /// One input per facility that sent anything in the last `lookbackDays` days. The source
@@ -67,27 +68,65 @@ public struct PrometheusInventory: Sendable {
         let week = try await client.query(Query.reads(days: 7), at: now)
         let month = try await client.query(Query.reads(days: 30), at: now)
         let median = try await client.query(Query.median, at: now)
-        return Self.inputs(at: now, written: written, lost: lost, info: info, present: present, firstSeen: firstSeen,
-                           lastSeen: lastSeen, lastUsed: lastUsed, lastSuccess: lastSuccess, day: day, week: week,
-                           month: month, median: median)
+        return Self.inputs(
+            at: now,
+            written: written,
+            lost: lost,
+            info: info,
+            present: present,
+            firstSeen: firstSeen,
+            lastSeen: lastSeen,
+            lastUsed: lastUsed,
+            lastSuccess: lastSuccess,
+            day: day,
+            week: week,
+            month: month,
+            median: median
+        )
     }
 
     /// The reports as if every query had given `answer` (the fuzz target: hostile labels and
     /// values go through every path of the mapping).
     public static func inputs(at now: Date, everyAnswer answer: PrometheusQueryResult) -> [ProvinceRollup.Input] {
-        inputs(at: now, written: answer, lost: answer, info: answer, present: answer, firstSeen: answer, lastSeen: answer,
-               lastUsed: answer, lastSuccess: answer, day: answer, week: answer, month: answer, median: answer)
+        inputs(
+            at: now,
+            written: answer,
+            lost: answer,
+            info: answer,
+            present: answer,
+            firstSeen: answer,
+            lastSeen: answer,
+            lastUsed: answer,
+            lastSuccess: answer,
+            day: answer,
+            week: answer,
+            month: answer,
+            median: answer
+        )
     }
 
     /// Builds the reports from the query answers (pure: the unit tests drive it directly).
-    static func inputs(at now: Date, written: PrometheusQueryResult, lost: PrometheusQueryResult,
-                       info: PrometheusQueryResult, present: PrometheusQueryResult, firstSeen: PrometheusQueryResult,
-                       lastSeen: PrometheusQueryResult, lastUsed: PrometheusQueryResult,
-                       lastSuccess: PrometheusQueryResult, day: PrometheusQueryResult, week: PrometheusQueryResult,
-                       month: PrometheusQueryResult, median: PrometheusQueryResult) -> [ProvinceRollup.Input] {
+    static func inputs(
+        at now: Date,
+        written: PrometheusQueryResult,
+        lost: PrometheusQueryResult,
+        info: PrometheusQueryResult,
+        present: PrometheusQueryResult,
+        firstSeen: PrometheusQueryResult,
+        lastSeen: PrometheusQueryResult,
+        lastUsed: PrometheusQueryResult,
+        lastSuccess: PrometheusQueryResult,
+        day: PrometheusQueryResult,
+        week: PrometheusQueryResult,
+        month: PrometheusQueryResult,
+        median: PrometheusQueryResult
+    ) -> [ProvinceRollup.Input] {
         var facilities: [FacilityKey: FacilityFigures] = [:]
-        func each(_ result: PrometheusQueryResult, reader: Bool,
-                  _ body: (inout FacilityFigures, String?, PrometheusQueryResult.Sample) -> Void) {
+        func each(
+            _ result: PrometheusQueryResult,
+            reader: Bool,
+            _ body: (inout FacilityFigures, String?, PrometheusQueryResult.Sample) -> Void
+        ) {
             for s in result.samples {
                 let key = FacilityKey(s.labels)
                 let readerID = s.labels[L.readerID].flatMap { $0.isEmpty ? nil : UsageText.clip($0) }
@@ -118,7 +157,8 @@ public struct PrometheusInventory: Sendable {
             each(result, reader: true) { f, id, s in
                 guard let id, let t = date(s.value) else { return }
                 let old = f.readers[id, default: ReaderFigures()][keyPath: path]
-                f.readers[id, default: ReaderFigures()][keyPath: path] = path == \.firstSeen ? min(old ?? t, t) : max(old ?? t, t)
+                f.readers[id, default: ReaderFigures()][keyPath: path] =
+                    path == \.firstSeen ? min(old ?? t, t) : max(old ?? t, t)
             }
         }
         let windows: [(PrometheusQueryResult, WritableKeyPath<ReaderFigures, [String: Int]>)] = [
@@ -127,7 +167,9 @@ public struct PrometheusInventory: Sendable {
         for (result, path) in windows {
             each(result, reader: true) { f, id, s in
                 guard let id, let outcome = s.labels[L.outcome], !outcome.isEmpty else { return }
-                f.readers[id, default: ReaderFigures()][keyPath: path][UsageText.clip(outcome), default: 0] += count(s.value)
+                f.readers[id, default: ReaderFigures()][keyPath: path][UsageText.clip(outcome), default: 0] += count(
+                    s.value
+                )
             }
         }
         each(median, reader: true) { f, id, s in
@@ -137,11 +179,19 @@ public struct PrometheusInventory: Sendable {
 
         return facilities.sorted { $0.key < $1.key }.map { key, figures in
             let generatedAt = figures.written ?? now
-            let readers = figures.readers.sorted { $0.key < $1.key }.map { id, r in r.report(id: id, generatedAt: generatedAt) }
+            let readers = figures.readers.sorted { $0.key < $1.key }.map { id, r in
+                r.report(id: id, generatedAt: generatedAt)
+            }
             let report = InventoryReport(
-                format: InventoryReport.currentFormat, facility: .init(id: key.facility, name: nil),
-                generatedAt: generatedAt, software: "Prometheus", retentionDays: 0, lostEvents: figures.lost,
-                readers: readers, totals: ReaderFigures.totals(figures.readers.values))
+                format: InventoryReport.currentFormat,
+                facility: .init(id: key.facility, name: nil),
+                generatedAt: generatedAt,
+                software: "Prometheus",
+                retentionDays: 0,
+                lostEvents: figures.lost,
+                readers: readers,
+                totals: ReaderFigures.totals(figures.readers.values)
+            )
             return ProvinceRollup.Input(source: key.source, report: report)
         }
     }
@@ -170,7 +220,10 @@ public struct PrometheusInventory: Sendable {
         init(_ labels: [String: String], id: String) {
             func label(_ key: String) -> String? { labels[key].flatMap { $0.isEmpty ? nil : UsageText.clip($0) } }
             name = label(L.name) ?? id
-            vid = label(L.vid); pid = label(L.pid); vendor = label(L.vendor); product = label(L.product)
+            vid = label(L.vid)
+            pid = label(L.pid)
+            vendor = label(L.vendor)
+            product = label(L.product)
         }
 
         /// When a reader's identity labels changed within the look-back (the USB strings were
@@ -205,12 +258,27 @@ public struct PrometheusInventory: Sendable {
         func report(id: String, generatedAt: Date) -> InventoryReport.Reader {
             let identity = identity ?? Identity([:], id: id)
             return InventoryReport.Reader(
-                id: id, name: identity.name, vid: identity.vid, pid: identity.pid, vendor: identity.vendor,
-                product: identity.product, serial: nil, firmware: nil, present: present,
-                firstSeen: firstSeen ?? lastSeen ?? generatedAt, lastSeen: lastSeen ?? generatedAt,
-                lastUsed: lastUsed, lastOK: lastOK,
-                usage: .init(lastDay: Self.window(day), last7Days: Self.window(week), last30Days: Self.window(month),
-                             medianReadMs: medianMs, outcomes30Days: month.filter { $0.value > 0 }))
+                id: id,
+                name: identity.name,
+                vid: identity.vid,
+                pid: identity.pid,
+                vendor: identity.vendor,
+                product: identity.product,
+                serial: nil,
+                firmware: nil,
+                present: present,
+                firstSeen: firstSeen ?? lastSeen ?? generatedAt,
+                lastSeen: lastSeen ?? generatedAt,
+                lastUsed: lastUsed,
+                lastOK: lastOK,
+                usage: .init(
+                    lastDay: Self.window(day),
+                    last7Days: Self.window(week),
+                    last30Days: Self.window(month),
+                    medianReadMs: medianMs,
+                    outcomes30Days: month.filter { $0.value > 0 }
+                )
+            )
         }
 
         /// All readers together; the median of all reads together is not computed (nil).
@@ -218,9 +286,13 @@ public struct PrometheusInventory: Sendable {
             func merged(_ path: KeyPath<ReaderFigures, [String: Int]>) -> [String: Int] {
                 readers.reduce(into: [:]) { out, r in out.merge(r[keyPath: path], uniquingKeysWith: +) }
             }
-            return .init(lastDay: window(merged(\.day)), last7Days: window(merged(\.week)),
-                         last30Days: window(merged(\.month)), medianReadMs: nil,
-                         outcomes30Days: merged(\.month).filter { $0.value > 0 })
+            return .init(
+                lastDay: window(merged(\.day)),
+                last7Days: window(merged(\.week)),
+                last30Days: window(merged(\.month)),
+                medianReadMs: nil,
+                outcomes30Days: merged(\.month).filter { $0.value > 0 }
+            )
         }
     }
 }

@@ -16,7 +16,9 @@ public struct PrometheusQueryResult: Sendable, Equatable {
         public var value: Double
         public var time: Date
         public init(labels: [String: String], value: Double, time: Date) {
-            self.labels = labels; self.value = value; self.time = time
+            self.labels = labels
+            self.value = value
+            self.time = time
         }
     }
 
@@ -24,7 +26,10 @@ public struct PrometheusQueryResult: Sendable, Equatable {
     /// Prometheus's own warnings (for example a query that touched too many series).
     public var warnings: [String]
 
-    public init(samples: [Sample], warnings: [String] = []) { self.samples = samples; self.warnings = warnings }
+    public init(samples: [Sample], warnings: [String] = []) {
+        self.samples = samples
+        self.warnings = warnings
+    }
 
     /// Answers larger than this are refused rather than decoded (a roll-up of 12,455
     /// facilities stays far below it).
@@ -93,7 +98,9 @@ public struct PrometheusQueryResult: Sendable, Equatable {
             let t = try c.decode(Double.self)
             let text = try c.decode(String.self)
             guard c.isAtEnd else { throw PrometheusQueryError.malformed("a sample has more than a time and a value") }
-            guard t.isFinite, abs(t) < 1e11 else { throw PrometheusQueryError.malformed("sample time \(t) is not a Unix time") }
+            guard t.isFinite, abs(t) < 1e11 else {
+                throw PrometheusQueryError.malformed("sample time \(t) is not a Unix time")
+            }
             guard let v = Self.number(text) else {
                 throw PrometheusQueryError.malformed("sample value \"\(text.prefix(40))\" is not a number")
             }
@@ -145,7 +152,8 @@ public enum PrometheusQueryError: Error, Sendable, Equatable, CustomStringConver
     public var description: String {
         switch self {
         case .badURL(let u):
-            return "Địa chỉ Prometheus không hợp lệ / Not a Prometheus URL: \(u) (expected http://HOST:PORT or https://…)"
+            return
+                "Địa chỉ Prometheus không hợp lệ / Not a Prometheus URL: \(u) (expected http://HOST:PORT or https://…)"
         case let .unreachable(url, reason):
             return "Không kết nối được tới Prometheus / Cannot reach Prometheus at \(url): \(reason). "
                 + "Check the address, that Prometheus runs, and the firewall."

@@ -17,7 +17,10 @@ public struct ProvinceRollup: Sendable {
     public struct Input: Sendable {
         public var source: String
         public var report: InventoryReport
-        public init(source: String, report: InventoryReport) { self.source = source; self.report = report }
+        public init(source: String, report: InventoryReport) {
+            self.source = source
+            self.report = report
+        }
     }
 
     public struct Problem: Sendable, Equatable, Codable {
@@ -87,8 +90,12 @@ public struct ProvinceRollup: Sendable {
     public var province: Totals
     public var problems: [Problem]
 
-    public init(registry: FacilityRegistry, inputs: [Input], unreadable: [(source: String, reason: String)] = [],
-                now: Date = Date()) {
+    public init(
+        registry: FacilityRegistry,
+        inputs: [Input],
+        unreadable: [(source: String, reason: String)] = [],
+        now: Date = Date()
+    ) {
         generatedAt = now
         var problems = unreadable.map {
             Problem(kind: .unreadable, source: $0.source, facilityID: nil, detail: $0.reason)
@@ -97,14 +104,26 @@ public struct ProvinceRollup: Sendable {
         var inputs = inputs
         inputs.removeAll { input in
             guard let why = input.report.implausibility else { return false }
-            problems.append(Problem(kind: .unreadable, source: input.source, facilityID: input.report.facility.id,
-                                    detail: "implausible figures: \(why)"))
+            problems.append(
+                Problem(
+                    kind: .unreadable,
+                    source: input.source,
+                    facilityID: input.report.facility.id,
+                    detail: "implausible figures: \(why)"
+                )
+            )
             return true
         }
         for input in inputs {
             guard let id = input.report.facility.id, registry.facility(id: id) != nil else {
-                problems.append(Problem(kind: .unknownFacility, source: input.source, facilityID: input.report.facility.id,
-                                        detail: "facility id \(input.report.facility.id ?? "(none)") is not in the registry"))
+                problems.append(
+                    Problem(
+                        kind: .unknownFacility,
+                        source: input.source,
+                        facilityID: input.report.facility.id,
+                        detail: "facility id \(input.report.facility.id ?? "(none)") is not in the registry"
+                    )
+                )
                 continue
             }
             byFacility[id, default: []].append(input)
@@ -120,13 +139,26 @@ public struct ProvinceRollup: Sendable {
             }
             if let kept = reports.first {
                 for older in reports.dropFirst() {
-                    problems.append(Problem(kind: .duplicate, source: older.source, facilityID: facility.id,
-                                            detail: "older than \(kept.source); the newest report is kept"))
+                    problems.append(
+                        Problem(
+                            kind: .duplicate,
+                            source: older.source,
+                            facilityID: facility.id,
+                            detail: "older than \(kept.source); the newest report is kept"
+                        )
+                    )
                 }
                 if reports.count > 1 { row.problems.append(.duplicate) }
                 if let staleBefore, kept.report.generatedAt < staleBefore {
-                    problems.append(Problem(kind: .stale, source: kept.source, facilityID: facility.id,
-                                            detail: "generated \(InventoryReport.iso(kept.report.generatedAt)), more than \(Self.staleAfterDays) days before the newest report; not counted"))
+                    problems.append(
+                        Problem(
+                            kind: .stale,
+                            source: kept.source,
+                            facilityID: facility.id,
+                            detail:
+                                "generated \(InventoryReport.iso(kept.report.generatedAt)), more than \(Self.staleAfterDays) days before the newest report; not counted"
+                        )
+                    )
                     row.problems.append(.stale)
                 } else {
                     row.accept(kept)

@@ -1,5 +1,5 @@
-import CardService
 import CCCD
+import CardService
 import Foundation
 
 /// One finished read, as the usage log keeps it: which reader, when, how it ended, how
@@ -19,8 +19,16 @@ public struct ReadEvent: Sendable, Hashable {
     public var apdus: Int
     public var bytes: Int
 
-    public init(readerID: String, time: Date = Date(), outcome: String, access: String? = nil,
-                verification: String? = nil, durationMs: Int, apdus: Int = 0, bytes: Int = 0) {
+    public init(
+        readerID: String,
+        time: Date = Date(),
+        outcome: String,
+        access: String? = nil,
+        verification: String? = nil,
+        durationMs: Int,
+        apdus: Int = 0,
+        bytes: Int = 0
+    ) {
         self.readerID = UsageText.clip(readerID)
         self.time = time
         self.outcome = Self.outcomes.contains(outcome) ? outcome : "other"
@@ -46,15 +54,35 @@ public struct ReadEvent: Sendable, Hashable {
 extension ReadEvent {
     /// A read that produced a record.
     public init(readerID: String, record: CitizenRecord) {
-        self.init(readerID: readerID, outcome: "ok", access: record.access.method,
-                  verification: record.verification.status.rawValue, durationMs: record.stats.durationMs,
-                  apdus: record.stats.apdus, bytes: record.stats.bytesSent + record.stats.bytesReceived)
+        self.init(
+            readerID: readerID,
+            outcome: "ok",
+            access: record.access.method,
+            verification: record.verification.status.rawValue,
+            durationMs: record.stats.durationMs,
+            apdus: record.stats.apdus,
+            bytes: record.stats.bytesSent + record.stats.bytesReceived
+        )
     }
 
     /// The daemon's form: `failure` nil for a read that produced a record.
-    public init(readerID: String, failure: ReadFailure?, access: String? = nil, verification: String? = nil,
-                durationMs: Int, apdus: Int = 0, bytes: Int = 0) {
-        self.init(readerID: readerID, outcome: failure?.reason ?? "ok", access: failure == nil ? access : nil,
-                  verification: failure == nil ? verification : nil, durationMs: durationMs, apdus: apdus, bytes: bytes)
+    public init(
+        readerID: String,
+        failure: ReadFailure?,
+        access: String? = nil,
+        verification: String? = nil,
+        durationMs: Int,
+        apdus: Int = 0,
+        bytes: Int = 0
+    ) {
+        self.init(
+            readerID: readerID,
+            outcome: failure?.reason ?? "ok",
+            access: failure == nil ? access : nil,
+            verification: failure == nil ? verification : nil,
+            durationMs: durationMs,
+            apdus: apdus,
+            bytes: bytes
+        )
     }
 }

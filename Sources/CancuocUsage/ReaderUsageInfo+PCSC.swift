@@ -5,9 +5,15 @@ extension ReaderUsageInfo {
     /// it reports about itself.
     public init(_ reader: ReaderInfo) {
         let identity = reader.identity
-        self.init(id: reader.id.rawValue, name: reader.name,
-                  vid: Self.hex(identity.vendorID.map(Int.init)), pid: Self.hex(identity.productID.map(Int.init)),
-                  vendor: identity.vendor, product: identity.product, serial: identity.serialNumber,
-                  firmware: identity.firmware)
+        self.init(
+            id: reader.id.rawValue,
+            name: reader.name,
+            vid: Self.hex(identity.vendorID.map(Int.init)),
+            pid: Self.hex(identity.productID.map(Int.init)),
+            vendor: identity.vendor,
+            product: identity.product,
+            serial: identity.serialNumber,
+            firmware: identity.firmware
+        )
     }
 }

@@ -16,8 +16,16 @@ public struct ReaderUsageInfo: Sendable, Hashable, Codable {
     public var serial: String?
     public var firmware: String?
 
-    public init(id: String, name: String, vid: String? = nil, pid: String? = nil, vendor: String? = nil,
-                product: String? = nil, serial: String? = nil, firmware: String? = nil) {
+    public init(
+        id: String,
+        name: String,
+        vid: String? = nil,
+        pid: String? = nil,
+        vendor: String? = nil,
+        product: String? = nil,
+        serial: String? = nil,
+        firmware: String? = nil
+    ) {
         self.id = UsageText.clip(id)
         self.name = UsageText.clip(name)
         self.vid = vid.map { UsageText.clip($0) }

@@ -3,7 +3,10 @@ import Foundation
 /// A horizontal grouped bar chart as inline SVG: no scripts, fonts or external files, so
 /// the roll-up opens anywhere, offline.
 struct SVGBarChart {
-    struct Series { var label: String; var color: String }
+    struct Series {
+        var label: String
+        var color: String
+    }
     var id: String
     var title: String
     var series: [Series]
@@ -14,7 +17,10 @@ struct SVGBarChart {
     var maximum: Double?
 
     func render() -> String {
-        let labelWidth = 190.0, barArea = 420.0, barHeight = 14.0, gap = 10.0
+        let labelWidth = 190.0
+        let barArea = 420.0
+        let barHeight = 14.0
+        let gap = 10.0
         let groupHeight = Double(series.count) * barHeight + gap
         let legendHeight = 18.0 * Double(series.count) + 8
         let height = legendHeight + Double(categories.count) * groupHeight + 10
@@ -36,10 +42,12 @@ struct SVGBarChart {
             for (j, v) in values.enumerated() where j < series.count {
                 let w = top > 0 ? max(0, min(1, v / top)) * barArea : 0
                 let y = y0 + Double(j) * barHeight
-                s += "<rect class=\"bar\" x=\"\(Int(labelWidth))\" y=\"\(Int(y))\" width=\"\(String(format: "%.1f", w))\" "
+                s +=
+                    "<rect class=\"bar\" x=\"\(Int(labelWidth))\" y=\"\(Int(y))\" width=\"\(String(format: "%.1f", w))\" "
                 s += "height=\"\(Int(barHeight - 2))\" fill=\"\(series[j].color)\"><title>"
                 s += "\(HTML.escape(name)) — \(HTML.escape(series[j].label)): \(HTML.escape(format(v)))</title></rect>"
-                s += "<text x=\"\(Int(labelWidth + w + 4))\" y=\"\(Int(y + barHeight - 4))\">\(HTML.escape(format(v)))</text>"
+                s +=
+                    "<text x=\"\(Int(labelWidth + w + 4))\" y=\"\(Int(y + barHeight - 4))\">\(HTML.escape(format(v)))</text>"
             }
         }
         return s + "</svg>"

@@ -16,8 +16,13 @@ public actor UsageLog: UsageRecorder {
         /// Changes waiting for the disk; beyond this, events are dropped and counted.
         public var queueCapacity: Int
 
-        public init(path: String = UsageStore.defaultPath, facilityID: String? = nil, facilityName: String? = nil,
-                    retentionDays: Int = UsageStore.defaultRetentionDays, queueCapacity: Int = 4096) {
+        public init(
+            path: String = UsageStore.defaultPath,
+            facilityID: String? = nil,
+            facilityName: String? = nil,
+            retentionDays: Int = UsageStore.defaultRetentionDays,
+            queueCapacity: Int = 4096
+        ) {
             self.path = path
             self.facilityID = facilityID
             self.facilityName = facilityName
@@ -27,8 +32,11 @@ public actor UsageLog: UsageRecorder {
 
         /// `usage.sqlite` in the daemon's state directory.
         public static func inStateDirectory(_ dir: String, facilityID: String?, facilityName: String?) -> Self {
-            .init(path: (dir as NSString).appendingPathComponent("usage.sqlite"),
-                  facilityID: facilityID, facilityName: facilityName)
+            .init(
+                path: (dir as NSString).appendingPathComponent("usage.sqlite"),
+                facilityID: facilityID,
+                facilityName: facilityName
+            )
         }
     }
 
@@ -83,10 +91,16 @@ public actor UsageLog: UsageRecorder {
         if let store = try? await currentStore(), let report = try? await Self.report(store, lostEvents: lost) {
             return report
         }
-        return InventoryReport(format: InventoryReport.currentFormat,
-                               facility: .init(id: configuration.facilityID, name: configuration.facilityName),
-                               generatedAt: Date(), software: "cancuoc \(Product.version)",
-                               retentionDays: configuration.retentionDays, lostEvents: lost, readers: [], totals: .empty)
+        return InventoryReport(
+            format: InventoryReport.currentFormat,
+            facility: .init(id: configuration.facilityID, name: configuration.facilityName),
+            generatedAt: Date(),
+            software: "cancuoc \(Product.version)",
+            retentionDays: configuration.retentionDays,
+            lostEvents: lost,
+            readers: [],
+            totals: .empty
+        )
     }
 
     /// The totals for the Prometheus textfile; nil when the store is unusable.
@@ -199,7 +213,9 @@ public actor UsageLog: UsageRecorder {
     private func reportFailure(_ message: String) {
         guard !failing else { return }
         failing = true
-        logger.error("\(message); reads are still served, lost events are counted",
-                     metadata: ["path": "\(configuration.path)"])
+        logger.error(
+            "\(message); reads are still served, lost events are counted",
+            metadata: ["path": "\(configuration.path)"]
+        )
     }
 }

@@ -8,46 +8,48 @@ extension UsageStore {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                CREATE TABLE readers (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL,
-                    vid TEXT, pid TEXT, vendor TEXT, product TEXT, serial TEXT, firmware TEXT,
-                    facility_id TEXT,
-                    first_seen REAL NOT NULL,
-                    last_seen REAL NOT NULL,
-                    present INTEGER NOT NULL DEFAULT 0,
-                    last_used REAL,
-                    last_ok REAL
-                );
-                CREATE TABLE read_events (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    reader_id TEXT NOT NULL,
-                    time REAL NOT NULL,
-                    outcome TEXT NOT NULL,
-                    access TEXT,
-                    verification TEXT,
-                    duration_ms INTEGER NOT NULL,
-                    apdus INTEGER NOT NULL,
-                    bytes INTEGER NOT NULL
-                );
-                CREATE INDEX read_events_by_time ON read_events(time);
-                CREATE INDEX read_events_by_reader ON read_events(reader_id, time);
-                CREATE TABLE daily_usage (
-                    day TEXT NOT NULL,
-                    reader_id TEXT NOT NULL,
-                    outcome TEXT NOT NULL,
-                    reads INTEGER NOT NULL,
-                    total_ms INTEGER NOT NULL,
-                    apdus INTEGER NOT NULL,
-                    bytes INTEGER NOT NULL,
-                    b0 INTEGER NOT NULL DEFAULT 0, b1 INTEGER NOT NULL DEFAULT 0, b2 INTEGER NOT NULL DEFAULT 0,
-                    b3 INTEGER NOT NULL DEFAULT 0, b4 INTEGER NOT NULL DEFAULT 0, b5 INTEGER NOT NULL DEFAULT 0,
-                    b6 INTEGER NOT NULL DEFAULT 0, b7 INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (day, reader_id, outcome)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE readers (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        vid TEXT, pid TEXT, vendor TEXT, product TEXT, serial TEXT, firmware TEXT,
+                        facility_id TEXT,
+                        first_seen REAL NOT NULL,
+                        last_seen REAL NOT NULL,
+                        present INTEGER NOT NULL DEFAULT 0,
+                        last_used REAL,
+                        last_ok REAL
+                    );
+                    CREATE TABLE read_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        reader_id TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        outcome TEXT NOT NULL,
+                        access TEXT,
+                        verification TEXT,
+                        duration_ms INTEGER NOT NULL,
+                        apdus INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL
+                    );
+                    CREATE INDEX read_events_by_time ON read_events(time);
+                    CREATE INDEX read_events_by_reader ON read_events(reader_id, time);
+                    CREATE TABLE daily_usage (
+                        day TEXT NOT NULL,
+                        reader_id TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        reads INTEGER NOT NULL,
+                        total_ms INTEGER NOT NULL,
+                        apdus INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        b0 INTEGER NOT NULL DEFAULT 0, b1 INTEGER NOT NULL DEFAULT 0, b2 INTEGER NOT NULL DEFAULT 0,
+                        b3 INTEGER NOT NULL DEFAULT 0, b4 INTEGER NOT NULL DEFAULT 0, b5 INTEGER NOT NULL DEFAULT 0,
+                        b6 INTEGER NOT NULL DEFAULT 0, b7 INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (day, reader_id, outcome)
+                    );
+                    """
+            )
         }
         return m
     }

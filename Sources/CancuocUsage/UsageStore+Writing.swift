@@ -27,44 +27,63 @@ extension UsageStore {
         switch change {
         case let .readerSeen(r, at):
             let t = at.timeIntervalSince1970
-            try db.execute(sql: """
-                INSERT INTO readers (id, name, vid, pid, vendor, product, serial, firmware, facility_id,
-                                     first_seen, last_seen, present)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name,
-                    vid = coalesce(excluded.vid, vid), pid = coalesce(excluded.pid, pid),
-                    vendor = coalesce(excluded.vendor, vendor), product = coalesce(excluded.product, product),
-                    serial = coalesce(excluded.serial, serial), firmware = coalesce(excluded.firmware, firmware),
-                    facility_id = coalesce(excluded.facility_id, facility_id),
-                    last_seen = max(last_seen, excluded.last_seen), present = 1
-                """, arguments: [r.id, r.name, r.vid, r.pid, r.vendor, r.product, r.serial, r.firmware,
-                                 facilityID, t, t])
+            try db.execute(
+                sql: """
+                    INSERT INTO readers (id, name, vid, pid, vendor, product, serial, firmware, facility_id,
+                                         first_seen, last_seen, present)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                        vid = coalesce(excluded.vid, vid), pid = coalesce(excluded.pid, pid),
+                        vendor = coalesce(excluded.vendor, vendor), product = coalesce(excluded.product, product),
+                        serial = coalesce(excluded.serial, serial), firmware = coalesce(excluded.firmware, firmware),
+                        facility_id = coalesce(excluded.facility_id, facility_id),
+                        last_seen = max(last_seen, excluded.last_seen), present = 1
+                    """,
+                arguments: [
+                    r.id, r.name, r.vid, r.pid, r.vendor, r.product, r.serial, r.firmware,
+                    facilityID, t, t,
+                ]
+            )
         case let .readerGone(id, at):
-            try db.execute(sql: "UPDATE readers SET present = 0, last_seen = max(last_seen, ?) WHERE id = ?",
-                           arguments: [at.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE readers SET present = 0, last_seen = max(last_seen, ?) WHERE id = ?",
+                arguments: [at.timeIntervalSince1970, id]
+            )
         case let .read(e):
             let t = e.time.timeIntervalSince1970
-            try db.execute(sql: """
-                INSERT INTO readers (id, name, facility_id, first_seen, last_seen, present) VALUES (?, ?, ?, ?, ?, 1)
-                ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-                """, arguments: [e.readerID, e.readerID, facilityID, t, t])
-            try db.execute(sql: """
-                UPDATE readers SET last_used = max(coalesce(last_used, 0), ?),
-                    last_ok = CASE WHEN ? THEN max(coalesce(last_ok, 0), ?) ELSE last_ok END
-                WHERE id = ?
-                """, arguments: [t, e.isOK, t, e.readerID])
-            try db.execute(sql: """
-                INSERT INTO read_events (reader_id, time, outcome, access, verification, duration_ms, apdus, bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [e.readerID, t, e.outcome, e.access, e.verification, e.durationMs, e.apdus, e.bytes])
+            try db.execute(
+                sql: """
+                    INSERT INTO readers (id, name, facility_id, first_seen, last_seen, present) VALUES (?, ?, ?, ?, ?, 1)
+                    ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+                    """,
+                arguments: [e.readerID, e.readerID, facilityID, t, t]
+            )
+            try db.execute(
+                sql: """
+                    UPDATE readers SET last_used = max(coalesce(last_used, 0), ?),
+                        last_ok = CASE WHEN ? THEN max(coalesce(last_ok, 0), ?) ELSE last_ok END
+                    WHERE id = ?
+                    """,
+                arguments: [t, e.isOK, t, e.readerID]
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO read_events (reader_id, time, outcome, access, verification, duration_ms, apdus, bytes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [e.readerID, t, e.outcome, e.access, e.verification, e.durationMs, e.apdus, e.bytes]
+            )
             let bucket = bucketColumn(durationMs: e.durationMs)
-            try db.execute(sql: """
-                INSERT INTO daily_usage (day, reader_id, outcome, reads, total_ms, apdus, bytes, \(bucket))
-                VALUES (?, ?, ?, 1, ?, ?, ?, 1)
-                ON CONFLICT(day, reader_id, outcome) DO UPDATE SET reads = reads + 1,
-                    total_ms = total_ms + excluded.total_ms, apdus = apdus + excluded.apdus,
-                    bytes = bytes + excluded.bytes, \(bucket) = \(bucket) + 1
-                """, arguments: [dayString(e.time), e.readerID, e.outcome, e.durationMs, e.apdus, e.bytes])
+            try db.execute(
+                sql: """
+                    INSERT INTO daily_usage (day, reader_id, outcome, reads, total_ms, apdus, bytes, \(bucket))
+                    VALUES (?, ?, ?, 1, ?, ?, ?, 1)
+                    ON CONFLICT(day, reader_id, outcome) DO UPDATE SET reads = reads + 1,
+                        total_ms = total_ms + excluded.total_ms, apdus = apdus + excluded.apdus,
+                        bytes = bytes + excluded.bytes, \(bucket) = \(bucket) + 1
+                    """,
+                arguments: [dayString(e.time), e.readerID, e.outcome, e.durationMs, e.apdus, e.bytes]
+            )
         }
     }
 
@@ -85,7 +104,9 @@ extension UsageStore {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC") ?? cal.timeZone
         let c = cal.dateComponents([.year, .month, .day], from: date)
-        let y = c.year ?? 1970, m = c.month ?? 1, d = c.day ?? 1
+        let y = c.year ?? 1970
+        let m = c.month ?? 1
+        let d = c.day ?? 1
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 }

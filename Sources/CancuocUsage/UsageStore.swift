@@ -49,7 +49,8 @@ public final class UsageStore: Sendable {
         case olderSchema(String)
         public var description: String {
             switch self {
-            case .olderSchema(let p): return "\(p) has an older schema: start cancuocd (or run as its user) to migrate it"
+            case .olderSchema(let p):
+                return "\(p) has an older schema: start cancuocd (or run as its user) to migrate it"
             }
         }
     }
@@ -88,8 +89,11 @@ public final class UsageStore: Sendable {
 
     static func setSetting(_ db: Database, _ key: String, _ value: String?) throws {
         if let value {
-            try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
+            try db.execute(
+                sql:
+                    "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value]
+            )
         } else {
             try db.execute(sql: "DELETE FROM settings WHERE key = ?", arguments: [key])
         }

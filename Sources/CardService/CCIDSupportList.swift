@@ -12,14 +12,16 @@ public struct CCIDSupportList: Sendable {
     /// Loads the installed list; nil when libccid is not installed or the file is unreadable.
     public static func installed(path: String = debianPath) -> CCIDSupportList? {
         guard let data = FileManager.default.contents(atPath: path),
-              let plist = try? PropertyListSerialization.propertyList(from: data, format: nil) as? [String: Any],
-              let vendors = plist["ifdVendorID"] as? [String], let products = plist["ifdProductID"] as? [String],
-              vendors.count == products.count else { return nil }
+            let plist = try? PropertyListSerialization.propertyList(from: data, format: nil) as? [String: Any],
+            let vendors = plist["ifdVendorID"] as? [String], let products = plist["ifdProductID"] as? [String],
+            vendors.count == products.count
+        else { return nil }
         let names = plist["ifdFriendlyName"] as? [String] ?? []
         var readers: [String: String] = [:]
         for (i, (v, p)) in zip(vendors, products).enumerated() {
             guard let vid = UInt16(v.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16),
-                  let pid = UInt16(p.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16) else { continue }
+                let pid = UInt16(p.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16)
+            else { continue }
             readers[Self.key(vid, pid)] = i < names.count ? names[i] : ""
         }
         return CCIDSupportList(readers: readers)

@@ -33,8 +33,12 @@ public struct CardReadOptions: Sendable {
     /// the read starts: a read may wait a minute for its card.
     public var trust: @Sendable () -> TrustStore = { TrustStore(cscas: [], crls: []) }
 
-    public init(key: ResolvedKey, includeFace: Bool = false, waitForCard: Duration = .zero,
-                progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
+    public init(
+        key: ResolvedKey,
+        includeFace: Bool = false,
+        waitForCard: Duration = .zero,
+        progress: (@Sendable (String, Int, Int) -> Void)? = nil
+    ) {
         self.key = key
         self.includeFace = includeFace
         self.waitForCard = waitForCard
@@ -42,8 +46,12 @@ public struct CardReadOptions: Sendable {
     }
 
     /// Resolves `key` (a malformed one is `badKey`).
-    public init(key: KeySpec, includeFace: Bool = false, waitForCard: Duration = .zero,
-                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws(ReadFailure) {
+    public init(
+        key: KeySpec,
+        includeFace: Bool = false,
+        waitForCard: Duration = .zero,
+        progress: (@Sendable (String, Int, Int) -> Void)? = nil
+    ) throws(ReadFailure) {
         self.init(key: try key.resolve(), includeFace: includeFace, waitForCard: waitForCard, progress: progress)
     }
 }
@@ -56,7 +64,11 @@ public struct CardReading: Sendable {
 
     public init() {}
 
-    public func read(reader: Reader, identity: ReaderIdentity?, options: CardReadOptions) async throws(ReadFailure) -> CitizenRecord {
+    public func read(
+        reader: Reader,
+        identity: ReaderIdentity?,
+        options: CardReadOptions
+    ) async throws(ReadFailure) -> CitizenRecord {
         var request = ReadRequest(key: options.key.key)
         request.alternativeBACKeys = options.key.alternatives
         request.forceBAC = options.key.forceBAC
@@ -73,7 +85,8 @@ public struct CardReading: Sendable {
                 identityReport.withLock {
                     $0 = Task.detached {
                         // A file that does not parse fails the whole read a moment later; nothing to say now.
-                        guard var record = try? CitizenRecord.build(from: read, includeFace: false, trust: trust()) else { return }
+                        guard var record = try? CitizenRecord.build(from: read, includeFace: false, trust: trust())
+                        else { return }
                         if toRead.contains(.dg2) { record.faceStatus = .pending }
                         identity(record)
                     }
@@ -98,7 +111,10 @@ public struct CardReading: Sendable {
                     let read = try await withTaskExecutorPreference(reader.context.taskExecutor) { [request] in
                         try await reader.withCard(share: .shared) { card in
                             try await card.withTransaction {
-                                try await DocumentReader().read(over: CountingChannel(base: card, answered: answered), request: request)
+                                try await DocumentReader().read(
+                                    over: CountingChannel(base: card, answered: answered),
+                                    request: request
+                                )
                             }
                         }
                     }
@@ -110,8 +126,12 @@ public struct CardReading: Sendable {
                     // not this read's card. Wait for the next one while the wait lasts.
                     let failure = ReadFailure.classify(error)
                     guard answered.count == 0, failure == .cardRemoved || failure == .noCard,
-                          ContinuousClock.now < waitUntil else { throw failure }
-                    logger.debug("card left before answering; waiting for the next", metadata: ["reader": "\(reader.name)"])
+                        ContinuousClock.now < waitUntil
+                    else { throw failure }
+                    logger.debug(
+                        "card left before answering; waiting for the next",
+                        metadata: ["reader": "\(reader.name)"]
+                    )
                     try await Self.waitForCardToLeave(reader, until: waitUntil)
                 }
             }
@@ -122,7 +142,8 @@ public struct CardReading: Sendable {
         }
     }
 
-    static let contactCardOnReader = "the card on this reader is a contact card (a digital-signature token or a bank card), not a chip ID card: place the ID card on the ID-card reader"
+    static let contactCardOnReader =
+        "the card on this reader is a contact card (a digital-signature token or a bank card), not a chip ID card: place the ID card on the ID-card reader"
 
     /// Returns the reader's state once a card is present; throws `noCard` after `timeout`.
     @discardableResult
@@ -137,7 +158,10 @@ public struct CardReading: Sendable {
             guard left > .zero else { throw ReadFailure.noCard }
             try Task.checkCancellation()
             // Bounded slices so cancellation is noticed quickly.
-            if let changed = try await reader.context.getStatusChange([state.acknowledged()], timeout: min(left, .milliseconds(500)))?.first {
+            if let changed = try await reader.context.getStatusChange(
+                [state.acknowledged()],
+                timeout: min(left, .milliseconds(500))
+            )?.first {
                 state = changed
             }
         }
@@ -153,7 +177,9 @@ public struct CardReading: Sendable {
         while state.isPresent, state.eventCount == stale, ContinuousClock.now < until {
             try Task.checkCancellation()
             if let changed = try await reader.context.getStatusChange(
-                [state.acknowledged()], timeout: min(until - .now, .milliseconds(500)))?.first {
+                [state.acknowledged()],
+                timeout: min(until - .now, .milliseconds(500))
+            )?.first {
                 state = changed
             }
         }

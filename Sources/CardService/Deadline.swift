@@ -8,20 +8,25 @@ import Synchronization
 /// their own, so neither waits behind the other's thread; whichever ends first cancels the
 /// other (a finished read leaves no timer holding its result). Cancelling the caller ends it
 /// with `ReadFailure.cancelled` at once.
-public func withDeadline<T: Sendable>(_ limit: Duration,
-                                      _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withDeadline<T: Sendable>(
+    _ limit: Duration,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            race.track(work: Task {
-                do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
-            }, timer: Task {
-                do {
-                    try await Task.sleep(for: limit)
-                    race.finish(.failure(ReadFailure.timeout))
-                } catch {}  // cancelled: the operation ended first
-            })
+            race.track(
+                work: Task {
+                    do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                },
+                timer: Task {
+                    do {
+                        try await Task.sleep(for: limit)
+                        race.finish(.failure(ReadFailure.timeout))
+                    } catch {}  // cancelled: the operation ended first
+                }
+            )
         }
     } onCancel: {
         race.finish(.failure(ReadFailure.cancelled))
@@ -57,11 +62,15 @@ private final class DeadlineRace<T: Sendable>: Sendable {
             state.tasks = [work, timer]
             return state.finished
         }
-        if finished { work.cancel(); timer.cancel() }
+        if finished {
+            work.cancel()
+            timer.cancel()
+        }
     }
 
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+        let (continuation, tasks) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
             guard !state.finished else { return (nil, []) }
             state.finished = true
             defer { state.continuation = nil }

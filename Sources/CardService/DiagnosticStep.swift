@@ -20,8 +20,17 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
     /// Figures a program may want (latency in ms, sizes, ids).
     public var data: [String: String]
 
-    public init(id: String, title: String, titleVi: String, status: Status, detail: String,
-                fix: String? = nil, fixVi: String? = nil, failure: ReadFailure? = nil, data: [String: String] = [:]) {
+    public init(
+        id: String,
+        title: String,
+        titleVi: String,
+        status: Status,
+        detail: String,
+        fix: String? = nil,
+        fixVi: String? = nil,
+        failure: ReadFailure? = nil,
+        data: [String: String] = [:]
+    ) {
         self.id = id
         self.title = title
         self.titleVi = titleVi
@@ -52,8 +61,13 @@ public struct DiagnosticReport: Codable, Sendable, Hashable {
     /// Several readers and none named: each reader's checklist.
     public var readers: [DiagnosticReport]?
 
-    public init(reader: String?, steps: [DiagnosticStep], kind: ReaderKind? = nil, isIDCardReader: Bool? = nil,
-                readers: [DiagnosticReport]? = nil) {
+    public init(
+        reader: String?,
+        steps: [DiagnosticStep],
+        kind: ReaderKind? = nil,
+        isIDCardReader: Bool? = nil,
+        readers: [DiagnosticReport]? = nil
+    ) {
         self.reader = reader
         self.steps = steps
         self.kind = kind

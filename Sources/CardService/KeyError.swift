@@ -60,21 +60,27 @@ public enum KeyError: Error, Sendable, Equatable {
         case .can:
             return "The card access number (CAN) must be the 6 digits printed on the card: check it and type it again."
         case .date:
-            return "A date is not valid: give the date of birth and date of expiry as six digits, year month day (for example 900215)."
+            return
+                "A date is not valid: give the date of birth and date of expiry as six digits, year month day (for example 900215)."
         case .bacNeedsBirthDate:
             return "Opening the card with BAC needs the date of birth as well as the ID number."
         case .bacWithCAN:
-            return "BAC cannot use a card access number: type the ID number with the dates of birth and expiry, or leave BAC out."
+            return
+                "BAC cannot use a card access number: type the ID number with the dates of birth and expiry, or leave BAC out."
         case .bacWithQR:
-            return "BAC cannot use the QR code, which has no expiry date: leave BAC out, or type the ID number with the dates."
+            return
+                "BAC cannot use the QR code, which has no expiry date: leave BAC out, or type the ID number with the dates."
         case .documentNumberNeedsDates:
-            return "A document number needs the date of birth and the date of expiry, each as six digits, year month day."
+            return
+                "A document number needs the date of birth and the date of expiry, each as six digits, year month day."
         case .documentNumberCharacters:
             return "The document number may hold only capital letters and digits: check it against the card."
         case .qrNotIDCard:
-            return "The scanned code is not the QR code of a chip ID card: scan the QR code on the ID card, or type the 12-digit ID number."
+            return
+                "The scanned code is not the QR code of a chip ID card: scan the QR code on the ID card, or type the 12-digit ID number."
         case .healthInsuranceCard:
-            return "This is the QR code of a health-insurance card, not of an ID card: scan the QR code on the chip ID card instead."
+            return
+                "This is the QR code of a health-insurance card, not of an ID card: scan the QR code on the chip ID card instead."
         case .mrz(let e):
             return Self.mrzMessage(e)
         }
@@ -100,15 +106,18 @@ public enum KeyError: Error, Sendable, Equatable {
         case .bacWithCAN:
             return "BAC không dùng được số CAN: hãy nhập số định danh kèm ngày sinh và ngày hết hạn, hoặc bỏ chọn BAC."
         case .bacWithQR:
-            return "BAC không dùng được mã QR vì mã QR không có ngày hết hạn: hãy bỏ chọn BAC, hoặc nhập số định danh kèm các ngày."
+            return
+                "BAC không dùng được mã QR vì mã QR không có ngày hết hạn: hãy bỏ chọn BAC, hoặc nhập số định danh kèm các ngày."
         case .documentNumberCharacters:
             return "Số giấy tờ chỉ gồm chữ in hoa và chữ số: hãy đối chiếu lại với thẻ."
         case .documentNumberNeedsDates:
             return "Số giấy tờ cần kèm ngày sinh và ngày hết hạn, mỗi ngày sáu chữ số năm tháng ngày."
         case .qrNotIDCard:
-            return "Mã vừa quét không phải mã QR của thẻ căn cước gắn chip: hãy quét mã QR trên thẻ căn cước, hoặc nhập số định danh 12 chữ số."
+            return
+                "Mã vừa quét không phải mã QR của thẻ căn cước gắn chip: hãy quét mã QR trên thẻ căn cước, hoặc nhập số định danh 12 chữ số."
         case .healthInsuranceCard:
-            return "Đây là mã QR của thẻ bảo hiểm y tế, không phải thẻ căn cước: hãy quét mã QR trên thẻ căn cước gắn chip."
+            return
+                "Đây là mã QR của thẻ bảo hiểm y tế, không phải thẻ căn cước: hãy quét mã QR trên thẻ căn cước gắn chip."
         case .mrz(let e):
             return Self.mrzMessageVi(e)
         }
@@ -117,13 +126,16 @@ public enum KeyError: Error, Sendable, Equatable {
     static func mrzMessage(_ e: MRZError) -> String {
         switch e {
         case .unsupportedFormat:
-            return "The MRZ must be the three lines of 30 characters on the back of the ID card (or the two lines of 44 of a passport): scan or type all of it."
+            return
+                "The MRZ must be the three lines of 30 characters on the back of the ID card (or the two lines of 44 of a passport): scan or type all of it."
         case .wrongLineLength(let line, let expected, let actual):
             return "Line \(line) of the MRZ has \(actual) characters instead of \(expected): check it against the card."
         case .invalidCharacter(let line, let column):
-            return "Line \(line) of the MRZ has a character other than A to Z, 0 to 9 or < at position \(column): check it against the card."
+            return
+                "Line \(line) of the MRZ has a character other than A to Z, 0 to 9 or < at position \(column): check it against the card."
         case .badCheckDigit(let field):
-            return "The check digit of the \(fieldName(field)) in the MRZ does not match: a character was misread, check the MRZ against the card."
+            return
+                "The check digit of the \(fieldName(field)) in the MRZ does not match: a character was misread, check the MRZ against the card."
         case .invalidField(let field):
             return "The \(fieldName(field)) in the MRZ is not valid: check it against the card."
         }
@@ -132,15 +144,19 @@ public enum KeyError: Error, Sendable, Equatable {
     static func mrzMessageVi(_ e: MRZError) -> String {
         switch e {
         case .unsupportedFormat:
-            return "Dòng MRZ phải gồm ba dòng, mỗi dòng 30 ký tự, ở mặt sau thẻ căn cước (hộ chiếu: hai dòng 44 ký tự): hãy quét hoặc nhập đủ."
+            return
+                "Dòng MRZ phải gồm ba dòng, mỗi dòng 30 ký tự, ở mặt sau thẻ căn cước (hộ chiếu: hai dòng 44 ký tự): hãy quét hoặc nhập đủ."
         case .wrongLineLength(let line, let expected, let actual):
             return "Dòng \(line) của MRZ có \(actual) ký tự thay vì \(expected): hãy đối chiếu lại với thẻ."
         case .invalidCharacter(let line, let column):
-            return "Dòng \(line) của MRZ có ký tự không phải A đến Z, 0 đến 9 hoặc < ở vị trí \(column): hãy đối chiếu lại với thẻ."
+            return
+                "Dòng \(line) của MRZ có ký tự không phải A đến Z, 0 đến 9 hoặc < ở vị trí \(column): hãy đối chiếu lại với thẻ."
         case .badCheckDigit(let field):
-            return "Số kiểm tra của \(fieldNameVi(field)) trong MRZ không khớp: có ký tự bị đọc sai, hãy đối chiếu MRZ với thẻ."
+            return
+                "Số kiểm tra của \(fieldNameVi(field)) trong MRZ không khớp: có ký tự bị đọc sai, hãy đối chiếu MRZ với thẻ."
         case .invalidField(let field):
-            return "\(fieldNameVi(field).prefix(1).uppercased() + fieldNameVi(field).dropFirst()) trong MRZ không hợp lệ: hãy đối chiếu lại với thẻ."
+            return
+                "\(fieldNameVi(field).prefix(1).uppercased() + fieldNameVi(field).dropFirst()) trong MRZ không hợp lệ: hãy đối chiếu lại với thẻ."
         }
     }
 

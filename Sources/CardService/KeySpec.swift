@@ -14,9 +14,16 @@ public struct KeySpec: Sendable, Hashable, Codable {
     /// `"BAC"` forces BAC; `"PACE"` or absent lets the chip decide.
     public var method: String?
 
-    public init(id: String? = nil, can: String? = nil, qr: String? = nil, mrz: String? = nil,
-                documentNumber: String? = nil, dateOfBirth: String? = nil, dateOfExpiry: String? = nil,
-                method: String? = nil) {
+    public init(
+        id: String? = nil,
+        can: String? = nil,
+        qr: String? = nil,
+        mrz: String? = nil,
+        documentNumber: String? = nil,
+        dateOfBirth: String? = nil,
+        dateOfExpiry: String? = nil,
+        method: String? = nil
+    ) {
         self.id = id
         self.can = can
         self.qr = qr
@@ -80,7 +87,8 @@ public struct KeySpec: Sendable, Hashable, Codable {
         if let documentNumber {
             guard let birth = dateOfBirth, let expiry = dateOfExpiry else { throw .documentNumberNeedsDates }
             guard birth.count == 6, expiry.count == 6,
-                  birth.allSatisfy(\.isASCIIDigit), expiry.allSatisfy(\.isASCIIDigit) else { throw .date }
+                birth.allSatisfy(\.isASCIIDigit), expiry.allSatisfy(\.isASCIIDigit)
+            else { throw .date }
             let key = AccessKey.mrz(documentNumber: documentNumber, dateOfBirth: birth, dateOfExpiry: expiry)
             guard key.mrzInformation != nil else { throw .documentNumberCharacters }
             return (key, [], forceBAC)
@@ -89,8 +97,14 @@ public struct KeySpec: Sendable, Hashable, Codable {
     }
 
     /// The keys from an ID number; nil when BAC was asked without the date of birth.
-    static func idKey(_ id: String, dateOfBirth: String?, dateOfExpiry: String?, forceBAC: Bool) throws(CCCDError)
-        -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool)? {
+    static func idKey(
+        _ id: String,
+        dateOfBirth: String?,
+        dateOfExpiry: String?,
+        forceBAC: Bool
+    ) throws(CCCDError)
+        -> (key: AccessKey, alternatives: [AccessKey], forceBAC: Bool)?
+    {
         if let birth = dateOfBirth, let expiry = dateOfExpiry {
             return (try CCCDKeys.bac(idNumber: id, dateOfBirth: birth, dateOfExpiry: expiry), [], forceBAC)
         }

@@ -23,23 +23,31 @@ public struct ReadJob: Sendable {
     public func run(release: @escaping @Sendable () async -> Void = {}) async -> Result<CitizenRecord, ReadFailure> {
         let (name, identity, options) = (readerName, self.identity, self.options)
         do {
-            return .success(try await withDeadline(options.waitForCard + options.timeout) {
-                let result: Result<CitizenRecord, ReadFailure>
-                do {
-                    result = .success(try await PCSCContext.with { context in
-                        let reader = context.reader(named: name)
-                        do {
-                            return try await CardReading().read(reader: reader, identity: identity, options: options)
-                        } catch {
-                            throw await Self.refine(ReadFailure.classify(error), reader: reader)
-                        }
-                    })
-                } catch {
-                    result = .failure(ReadFailure.classify(error))
+            return .success(
+                try await withDeadline(options.waitForCard + options.timeout) {
+                    let result: Result<CitizenRecord, ReadFailure>
+                    do {
+                        result = .success(
+                            try await PCSCContext.with { context in
+                                let reader = context.reader(named: name)
+                                do {
+                                    return try await CardReading().read(
+                                        reader: reader,
+                                        identity: identity,
+                                        options: options
+                                    )
+                                } catch {
+                                    throw await Self.refine(ReadFailure.classify(error), reader: reader)
+                                }
+                            }
+                        )
+                    } catch {
+                        result = .failure(ReadFailure.classify(error))
+                    }
+                    await release()
+                    return try result.get()
                 }
-                await release()
-                return try result.get()
-            })
+            )
         } catch {
             return .failure(ReadFailure.classify(error))
         }
@@ -57,8 +65,9 @@ public struct ReadJob: Sendable {
         }
         guard let state = try? await reader.context.currentStates(of: [reader.name]).first else { return error }
         if !state.isPresent { return .cardRemoved }
-        if let changed = try? await reader.context.getStatusChange([state.acknowledged()], timeout: .milliseconds(500))?.first,
-           !changed.isPresent || changed.eventCount != state.eventCount
+        if let changed = try? await reader.context.getStatusChange([state.acknowledged()], timeout: .milliseconds(500))?
+            .first,
+            !changed.isPresent || changed.eventCount != state.eventCount
         {
             return .cardRemoved
         }

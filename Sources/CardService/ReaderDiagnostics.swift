@@ -26,8 +26,15 @@ public struct ReaderDiagnostics: Sendable {
         let context: PCSCContext
         do {
             context = try await PCSCContext.establish()
-            steps.append(DiagnosticStep(id: "pcscd", title: "Smart-card service", titleVi: "Dịch vụ thẻ thông minh (pcscd)",
-                                        status: .ok, detail: "reachable at \(Self.pcscdSocket)"))
+            steps.append(
+                DiagnosticStep(
+                    id: "pcscd",
+                    title: "Smart-card service",
+                    titleVi: "Dịch vụ thẻ thông minh (pcscd)",
+                    status: .ok,
+                    detail: "reachable at \(Self.pcscdSocket)"
+                )
+            )
         } catch {
             steps.append(Self.pcscdFailure(error))
             return DiagnosticReport(reader: reader, steps: steps)
@@ -37,11 +44,20 @@ public struct ReaderDiagnostics: Sendable {
         // Readers.
         let names = (try? await context.listReaders()) ?? []
         guard !names.isEmpty else {
-            steps.append(DiagnosticStep(
-                id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .fail, detail: "pcscd sees no reader",
-                fix: "Plug the reader in (try another USB port). If `lsusb` lists it but it is not seen here, pcscd has no driver for it: check that its VID:PID is supported by libccid.",
-                fixVi: "Cắm đầu đọc vào máy (thử cổng USB khác). Nếu `lsusb` thấy thiết bị mà ở đây không thấy, pcscd chưa có trình điều khiển cho đầu đọc này.",
-                failure: .noReader("none connected")))
+            steps.append(
+                DiagnosticStep(
+                    id: "readers",
+                    title: "Card readers",
+                    titleVi: "Đầu đọc thẻ",
+                    status: .fail,
+                    detail: "pcscd sees no reader",
+                    fix:
+                        "Plug the reader in (try another USB port). If `lsusb` lists it but it is not seen here, pcscd has no driver for it: check that its VID:PID is supported by libccid.",
+                    fixVi:
+                        "Cắm đầu đọc vào máy (thử cổng USB khác). Nếu `lsusb` thấy thiết bị mà ở đây không thấy, pcscd chưa có trình điều khiển cho đầu đọc này.",
+                    failure: .noReader("none connected")
+                )
+            )
             return DiagnosticReport(reader: reader, steps: steps)
         }
         var candidates: [ReaderSelection.Candidate] = []
@@ -50,22 +66,41 @@ public struct ReaderDiagnostics: Sendable {
             let identity = await ReaderIdentity.read(from: context.reader(named: name))
             let info = ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity)
             let state = states.first { $0.name == name }
-            candidates.append(ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr))
+            candidates.append(
+                ReaderSelection.Candidate(info: info, cardPresent: state?.isPresent ?? false, atr: state?.atr)
+            )
         }
 
         // A named reader, or the only one: its checklist.
         if reader != nil || candidates.count == 1 {
-            guard let chosen = reader.map({ wanted in candidates.first { $0.info.matches(wanted) } }) ?? candidates.first else {
+            guard
+                let chosen = reader.map({ wanted in candidates.first { $0.info.matches(wanted) } }) ?? candidates.first
+            else {
                 let failure = ReadFailure.noReader("no reader named \(reader ?? "")")
-                steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .fail,
-                                            detail: "\(failure.message); connected: \(names.joined(separator: ", "))",
-                                            fix: "Name the reader with --reader (its id or name, as listed).",
-                                            fixVi: "Chọn đầu đọc bằng --reader (mã hoặc tên như trong danh sách).", failure: failure))
+                steps.append(
+                    DiagnosticStep(
+                        id: "readers",
+                        title: "Card readers",
+                        titleVi: "Đầu đọc thẻ",
+                        status: .fail,
+                        detail: "\(failure.message); connected: \(names.joined(separator: ", "))",
+                        fix: "Name the reader with --reader (its id or name, as listed).",
+                        fixVi: "Chọn đầu đọc bằng --reader (mã hoặc tên như trong danh sách).",
+                        failure: failure
+                    )
+                )
                 return DiagnosticReport(reader: reader, steps: steps)
             }
-            steps.append(DiagnosticStep(id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .ok,
-                                        detail: "\(names.count) connected; checking \(chosen.info.name)",
-                                        data: ["reader": chosen.info.name, "id": chosen.info.id.rawValue]))
+            steps.append(
+                DiagnosticStep(
+                    id: "readers",
+                    title: "Card readers",
+                    titleVi: "Đầu đọc thẻ",
+                    status: .ok,
+                    detail: "\(names.count) connected; checking \(chosen.info.name)",
+                    data: ["reader": chosen.info.name, "id": chosen.info.id.rawValue]
+                )
+            )
             steps += await readerSteps(chosen, context: context, isIDCardReader: true)
             return DiagnosticReport(reader: chosen.info.name, steps: steps, kind: chosen.classification.kind)
         }
@@ -77,28 +112,49 @@ public struct ReaderDiagnostics: Sendable {
         } catch {
             idCardReader = nil
             let noneEligible = !candidates.contains { $0.classification.mayReadIDCards }
-            steps.append(DiagnosticStep(
-                id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: noneEligible ? .fail : .warning,
-                detail: "\(names.count) connected: \(error.message)",
-                fix: noneEligible ? "Plug in the ID-card reader (a contactless reader): the readers connected read contact cards only."
-                    : "Place the ID card on the reader you want checked, or name it with --reader (its id or name, as listed below).",
-                fixVi: noneEligible ? "Cắm đầu đọc thẻ căn cước (đầu đọc không tiếp xúc): các đầu đọc đang cắm chỉ đọc thẻ tiếp xúc."
-                    : "Đặt thẻ căn cước lên đầu đọc cần kiểm tra, hoặc chọn đầu đọc bằng --reader (mã hoặc tên như bên dưới).",
-                failure: noneEligible ? error : nil))
+            steps.append(
+                DiagnosticStep(
+                    id: "readers",
+                    title: "Card readers",
+                    titleVi: "Đầu đọc thẻ",
+                    status: noneEligible ? .fail : .warning,
+                    detail: "\(names.count) connected: \(error.message)",
+                    fix: noneEligible
+                        ? "Plug in the ID-card reader (a contactless reader): the readers connected read contact cards only."
+                        : "Place the ID card on the reader you want checked, or name it with --reader (its id or name, as listed below).",
+                    fixVi: noneEligible
+                        ? "Cắm đầu đọc thẻ căn cước (đầu đọc không tiếp xúc): các đầu đọc đang cắm chỉ đọc thẻ tiếp xúc."
+                        : "Đặt thẻ căn cước lên đầu đọc cần kiểm tra, hoặc chọn đầu đọc bằng --reader (mã hoặc tên như bên dưới).",
+                    failure: noneEligible ? error : nil
+                )
+            )
         }
         if let idCardReader {
             let others = candidates.filter { $0.info.name != idCardReader.name }.map(\.info.name)
-            steps.append(DiagnosticStep(
-                id: "readers", title: "Card readers", titleVi: "Đầu đọc thẻ", status: .ok,
-                detail: "\(names.count) connected; the ID-card reader is \(idCardReader.name); also checked: \(others.joined(separator: ", "))",
-                data: ["reader": idCardReader.name, "id": idCardReader.id.rawValue]))
+            steps.append(
+                DiagnosticStep(
+                    id: "readers",
+                    title: "Card readers",
+                    titleVi: "Đầu đọc thẻ",
+                    status: .ok,
+                    detail:
+                        "\(names.count) connected; the ID-card reader is \(idCardReader.name); also checked: \(others.joined(separator: ", "))",
+                    data: ["reader": idCardReader.name, "id": idCardReader.id.rawValue]
+                )
+            )
         }
         var reports: [DiagnosticReport] = []
         for candidate in candidates {
             let isIDCardReader = candidate.info.name == idCardReader?.name
             let readerSteps = await readerSteps(candidate, context: context, isIDCardReader: isIDCardReader)
-            reports.append(DiagnosticReport(reader: candidate.info.name, steps: readerSteps, kind: candidate.classification.kind,
-                                            isIDCardReader: isIDCardReader))
+            reports.append(
+                DiagnosticReport(
+                    reader: candidate.info.name,
+                    steps: readerSteps,
+                    kind: candidate.classification.kind,
+                    isIDCardReader: isIDCardReader
+                )
+            )
         }
         return DiagnosticReport(reader: idCardReader?.name, steps: steps, readers: reports)
     }
@@ -106,43 +162,82 @@ public struct ReaderDiagnostics: Sendable {
     /// One reader's checklist: its kind, identity and features, then the card. A reader holding a
     /// contact card (a signature token) is never sent a command; only the ID-card reader gets
     /// the test read.
-    func readerSteps(_ candidate: ReaderSelection.Candidate, context: PCSCContext, isIDCardReader: Bool) async -> [DiagnosticStep] {
+    func readerSteps(
+        _ candidate: ReaderSelection.Candidate,
+        context: PCSCContext,
+        isIDCardReader: Bool
+    ) async -> [DiagnosticStep] {
         let chosen = candidate.info
         // A test read asked on a reader that cannot do one fails (exit 2), with the reason.
         let testReadImpossible = key != nil && isIDCardReader
-        var steps = [Self.kindStep(candidate.classification, isIDCardReader: isIDCardReader,
-                                   failing: testReadImpossible && candidate.classification.kind == .contactOnly)]
+        var steps = [
+            Self.kindStep(
+                candidate.classification,
+                isIDCardReader: isIDCardReader,
+                failing: testReadImpossible && candidate.classification.kind == .contactOnly
+            )
+        ]
         steps += Self.identitySteps(chosen)
         let state = (try? await context.currentStates(of: [chosen.name]))?.first
-        let classification = ReaderClassification.classify(name: chosen.name, identity: chosen.identity,
-                                                           atr: state?.isPresent == true ? state?.atr : nil)
+        let classification = ReaderClassification.classify(
+            name: chosen.name,
+            identity: chosen.identity,
+            atr: state?.isPresent == true ? state?.atr : nil
+        )
         if let state, state.isPresent, classification.holdsContactCard {
-            steps.append(DiagnosticStep(
-                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: testReadImpossible ? .fail : .ok,
-                detail: "a contact card (a digital-signature token, for example): not touched",
-                fix: isIDCardReader ? "Place the chip ID card on the contactless ID-card reader; this reader holds a contact card."
-                    : "Nothing to do: this reader is not used for ID cards.",
-                fixVi: isIDCardReader ? "Đặt thẻ căn cước gắn chip lên đầu đọc không tiếp xúc; đầu đọc này đang giữ một thẻ tiếp xúc."
-                    : "Không cần làm gì: đầu đọc này không dùng để đọc thẻ căn cước.",
-                failure: testReadImpossible ? .noReader(ReaderSelection.holdsContactCard(chosen.name)) : nil))
+            steps.append(
+                DiagnosticStep(
+                    id: "card",
+                    title: "Card on the reader",
+                    titleVi: "Thẻ trên đầu đọc",
+                    status: testReadImpossible ? .fail : .ok,
+                    detail: "a contact card (a digital-signature token, for example): not touched",
+                    fix: isIDCardReader
+                        ? "Place the chip ID card on the contactless ID-card reader; this reader holds a contact card."
+                        : "Nothing to do: this reader is not used for ID cards.",
+                    fixVi: isIDCardReader
+                        ? "Đặt thẻ căn cước gắn chip lên đầu đọc không tiếp xúc; đầu đọc này đang giữ một thẻ tiếp xúc."
+                        : "Không cần làm gì: đầu đọc này không dùng để đọc thẻ căn cước.",
+                    failure: testReadImpossible ? .noReader(ReaderSelection.holdsContactCard(chosen.name)) : nil
+                )
+            )
             steps.append(Self.atrStep(state.atr))
             return steps
         }
         guard let state, state.isPresent, !state.isMute else {
             let mute = state?.isMute == true
             let notForIDCards = candidate.classification.kind == .contactOnly
-            steps.append(DiagnosticStep(
-                id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc",
-                status: !isIDCardReader || notForIDCards ? .skipped : key == nil ? .warning : .fail,
-                detail: mute ? "a card is present but does not answer (mute)" : "no card",
-                fix: !isIDCardReader ? nil : mute ? "Take the card off and place it again, flat and centred; a card that stays mute may be damaged."
-                    : "Place the ID card flat on the reader and leave it there during the whole read.",
-                fixVi: !isIDCardReader ? nil : mute ? "Nhấc thẻ ra và đặt lại ngay ngắn; thẻ vẫn không phản hồi có thể đã hỏng."
-                    : "Đặt thẻ căn cước nằm phẳng trên đầu đọc và giữ nguyên trong suốt quá trình đọc.",
-                failure: key == nil || !isIDCardReader ? nil : .noCard))
+            steps.append(
+                DiagnosticStep(
+                    id: "card",
+                    title: "Card on the reader",
+                    titleVi: "Thẻ trên đầu đọc",
+                    status: !isIDCardReader || notForIDCards ? .skipped : key == nil ? .warning : .fail,
+                    detail: mute ? "a card is present but does not answer (mute)" : "no card",
+                    fix: !isIDCardReader
+                        ? nil
+                        : mute
+                            ? "Take the card off and place it again, flat and centred; a card that stays mute may be damaged."
+                            : "Place the ID card flat on the reader and leave it there during the whole read.",
+                    fixVi: !isIDCardReader
+                        ? nil
+                        : mute
+                            ? "Nhấc thẻ ra và đặt lại ngay ngắn; thẻ vẫn không phản hồi có thể đã hỏng."
+                            : "Đặt thẻ căn cước nằm phẳng trên đầu đọc và giữ nguyên trong suốt quá trình đọc.",
+                    failure: key == nil || !isIDCardReader ? nil : .noCard
+                )
+            )
             return steps
         }
-        steps.append(DiagnosticStep(id: "card", title: "Card on the reader", titleVi: "Thẻ trên đầu đọc", status: .ok, detail: "present"))
+        steps.append(
+            DiagnosticStep(
+                id: "card",
+                title: "Card on the reader",
+                titleVi: "Thẻ trên đầu đọc",
+                status: .ok,
+                detail: "present"
+            )
+        )
         steps.append(Self.atrStep(state.atr))
         steps += await cardSteps(context.reader(named: chosen.name))
         if let key, isIDCardReader {

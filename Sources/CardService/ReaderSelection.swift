@@ -19,9 +19,16 @@ public enum ReaderSelection {
 
         /// A reader with the card state pcscd reports (`atr` empty without a card), classified.
         public init(info: ReaderInfo, cardPresent: Bool, atr: [UInt8]?, sawContactlessCard: Bool = false) {
-            self.init(info: info, cardPresent: cardPresent,
-                      classification: .classify(name: info.name, identity: info.identity, atr: cardPresent ? atr : nil,
-                                                sawContactlessCard: sawContactlessCard))
+            self.init(
+                info: info,
+                cardPresent: cardPresent,
+                classification: .classify(
+                    name: info.name,
+                    identity: info.identity,
+                    atr: cardPresent ? atr : nil,
+                    sawContactlessCard: sawContactlessCard
+                )
+            )
         }
     }
 
@@ -38,7 +45,9 @@ public enum ReaderSelection {
         switch eligible.count {
         case 0:
             let names = candidates.map(\.info.name).joined(separator: ", ")
-            throw .noReader("only contact-card readers are connected (\(names): a digital-signature token is one); plug in the ID-card reader")
+            throw .noReader(
+                "only contact-card readers are connected (\(names): a digital-signature token is one); plug in the ID-card reader"
+            )
         case 1:
             return eligible[0].info
         default:
@@ -46,7 +55,9 @@ public enum ReaderSelection {
             if withCard.count == 1 { return withCard[0].info }
             let contactless = eligible.filter { $0.classification.kind == .contactless }
             if contactless.count == 1 { return contactless[0].info }
-            throw .noReader("\(eligible.count) ID-card readers are connected: choose one with --reader (or the API's reader)")
+            throw .noReader(
+                "\(eligible.count) ID-card readers are connected: choose one with --reader (or the API's reader)"
+            )
         }
     }
 

@@ -43,9 +43,12 @@ public struct ChipKeys: Sendable, CustomStringConvertible, CustomReflectable {
 
     /// Fresh keys: CA-ECDH on `caParameterId` with `caCipher` (by default what the CCCD lists:
     /// brainpoolP256r1, CA-ECDH-AES-CBC-CMAC-128), AA with `aa`.
-    public static func generate(aa: ActiveAuthenticationAlgorithm = .ecdsaP256, caParameterId: Int = 13,
-                                caCipher: SecureMessagingCipher = .aes128,
-                                explicitParameters: Bool = false) throws -> ChipKeys {
+    public static func generate(
+        aa: ActiveAuthenticationAlgorithm = .ecdsaP256,
+        caParameterId: Int = 13,
+        caCipher: SecureMessagingCipher = .aes128,
+        explicitParameters: Bool = false
+    ) throws -> ChipKeys {
         let curve = try ECCurve(parameterId: caParameterId)
         let ca = try curve.generateKeyPair()
         let aaKey = try generateAAKey(aa)
@@ -55,13 +58,25 @@ public struct ChipKeys: Sendable, CustomStringConvertible, CustomReflectable {
         } else {
             modulusLength = 0
         }
-        let dg14 = try DG14.encode(chipAuthenticationCipher: caCipher, curve: curve, publicKey: ca.publicKey,
-                                   explicitParameters: explicitParameters,
-                                   activeAuthenticationHash: aa == .ecdsaP256 ? ecdsaHash : nil)
-        return ChipKeys(caParameterId: caParameterId, caCipher: caCipher, caPublicKey: ca.publicKey,
-                        caPrivateKey: ca.privateKey, aaAlgorithm: aa, aaPublicKey: aaKey.subjectPublicKeyInfo,
-                        aaPrivateKey: aaKey.privateKey, aaModulusLength: modulusLength,
-                        dg14: dg14, dg15: DG15.encode(publicKey: aaKey.subjectPublicKeyInfo))
+        let dg14 = try DG14.encode(
+            chipAuthenticationCipher: caCipher,
+            curve: curve,
+            publicKey: ca.publicKey,
+            explicitParameters: explicitParameters,
+            activeAuthenticationHash: aa == .ecdsaP256 ? ecdsaHash : nil
+        )
+        return ChipKeys(
+            caParameterId: caParameterId,
+            caCipher: caCipher,
+            caPublicKey: ca.publicKey,
+            caPrivateKey: ca.privateKey,
+            aaAlgorithm: aa,
+            aaPublicKey: aaKey.subjectPublicKeyInfo,
+            aaPrivateKey: aaKey.privateKey,
+            aaModulusLength: modulusLength,
+            dg14: dg14,
+            dg15: DG15.encode(publicKey: aaKey.subjectPublicKeyInfo)
+        )
     }
 
     /// The same chip with one data group publishing a key of the same kind that it does not hold.
@@ -70,16 +85,21 @@ public struct ChipKeys: Sendable, CustomStringConvertible, CustomReflectable {
         switch forgery {
         case .dg14WrongKey:
             let curve = try ECCurve(parameterId: caParameterId)
-            copy.dg14 = try DG14.encode(chipAuthenticationCipher: caCipher, curve: curve,
-                                        publicKey: try curve.generateKeyPair().publicKey,
-                                        activeAuthenticationHash: aaAlgorithm == .ecdsaP256 ? Self.ecdsaHash : nil)
+            copy.dg14 = try DG14.encode(
+                chipAuthenticationCipher: caCipher,
+                curve: curve,
+                publicKey: try curve.generateKeyPair().publicKey,
+                activeAuthenticationHash: aaAlgorithm == .ecdsaP256 ? Self.ecdsaHash : nil
+            )
         case .dg15WrongKey:
             copy.dg15 = DG15.encode(publicKey: try Self.generateAAKey(aaAlgorithm).subjectPublicKeyInfo)
         }
         return copy
     }
 
-    private static func generateAAKey(_ algorithm: ActiveAuthenticationAlgorithm) throws -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
+    private static func generateAAKey(
+        _ algorithm: ActiveAuthenticationAlgorithm
+    ) throws -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
         switch algorithm {
         case .ecdsaP256: return try Crypto.generateECKeyPair(parameterId: 12)
         case .rsa2048: return try Crypto.generateRSAKeyPair(bits: 2048)

@@ -64,7 +64,8 @@ public struct CitizenProfile: Codable, Sendable, Hashable {
     /// The bundled profiles' names, sorted.
     public static var bundledNames: [String] {
         guard let dir = Bundle.module.url(forResource: "Profiles", withExtension: nil),
-              let items = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+            let items = try? FileManager.default.contentsOfDirectory(atPath: dir.path)
+        else { return [] }
         return items.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
@@ -118,8 +119,12 @@ public struct CitizenProfile: Codable, Sendable, Hashable {
             .init(4, .utf8(d.sex)), .init(5, .utf8(d.nationality)), .init(6, .utf8(d.ethnicity)),
             .init(7, .utf8(d.religion)), .init(8, .utf8(d.placeOfOrigin)), .init(9, .utf8(d.placeOfResidence)),
             .init(10, .utf8(d.identifyingMarks)), .init(11, .utf8(d.dateOfIssue)), .init(12, .utf8(d.dateOfExpiry)),
-            .init(13, d.parentsNesting == .nested ? .parentsNested(father: d.fatherName, mother: d.motherName)
-                                                  : .parentsFlat(father: d.fatherName, mother: d.motherName)),
+            .init(
+                13,
+                d.parentsNesting == .nested
+                    ? .parentsNested(father: d.fatherName, mother: d.motherName)
+                    : .parentsFlat(father: d.fatherName, mother: d.motherName)
+            ),
             .init(14, d.spouseName.map { .utf8($0) } ?? .empty),
         ]
         if let old = d.oldIdNumber { e.append(.init(15, .printable(old))) }

@@ -29,8 +29,12 @@ public actor FileSystemCard: APDUHandler {
         /// Time taken by every APDU, to make benchmarks realistic.
         public var latency: Duration?
 
-        public init(atr: [UInt8] = FileSystemCard.defaultATR, selectMFStatus: StatusWord = .insNotSupported,
-                    maxResponseData: Int = 256, latency: Duration? = nil) {
+        public init(
+            atr: [UInt8] = FileSystemCard.defaultATR,
+            selectMFStatus: StatusWord = .insNotSupported,
+            maxResponseData: Int = 256,
+            latency: Duration? = nil
+        ) {
             self.atr = atr
             self.selectMFStatus = selectMFStatus
             self.maxResponseData = maxResponseData
@@ -57,8 +61,11 @@ public actor FileSystemCard: APDUHandler {
     private var currentApplication: Int?
     private var currentFile: UInt16?
 
-    public init(masterFiles: [UInt16: [UInt8]] = [:], applications: [Application] = [],
-                configuration: Configuration = Configuration()) {
+    public init(
+        masterFiles: [UInt16: [UInt8]] = [:],
+        applications: [Application] = [],
+        configuration: Configuration = Configuration()
+    ) {
         self.masterFiles = masterFiles
         self.applications = applications
         self.configuration = configuration
@@ -106,7 +113,9 @@ public actor FileSystemCard: APDUHandler {
             let aid = TLV(tag: 0x84, value: command.data)
             return ResponseAPDU(data: TLV(tag: 0x6F, value: aid.encoded).encoded, status: .success)
         case 0x00 where command.data.isEmpty || command.data == [0x3F, 0x00]:
-            guard configuration.selectMFStatus == .success else { return ResponseAPDU(status: configuration.selectMFStatus) }
+            guard configuration.selectMFStatus == .success else {
+                return ResponseAPDU(status: configuration.selectMFStatus)
+            }
             currentApplication = nil
             currentFile = nil
             return ResponseAPDU(status: .success)
@@ -164,7 +173,9 @@ public actor FileSystemCard: APDUHandler {
         let data = Array(file[offset..<(offset + chunk)])
         let atEnd = offset + chunk == file.count
         let full = TLV.encodeLength(chunk).count + 1 + chunk == limit
-        return ResponseAPDU(data: TLV(tag: 0x53, value: data).encoded,
-                            status: atEnd && !full ? .endOfFileReached : .success)
+        return ResponseAPDU(
+            data: TLV(tag: 0x53, value: data).encoded,
+            status: atEnd && !full ? .endOfFileReached : .success
+        )
     }
 }

@@ -32,10 +32,18 @@ public enum SimulatedCCCD {
         /// A genuine card whose Document Signer certificate expired after the card was issued.
         public var documentSignerExpiredSinceIssue: Bool
 
-        public init(maxResponseData: Int = 65536, latency: Duration? = nil, supportsPACE: Bool = true, supportsBAC: Bool = true,
-                    wireFaults: [CardFault] = [], fileFaults: [CardFault] = [], forgery: SimulatedForgery? = nil,
-                    signer: SignatureScheme = .ecdsaBrainpoolP256r1, activeAuthentication: ChipKeys.ActiveAuthenticationAlgorithm = .ecdsaP256,
-                    documentSignerExpiredSinceIssue: Bool = false) {
+        public init(
+            maxResponseData: Int = 65536,
+            latency: Duration? = nil,
+            supportsPACE: Bool = true,
+            supportsBAC: Bool = true,
+            wireFaults: [CardFault] = [],
+            fileFaults: [CardFault] = [],
+            forgery: SimulatedForgery? = nil,
+            signer: SignatureScheme = .ecdsaBrainpoolP256r1,
+            activeAuthentication: ChipKeys.ActiveAuthenticationAlgorithm = .ecdsaP256,
+            documentSignerExpiredSinceIssue: Bool = false
+        ) {
             self.maxResponseData = maxResponseData
             self.latency = latency
             self.supportsPACE = supportsPACE
@@ -77,19 +85,34 @@ public enum SimulatedCCCD {
             fileSet = try ForgeryKit.make(forgery, profile: profile, scheme: options.signer, extraFiles: chipFiles)
         } else if options.documentSignerExpiredSinceIssue {
             let issue = ForgeryKit.issueDate(profile)
-            let pki = try TestPKI(scheme: options.signer, dsNotBefore: issue.addingTimeInterval(-365 * 86_400),
-                                  dsNotAfter: issue.addingTimeInterval(30 * 86_400))
+            let pki = try TestPKI(
+                scheme: options.signer,
+                dsNotBefore: issue.addingTimeInterval(-365 * 86_400),
+                dsNotAfter: issue.addingTimeInterval(30 * 86_400)
+            )
             fileSet = try ForgeryKit.genuine(profile, scheme: options.signer, pki: pki, extraFiles: chipFiles)
         } else {
             fileSet = try ForgeryKit.genuine(profile, scheme: options.signer, extraFiles: chipFiles)
         }
         let configuration = SecureChip.Configuration(
-            can: String(profile.dg13.idNumber.suffix(6)), mrz: try MRZ(lines: profile.mrz).accessKey,
-            supportsBAC: options.supportsBAC, supportsPACE: options.supportsPACE, chipKeys: keys)
-        var files: any APDUHandler = fileSystem(files: fileSet.files, cardAccess: configuration.efCardAccess, options: options)
+            can: String(profile.dg13.idNumber.suffix(6)),
+            mrz: try MRZ(lines: profile.mrz).accessKey,
+            supportsBAC: options.supportsBAC,
+            supportsPACE: options.supportsPACE,
+            chipKeys: keys
+        )
+        var files: any APDUHandler = fileSystem(
+            files: fileSet.files,
+            cardAccess: configuration.efCardAccess,
+            options: options
+        )
         if !options.fileFaults.isEmpty { files = FaultInjectingCard(inner: files, faults: options.fileFaults) }
-        let chip = SecureChip(inner: ProtectedFiles(inner: files, fileIDs: [DataGroupID.dg3.fileID]), configuration: configuration)
-        var handler: any APDUHandler = options.wireFaults.isEmpty ? chip : FaultInjectingCard(inner: chip, faults: options.wireFaults)
+        let chip = SecureChip(
+            inner: ProtectedFiles(inner: files, fileIDs: [DataGroupID.dg3.fileID]),
+            configuration: configuration
+        )
+        var handler: any APDUHandler =
+            options.wireFaults.isEmpty ? chip : FaultInjectingCard(inner: chip, faults: options.wireFaults)
         if let timing = options.timing {
             handler = TimedCard(inner: handler, timing: timing)
         }
@@ -103,13 +126,18 @@ public enum SimulatedCCCD {
 
     /// The file system under the access control: EF.CardAccess in the MF, the LDS files in the
     /// eMRTD application; `SELECT MF` answers `6D00` like the real chip.
-    public static func fileSystem(files: [DataGroupID: [UInt8]], cardAccess: [UInt8], options: Options) -> FileSystemCard {
+    public static func fileSystem(
+        files: [DataGroupID: [UInt8]],
+        cardAccess: [UInt8],
+        options: Options
+    ) -> FileSystemCard {
         var lds: [UInt16: [UInt8]] = [:]
         for (dg, bytes) in files where dg != .cardAccess { lds[dg.fileID] = bytes }
         return FileSystemCard(
             masterFiles: [DataGroupID.cardAccess.fileID: cardAccess],
             applications: [.init(aid: DocumentReader.emrtdAID, files: lds)],
-            configuration: .init(maxResponseData: options.maxResponseData, latency: options.latency))
+            configuration: .init(maxResponseData: options.maxResponseData, latency: options.latency)
+        )
     }
 }
 

@@ -6,7 +6,8 @@ public enum VPCDError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreachable(let host, let port): return "vpcd not listening on \(host):\(port) (is pcscd running with the vpcd driver?)"
+        case .unreachable(let host, let port):
+            return "vpcd not listening on \(host):\(port) (is pcscd running with the vpcd driver?)"
         case .badAddress(let host): return "cannot resolve \(host)"
         case .system(let call, let code): return "\(call) failed: errno \(code)"
         }

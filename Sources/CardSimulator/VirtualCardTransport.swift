@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -139,13 +140,17 @@ public final class VirtualCardTransport: @unchecked Sendable {
             return closed
         }
         logger.debug("vpcd \(host):\(port) disconnected")
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     private static func control(_ code: UInt8, card: any APDUHandler) async -> [UInt8]? {
         switch code {
-        case 0x00: await card.powerOff(); return nil
-        case 0x01, 0x02: _ = await card.powerOn(); return nil
+        case 0x00:
+            await card.powerOff()
+            return nil
+        case 0x01, 0x02:
+            _ = await card.powerOn()
+            return nil
         case 0x04: return await card.powerOn()
         default: return nil
         }

@@ -14,8 +14,10 @@ enum AccessTarget {
         }
     }()
 
-    static let ephemeralKeys = PACE.EphemeralKeys(mappingPrivateKey: [0x01, 0x23, 0x45, 0x67, 0x89],
-                                                 agreementPrivateKey: [0x0F, 0xED, 0xCB, 0xA9, 0x87])
+    static let ephemeralKeys = PACE.EphemeralKeys(
+        mappingPrivateKey: [0x01, 0x23, 0x45, 0x67, 0x89],
+        agreementPrivateKey: [0x0F, 0xED, 0xCB, 0xA9, 0x87]
+    )
 
     static func pace(_ data: [UInt8]) {
         guard let first = data.first else { return }
@@ -28,11 +30,16 @@ enum AccessTarget {
 
     static func bac(_ data: [UInt8]) {
         let card = ScriptedCard(script: data)
-        let random = BAC.TerminalRandom(rndIFD: Array(repeating: 0x11, count: 8), kIFD: Array(repeating: 0x22, count: 16))
+        let random = BAC.TerminalRandom(
+            rndIFD: Array(repeating: 0x11, count: 8),
+            kIFD: Array(repeating: 0x22, count: 16)
+        )
         FileReaderTarget.blocking {
             _ = try? await BAC.establish(
-                over: card, key: .mrz(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623"),
-                random: random)
+                over: card,
+                key: .mrz(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623"),
+                random: random
+            )
         }
     }
 }
@@ -43,7 +50,8 @@ extension FuzzHarness {
     public static func paceSeed(infoIndex: Int) -> [UInt8]? {
         let info = AccessTarget.paceInfos[infoIndex % AccessTarget.paceInfos.count]
         guard let id = info.parameterId, let curve = try? ECCurve(parameterId: id),
-              let generator = try? curve.generator, let cipher = info.cipher else { return nil }
+            let generator = try? curve.generator, let cipher = info.cipher
+        else { return nil }
         func answer(_ bytes: [UInt8]) -> [UInt8] {
             let r = bytes + [0x90, 0x00]
             return [UInt8(r.count >> 8), UInt8(r.count & 0xFF)] + r

@@ -8,11 +8,18 @@ enum CCCDTargets {
         guard let code = try? CCCDQRCode(String(decoding: data, as: UTF8.self)) else { return }
         _ = code.accessKey
         precondition(code.recognisedFields.first == .idNumber, "the ID is always recognised")
-        let chip = CitizenRecord.Person(idNumber: code.idNumber, fullName: code.fullName, dateOfBirth: code.dateOfBirth,
-                                        placeOfResidence: code.placeOfResidence, dateOfIssue: code.dateOfIssue)
+        let chip = CitizenRecord.Person(
+            idNumber: code.idNumber,
+            fullName: code.fullName,
+            dateOfBirth: code.dateOfBirth,
+            placeOfResidence: code.placeOfResidence,
+            dateOfIssue: code.dateOfIssue
+        )
         let comparison = QRChipComparison(qr: code, chip: chip)
-        precondition(comparison.compared.allSatisfy { code.recognised(CCCDQRCode.Field(rawValue: $0.rawValue) ?? .idNumber) },
-                     "only recognised fields are compared")
+        precondition(
+            comparison.compared.allSatisfy { code.recognised(CCCDQRCode.Field(rawValue: $0.rawValue) ?? .idNumber) },
+            "only recognised fields are compared"
+        )
     }
 
     static func dg13(_ data: [UInt8]) {
@@ -23,8 +30,12 @@ enum CCCDTargets {
     /// (DG1, DG13, DG2, EF.COM in that order); the record is built with and without the face.
     static func citizenRecord(_ data: [UInt8]) {
         let parts = split(data, separator: Self.separator)
-        var read = ChipRead(access: AccessReport(method: .pace, reason: "fuzz"), cardAccess: nil,
-                            extendedLength: false, stats: ReadStatistics())
+        var read = ChipRead(
+            access: AccessReport(method: .pace, reason: "fuzz"),
+            cardAccess: nil,
+            extendedLength: false,
+            stats: ReadStatistics()
+        )
         let ids: [DataGroupID] = [.dg1, .dg13, .dg2, .com]
         for (id, part) in zip(ids, parts) { read.files[id] = part }
         _ = try? CitizenRecord(chipRead: read, includeFaceData: true)

@@ -30,7 +30,8 @@ enum SecureMessagingTarget {
             let status = body.suffix(2)
             let objects = body.dropLast(2)
             guard let decoded = try? TLV.decodeSequence(objects),
-                  let tag = try? codec.mac(ssc: ssc, decoded.flatMap(\.encoded)) else { return }
+                let tag = try? codec.mac(ssc: ssc, decoded.flatMap(\.encoded))
+            else { return }
             body = decoded.flatMap(\.encoded) + TLV(tag: 0x8E, value: tag).encoded + status
         }
         guard let response = try? ResponseAPDU(bytes: body) else { return }

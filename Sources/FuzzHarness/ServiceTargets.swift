@@ -24,7 +24,8 @@ enum ServiceTargets {
     /// `card.read` params: JSON → `KeySpec` (the Codable path the handler uses) → `resolve()`.
     static func keySpec(_ data: [UInt8]) {
         guard let params = try? JSONParser().parse(data),
-              let spec = try? params.decodeParams(KeySpec.self) else { return }
+            let spec = try? params.decodeParams(KeySpec.self)
+        else { return }
         _ = try? spec.resolve()
     }
 
@@ -34,9 +35,11 @@ enum ServiceTargets {
         guard let result = try? PrometheusQueryResult.parse(Data(data)) else { return }
         let now = Date(timeIntervalSince1970: 1_764_000_000)
         let inputs = PrometheusInventory.inputs(at: now, everyAnswer: result)
-        let registry = FacilityRegistry(facilities: inputs.compactMap(\.report.facility.id).prefix(3).map {
-            .init(id: $0, name: $0, district: "D", type: "T", declaredReaderNeed: 1)
-        })
+        let registry = FacilityRegistry(
+            facilities: inputs.compactMap(\.report.facility.id).prefix(3).map {
+                .init(id: $0, name: $0, district: "D", type: "T", declaredReaderNeed: 1)
+            }
+        )
         let rollup = ProvinceRollup(registry: registry, inputs: inputs, now: now)
         _ = rollup.csv()
         _ = rollup.html()

@@ -14,7 +14,10 @@ enum VerificationTargets {
     /// PEM or DER certificates and CRLs, with every accessor the chain check uses.
     static func certificate(_ data: [UInt8]) {
         for c in (try? X509Certificate.load(data)) ?? [] {
-            _ = (c.subject, c.issuer, c.serialHex, c.keyIdentifier, c.authorityKeyIdentifier, c.notBefore, c.notAfter, c.isCA)
+            _ = (
+                c.subject, c.issuer, c.serialHex, c.keyIdentifier, c.authorityKeyIdentifier, c.notBefore, c.notAfter,
+                c.isCA
+            )
             _ = c.verifiesSignature(of: c)
         }
         for crl in (try? X509CRL.load(data)) ?? [] {

@@ -1,5 +1,5 @@
-import CardSimulator
 import CCCD
+import CardSimulator
 import Foundation
 import FuzzHarness
 import MRTD
@@ -38,7 +38,9 @@ for (index, name) in profiles.enumerated() {
         FileHandle.standardError.write(Data("profile \(name): \(error)\n".utf8))
         exit(1)
     }
-    let com = files[.com] ?? [], dg1 = files[.dg1] ?? [], dg13 = files[.dg13] ?? []
+    let com = files[.com] ?? []
+    let dg1 = files[.dg1] ?? []
+    let dg13 = files[.dg13] ?? []
     seed(.efCOM, name, com)
     seed(.dg1, name, dg1)
     seed(.dg13, name, dg13)
@@ -46,21 +48,39 @@ for (index, name) in profiles.enumerated() {
     seed(.mrz, name, profile.mrz.joined(separator: "\n"))
     let d = profile.dg13
     let qrDate: (String) -> String = { String($0.filter(\.isNumber)) }
-    seed(.qr, name, "\(d.idNumber)|\(d.oldIdNumber ?? "")|\(d.fullName)|\(qrDate(d.dateOfBirth))|\(d.sex)|\(d.placeOfResidence)|\(qrDate(d.dateOfIssue))")
+    seed(
+        .qr,
+        name,
+        "\(d.idNumber)|\(d.oldIdNumber ?? "")|\(d.fullName)|\(qrDate(d.dateOfBirth))|\(d.sex)|\(d.placeOfResidence)|\(qrDate(d.dateOfIssue))"
+    )
     seed(.keySpec, "\(name)-id", #"{"id":"\#(d.idNumber)"}"#)
     seed(.keySpec, "\(name)-mrz", #"{"mrz":"\#(profile.mrz.joined(separator: "\\n"))","method":"BAC"}"#)
-    let smallFace = DG2.encode(jpeg: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x11, count: 60) + [0xFF, 0xD9],
-                               width: 48, height: 64)
-    seed(.citizenRecord, name, dg1 + [0xFF, 0xFE, 0xFD, 0xFC] + dg13 + [0xFF, 0xFE, 0xFD, 0xFC] + smallFace
-         + [0xFF, 0xFE, 0xFD, 0xFC] + com)
-    seed(.fileReader, "\(name)-dg13-sfi-231", FuzzHarness.fileReaderSeed(file: dg13, chunkSizeIndex: 4, flags: 1, chunk: 231))
+    let smallFace = DG2.encode(
+        jpeg: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x11, count: 60) + [0xFF, 0xD9],
+        width: 48,
+        height: 64
+    )
+    seed(
+        .citizenRecord,
+        name,
+        dg1 + [0xFF, 0xFE, 0xFD, 0xFC] + dg13 + [0xFF, 0xFE, 0xFD, 0xFC] + smallFace
+            + [0xFF, 0xFE, 0xFD, 0xFC] + com
+    )
+    seed(
+        .fileReader,
+        "\(name)-dg13-sfi-231",
+        FuzzHarness.fileReaderSeed(file: dg13, chunkSizeIndex: 4, flags: 1, chunk: 231)
+    )
     if index == 0 {
         seed(.dg2, "\(name)-small", smallFace)
         if let dg2 = files[.dg2] { seed(.dg2, name, dg2) }
         seed(.tlv, "\(name)-com", com)
         seed(.tlv, "\(name)-dg1", dg1)
-        seed(.fileReader, "\(name)-dg1-select-7-collect",
-             FuzzHarness.fileReaderSeed(file: dg1, chunkSizeIndex: 1, flags: 2, chunk: 7))
+        seed(
+            .fileReader,
+            "\(name)-dg1-select-7-collect",
+            FuzzHarness.fileReaderSeed(file: dg1, chunkSizeIndex: 1, flags: 2, chunk: 7)
+        )
     }
 }
 
@@ -70,7 +90,8 @@ for (name, text) in QRSamples.all { seed(.qr, name, text) }
 
 // EF.CardAccess as the simulator (and CCCD cards) carry it; DG14 wraps SecurityInfos in 6E.
 for (i, cipher) in [SecureMessagingCipher.aes128, .tripleDES, .aes256].enumerated() {
-    let access = SecureChip.Configuration(can: "123456", paceParameterId: [13, 12, 8][i], paceCipher: cipher).efCardAccess
+    let access = SecureChip.Configuration(can: "123456", paceParameterId: [13, 12, 8][i], paceCipher: cipher)
+        .efCardAccess
     seed(.cardAccess, "simulator-\(cipher)", access)
     seed(.dg14, "cardaccess-infos-\(cipher)", TLV(tag: 0x6E, value: access).encoded)
     if i == 0 { seed(.tlv, "cardaccess", access) }
@@ -98,7 +119,9 @@ for (name, hex) in responses { seed(.responseAPDU, name, [UInt8](hex: hex)) }
 // Secure-messaging responses with a MAC the harness keys verify: each cipher, data and none.
 for mode: UInt8 in [0, 1, 2, 3] {
     let plain = ResponseAPDU(data: Array("0123456789abcdef-DG13".utf8), status: .success)
-    if let bytes = FuzzHarness.secureMessagingSeed(mode: mode, plain: plain) { seed(.smResponse, "data-mode\(mode)", bytes) }
+    if let bytes = FuzzHarness.secureMessagingSeed(mode: mode, plain: plain) {
+        seed(.smResponse, "data-mode\(mode)", bytes)
+    }
     if let bytes = FuzzHarness.secureMessagingSeed(mode: mode, plain: ResponseAPDU(status: .endOfFileReached)) {
         seed(.smResponse, "status-mode\(mode)", bytes)
     }
@@ -114,11 +137,20 @@ seed(.bac, "challenge-then-answer", FuzzHarness.bacSeed())
 // JSON-RPC lines a HIS sends, valid and not.
 let lines: [(String, String)] = [
     ("hello", #"{"jsonrpc":"2.0","id":1,"method":"hello","params":{"client":"his","version":"1.0"}}"#),
-    ("read-can", #"{"jsonrpc":"2.0","id":"r-1","method":"card.read","params":{"key":{"can":"123456"},"includeFace":true}}"#),
-    ("read-id-bac", #"{"jsonrpc":"2.0","id":2,"method":"card.read","params":{"key":{"id":"001099012345","dateOfBirth":"990315","method":"BAC"}}}"#),
+    (
+        "read-can",
+        #"{"jsonrpc":"2.0","id":"r-1","method":"card.read","params":{"key":{"can":"123456"},"includeFace":true}}"#
+    ),
+    (
+        "read-id-bac",
+        #"{"jsonrpc":"2.0","id":2,"method":"card.read","params":{"key":{"id":"001099012345","dateOfBirth":"990315","method":"BAC"}}}"#
+    ),
     ("notification", #"{"jsonrpc":"2.0","method":"cancel","params":[1]}"#),
     ("batch", #"[{"jsonrpc":"2.0","id":1,"method":"hello"}]"#),
-    ("escapes", #"{"jsonrpc":"2.0","id":null,"method":"x\u00e9\ud83d\ude00","params":{"n":-1.5e-3,"b":[true,false,null]}}"#),
+    (
+        "escapes",
+        #"{"jsonrpc":"2.0","id":null,"method":"x\u00e9\ud83d\ude00","params":{"n":-1.5e-3,"b":[true,false,null]}}"#
+    ),
     ("bignum", #"{"jsonrpc":"2.0","id":9007199254740993,"method":"readers.list"}"#),
 ]
 for (name, text) in lines { seed(.jsonRPC, name, text) }
@@ -132,9 +164,18 @@ for (name, text) in keys { seed(.keySpec, name, text) }
 
 // Prometheus /api/v1/query answers the province roll-up reads, valid and not.
 let promAnswers: [(String, String)] = [
-    ("vector-reads", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-001","instance":"127.0.0.1:9100","job":"node","outcome":"ok","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"12"]},{"metric":{"facility":"BP-001","outcome":"wrongKey","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"1"]}]}}"#),
-    ("vector-info", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-002","reader_id":"Virtual PCD 00 00","name":"Virtual PCD 00 00","vid":"","pid":"","vendor":"","product":""},"value":[1764000000,"1"]}]}}"#),
-    ("vector-special", #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"reader_id":"r"},"value":[1764000000,"NaN"]},{"metric":{"facility":"F","reader_id":"r"},"value":[1764000000,"+Inf"]}]},"warnings":["too many series"]}"#),
+    (
+        "vector-reads",
+        #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-001","instance":"127.0.0.1:9100","job":"node","outcome":"ok","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"12"]},{"metric":{"facility":"BP-001","outcome":"wrongKey","reader_id":"072F:2200:SN1"},"value":[1764000000.123,"1"]}]}}"#
+    ),
+    (
+        "vector-info",
+        #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-002","reader_id":"Virtual PCD 00 00","name":"Virtual PCD 00 00","vid":"","pid":"","vendor":"","product":""},"value":[1764000000,"1"]}]}}"#
+    ),
+    (
+        "vector-special",
+        #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"reader_id":"r"},"value":[1764000000,"NaN"]},{"metric":{"facility":"F","reader_id":"r"},"value":[1764000000,"+Inf"]}]},"warnings":["too many series"]}"#
+    ),
     ("scalar", #"{"status":"success","data":{"resultType":"scalar","result":[1764000000,"3.5"]}}"#),
     ("error", #"{"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected end of input"}"#),
     ("matrix", #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#),
@@ -144,14 +185,23 @@ for (name, text) in promAnswers { seed(.prometheusQuery, name, text) }
 
 // PC/SC part 10: FEATURE list and GET_TLV_PROPERTIES answers.
 seed(.readerFeatures, "two-features", [UInt8](hex: "12 04 42 33 00 12 06 04 42 33 00 06"))
-seed(.tlvProperties, "sample", [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54"))
+seed(
+    .tlvProperties,
+    "sample",
+    [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54")
+)
 
 // Passive and active authentication: EF.SOD, certificates and CRLs of the test PKI, DG15 keys.
 for scheme in [SignatureScheme.rsaPSS, .ecdsaBrainpoolP256r1] {
     do {
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let keys = try ChipKeys.generate(aa: scheme == .rsaPSS ? .rsa2048 : .ecdsaP256)
-        let set = try ForgeryKit.make(.revokedDS, profile: profile, scheme: scheme, extraFiles: [.dg14: keys.dg14, .dg15: keys.dg15])
+        let set = try ForgeryKit.make(
+            .revokedDS,
+            profile: profile,
+            scheme: scheme,
+            extraFiles: [.dg14: keys.dg14, .dg15: keys.dg15]
+        )
         seed(.sod, scheme.rawValue, set.files[.sod] ?? [])
         seed(.certificate, "csca-\(scheme.rawValue)", set.pki.csca.certificate.der)
         seed(.certificate, "ds-\(scheme.rawValue).pem", set.pki.documentSigner.certificate.pem)

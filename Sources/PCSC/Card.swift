@@ -25,8 +25,12 @@ public final class Card: CardChannel, @unchecked Sendable {
 
     /// Connects to the card in `reader`. Fails fast with `.sharingViolation` when another
     /// process holds it, `.noCard` when the reader is empty (except with `.direct`).
-    public static func connect(reader: String, context: PCSCContext, share: ShareMode = .shared,
-                               protocols: CardProtocols = .any) async throws(PCSCError) -> Card {
+    public static func connect(
+        reader: String,
+        context: PCSCContext,
+        share: ShareMode = .shared,
+        protocols: CardProtocols = .any
+    ) async throws(PCSCError) -> Card {
         let wanted = share == .direct ? PCSCConstants.protocolUndefined : protocols.rawValue
         let (handle, proto) = try await context.thread.run { () throws(PCSCError) -> (Int, UInt) in
             let ctx = try context.requireHandle()
@@ -153,7 +157,15 @@ public final class Card: CardChannel, @unchecked Sendable {
             var output = [UInt8](repeating: 0, count: PCSCConstants.maxBufferSize)
             var returned: UInt = 0
             let rv = input.withUnsafeBufferPointer { inp in
-                SCardControl(handle, UInt(code), inp.baseAddress, UInt(inp.count), &output, UInt(output.count), &returned)
+                SCardControl(
+                    handle,
+                    UInt(code),
+                    inp.baseAddress,
+                    UInt(inp.count),
+                    &output,
+                    UInt(output.count),
+                    &returned
+                )
             }
             try check(rv, "SCardControl")
             return Array(output.prefix(Int(min(returned, UInt(output.count)))))

@@ -38,7 +38,9 @@ final class MonitorLoop: @unchecked Sendable {
                     backoff = configuration.minBackoff
                 }
                 try await poll(context)
-            } catch let error as PCSCError where error.category == .serviceUnavailable || error.category == .permissionDenied {
+            } catch let error as PCSCError
+                where error.category == .serviceUnavailable || error.category == .permissionDenied
+            {
                 logger.debug("pcscd unavailable: \(error)")
                 await dropContext()
                 if available != false {
@@ -89,7 +91,9 @@ final class MonitorLoop: @unchecked Sendable {
             readers[name] = nil
         }
         for name in names where readers[name] == nil {
-            let identity = configuration.readsIdentity ? await ReaderIdentity.read(from: context.reader(named: name)) : ReaderIdentity()
+            let identity =
+                configuration.readsIdentity
+                ? await ReaderIdentity.read(from: context.reader(named: name)) : ReaderIdentity()
             let info = ReaderInfo(name: name, id: ReaderID(name: name, identity: identity), identity: identity)
             emit(.attached(info))
             // Unaware: the first wait returns at once with the real state, reported below.
@@ -97,7 +101,9 @@ final class MonitorLoop: @unchecked Sendable {
         }
         let order = names.filter { readers[$0] != nil }
         let states = [pnp] + order.compactMap { readers[$0]?.state }
-        guard let updated = try await context.getStatusChange(states, timeout: configuration.pollInterval) else { return }
+        guard let updated = try await context.getStatusChange(states, timeout: configuration.pollInterval) else {
+            return
+        }
         pnp = updated[0].acknowledged()
         for state in updated.dropFirst() {
             guard let entry = readers[state.name] else { continue }

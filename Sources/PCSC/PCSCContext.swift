@@ -134,7 +134,9 @@ public final class PCSCContext: @unchecked Sendable {
             rv = SCardListReaders(context, nil, &buffer, &length)
             if UInt32(truncatingIfNeeded: rv) == PCSCError.Code.noReadersAvailable { return [] }
             try check(rv, "SCardListReaders")
-            return Self.splitMultiString(buffer.prefix(Int(min(length, UInt(buffer.count)))).map { UInt8(bitPattern: $0) })
+            return Self.splitMultiString(
+                buffer.prefix(Int(min(length, UInt(buffer.count)))).map { UInt8(bitPattern: $0) }
+            )
         }
     }
 
@@ -148,11 +150,19 @@ public final class PCSCContext: @unchecked Sendable {
     /// Never waits for ever: a monitor must wake up to re-list readers (pcsc-lite 1.9.9 has
     /// no reader counter on `\\?PnP?\Notification`).
     public func getStatusChange(_ states: [ReaderState], timeout: Duration) async throws(PCSCError) -> [ReaderState]? {
-        let millis = UInt(max(0, min(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 3_600_000)))
+        let millis = UInt(
+            max(
+                0,
+                min(
+                    timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000,
+                    3_600_000
+                )
+            )
+        )
         return try await thread.run { () throws(PCSCError) -> [ReaderState]? in
             let context = try self.requireHandle()
             let names = states.map { strdup($0.name) }
-            defer { names.forEach { free($0) } }
+            defer { for name in names { free(name) } }
             var raw = [SCARD_READERSTATE](repeating: SCARD_READERSTATE(), count: states.count)
             for i in states.indices {
                 raw[i].szReader = UnsafePointer(names[i])
@@ -165,8 +175,12 @@ public final class PCSCContext: @unchecked Sendable {
                 var r = raw[i]
                 let count = min(Int(r.cbAtr), PCSCConstants.maxATRSize)
                 let atr = withUnsafeBytes(of: &r.rgbAtr) { Array($0.prefix(count)) }
-                return ReaderState(name: states[i].name, currentState: states[i].currentState,
-                                   eventState: UInt32(truncatingIfNeeded: r.dwEventState), atr: atr)
+                return ReaderState(
+                    name: states[i].name,
+                    currentState: states[i].currentState,
+                    eventState: UInt32(truncatingIfNeeded: r.dwEventState),
+                    atr: atr
+                )
             }
         }
     }

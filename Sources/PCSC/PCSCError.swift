@@ -39,7 +39,7 @@ public struct PCSCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var category: Category {
         switch code {
         case Code.noService, Code.serviceStopped, Code.commError, Code.invalidHandle,
-             Code.noMemory, Code.serverTooBusy:
+            Code.noMemory, Code.serverTooBusy:
             return .serviceUnavailable
         case Code.noReadersAvailable: return .noReaders
         case Code.unknownReader, Code.readerUnavailable: return .unknownReader
@@ -47,7 +47,7 @@ public struct PCSCError: Error, Sendable, Hashable, CustomStringConvertible {
         case Code.removedCard, Code.resetCard: return .cardRemoved
         case Code.sharingViolation: return .sharingViolation
         case Code.notTransacted, Code.protoMismatch, Code.commDataLost, Code.notReady, Code.internalError,
-             Code.unknownError:
+            Code.unknownError:
             return .communication
         case Code.timeout, Code.waitedTooLong: return .timeout
         case Code.cancelled, Code.systemCancelled: return .cancelled

@@ -79,7 +79,9 @@ final class PCSCThread: TaskExecutor, @unchecked Sendable {
                 }
             }
             if !accepted {
-                continuation.resume(returning: .failure(PCSCError(code: PCSCError.Code.invalidHandle, function: "context released")))
+                continuation.resume(
+                    returning: .failure(PCSCError(code: PCSCError.Code.invalidHandle, function: "context released"))
+                )
             }
         }
         return try result.get()

@@ -20,7 +20,8 @@ public struct ReaderFeatures: Sendable, Hashable {
         var i = 0
         while i < b.count {
             guard b.count - i >= 2 else { throw .truncated(offset: i) }
-            let tag = b[i], length = Int(b[i + 1])
+            let tag = b[i]
+            let length = Int(b[i + 1])
             guard length == 4 else { throw .badLength(tag: tag, length: length) }
             guard b.count - i >= 6 else { throw .truncated(offset: i) }
             codes[tag] = UInt32(b[i + 2]) << 24 | UInt32(b[i + 3]) << 16 | UInt32(b[i + 4]) << 8 | UInt32(b[i + 5])

@@ -1,4 +1,5 @@
 import SmartCard
+
 /// A reader's stable id (docs/design.md §9.5): `VID:PID:serial` when the reader has a serial,
 /// else `VID:PID@port-path` (sysfs), else the PC/SC name. Reader names follow plug order,
 /// and CHANNEL_ID's USB address changes on every replug, so neither is used when better exists.

@@ -24,10 +24,20 @@ public struct ReaderIdentity: Sendable, Hashable {
     public var features: ReaderFeatures
     public var properties: TLVProperties
 
-    public init(vendor: String? = nil, product: String? = nil, ifdVersion: UInt32? = nil, serialNumber: String? = nil,
-                channelID: UInt32? = nil, vendorID: UInt16? = nil, productID: UInt16? = nil,
-                maxAPDUDataSize: Int? = nil, firmwareID: String? = nil, usbPortPath: String? = nil,
-                features: ReaderFeatures = ReaderFeatures(), properties: TLVProperties = TLVProperties()) {
+    public init(
+        vendor: String? = nil,
+        product: String? = nil,
+        ifdVersion: UInt32? = nil,
+        serialNumber: String? = nil,
+        channelID: UInt32? = nil,
+        vendorID: UInt16? = nil,
+        productID: UInt16? = nil,
+        maxAPDUDataSize: Int? = nil,
+        firmwareID: String? = nil,
+        usbPortPath: String? = nil,
+        features: ReaderFeatures = ReaderFeatures(),
+        properties: TLVProperties = TLVProperties()
+    ) {
         self.vendor = vendor
         self.product = product
         self.ifdVersion = ifdVersion
@@ -62,11 +72,13 @@ public struct ReaderIdentity: Sendable, Hashable {
         identity.serialNumber = (try? await card.attribute(.vendorIFDSerialNumber)).flatMap(text)
         identity.channelID = (try? await card.attribute(.channelID)).flatMap(littleEndian)
         if let list = try? await card.control(PCSCConstants.getFeatureRequest),
-           let features = try? ReaderFeatures(parsing: list) {
+            let features = try? ReaderFeatures(parsing: list)
+        {
             identity.features = features
             if let code = features[ReaderFeatures.Tag.getTLVProperties],
-               let raw = try? await card.control(code),
-               let properties = try? TLVProperties(parsing: raw) {
+                let raw = try? await card.control(code),
+                let properties = try? TLVProperties(parsing: raw)
+            {
                 identity.properties = properties
                 identity.vendorID = properties.vendorID
                 identity.productID = properties.productID
@@ -76,7 +88,8 @@ public struct ReaderIdentity: Sendable, Hashable {
         }
         try? await card.disconnect(.leave)
         if let channel = identity.channelID, channel >> 16 == 0x0020,
-           let device = USBDevice.lookup(bus: Int((channel >> 8) & 0xFF), address: Int(channel & 0xFF)) {
+            let device = USBDevice.lookup(bus: Int((channel >> 8) & 0xFF), address: Int(channel & 0xFF))
+        {
             identity.usbPortPath = device.portPath
             identity.vendorID = identity.vendorID ?? device.vendorID
             identity.productID = identity.productID ?? device.productID

@@ -47,11 +47,17 @@ public struct ReaderClassification: Sendable, Hashable {
 
     /// Classifies from the reader's name, its part 10 features, the ATR of the card on it now
     /// (nil or empty: no card) and whether a contactless card was ever seen on it.
-    public static func classify(name: String, identity: ReaderIdentity = ReaderIdentity(), atr: [UInt8]? = nil,
-                                sawContactlessCard: Bool = false) -> ReaderClassification {
+    public static func classify(
+        name: String,
+        identity: ReaderIdentity = ReaderIdentity(),
+        atr: [UInt8]? = nil,
+        sawContactlessCard: Bool = false
+    ) -> ReaderClassification {
         let parsed = atr.flatMap { $0.isEmpty ? nil : try? ATR($0) }
         let holdsContact = parsed.map { !$0.isContactless } ?? false
-        if sawContactlessCard { return Self(kind: .contactless, basis: .contactlessCardSeen, holdsContactCard: holdsContact) }
+        if sawContactlessCard {
+            return Self(kind: .contactless, basis: .contactlessCardSeen, holdsContactCard: holdsContact)
+        }
         if let parsed {
             return parsed.isContactless
                 ? Self(kind: .contactless, basis: .contactlessATR, holdsContactCard: false)
@@ -61,13 +67,17 @@ public struct ReaderClassification: Sendable, Hashable {
         if words.contains(where: { w in contactBrands.contains { w.hasPrefix($0) } }) {
             return Self(kind: .contactOnly, basis: .name, holdsContactCard: false)
         }
-        if words.contains(where: contactlessWords.contains) || words.contains(where: { w in contactlessModels.contains { w.hasPrefix($0) } }) {
+        if words.contains(where: contactlessWords.contains)
+            || words.contains(where: { w in contactlessModels.contains { w.hasPrefix($0) } })
+        {
             return Self(kind: .contactless, basis: .name, holdsContactCard: false)
         }
         if words.contains(where: contactWords.contains) {
             return Self(kind: .contactOnly, basis: .name, holdsContactCard: false)
         }
-        if identity.features[ReaderFeatures.Tag.verifyPINDirect] != nil || identity.features[ReaderFeatures.Tag.modifyPINDirect] != nil {
+        if identity.features[ReaderFeatures.Tag.verifyPINDirect] != nil
+            || identity.features[ReaderFeatures.Tag.modifyPINDirect] != nil
+        {
             return Self(kind: .contactOnly, basis: .pinPad, holdsContactCard: false)
         }
         return Self(kind: .unknown, basis: .nothing, holdsContactCard: false)
@@ -83,8 +93,10 @@ public struct ReaderClassification: Sendable, Hashable {
     /// Contactless-only reader models, as a word's start.
     static let contactlessModels: [String] = ["acr122", "acr1252", "acr1255", "acr1552", "scl3711", "5022cl", "5422cl"]
     /// Signature-token makers and the Vietnamese CAs that hand tokens out, as a word's start.
-    static let contactBrands: [String] = ["etoken", "epass", "rutoken", "safenet", "bit4id", "token", "ikey",
-                                          "vnpt", "viettel", "bkav", "newca", "fastca", "ecomca", "cyberlotus"]
+    static let contactBrands: [String] = [
+        "etoken", "epass", "rutoken", "safenet", "bit4id", "token", "ikey",
+        "vnpt", "viettel", "bkav", "newca", "fastca", "ecomca", "cyberlotus",
+    ]
     /// Whole words naming a contact interface (ACS dual readers' contact slot is `ICC`; `SAM` slots).
     static let contactWords: Set<String> = ["icc", "sam", "contact"]
 }

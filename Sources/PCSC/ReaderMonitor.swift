@@ -16,8 +16,12 @@ public struct ReaderMonitor: Sendable {
     /// Read attributes and part 10 properties of each new reader (for its stable id).
     public var readsIdentity: Bool
 
-    public init(pollInterval: Duration = .seconds(1), minBackoff: Duration = .milliseconds(200),
-                maxBackoff: Duration = .seconds(5), readsIdentity: Bool = true) {
+    public init(
+        pollInterval: Duration = .seconds(1),
+        minBackoff: Duration = .milliseconds(200),
+        maxBackoff: Duration = .seconds(5),
+        readsIdentity: Bool = true
+    ) {
         self.pollInterval = pollInterval
         self.minBackoff = minBackoff
         self.maxBackoff = maxBackoff

@@ -26,7 +26,8 @@ public struct TLVProperties: Sendable, Hashable {
         var i = 0
         while i < b.count {
             guard b.count - i >= 2 else { throw .truncated(offset: i) }
-            let tag = b[i], length = Int(b[i + 1])
+            let tag = b[i]
+            let length = Int(b[i + 1])
             guard b.count - i - 2 >= length else { throw .truncated(offset: i) }
             values[tag] = Array(b[(i + 2)..<(i + 2 + length)])
             i += 2 + length

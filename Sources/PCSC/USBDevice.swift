@@ -13,11 +13,14 @@ struct USBDevice: Sendable, Hashable {
         for entry in entries where !entry.contains(":") && !entry.hasPrefix("usb") {
             let dir = root + "/" + entry
             guard read(dir + "/busnum").flatMap({ Int($0) }) == bus,
-                  read(dir + "/devnum").flatMap({ Int($0) }) == address else { continue }
-            return USBDevice(portPath: entry,
-                             vendorID: read(dir + "/idVendor").flatMap { UInt16($0, radix: 16) },
-                             productID: read(dir + "/idProduct").flatMap { UInt16($0, radix: 16) },
-                             serialNumber: read(dir + "/serial"))
+                read(dir + "/devnum").flatMap({ Int($0) }) == address
+            else { continue }
+            return USBDevice(
+                portPath: entry,
+                vendorID: read(dir + "/idVendor").flatMap { UInt16($0, radix: 16) },
+                productID: read(dir + "/idProduct").flatMap { UInt16($0, radix: 16) },
+                serialNumber: read(dir + "/serial")
+            )
         }
         return nil
     }

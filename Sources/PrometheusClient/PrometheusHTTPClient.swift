@@ -1,5 +1,6 @@
 import CancuocUsage
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -15,9 +16,11 @@ public struct PrometheusHTTPClient: PrometheusQuerying {
     public let headers: [(String, String)]
 
     /// `url`: `http://HOST:9090` or a path prefix (`https://monitor.soyte.vn/prometheus`).
-    public init(url: String, timeout: TimeInterval = 120, headers: [(String, String)] = []) throws(PrometheusQueryError) {
+    public init(url: String, timeout: TimeInterval = 120, headers: [(String, String)] = []) throws(PrometheusQueryError)
+    {
         guard let base = URL(string: url), let scheme = base.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              base.host?.isEmpty == false else {
+            base.host?.isEmpty == false
+        else {
             throw .badURL(url)
         }
         baseURL = base
@@ -40,8 +43,12 @@ public struct PrometheusHTTPClient: PrometheusQuerying {
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = Data(Self.form(["query": promql, "time": String(format: "%.3f", time.timeIntervalSince1970),
-                                           "timeout": "\(Int(timeout))s"]).utf8)
+        request.httpBody = Data(
+            Self.form([
+                "query": promql, "time": String(format: "%.3f", time.timeIntervalSince1970),
+                "timeout": "\(Int(timeout))s",
+            ]).utf8
+        )
         let data: Data
         let response: URLResponse
         do {
@@ -53,7 +60,11 @@ public struct PrometheusHTTPClient: PrometheusQuerying {
         // Prometheus answers its errors (400 bad_data, 422 execution, 503 timeout) as JSON;
         // a proxy or another server in front answers HTML or text.
         if status != 200 {
-            var refusal: PrometheusQueryError = .httpStatus(url: queryURL.absoluteString, status: status, body: Self.snippet(data))
+            var refusal: PrometheusQueryError = .httpStatus(
+                url: queryURL.absoluteString,
+                status: status,
+                body: Self.snippet(data)
+            )
             do {
                 _ = try PrometheusQueryResult.parse(data)
             } catch {
@@ -80,7 +91,7 @@ public struct PrometheusHTTPClient: PrometheusQuerying {
             case .cannotFindHost, .dnsLookupFailed: return "unknown host name"
             case .notConnectedToInternet, .networkConnectionLost: return "the network is down"
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return "the TLS connection failed (certificate not trusted?)"
             default: return url.localizedDescription
             }

@@ -11,7 +11,9 @@ public struct ATR: Hashable, Sendable {
     public let isContactless: Bool
 
     public enum ParseError: Error, Sendable, Equatable {
-        case tooShort, badInitialCharacter(UInt8), truncated
+        case tooShort
+        case badInitialCharacter(UInt8)
+        case truncated
     }
 
     public init(_ atr: [UInt8]) throws(ParseError) {

@@ -92,7 +92,9 @@ public struct TLV: Hashable, Sendable {
 
     /// Reads the header of the object at the start of `bytes`: tag, value range, end index.
     /// Use it to learn a file's total length from its first few bytes.
-    public static func decodeHeader(_ bytes: ArraySlice<UInt8>) throws(TLVError) -> (tag: TLVTag, valueStart: Int, length: Int) {
+    public static func decodeHeader(
+        _ bytes: ArraySlice<UInt8>
+    ) throws(TLVError) -> (tag: TLVTag, valueStart: Int, length: Int) {
         var i = bytes.startIndex
         guard i < bytes.endIndex else { throw .truncated }
         var tag = UInt32(bytes[i])

@@ -9,7 +9,9 @@ struct Cancuoc: AsyncParsableCommand {
         commandName: "cancuoc",
         abstract: "Read Vietnamese chip ID cards (CCCD) through PC/SC readers.",
         version: Product.version,
-        subcommands: [ReadCommand.self, ReadersCommand.self, DiagCommand.self, TrustCommand.self, SimCommand.self,
-                      CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self]
+        subcommands: [
+            ReadCommand.self, ReadersCommand.self, DiagCommand.self, TrustCommand.self, SimCommand.self,
+            CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self,
+        ]
     )
 }

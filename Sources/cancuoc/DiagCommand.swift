@@ -17,7 +17,10 @@ struct DiagCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Reader: stable id or PC/SC name (default: every reader, the ID-card reader marked; the test read runs on it).")
+    @Option(
+        help:
+            "Reader: stable id or PC/SC name (default: every reader, the ID-card reader marked; the test read runs on it)."
+    )
     var reader: String?
     @OptionGroup var key: KeyOptions
     @Flag(help: "Print the report as JSON.")
@@ -35,9 +38,12 @@ struct DiagCommand: AsyncParsableCommand {
         } else {
             Self.print(report.steps, indent: "")
             for r in report.readers ?? [] {
-                let role = r.isIDCardReader == true ? "đầu đọc thẻ căn cước (the ID-card reader)"
-                    : r.kind == .contactOnly ? "chỉ đọc thẻ tiếp xúc, không dùng cho thẻ căn cước (contact cards only: not used for ID cards)"
-                    : "đầu đọc khác (another reader)"
+                let role =
+                    r.isIDCardReader == true
+                    ? "đầu đọc thẻ căn cước (the ID-card reader)"
+                    : r.kind == .contactOnly
+                        ? "chỉ đọc thẻ tiếp xúc, không dùng cho thẻ căn cước (contact cards only: not used for ID cards)"
+                        : "đầu đọc khác (another reader)"
                 Output.line("")
                 Output.line("\(r.reader ?? "?"): \(role)")
                 Self.print(r.steps, indent: "  ")

@@ -18,12 +18,21 @@ struct InventoryRollupCommand: AsyncParsableCommand {
     @Option(help: "Directory for inventory-rollup.csv and inventory-rollup.html.")
     var out = "."
 
-    @Option(help: ArgumentHelp("The province's Prometheus (or Thanos, Mimir, VictoriaMetrics): the clinics' figures as their agents sent them.",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "The province's Prometheus (or Thanos, Mimir, VictoriaMetrics): the clinics' figures as their agents sent them.",
+            valueName: "url"
+        )
+    )
     var prometheus: String?
 
-    @Option(name: .customLong("prometheus-header"),
-            help: ArgumentHelp("An HTTP header for every query, e.g. 'X-Scope-OrgID: soyte' (repeatable).", valueName: "name: value"))
+    @Option(
+        name: .customLong("prometheus-header"),
+        help: ArgumentHelp(
+            "An HTTP header for every query, e.g. 'X-Scope-OrgID: soyte' (repeatable).",
+            valueName: "name: value"
+        )
+    )
     var prometheusHeaders: [String] = []
 
     @Option(help: "Seconds to wait for each Prometheus query.")
@@ -34,9 +43,13 @@ struct InventoryRollupCommand: AsyncParsableCommand {
 
     func validate() throws {
         if prometheus == nil && reports.isEmpty {
-            throw ValidationError("Cần --prometheus URL hoặc tệp báo cáo / Give --prometheus URL, report files, or both.")
+            throw ValidationError(
+                "Cần --prometheus URL hoặc tệp báo cáo / Give --prometheus URL, report files, or both."
+            )
         }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout: từ 0 đến 3600 giây / between 0 and 3600 seconds.") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout: từ 0 đến 3600 giây / between 0 and 3600 seconds.")
+        }
         for header in prometheusHeaders where Self.header(header) == nil {
             throw ValidationError("--prometheus-header '\(header)': cần dạng / expected 'Name: value'.")
         }
@@ -46,7 +59,9 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let name = text[..<colon].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            return nil
+        }
         return (name, value)
     }
 
@@ -72,7 +87,12 @@ struct InventoryRollupCommand: AsyncParsableCommand {
             do {
                 let report = try InventoryReport.decode(data)
                 guard report.format <= InventoryReport.currentFormat else {
-                    unreadable.append((path, "report format \(report.format) is newer than this cancuoc (\(InventoryReport.currentFormat))"))
+                    unreadable.append(
+                        (
+                            path,
+                            "report format \(report.format) is newer than this cancuoc (\(InventoryReport.currentFormat))"
+                        )
+                    )
                     continue
                 }
                 inputs.append(.init(source: path, report: report))
@@ -83,8 +103,11 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         let now = Date()
         if let prometheus {
             do {
-                let client = try PrometheusHTTPClient(url: prometheus, timeout: timeout,
-                                                      headers: prometheusHeaders.compactMap(Self.header))
+                let client = try PrometheusHTTPClient(
+                    url: prometheus,
+                    timeout: timeout,
+                    headers: prometheusHeaders.compactMap(Self.header)
+                )
                 inputs += try await PrometheusInventory(client: client).inputs(at: now)
             } catch {
                 Output.error("\(error)")
@@ -96,7 +119,10 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try Data(rollup.csv().utf8).write(to: dir.appendingPathComponent("inventory-rollup.csv"), options: .atomic)
-            try Data(rollup.html().utf8).write(to: dir.appendingPathComponent("inventory-rollup.html"), options: .atomic)
+            try Data(rollup.html().utf8).write(
+                to: dir.appendingPathComponent("inventory-rollup.html"),
+                options: .atomic
+            )
         } catch {
             Output.error("cannot write the roll-up to \(out): \(error)")
             throw ExitCode(ExitStatus.failure.rawValue)

@@ -20,9 +20,17 @@ struct UsageStressCommand: ParsableCommand {
         var committed = try store.counts().events
         while count == 0 || committed < count {
             let events = (0..<max(1, batch)).map { i in
-                UsageStore.Change.read(ReadEvent(readerID: reader.id, outcome: i % 7 == 0 ? "wrongKey" : "ok",
-                                                 access: "PACE", verification: "unverified",
-                                                 durationMs: 60 + i, apdus: 23, bytes: 20_000))
+                UsageStore.Change.read(
+                    ReadEvent(
+                        readerID: reader.id,
+                        outcome: i % 7 == 0 ? "wrongKey" : "ok",
+                        access: "PACE",
+                        verification: "unverified",
+                        durationMs: 60 + i,
+                        apdus: 23,
+                        bytes: 20_000
+                    )
+                )
             }
             try store.applySync(events)
             committed += events.count

@@ -11,7 +11,10 @@ struct KeyOptions: ParsableArguments {
     var qr: String?
     @Option(help: "The MRZ on the card's back (lines separated by newlines).")
     var mrz: String?
-    @Option(name: .customLong("document-number"), help: "BAC: the document number (for a CCCD, the last 9 digits of the ID).")
+    @Option(
+        name: .customLong("document-number"),
+        help: "BAC: the document number (for a CCCD, the last 9 digits of the ID)."
+    )
     var documentNumber: String?
     @Option(help: "BAC: date of birth, YYMMDD.")
     var birth: String?
@@ -24,11 +27,23 @@ struct KeyOptions: ParsableArguments {
 
     /// The key, or nil when none was given.
     var spec: KeySpec? {
-        count == 0 ? nil : KeySpec(id: idNumber, can: can, qr: qr, mrz: mrz, documentNumber: documentNumber,
-                                   dateOfBirth: birth, dateOfExpiry: expiry, method: bacOnly ? "BAC" : nil)
+        count == 0
+            ? nil
+            : KeySpec(
+                id: idNumber,
+                can: can,
+                qr: qr,
+                mrz: mrz,
+                documentNumber: documentNumber,
+                dateOfBirth: birth,
+                dateOfExpiry: expiry,
+                method: bacOnly ? "BAC" : nil
+            )
     }
 
     func validate() throws {
-        guard count <= 1 else { throw ValidationError("give only one key: --id, --can, --qr, --mrz or --document-number") }
+        guard count <= 1 else {
+            throw ValidationError("give only one key: --id, --can, --qr, --mrz or --document-number")
+        }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CardService
 import CCCD
+import CardService
 import Foundation
 import Logging
 import MRTD
@@ -21,7 +21,10 @@ struct ReadCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Reader: stable id or PC/SC name (default: the only reader, or the only one with a card).")
+    @Option(
+        name: .long,
+        help: "Reader: stable id or PC/SC name (default: the only reader, or the only one with a card)."
+    )
     var reader: String?
     @OptionGroup var key: KeyOptions
     @Flag(help: "Print the record as JSON (design contract: docs/api.md).")
@@ -30,17 +33,27 @@ struct ReadCommand: AsyncParsableCommand {
     var includeFace = false
     @Option(help: "Write the face image to this file (JPEG or JPEG 2000 as stored on the chip).")
     var face: String?
-    @Flag(name: .customLong("skip-face"), help: "Do not read the face image at all (faster; the verdict covers the files read).")
+    @Flag(
+        name: .customLong("skip-face"),
+        help: "Do not read the face image at all (faster; the verdict covers the files read)."
+    )
     var skipFace = false
     @Option(help: "Seconds to wait for a card to be placed.")
     var wait: Int = 10
-    @Option(help: "Trust directory: CSCA certificates, master lists, CRLs (default \(TrustStore.defaultDirectory.path) when it exists).")
+    @Option(
+        help:
+            "Trust directory: CSCA certificates, master lists, CRLs (default \(TrustStore.defaultDirectory.path) when it exists)."
+    )
     var trust: String?
 
     func validate() throws {
         guard wait >= 0 && wait <= 3600 else { throw ValidationError("--wait is 0 to 3600 seconds") }
-        guard key.count == 1 else { throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number") }
-        guard !skipFace || (!includeFace && face == nil) else { throw ValidationError("--skip-face cannot be used with --include-face or --face") }
+        guard key.count == 1 else {
+            throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number")
+        }
+        guard !skipFace || (!includeFace && face == nil) else {
+            throw ValidationError("--skip-face cannot be used with --include-face or --face")
+        }
     }
 
     func run() async throws {
@@ -75,8 +88,15 @@ struct ReadCommand: AsyncParsableCommand {
         }
     }
 
-    private func readRecord(key: KeySpec, identity: @escaping @Sendable (CitizenRecord) -> Void) async throws -> CitizenRecord {
-        var options = try CardReadOptions(key: key, includeFace: includeFace || face != nil, waitForCard: .seconds(wait))
+    private func readRecord(
+        key: KeySpec,
+        identity: @escaping @Sendable (CitizenRecord) -> Void
+    ) async throws -> CitizenRecord {
+        var options = try CardReadOptions(
+            key: key,
+            includeFace: includeFace || face != nil,
+            waitForCard: .seconds(wait)
+        )
         let store = try TrustLoading.load(trust)
         options.trust = { store }
         options.readFace = !skipFace

@@ -16,8 +16,10 @@ enum ReaderListText {
     static func kind(_ c: ReaderClassification) -> String {
         switch c.kind {
         case .contactless: return "contactless: ID-card reader"
-        case .contactOnly: return c.holdsContactCard ? "contact cards only (holds one, e.g. a signature token): not used for ID cards"
-            : "contact cards only: not used for ID cards"
+        case .contactOnly:
+            return c.holdsContactCard
+                ? "contact cards only (holds one, e.g. a signature token): not used for ID cards"
+                : "contact cards only: not used for ID cards"
         case .unknown: return "unknown until a card is placed"
         }
     }

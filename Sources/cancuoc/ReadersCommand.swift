@@ -41,8 +41,14 @@ struct ReadersCommand: AsyncParsableCommand {
             var entries: [ReaderEntry] = []
             for state in states {
                 let identity = await ReaderIdentity.read(from: context.reader(named: state.name))
-                entries.append(ReaderEntry(name: state.name, identity: identity,
-                                           cardPresent: state.isPresent, atr: state.isPresent ? state.atr : nil))
+                entries.append(
+                    ReaderEntry(
+                        name: state.name,
+                        identity: identity,
+                        cardPresent: state.isPresent,
+                        atr: state.isPresent ? state.atr : nil
+                    )
+                )
             }
             await context.release()
             Output.line(json ? try ReaderListJSON.render(entries) : ReaderListText.render(entries))
@@ -56,7 +62,9 @@ struct ReadersCommand: AsyncParsableCommand {
         var notifier = ReaderEventNotifier()
         for await event in ReaderMonitor().events() {
             if json {
-                for notification in notifier.notifications(for: event) { Output.line(String(decoding: notification.message, as: UTF8.self)) }
+                for notification in notifier.notifications(for: event) {
+                    Output.line(String(decoding: notification.message, as: UTF8.self))
+                }
             } else {
                 Output.line(ReaderEventText.render(event))
             }
@@ -84,7 +92,14 @@ struct ReaderEntry {
     }
 
     var listing: ReaderListing {
-        ReaderListing(id: id.rawValue, name: name, identity: identity, cardPresent: cardPresent, atr: atr, busy: nil,
-                      kind: classification.kind)
+        ReaderListing(
+            id: id.rawValue,
+            name: name,
+            identity: identity,
+            cardPresent: cardPresent,
+            atr: atr,
+            busy: nil,
+            kind: classification.kind
+        )
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Logging
 import CardSimulator
 import Foundation
+import Logging
 import MRTD
 import SmartCard
 
@@ -22,7 +22,10 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Host where pcscd with vpcd runs.")
     var host = "127.0.0.1"
 
-    @Option(help: "Citizen profile: a bundled name (\(CitizenProfile.bundledNames.joined(separator: ", "))) or a profile JSON file.")
+    @Option(
+        help:
+            "Citizen profile: a bundled name (\(CitizenProfile.bundledNames.joined(separator: ", "))) or a profile JSON file."
+    )
     var profile: String = "tran-minh-khoa"
 
     @Flag(name: .customLong("short-only"), help: "Simulate a card that takes short APDUs only (no extended length).")
@@ -31,8 +34,12 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Simulated processing time per APDU, in milliseconds (contactless cards: about 5).")
     var latency: Int = 0
 
-    @Option(help: ArgumentHelp("Take as long as a real chip on a real reader: \(ChipTiming.profiles.map(\.name).joined(separator: ", ")), or a JSON file of the model (docs/performance.md).",
-                               valueName: "profile"))
+    @Option(
+        help: ArgumentHelp(
+            "Take as long as a real chip on a real reader: \(ChipTiming.profiles.map(\.name).joined(separator: ", ")), or a JSON file of the model (docs/performance.md).",
+            valueName: "profile"
+        )
+    )
     var timing: String?
 
     @Flag(name: .customLong("no-pace"), help: "Simulate an older chip that offers BAC only.")
@@ -44,11 +51,16 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Document Signer key: \(SignatureScheme.allCases.map(\.rawValue).joined(separator: ", ")).")
     var signer: String = SignatureScheme.ecdsaBrainpoolP256r1.rawValue
 
-    @Option(name: .customLong("trust-out"), help: "Write this card's CSCA certificate (and CRLs) to this directory, for `read --trust` or the daemon.")
+    @Option(
+        name: .customLong("trust-out"),
+        help: "Write this card's CSCA certificate (and CRLs) to this directory, for `read --trust` or the daemon."
+    )
     var trustOut: String?
 
     func validate() throws {
-        guard UInt32(port) + UInt32(slot) <= UInt32(UInt16.max) else { throw ValidationError("port + slot is beyond 65535") }
+        guard UInt32(port) + UInt32(slot) <= UInt32(UInt16.max) else {
+            throw ValidationError("port + slot is beyond 65535")
+        }
         guard (0...1000).contains(latency) else { throw ValidationError("--latency is 0 to 1000 ms") }
         if let fault, SimulatedForgery(name: fault) == nil { throw ValidationError("unknown --fault \(fault)") }
         guard SignatureScheme(rawValue: signer) != nil else { throw ValidationError("unknown --signer \(signer)") }
@@ -60,7 +72,9 @@ struct SimCommand: AsyncParsableCommand {
         guard let timing else { return nil }
         if let profile = ChipTiming.profile(named: timing) { return profile }
         guard timing.hasSuffix(".json") || timing.contains("/") else {
-            throw ValidationError("unknown --timing \(timing): give \(ChipTiming.profiles.map(\.name).joined(separator: ", ")) or a JSON file")
+            throw ValidationError(
+                "unknown --timing \(timing): give \(ChipTiming.profiles.map(\.name).joined(separator: ", ")) or a JSON file"
+            )
         }
         do {
             return try JSONDecoder().decode(ChipTiming.self, from: Data(contentsOf: URL(fileURLWithPath: timing)))
@@ -78,10 +92,13 @@ struct SimCommand: AsyncParsableCommand {
             citizen = try CitizenProfile.load(named: profile)
         }
         let timing = try chipTiming()
-        var options = SimulatedCCCD.Options(maxResponseData: shortOnly || timing?.extendedLength == false ? 256 : 65536,
-                                            latency: latency > 0 ? .milliseconds(latency) : nil,
-                                            supportsPACE: !noPACE, forgery: fault.flatMap(SimulatedForgery.init(name:)),
-                                            signer: SignatureScheme(rawValue: signer) ?? .ecdsaBrainpoolP256r1)
+        var options = SimulatedCCCD.Options(
+            maxResponseData: shortOnly || timing?.extendedLength == false ? 256 : 65536,
+            latency: latency > 0 ? .milliseconds(latency) : nil,
+            supportsPACE: !noPACE,
+            forgery: fault.flatMap(SimulatedForgery.init(name:)),
+            signer: SignatureScheme(rawValue: signer) ?? .ecdsaBrainpoolP256r1
+        )
         options.timing = timing
         let built = try SimulatedCCCD.build(profile: citizen, options: options)
         let card = built.handler
@@ -89,8 +106,10 @@ struct SimCommand: AsyncParsableCommand {
             try built.writeTrust(to: URL(fileURLWithPath: trustOut))
             Output.line("trust anchors written to \(trustOut)")
         }
-        Output.line("simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"
-                    + (fault.map { ", forged: \($0)" } ?? "") + (timing.map { ", timing of a real chip: \($0.name)" } ?? ""))
+        Output.line(
+            "simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"
+                + (fault.map { ", forged: \($0)" } ?? "") + (timing.map { ", timing of a real chip: \($0.name)" } ?? "")
+        )
         let transport = VirtualCardTransport(card: card, host: host, port: port + slot)
         while true {
             do {

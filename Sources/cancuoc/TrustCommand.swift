@@ -19,12 +19,17 @@ enum TrustLoading {
 /// `cancuoc trust list`: what the verifier trusts, and what it refused and why.
 struct TrustCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "trust", abstract: "Show the trust anchors used to verify cards.",
-        subcommands: [List.self], defaultSubcommand: List.self)
+        commandName: "trust",
+        abstract: "Show the trust anchors used to verify cards.",
+        subcommands: [List.self],
+        defaultSubcommand: List.self
+    )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List loaded CSCA certificates, master lists and CRLs, and rejected files.")
+            commandName: "list",
+            abstract: "List loaded CSCA certificates, master lists and CRLs, and rejected files."
+        )
 
         @Option(help: "Trust directory (default \(TrustStore.defaultDirectory.path)).")
         var trust: String?
@@ -43,7 +48,9 @@ struct TrustCommand: AsyncParsableCommand {
             Output.line("Rejected: \(rejected.count)")
             for r in rejected { Output.line("  \(r.file): \(r.reason)") }
             if store.cscas.isEmpty {
-                Output.line("No CSCA is trusted: every card will be reported 'unverified'. Put the issuing country's CSCA certificates or master list in this directory.")
+                Output.line(
+                    "No CSCA is trusted: every card will be reported 'unverified'. Put the issuing country's CSCA certificates or master list in this directory."
+                )
             }
         }
 

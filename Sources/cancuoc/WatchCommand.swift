@@ -19,7 +19,8 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         do {
             let connection = try APIConnection(path: socket)
-            let response = try connection.call(method: "events.subscribe", params: ["records": .bool(records)]) { note in
+            let response = try connection.call(method: "events.subscribe", params: ["records": .bool(records)]) {
+                note in
                 Output.line(note.serialized)
             }
             if let error = response["error"] {

@@ -23,7 +23,10 @@ struct Cancuocd: AsyncParsableCommand {
     var socket: String?
     @Option(help: "Configuration file (a missing file means the defaults).")
     var config: String = DaemonConfiguration.defaultPath
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (overrides logLevel).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (overrides logLevel)."
+    )
     var logLevel: String?
     @Option(help: "Socket group (overrides socketGroup); an empty string leaves the group alone.")
     var group: String?
@@ -32,13 +35,21 @@ struct Cancuocd: AsyncParsableCommand {
     @Option(name: .customLong("state-directory"), help: "Where the usage log lives (overrides stateDirectory).")
     var stateDirectory: String?
 
-    @Option(name: .customLong("web-listen"),
-            help: "Serve browsers on this loopback HOST:PORT (repeatable; overrides web.listen), e.g. 127.0.0.1:28710.")
+    @Option(
+        name: .customLong("web-listen"),
+        help: "Serve browsers on this loopback HOST:PORT (repeatable; overrides web.listen), e.g. 127.0.0.1:28710."
+    )
     var webListen: [String] = []
-    @Option(name: .customLong("web-origin"),
-            help: "Let pages from this origin use the API (repeatable; overrides web.allowedOrigins), e.g. https://his.benhvien.vn.")
+    @Option(
+        name: .customLong("web-origin"),
+        help:
+            "Let pages from this origin use the API (repeatable; overrides web.allowedOrigins), e.g. https://his.benhvien.vn."
+    )
     var webOrigin: [String] = []
-    @Option(name: .customLong("web-files"), help: "The clients/ folder with the reception page and cancuoc.js (overrides web.filesDirectory).")
+    @Option(
+        name: .customLong("web-files"),
+        help: "The clients/ folder with the reception page and cancuoc.js (overrides web.filesDirectory)."
+    )
     var webFiles: String?
 
     func validate() throws {

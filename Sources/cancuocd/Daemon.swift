@@ -1,15 +1,16 @@
 import ArgumentParser
-import Foundation
-import Logging
-import ServiceLifecycle
-#if canImport(Glibc)
-import Glibc
-#endif
 import CancuocAPI
 import CancuocDaemon
 import CancuocServer
 import CancuocUsage
 import CardService
+import Foundation
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One daemon run: the long-lived parts as one service group (swift-service-lifecycle). The
 /// group owns SIGTERM/SIGINT and shuts the services down in reverse order: systemd is told
@@ -23,15 +24,20 @@ struct Daemon {
         warnAboutWhatCannotBeEnforced()
         let notify = SystemdNotify()
         var usageConfiguration = UsageLog.Configuration.inStateDirectory(
-            configuration.stateDirectory, facilityID: configuration.facility.id, facilityName: configuration.facility.name)
+            configuration.stateDirectory,
+            facilityID: configuration.facility.id,
+            facilityName: configuration.facility.name
+        )
         usageConfiguration.retentionDays = configuration.usageRetentionDays
         let usage = UsageLog(configuration: usageConfiguration)
         let core = DaemonCore(configuration: configuration, usage: usage, logger: logger)
         let listen = APIServerConfiguration.Listen.systemdOrPath(configuration.socketPath)
         let passedWebSockets = SocketActivation.split(
-            SocketActivation.namedListenFileDescriptors(environment: SocketActivation.processEnvironment)).web
+            SocketActivation.namedListenFileDescriptors(environment: SocketActivation.processEnvironment)
+        ).web
         SocketActivation.unsetEnvironment()  // children must not think the sockets are theirs
-        let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), service: core) { [logger] in
+        let server = APIServer(configuration: configuration.serverConfiguration(listen: listen), service: core) {
+            [logger] in
             notify.ready()
             notify.status("serving")
             logger.notice("cancuocd \(Product.version) ready", metadata: ["apiLevel": "\(Product.apiLevel)"])
@@ -45,13 +51,28 @@ struct Daemon {
             services.append(.init(service: web))
         }
         if let path = configuration.metricsTextfile {
-            services.append(.init(service: MetricsService(path: path, interval: .milliseconds(Int64(configuration.metricsIntervalSeconds * 1000)),
-                                                 usage: usage, core: core, logger: logger),
-                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+            services.append(
+                .init(
+                    service: MetricsService(
+                        path: path,
+                        interval: .milliseconds(Int64(configuration.metricsIntervalSeconds * 1000)),
+                        usage: usage,
+                        core: core,
+                        logger: logger
+                    ),
+                    successTerminationBehavior: .ignore,
+                    failureTerminationBehavior: .ignore
+                )
+            )
         }
         services.append(.init(service: SystemdService(notify: notify), successTerminationBehavior: .ignore))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         do {
             try await group.run()
         } catch {
@@ -64,15 +85,18 @@ struct Daemon {
     /// The browser endpoint (issue 21), when systemd passed its sockets (`cancuocd-web.socket`)
     /// or `web.listen` / `--web-listen` names loopback addresses; else `nil`.
     private func webServer(passed: [Int32], core: DaemonCore) throws -> WebSocketServer? {
-        let listen: [WebServerConfiguration.Listen] = passed.isEmpty
+        let listen: [WebServerConfiguration.Listen] =
+            passed.isEmpty
             ? try configuration.web.listenAddresses().map { .address($0) }
             : passed.map { .fileDescriptor($0) }
         guard !listen.isEmpty else { return nil }
         let directory = configuration.web.filesDirectory ?? Self.installedClientsDirectory
         let (files, missing) = WebStaticFiles.load(directory: directory)
         if !missing.isEmpty {
-            logger.warning("the reception page and cancuoc.js cannot be served: files missing (set web.filesDirectory)",
-                           metadata: ["missing": "\(missing.joined(separator: ", "))"])
+            logger.warning(
+                "the reception page and cancuoc.js cannot be served: files missing (set web.filesDirectory)",
+                metadata: ["missing": "\(missing.joined(separator: ", "))"]
+            )
         }
         let webConfiguration = try configuration.webServerConfiguration(listen: listen, files: files)
         return WebSocketServer(configuration: webConfiguration, service: core, logger: Logger(label: "cancuoc.web"))
@@ -92,7 +116,9 @@ struct Daemon {
             logger.notice("not started by systemd: no readiness notification or watchdog")
         }
         if let group = configuration.socketGroup, getgrnam(group) == nil {
-            logger.warning("group \(group) does not exist: the socket keeps the daemon's group and only root may subscribe to records")
+            logger.warning(
+                "group \(group) does not exist: the socket keeps the daemon's group and only root may subscribe to records"
+            )
         }
         if configuration.socketGroup == nil {
             logger.warning("no socket group configured: only root may subscribe to records")
@@ -124,8 +150,12 @@ private struct MetricsService: Service {
     func run() async throws {
         let (usage, core, logger) = (self.usage, self.core, self.logger)
         await cancelWhenGracefulShutdown {
-            await MetricsTextfileWriter(path: path).run(from: usage, every: interval, pcscUp: { await core.registry.serviceProblem == nil },
-                                                        onError: { logger.warning("metrics textfile: \($0)") })
+            await MetricsTextfileWriter(path: path).run(
+                from: usage,
+                every: interval,
+                pcscUp: { await core.registry.serviceProblem == nil },
+                onError: { logger.warning("metrics textfile: \($0)") }
+            )
         }
     }
 }

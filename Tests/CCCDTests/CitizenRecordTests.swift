@@ -1,14 +1,21 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
+
 @testable import CCCD
 
 /// docs/design.md §9.1: the JSON contract.
 @Suite struct CitizenRecordJSON {
-    static let mrz = ["IDVNM0990123459001099012345<<0", "9903159M3903157VNM<<<<<<<<<<<0", "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"]
+    static let mrz = [
+        "IDVNM0990123459001099012345<<0", "9903159M3903157VNM<<<<<<<<<<<0", "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<",
+    ]
 
-    static func record(spouse: DG13.Value = .empty, expiry: String = "15/03/2039", extra: Bool = false,
-                       faceData: Bool = false) throws -> CitizenRecord {
+    static func record(
+        spouse: DG13.Value = .empty,
+        expiry: String = "15/03/2039",
+        extra: Bool = false,
+        faceData: Bool = false
+    ) throws -> CitizenRecord {
         var entries = DG13Parsing.entries(spouse: spouse)
         entries.removeAll { $0.number == 12 || $0.number == 16 }
         entries.append(.init(12, .utf8(expiry)))
@@ -16,10 +23,20 @@ import MRTD
         let dg13 = try DG13(DG13.encode(entries))
         let mrz = try MRZ(lines: Self.mrz)
         let face = FaceImage(imageData: LDSFixtures.jpeg, width: 360, height: 480)
-        return CitizenRecord(mrz: mrz, dg13: dg13, face: face, includeFaceData: faceData,
-                             access: .init(method: "PACE", reason: "EF.CardAccess offers PACE-ECDH-GM-AES-128 (brainpoolP256r1)"),
-                             stats: .init(apdus: 23, bytesSent: 1450, bytesReceived: 18710, durationMs: 61,
-                                          files: [.init(name: "DG2", bytes: 16010, apdus: 1, durationMs: 9)]))
+        return CitizenRecord(
+            mrz: mrz,
+            dg13: dg13,
+            face: face,
+            includeFaceData: faceData,
+            access: .init(method: "PACE", reason: "EF.CardAccess offers PACE-ECDH-GM-AES-128 (brainpoolP256r1)"),
+            stats: .init(
+                apdus: 23,
+                bytesSent: 1450,
+                bytesReceived: 18710,
+                durationMs: 61,
+                files: [.init(name: "DG2", bytes: 16010, apdus: 1, durationMs: 9)]
+            )
+        )
     }
 
     static func object(_ record: CitizenRecord) throws -> [String: Any] {
@@ -33,10 +50,14 @@ import MRTD
         let o = try Self.object(Self.record())
         #expect(Set(o.keys) == ["document", "person", "access", "face", "faceStatus", "verification", "stats"])
         #expect(Self.keys(o["document"]) == ["type", "documentNumber", "mrz"])
-        #expect(Self.keys(o["person"]) == ["idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity",
-                                            "religion", "placeOfOrigin", "placeOfResidence", "identifyingMarks",
-                                            "dateOfIssue", "dateOfExpiry", "fatherName", "motherName", "spouseName",
-                                            "oldIdNumber"])
+        #expect(
+            Self.keys(o["person"]) == [
+                "idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity",
+                "religion", "placeOfOrigin", "placeOfResidence", "identifyingMarks",
+                "dateOfIssue", "dateOfExpiry", "fatherName", "motherName", "spouseName",
+                "oldIdNumber",
+            ]
+        )
         #expect(Self.keys(o["access"]) == ["method", "reason"])
         #expect(Self.keys(o["face"]) == ["mimeType", "width", "height"])
         let v = try #require(o["verification"] as? [String: Any])
@@ -69,7 +90,13 @@ import MRTD
         #expect(json.contains("\"spouseName\":null"))
         #expect(json.contains("\"documentSigner\":null"))
         #expect(!json.contains("\"\""))
-        let noFace = CitizenRecord(mrz: nil, dg13: nil, face: nil, access: .init(method: "BAC", reason: nil), stats: .init())
+        let noFace = CitizenRecord(
+            mrz: nil,
+            dg13: nil,
+            face: nil,
+            access: .init(method: "BAC", reason: nil),
+            stats: .init()
+        )
         let o = try Self.object(noFace)
         #expect(o["face"] is NSNull)
         let person = try #require(o["person"] as? [String: Any])
@@ -108,8 +135,13 @@ import MRTD
     }
 
     @Test func mrzFillsWhatDG13Lacks() throws {
-        let r = CitizenRecord(mrz: try MRZ(lines: Self.mrz), dg13: nil, face: nil,
-                              access: .init(method: "BAC", reason: nil), stats: .init())
+        let r = CitizenRecord(
+            mrz: try MRZ(lines: Self.mrz),
+            dg13: nil,
+            face: nil,
+            access: .init(method: "BAC", reason: nil),
+            stats: .init()
+        )
         #expect(r.person.idNumber == "001099012345")
         #expect(r.person.fullName == "NGUYEN VAN AN")
         #expect(r.person.dateOfBirth == "1999-03-15")
@@ -127,13 +159,17 @@ import MRTD
         #expect(text.contains("Không thời hạn"))
         #expect(text.contains("Xác thực (Verification)"))
         // Aligned: every separator in the same column.
-        let columns = Set(text.split(separator: "\n").compactMap { line in
-            line.firstRange(of: " : ").map { line.distance(from: line.startIndex, to: $0.lowerBound) }
-        })
+        let columns = Set(
+            text.split(separator: "\n").compactMap { line in
+                line.firstRange(of: " : ").map { line.distance(from: line.startIndex, to: $0.lowerBound) }
+            }
+        )
         #expect(columns.count == 1)
     }
 }
 
 enum LDSFixtures {
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x01, 0x68, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9]
+    static let jpeg: [UInt8] = [
+        0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x01, 0x68, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9,
+    ]
 }

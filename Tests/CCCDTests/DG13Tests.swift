@@ -1,12 +1,16 @@
-import Testing
 import MRTD
 import SmartCard
+import Testing
+
 @testable import CCCD
 
 /// docs/design.md §4: DG13 read by field number.
 @Suite struct DG13Parsing {
-    static func entries(parents: DG13.Value = .parentsNested(father: "Nguyễn Văn Bình", mother: "Trần Thị Cúc"),
-                        spouse: DG13.Value = .utf8("Lê Thị Dung"), old: String? = "012345678") -> [DG13.Entry] {
+    static func entries(
+        parents: DG13.Value = .parentsNested(father: "Nguyễn Văn Bình", mother: "Trần Thị Cúc"),
+        spouse: DG13.Value = .utf8("Lê Thị Dung"),
+        old: String? = "012345678"
+    ) -> [DG13.Entry] {
         var e: [DG13.Entry] = [
             .init(1, .printable("001099012345")),
             .init(2, .utf8("Nguyễn Văn An")),
@@ -53,7 +57,9 @@ import SmartCard
 
     @Test func theExactLayout() {
         let bytes = DG13.encode([.init(4, .utf8("Nam")), .init(14, .empty)])
-        #expect(bytes.hex == "6D1E301C" + "020101" + "060628D316010008" + "310F" + "30080201040C034E616D" + "300302010E")
+        #expect(
+            bytes.hex == "6D1E301C" + "020101" + "060628D316010008" + "310F" + "30080201040C034E616D" + "300302010E"
+        )
     }
 
     @Test func emptySpouseAndAbsentOldID() throws {
@@ -65,19 +71,34 @@ import SmartCard
     }
 
     @Test func parentsAsTwoStringsDirectly() throws {
-        let dg = try DG13(DG13.encode(Self.entries(parents: .parentsFlat(father: "Phạm Văn Cường", mother: "Hoàng Thị Dịu"))))
+        let dg = try DG13(
+            DG13.encode(Self.entries(parents: .parentsFlat(father: "Phạm Văn Cường", mother: "Hoàng Thị Dịu")))
+        )
         #expect(dg.fatherName == "Phạm Văn Cường")
         #expect(dg.motherName == "Hoàng Thị Dịu")
     }
 
     @Test func parentsNestedTheWayCardsDo() throws {
         // 30 LL 02 01 0D 30 .. 0C father 30 .. 0C mother, by hand.
-        let f = Array("Bố".utf8), m = Array("Mẹ".utf8)
-        let field: [UInt8] = [0x30, UInt8(3 + 4 + f.count + m.count + 4), 0x02, 0x01, 0x0D,
-                              0x30, UInt8(f.count + 2), 0x0C, UInt8(f.count)] + f + [0x30, UInt8(m.count + 2), 0x0C, UInt8(m.count)] + m
+        let f = Array("Bố".utf8)
+        let m = Array("Mẹ".utf8)
+        let field: [UInt8] =
+            [
+                0x30, UInt8(3 + 4 + f.count + m.count + 4), 0x02, 0x01, 0x0D,
+                0x30, UInt8(f.count + 2), 0x0C, UInt8(f.count),
+            ] + f + [0x30, UInt8(m.count + 2), 0x0C, UInt8(m.count)] + m
         let set = TLV(tag: 0x31, value: field)
-        let bytes = TLV(tag: 0x6D, children: [TLV(tag: 0x30, children: [
-            TLV(tag: 0x02, value: [1]), TLV(tag: 0x06, value: [0x28, 0xD3, 0x16, 0x01, 0x00, 0x08]), set])]).encoded
+        let bytes = TLV(
+            tag: 0x6D,
+            children: [
+                TLV(
+                    tag: 0x30,
+                    children: [
+                        TLV(tag: 0x02, value: [1]), TLV(tag: 0x06, value: [0x28, 0xD3, 0x16, 0x01, 0x00, 0x08]), set,
+                    ]
+                )
+            ]
+        ).encoded
         let dg = try DG13(bytes)
         #expect(dg.fatherName == "Bố")
         #expect(dg.motherName == "Mẹ")
@@ -85,16 +106,26 @@ import SmartCard
 
     @Test func parentsDeeperNesting() throws {
         // Names two levels down, with a stray integer: still first = father, second = mother.
-        let inner = TLV(tag: 0x30, children: [TLV(tag: 0x02, value: [1]), TLV(tag: 0x0C, value: Array("Cha".utf8)),
-                                              TLV(tag: 0x30, children: [TLV(tag: 0x13, value: Array("Me".utf8))])])
+        let inner = TLV(
+            tag: 0x30,
+            children: [
+                TLV(tag: 0x02, value: [1]), TLV(tag: 0x0C, value: Array("Cha".utf8)),
+                TLV(tag: 0x30, children: [TLV(tag: 0x13, value: Array("Me".utf8))]),
+            ]
+        )
         let field = TLV(tag: 0x30, children: [TLV(tag: 0x02, value: [13]), inner])
-        let bytes = TLV(tag: 0x6D, children: [TLV(tag: 0x30, children: [TLV(tag: 0x02, value: [1]), TLV(tag: 0x31, children: [field])])]).encoded
+        let bytes = TLV(
+            tag: 0x6D,
+            children: [TLV(tag: 0x30, children: [TLV(tag: 0x02, value: [1]), TLV(tag: 0x31, children: [field])])]
+        ).encoded
         let dg = try DG13(bytes)
         #expect(dg.fatherName == "Cha" && dg.motherName == "Me")
     }
 
     @Test func unknownFieldsAreKeptAndOrderDoesNotMatter() throws {
-        let dg = try DG13(DG13.encode([.init(42, .utf8("mới")), .init(2, .utf8("Trần Thị Bé")), .init(1, .printable("079301000123"))]))
+        let dg = try DG13(
+            DG13.encode([.init(42, .utf8("mới")), .init(2, .utf8("Trần Thị Bé")), .init(1, .printable("079301000123"))])
+        )
         #expect(dg.extra == [42: "mới"])
         #expect(dg.fullName == "Trần Thị Bé")
         #expect(dg.idNumber == "079301000123")
@@ -112,13 +143,32 @@ import SmartCard
         #expect(dg.sex == .female)
         // Decomposed "Nữ" (NFD) is also female.
         #expect(Sex(vietnamese: "Nu\u{031B}\u{0303}") == .female)
-        let ia5 = TLV(tag: 0x6D, children: [TLV(tag: 0x30, children: [TLV(tag: 0x31, children: [
-            TLV(tag: 0x30, children: [TLV(tag: 0x02, value: [2]), TLV(tag: 0x16, value: Array("Ha".utf8))])])])]).encoded
+        let ia5 = TLV(
+            tag: 0x6D,
+            children: [
+                TLV(
+                    tag: 0x30,
+                    children: [
+                        TLV(
+                            tag: 0x31,
+                            children: [
+                                TLV(
+                                    tag: 0x30,
+                                    children: [TLV(tag: 0x02, value: [2]), TLV(tag: 0x16, value: Array("Ha".utf8))]
+                                )
+                            ]
+                        )
+                    ]
+                )
+            ]
+        ).encoded
         #expect(try DG13(ia5).fullName == "Ha")
     }
 
     @Test func datesAreCalendarDays() throws {
-        let dg = try DG13(DG13.encode([.init(3, .utf8("29/02/2001")), .init(11, .utf8("29/02/2024")), .init(12, .utf8("31/04/2030"))]))
+        let dg = try DG13(
+            DG13.encode([.init(3, .utf8("29/02/2001")), .init(11, .utf8("29/02/2024")), .init(12, .utf8("31/04/2030"))])
+        )
         #expect(dg.dateOfBirth == nil)
         #expect(dg.dateOfIssue == "2024-02-29")
         #expect(dg.dateOfExpiry == nil && !dg.neverExpires)
@@ -153,7 +203,7 @@ import SmartCard
         let good = DG13.encode(DG13Parsing.entries())
         var seed: UInt64 = 0x9303
         func next() -> Int {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(seed >> 33)
         }
         for _ in 0..<3000 {

@@ -1,5 +1,6 @@
-import Testing
 import MRTD
+import Testing
+
 @testable import CCCD
 
 /// docs/design.md §4: CAN = last 6 digits, BAC document number = last 9, expiry milestones.
@@ -18,10 +19,14 @@ import MRTD
         let key = try CCCDKeys.bac(idNumber: "001093047064", dateOfBirth: "930105", dateOfExpiry: "330105")
         #expect(key == .mrz(documentNumber: "093047064", dateOfBirth: "930105", dateOfExpiry: "330105"))
         // Same as the MRZ on the card (vectors sample 1).
-        let mrz = try MRZ(lines: ["IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "A<<B<<<<<<<<<<<<<<<<<<<<<<<<<<"])
+        let mrz = try MRZ(lines: [
+            "IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "A<<B<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        ])
         #expect(key.mrzInformation == mrz.accessKey.mrzInformation)
         #expect(mrz.cccdIDNumber == "001093047064")
-        #expect(throws: CCCDError.invalidDate) { try CCCDKeys.bac(idNumber: "001093047064", dateOfBirth: "931305", dateOfExpiry: "330105") }
+        #expect(throws: CCCDError.invalidDate) {
+            try CCCDKeys.bac(idNumber: "001093047064", dateOfBirth: "931305", dateOfExpiry: "330105")
+        }
     }
 
     @Test func centuryFromTheFourthDigit() {
@@ -46,7 +51,11 @@ import MRTD
     @Test func expiryCandidatesForAChild() throws {
         let c = try CCCDKeys.expiryCandidates(idNumber: "001215047064", dateOfBirth: "150229", today: "2026-01-01")
         #expect(c == ["290228", "400229", "550228", "750228", "991231"])
-        #expect(try CCCDKeys.bacCandidates(idNumber: "001215047064", dateOfBirth: "150229", today: "2026-01-01").count == 5)
-        #expect(throws: CCCDError.invalidDate) { try CCCDKeys.expiryCandidates(idNumber: "001215047064", dateOfBirth: "140229") }
+        #expect(
+            try CCCDKeys.bacCandidates(idNumber: "001215047064", dateOfBirth: "150229", today: "2026-01-01").count == 5
+        )
+        #expect(throws: CCCDError.invalidDate) {
+            try CCCDKeys.expiryCandidates(idNumber: "001215047064", dateOfBirth: "140229")
+        }
     }
 }

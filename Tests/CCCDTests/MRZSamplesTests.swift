@@ -1,5 +1,6 @@
-import Testing
 import MRTD
+import Testing
+
 @testable import CCCD
 
 /// docs/design.md §4: the TD1 line 1 of a CCCD carries the 12-digit ID in optional data 1;
@@ -26,7 +27,9 @@ import MRTD
         // Optional data is outside the document-number check; the composite still covers it.
         let l1 = "IDVNM0930470641001093047064<<3"
         let body = "9301054M3301052VNM<<<<<<<<<<<"
-        let composite = String(l1.dropFirst(5)) + String(body.prefix(7)) + String(Array(body)[8..<15]) + String(Array(body)[18..<29])
+        let composite =
+            String(l1.dropFirst(5)) + String(body.prefix(7)) + String(Array(body)[8..<15])
+            + String(Array(body)[18..<29])
         let l2 = body + String(try #require(CheckDigit.compute(composite)))
         let mrz = try MRZ(lines: [l1, l2, "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"])
         #expect(mrz.cccdIDNumber == nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CCCD
 
 /// Issue 11: the card front's QR against the chip (`qrMatchesChip`).
@@ -6,8 +7,13 @@ import Testing
     static let qr = "049202000284||Khuất Lưu Huy Nhật|24022002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31052021"
 
     static func chip() -> CitizenRecord.Person {
-        CitizenRecord.Person(idNumber: "049202000284", fullName: "Khuất Lưu Huy Nhật", dateOfBirth: "2002-02-24",
-                             placeOfResidence: "Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội", dateOfIssue: "2021-05-31")
+        CitizenRecord.Person(
+            idNumber: "049202000284",
+            fullName: "Khuất Lưu Huy Nhật",
+            dateOfBirth: "2002-02-24",
+            placeOfResidence: "Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội",
+            dateOfIssue: "2021-05-31"
+        )
     }
 
     @Test func theSameCardMatches() throws {
@@ -52,7 +58,10 @@ import Testing
         #expect(idOnly.compared == [.idNumber])
         #expect(idOnly.matches)
         // A birth date that does not parse is not compared; the recognised name still is.
-        let partly = QRChipComparison(qr: try CCCDQRCode("049202000284||Khuất Lưu Huy Nhật|2402|Nam|Hà Nội|31052021"), chip: chip)
+        let partly = QRChipComparison(
+            qr: try CCCDQRCode("049202000284||Khuất Lưu Huy Nhật|2402|Nam|Hà Nội|31052021"),
+            chip: chip
+        )
         #expect(!partly.compared.contains(.dateOfBirth))
         #expect(partly.mismatches == [.fullName, .placeOfResidence, .dateOfIssue])
     }

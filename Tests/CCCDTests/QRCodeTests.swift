@@ -1,5 +1,6 @@
-import Testing
 import MRTD
+import Testing
+
 @testable import CCCD
 
 /// docs/design.md §4 and issue 17: the QR code of a CCCD, as scanners deliver it.
@@ -37,14 +38,18 @@ import MRTD
     }
 
     @Test func zeroWidthCharactersAnywhereAreRemoved() throws {
-        let qr = try CCCDQRCode("\u{200B}0492020\u{200D}00284|\u{2060}|Khuất Lưu Huy Nhật|24022002|Nam|Hà Nội|31052021\u{200C}")
+        let qr = try CCCDQRCode(
+            "\u{200B}0492020\u{200D}00284|\u{2060}|Khuất Lưu Huy Nhật|24022002|Nam|Hà Nội|31052021\u{200C}"
+        )
         #expect(qr.idNumber == "049202000284")
         #expect(qr.accessKey == .can("000284"))
         #expect(qr.dateOfIssue == "2021-05-31")
     }
 
     @Test func sixFieldsWithSlashDates() throws {
-        let qr = try CCCDQRCode("049202000284|Khuất Lưu Huy Nhật|24/02/2002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31/05/2021")
+        let qr = try CCCDQRCode(
+            "049202000284|Khuất Lưu Huy Nhật|24/02/2002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31/05/2021"
+        )
         #expect(qr.layout == .sixFields)
         #expect(qr.oldIdNumber == nil)
         #expect(qr.fullName == "Khuất Lưu Huy Nhật")
@@ -76,7 +81,8 @@ import MRTD
 
     @Test func aHealthInsuranceCardIsRecognisedAndRefused() {
         let name = Array("Nguyễn Văn An".utf8).map { String($0, radix: 16) }.joined()
-        let bhyt = "HS4010120878811|\(name)|15/03/1999|2|4861204ee1bb9969|01 - 001|01/01/2024|31/12/2024|01/01/2024|0100123456|-|4|01/01/2024|5f3c9a1e|-|$"
+        let bhyt =
+            "HS4010120878811|\(name)|15/03/1999|2|4861204ee1bb9969|01 - 001|01/01/2024|31/12/2024|01/01/2024|0100123456|-|4|01/01/2024|5f3c9a1e|-|$"
         #expect(throws: CCCDError.healthInsuranceCard) { try CCCDQRCode(bhyt) }
         #expect(throws: CCCDError.healthInsuranceCard) { try CCCDQRCode("\u{FEFF}" + bhyt + "\r\n") }
         // The newer cards start with the 10-digit social-insurance number.

@@ -1,19 +1,27 @@
-import Foundation
-import Testing
 import CCCD
-import MRTD
 import CardSimulator
+import Foundation
+import MRTD
+import Testing
 
 /// The verifier's report as the citizen record shows it (docs/design.md §9.1, §9.4).
 @Suite struct VerificationReportMapping {
     static let chipKeys: [DataGroupID: [UInt8]] = [.dg14: [0x6E, 0x02, 0x31, 0x00], .dg15: [0x6F, 0x02, 0x30, 0x00]]
 
-    static func record(_ set: CardFileSet, trust: TrustStore? = nil,
-                       ca: VerificationEvidence.ChipProof = .passed) throws -> CitizenRecord.Verification {
+    static func record(
+        _ set: CardFileSet,
+        trust: TrustStore? = nil,
+        ca: VerificationEvidence.ChipProof = .passed
+    ) throws -> CitizenRecord.Verification {
         var files = set.files
         files[.dg3] = nil
         let dg13 = try DG13(files[.dg13] ?? [])
-        let evidence = VerificationEvidence(files: files, dg13: dg13, chipAuthentication: ca, activeAuthentication: .notSupported)
+        let evidence = VerificationEvidence(
+            files: files,
+            dg13: dg13,
+            chipAuthentication: ca,
+            activeAuthentication: .notSupported
+        )
         return CitizenRecord.Verification(Verifier.standard(trust: trust ?? set.trustStore).verify(evidence))
     }
 
@@ -42,9 +50,11 @@ import CardSimulator
         #expect(v.passive.csca == nil)
     }
 
-    @Test(arguments: [(Forgery.dgModified, "DataGroupHashes"), (.badSODSignature, "SODSignature"),
-                      (.dsExpiredBeforeIssue, "DocumentSignerChain"), (.revokedDS, "DocumentSignerChain"),
-                      (.forgedDSSignature, "DocumentSignerChain")])
+    @Test(arguments: [
+        (Forgery.dgModified, "DataGroupHashes"), (.badSODSignature, "SODSignature"),
+        (.dsExpiredBeforeIssue, "DocumentSignerChain"), (.revokedDS, "DocumentSignerChain"),
+        (.forgedDSSignature, "DocumentSignerChain"),
+    ])
     func forgeriesFailNamingTheCheck(fault: Forgery, check: String) throws {
         let set = try ForgeryKit.make(fault, profile: Self.profile(), scheme: .ecdsaP256, extraFiles: Self.chipKeys)
         let v = try Self.record(set)
@@ -54,7 +64,12 @@ import CardSimulator
     }
 
     @Test func rogueCSCAIsUnverified() throws {
-        let set = try ForgeryKit.make(.rogueCSCA, profile: Self.profile(), scheme: .ecdsaP256, extraFiles: Self.chipKeys)
+        let set = try ForgeryKit.make(
+            .rogueCSCA,
+            profile: Self.profile(),
+            scheme: .ecdsaP256,
+            extraFiles: Self.chipKeys
+        )
         #expect(try Self.record(set).status == .unverified)
     }
 
@@ -68,8 +83,13 @@ import CardSimulator
 
     @Test func oneCallForAReader() throws {
         let set = try ForgeryKit.genuine(Self.profile(), scheme: .ecdsaBrainpoolP256r1, extraFiles: Self.chipKeys)
-        let v = CitizenRecord.Verification.verify(files: set.files, dg13: try DG13(set.files[.dg13] ?? []), trust: set.trustStore,
-                                                  chipAuthentication: .notSupported, activeAuthentication: .passed)
+        let v = CitizenRecord.Verification.verify(
+            files: set.files,
+            dg13: try DG13(set.files[.dg13] ?? []),
+            trust: set.trustStore,
+            chipAuthentication: .notSupported,
+            activeAuthentication: .passed
+        )
         #expect(v.status == .verified)
         #expect(v.active.status == .passed)
         #expect(v.chip.status == .notSupported)

@@ -1,10 +1,11 @@
+import NIOCore
+import Testing
+
+@testable import CancuocServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
-import Testing
-@testable import CancuocServer
-
 
 /// Many clients, slow clients, too many clients, idle clients, shutdown.
 @Suite(.timeLimit(.minutes(1))) struct APIConnections {
@@ -28,7 +29,7 @@ import Testing
                     var message = try await client.nextMessage()
                     if index == 0, message["id"] == "b" { message = try await client.nextMessage() }
                     if message["method"] == "card.inserted", message["params"]?["reader"] == "R1",
-                       message["id"] == nil
+                        message["id"] == nil
                     {
                         received += 1
                     }
@@ -55,7 +56,8 @@ import Testing
                 for round in 0..<10 where !stub.wasDisconnected(deafID) {
                     let id = 100 + round
                     try await good.send(
-                        #"{"jsonrpc":"2.0","id":\#(id),"method":"flood","params":{"count":40,"size":16384}}"#)
+                        #"{"jsonrpc":"2.0","id":\#(id),"method":"flood","params":{"count":40,"size":16384}}"#
+                    )
                     var notifications = 0
                     var answered = false
                     while !(answered && notifications == 40) {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import CancuocAPI
 
+@testable import CancuocAPI
 
 @Suite struct APIJSONValue {
     @Test func integersStayExact() throws {
@@ -55,10 +55,17 @@ import Testing
     }
 
     @Test func codableTypesAreEncodedOnceAndDecodedFromTheParsedTree() throws {
-        let record = Record(fullName: "Trần Thị Bình/2", dateOfBirth: "1999-03-15", spouseName: nil,
-                            face: Data([0xFF, 0xD8]), apdus: 23)
+        let record = Record(
+            fullName: "Trần Thị Bình/2",
+            dateOfBirth: "1999-03-15",
+            spouseName: nil,
+            face: Data([0xFF, 0xD8]),
+            apdus: 23
+        )
         let text = try JSONText(encoding: record)
-        #expect(text.description == #"{"apdus":23,"dateOfBirth":"1999-03-15","face":"/9g=","fullName":"Trần Thị Bình/2"}"#)
+        #expect(
+            text.description == #"{"apdus":23,"dateOfBirth":"1999-03-15","face":"/9g=","fullName":"Trần Thị Bình/2"}"#
+        )
         let value = try JSONParser().parse(text.bytes)
         #expect(try value.decodeParams(Record.self) == record)
     }
@@ -73,13 +80,28 @@ import Testing
     }
 
     @Test func decodingFromTheTreeKeepsNumbersExact() throws {
-        let value: JSONValue = ["small": 200, "big": .int(Int64.max), "ratio": 1, "list": [1, 2, 3],
-                                "when": "2026-12-05T11:40:00Z"]
+        let value: JSONValue = [
+            "small": 200, "big": .int(Int64.max), "ratio": 1, "list": [1, 2, 3],
+            "when": "2026-12-05T11:40:00Z",
+        ]
         let numbers = try value.decodeParams(Numbers.self)
-        #expect(numbers == Numbers(small: 200, big: .max, ratio: 1, flag: nil, list: [1, 2, 3],
-                                   when: Date(timeIntervalSince1970: 1_796_470_800)))
-        #expect(throws: APIError.self) { try (["small": 256, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self) }
-        #expect(throws: APIError.self) { try (["small": 1.5, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self) }
+        #expect(
+            numbers
+                == Numbers(
+                    small: 200,
+                    big: .max,
+                    ratio: 1,
+                    flag: nil,
+                    list: [1, 2, 3],
+                    when: Date(timeIntervalSince1970: 1_796_470_800)
+                )
+        )
+        #expect(throws: APIError.self) {
+            try (["small": 256, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self)
+        }
+        #expect(throws: APIError.self) {
+            try (["small": 1.5, "big": 1, "ratio": 1, "list": [], "when": "x"] as JSONValue).decodeParams(Numbers.self)
+        }
     }
 
     @Test func decodeParamsNamesTheFieldNotTheValue() {
@@ -153,7 +175,9 @@ import Testing
         case 3: return .double(Double.random(in: -1e12...1e12, using: &rng))
         case 4: return .string(randomString())
         case 5:
-            return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(depth: depth + 1, using: &rng) })
+            return .array(
+                (0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(depth: depth + 1, using: &rng) }
+            )
         default:
             var members: [String: JSONValue] = [:]
             for _ in 0..<Int.random(in: 0...4, using: &rng) {
@@ -178,7 +202,11 @@ import Testing
     @Test func aClosedConnectionSendsNothingMore() {
         let (connection, transport) = Connection.recording(id: 7, mayReceiveRecords: true)
         connection.notify(.cardRemoved(ReaderRef(reader: "R1", name: "Reader 1")))
-        #expect(transport.messages == [["jsonrpc": "2.0", "method": "card.removed", "params": ["name": "Reader 1", "reader": "R1"]]])
+        #expect(
+            transport.messages == [
+                ["jsonrpc": "2.0", "method": "card.removed", "params": ["name": "Reader 1", "reader": "R1"]]
+            ]
+        )
         connection.close()
         connection.notify(.pcscRestored)
         #expect(transport.messages.count == 1)

@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
-@testable import CancuocAPI
 
+@testable import CancuocAPI
 
 /// JSON-RPC over the socket, as a HIS sees it (docs/api-transport.md).
 @Suite(.timeLimit(.minutes(1))) struct APIProtocol {
@@ -34,7 +34,9 @@ import Testing
         try await withTimeout {
             try await withServer { _, _, path in
                 let client = try await TestClient.connect(to: path)
-                try await client.send(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"n":"Nguyễn Văn An","p":"a\/b"}}"#)
+                try await client.send(
+                    #"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"n":"Nguyễn Văn An","p":"a\/b"}}"#
+                )
                 let line = try #require(await client.nextLine())
                 #expect(line == #"{"jsonrpc":"2.0","id":1,"result":{"n":"Nguyễn Văn An","p":"a/b"}}"#)
                 await client.close()

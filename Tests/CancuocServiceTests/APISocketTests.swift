@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocServer
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A listening Unix stream socket made with plain calls, as systemd would pass it.
 private func bindListeningSocket(at path: String) throws -> Int32 {
@@ -48,7 +49,8 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let path = directory + "/api.sock"
             let server = APIServer(
                 configuration: .init(listen: .path(path), socketGroup: "cancuoc-no-such-group-42"),
-                service: StubHandler())
+                service: StubHandler()
+            )
             let warnings = try await server.start()
             #expect(warnings.contains { $0.contains("cancuoc-no-such-group-42") })
             let client = try await TestClient.connect(to: path)
@@ -93,7 +95,9 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
         try await withTimeout {
             try await withServer { _, _, path in
                 let second = APIServer(
-                    configuration: .init(listen: .path(path), socketGroup: nil), service: StubHandler())
+                    configuration: .init(listen: .path(path), socketGroup: nil),
+                    service: StubHandler()
+                )
                 await #expect(throws: APIServerError.alreadyRunning(path: path)) { try await second.start() }
                 // The first one still answers.
                 let client = try await TestClient.connect(to: path)
@@ -121,7 +125,10 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
             let directory = try makeTemporaryDirectory()
             let path = directory + "/activated.sock"
             let fd = try bindListeningSocket(at: path)
-            let server = APIServer(configuration: .init(listen: .fileDescriptor(fd), socketGroup: nil), service: StubHandler())
+            let server = APIServer(
+                configuration: .init(listen: .fileDescriptor(fd), socketGroup: nil),
+                service: StubHandler()
+            )
             try await server.start()
             let client = try await TestClient.connect(to: path)
             #expect(try await client.call(1, "hello")["result"]?["apiLevel"] == 1)
@@ -134,13 +141,25 @@ private func bindListeningSocket(at path: String) throws -> Int32 {
 
     @Test func listenFileDescriptorsFollowsLISTEN_PID() {
         let pid = getpid()
-        #expect(SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "2"], pid: pid) == [3, 4])
-        #expect(SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "1", "LISTEN_FDS": "1"], pid: pid) == [])
+        #expect(
+            SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "2"], pid: pid)
+                == [3, 4]
+        )
+        #expect(
+            SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "1", "LISTEN_FDS": "1"], pid: pid) == []
+        )
         #expect(SocketActivation.listenFileDescriptors(environment: ["LISTEN_FDS": "1"], pid: pid) == [])
-        #expect(SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "x"], pid: pid) == [])
+        #expect(
+            SocketActivation.listenFileDescriptors(environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "x"], pid: pid)
+                == []
+        )
         #expect(APIServerConfiguration.Listen.systemdOrPath("/p", environment: [:]) == .path("/p"))
-        #expect(APIServerConfiguration.Listen.systemdOrPath(
-            "/p", environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "1"]) == .fileDescriptor(3))
+        #expect(
+            APIServerConfiguration.Listen.systemdOrPath(
+                "/p",
+                environment: ["LISTEN_PID": "\(pid)", "LISTEN_FDS": "1"]
+            ) == .fileDescriptor(3)
+        )
     }
 
     @Test func peerCredentialsAreOurOwnUidAndPid() async throws {

@@ -1,10 +1,11 @@
+import Foundation
+import Testing
+
+@testable import CancuocServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-@testable import CancuocServer
-
 
 /// A datagram socket standing in for systemd's notify socket.
 private final class NotifyReceiver {
@@ -13,7 +14,7 @@ private final class NotifyReceiver {
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0, let address = UnixSocketAddress(path: path),
-              address.withSockaddr({ bind(fd, $0, $1) }) == 0
+            address.withSockaddr({ bind(fd, $0, $1) }) == 0
         else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -77,10 +78,14 @@ private final class NotifyReceiver {
     @Test func watchdogIntervalIsHalfOfWATCHDOG_USEC() {
         let pid = getpid()
         #expect(SystemdNotify(environment: ["WATCHDOG_USEC": "2000000"], pid: pid).watchdogInterval == .seconds(1))
-        #expect(SystemdNotify(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "\(pid)"], pid: pid)
-            .watchdogInterval == .seconds(1))
-        #expect(SystemdNotify(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"], pid: pid)
-            .watchdogInterval == nil)
+        #expect(
+            SystemdNotify(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "\(pid)"], pid: pid)
+                .watchdogInterval == .seconds(1)
+        )
+        #expect(
+            SystemdNotify(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"], pid: pid)
+                .watchdogInterval == nil
+        )
         #expect(SystemdNotify(environment: ["WATCHDOG_USEC": "0"], pid: pid).watchdogInterval == nil)
     }
 

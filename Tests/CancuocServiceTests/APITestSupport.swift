@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocServer
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct TimedOut: Error, CustomStringConvertible {
     var seconds: Double
@@ -17,7 +18,8 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// Run `body`, failing with `TimedOut` if it takes longer than `seconds`.
 func withTimeout<T: Sendable>(
-    seconds: Double = 20, _ body: @escaping @Sendable () async throws -> T
+    seconds: Double = 20,
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask(operation: body)
@@ -104,7 +106,10 @@ final class StubHandler: APIService {
             let blob = JSONValue.string(String(repeating: "x", count: params["size"]?.intValue ?? 16384))
             let subscribers = state.withLock { $0.subscribers }
             for index in 0..<count {
-                let line = JSONRPCMessage.notification(method: "read.progress", params: JSONText(["done": .int(Int64(index)), "blob": blob]))
+                let line = JSONRPCMessage.notification(
+                    method: "read.progress",
+                    params: JSONText(["done": .int(Int64(index)), "blob": blob])
+                )
                 for subscriber in subscribers { subscriber.send(line) }
             }
             return ["sent": .int(Int64(count))]
@@ -147,12 +152,20 @@ final class RecordingTransport: ConnectionTransport {
 
 extension Connection {
     /// A connection over a `RecordingTransport`, to call a service's methods in-process.
-    static func recording(id: UInt64 = 1, mayReceiveRecords: Bool = false, service: any APIService = StubHandler())
+    static func recording(
+        id: UInt64 = 1,
+        mayReceiveRecords: Bool = false,
+        service: any APIService = StubHandler()
+    )
         -> (Connection, RecordingTransport)
     {
         let transport = RecordingTransport()
-        let connection = Connection(id: id, principal: Principal(mayReceiveRecords: mayReceiveRecords),
-                                    transport: transport, service: service)
+        let connection = Connection(
+            id: id,
+            principal: Principal(mayReceiveRecords: mayReceiveRecords),
+            transport: transport,
+            service: service
+        )
         return (connection, transport)
     }
 }
@@ -248,7 +261,8 @@ final class TestClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maxLength: 1 << 24)))
+                        ByteToMessageHandler(LineFrameDecoder(maxLength: 1 << 24))
+                    )
                     try channel.pipeline.syncOperations.addHandler(LineCollector(continuation))
                 }
             }

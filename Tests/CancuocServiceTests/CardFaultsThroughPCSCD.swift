@@ -1,10 +1,11 @@
-import CardSimulator
 import CCCD
+import CardSimulator
 import Foundation
 import PCSC
 import SmartCard
 import TestBench
 import Testing
+
 @testable import CardService
 
 /// A reception desk sees cards pulled early and cards that misbehave (issue 10): every fault
@@ -23,8 +24,12 @@ struct CardFaultsThroughPCSCD {
         let result = try await PCSCContext.with { context in
             do {
                 return Result<CitizenRecord, ReadFailure>.success(
-                    try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil,
-                                                 options: CardReadOptions(key: key, waitForCard: .seconds(2))))
+                    try await CardReading().read(
+                        reader: context.reader(named: bench.readerName(slot: 0)),
+                        identity: nil,
+                        options: CardReadOptions(key: key, waitForCard: .seconds(2))
+                    )
+                )
             } catch {
                 return .failure(ReadFailure.classify(error))
             }
@@ -36,7 +41,10 @@ struct CardFaultsThroughPCSCD {
     /// The next read of a good card works: the reader session recovered.
     static func expectRecovered() async throws {
         let next = try await read(options: .init())
-        #expect((try? next.get())?.person.idNumber == (try profile.dg13.idNumber), "the read after a fault must succeed: \(next)")
+        #expect(
+            (try? next.get())?.person.idNumber == (try profile.dg13.idNumber),
+            "the read after a fault must succeed: \(next)"
+        )
     }
 
     static func apdusOfAFullRead(_ options: SimulatedCCCD.Options) async throws -> Int {
@@ -66,7 +74,10 @@ struct CardFaultsThroughPCSCD {
         let total = try await Self.apdusOfAFullRead(.init())
         for i in [8, total - 2] {  // inside secure messaging
             let outcome = try await Self.read(options: .init(wireFaults: [.corruptAt(i)]))
-            guard case .failure(let failure) = outcome else { Issue.record("corrupted answer \(i) was accepted"); continue }
+            guard case .failure(let failure) = outcome else {
+                Issue.record("corrupted answer \(i) was accepted")
+                continue
+            }
             #expect(failure.reason == "unreadableCard", "\(failure)")
         }
         try await Self.expectRecovered()
@@ -91,13 +102,23 @@ struct CardFaultsThroughPCSCD {
 
     @Test func aCardThatNeverAnswersTimesOutAndTheReaderRecovers() async throws {
         let bench = try await PCSCBench.shared()
-        try await bench.insert(card: try SimulatedCCCD.make(profile: try Self.profile, options: .init(wireFaults: [.silentAt(8, seconds: 4)])), slot: 0)
+        try await bench.insert(
+            card: try SimulatedCCCD.make(
+                profile: try Self.profile,
+                options: .init(wireFaults: [.silentAt(8, seconds: 4)])
+            ),
+            slot: 0
+        )
         let clock = ContinuousClock()
         let start = clock.now
         var options = try CardReadOptions(key: try Self.key, waitForCard: .seconds(2))
         options.timeout = .seconds(1)
         let result = await ReadJob(readerName: bench.readerName(slot: 0), identity: nil, options: options).run()
-        if case .failure(let failure) = result { #expect(failure == .timeout) } else { Issue.record("the silent card was read") }
+        if case .failure(let failure) = result {
+            #expect(failure == .timeout)
+        } else {
+            Issue.record("the silent card was read")
+        }
         #expect(clock.now - start < .seconds(4), "the caller is not held by the silent card")
         await bench.remove(slot: 0)
         try await Self.expectRecovered()
@@ -105,7 +126,10 @@ struct CardFaultsThroughPCSCD {
 
     @Test func dg1MissingWhereItShouldBeIsUnreadable() async throws {
         let outcome = try await Self.read(options: .init(fileFaults: [.fileStatus(fid: 0x0101, .fileNotFound)]))
-        guard case .failure(let failure) = outcome else { Issue.record("read without DG1 succeeded"); return }
+        guard case .failure(let failure) = outcome else {
+            Issue.record("read without DG1 succeeded")
+            return
+        }
         #expect(failure.reason == "unreadableCard")
     }
 
@@ -117,7 +141,10 @@ struct CardFaultsThroughPCSCD {
 
     @Test func aCardWithoutTheIDApplicationIsUnreadable() async throws {
         let outcome = try await Self.read(options: .init(wireFaults: [.selectAIDStatus(.insNotSupported)]))
-        guard case .failure(let failure) = outcome else { Issue.record("a card without the application was read"); return }
+        guard case .failure(let failure) = outcome else {
+            Issue.record("a card without the application was read")
+            return
+        }
         #expect(failure.reason == "unreadableCard")
         try await Self.expectRecovered()
     }

@@ -1,13 +1,17 @@
 import CardSimulator
 import Foundation
-import Testing
 import TestBench
+import Testing
 
 /// `cancuoc read` as a person or a script runs it: the built binary, its exit codes
 /// (docs/design.md §9.2) and the exact JSON keys integrators code against (§9.1).
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(2)))
 struct CommandLineRead {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     /// Runs the binary on a thread of its own: waiting for a child process must not hold one
     /// of the cooperative pool's few threads (the simulated card answers on that pool).
@@ -20,38 +24,51 @@ struct CommandLineRead {
     }
 
     private static func runBlocking(_ arguments: [String], socket: String) throws -> Run {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "cancuoc"
+        )
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PCSCLITE_CSOCK_NAME"] = socket
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func jsonRecordHasExactlyTheContractKeys() async throws {
         let bench = try await PCSCBench.shared()
         let profile = try CitizenProfile.load(named: "hoang-van-thach")
         let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--json", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(
+                ["read", "--id", profile.dg13.idNumber, "--json", "--reader", bench.readerName(slot: 0)],
+                socket: bench.socketPath
+            )
         }
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(Set(json.keys) == ["document", "person", "access", "face", "faceStatus", "verification", "stats"])
         #expect(json["faceStatus"] as? String == "read")
         let person = try #require(json["person"] as? [String: Any])
-        #expect(Set(person.keys) == ["idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity", "religion",
-                                     "placeOfOrigin", "placeOfResidence", "identifyingMarks", "dateOfIssue", "dateOfExpiry",
-                                     "fatherName", "motherName", "spouseName", "oldIdNumber"])
+        #expect(
+            Set(person.keys) == [
+                "idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity", "religion",
+                "placeOfOrigin", "placeOfResidence", "identifyingMarks", "dateOfIssue", "dateOfExpiry",
+                "fatherName", "motherName", "spouseName", "oldIdNumber",
+            ]
+        )
         #expect(person["dateOfExpiry"] is NSNull)
         #expect(person["dateOfBirth"] as? String == "1962-06-21")
         #expect(person["sex"] as? String == "male")
@@ -68,14 +85,28 @@ struct CommandLineRead {
     @Test func theIdentityIsPrintedFirstAndTheFaceCanBeSkipped() async throws {
         let bench = try await PCSCBench.shared()
         let profile = try CitizenProfile.load(named: "le-thi-hong-nhung")
-        let (human, skipped) = try await bench.withInserted(try SimulatedCCCD.make(profile: profile, options: .shortOnly)) {
-            (try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath),
-             try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--skip-face", "--json", "--reader", bench.readerName(slot: 0)],
-                                    socket: bench.socketPath))
+        let (human, skipped) = try await bench.withInserted(
+            try SimulatedCCCD.make(profile: profile, options: .shortOnly)
+        ) {
+            (
+                try await Self.cancuoc(
+                    ["read", "--id", profile.dg13.idNumber, "--reader", bench.readerName(slot: 0)],
+                    socket: bench.socketPath
+                ),
+                try await Self.cancuoc(
+                    [
+                        "read", "--id", profile.dg13.idNumber, "--skip-face", "--json", "--reader",
+                        bench.readerName(slot: 0),
+                    ],
+                    socket: bench.socketPath
+                )
+            )
         }
         #expect(human.status == 0, "\(human.stderr)")
         let lines = human.stdout.split(separator: "\n").map(String.init)
-        let reading = try #require(lines.firstIndex { $0.hasPrefix("Ảnh (Face)") && $0.hasSuffix("đang đọc… (reading…)") })
+        let reading = try #require(
+            lines.firstIndex { $0.hasPrefix("Ảnh (Face)") && $0.hasSuffix("đang đọc… (reading…)") }
+        )
         let read = try #require(lines.firstIndex { $0.hasPrefix("Ảnh (Face)") && $0.contains("image/jpeg") })
         #expect(reading < read)
         #expect(lines.filter { $0.contains(profile.dg13.fullName) }.count == 1, "the person is printed once")
@@ -85,7 +116,9 @@ struct CommandLineRead {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.utf8)) as? [String: Any])
         #expect(json["faceStatus"] as? String == "skipped")
         #expect(json["face"] is NSNull)
-        let files = ((json["stats"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        let files = ((json["stats"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).compactMap {
+            $0["name"] as? String
+        }
         #expect(files.contains("DG13") && !files.contains("DG2"))
     }
 
@@ -93,16 +126,25 @@ struct CommandLineRead {
         let bench = try await PCSCBench.shared()
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let wrongKey = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try await Self.cancuoc(["read", "--can", "000000", "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(
+                ["read", "--can", "000000", "--reader", bench.readerName(slot: 0)],
+                socket: bench.socketPath
+            )
         }
         #expect(wrongKey.status == 3)
         #expect(wrongKey.stderr.contains("refused the access key"))
 
         await bench.remove(slot: 1)
-        let noCard = try await Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", bench.readerName(slot: 1)], socket: bench.socketPath)
+        let noCard = try await Self.cancuoc(
+            ["read", "--can", "000000", "--wait", "0", "--reader", bench.readerName(slot: 1)],
+            socket: bench.socketPath
+        )
         #expect(noCard.status == 2)
 
-        let noReader = try await Self.cancuoc(["read", "--can", "000000", "--wait", "0", "--reader", "Nope"], socket: bench.socketPath)
+        let noReader = try await Self.cancuoc(
+            ["read", "--can", "000000", "--wait", "0", "--reader", "Nope"],
+            socket: bench.socketPath
+        )
         #expect(noReader.status == 2)
 
         let noPCSCD = try await Self.cancuoc(["read", "--can", "000000"], socket: bench.directory + "/no-such.comm")
@@ -117,7 +159,10 @@ struct CommandLineRead {
         let profile = try CitizenProfile.load(named: "dang-ngoc-mai")
         let file = bench.directory + "/face-\(UInt32.random(in: 0...UInt32.max)).jpg"
         let run = try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-            try await Self.cancuoc(["read", "--id", profile.dg13.idNumber, "--face", file, "--reader", bench.readerName(slot: 0)], socket: bench.socketPath)
+            try await Self.cancuoc(
+                ["read", "--id", profile.dg13.idNumber, "--face", file, "--reader", bench.readerName(slot: 0)],
+                socket: bench.socketPath
+            )
         }
         #expect(run.status == 0)
         let written = try Data(contentsOf: URL(fileURLWithPath: file))

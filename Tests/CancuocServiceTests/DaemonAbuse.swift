@@ -3,7 +3,6 @@ import Foundation
 import TestBench
 import Testing
 
-
 extension DaemonIntegration {
     /// Issue 10 at the daemon: pcscd dying mid-read, thousands of connections, and what the
     /// daemon holds once the abusers are gone. A well-behaved client keeps its answers.
@@ -17,7 +16,9 @@ extension DaemonIntegration {
                 defer { Task { await client.close() } }
                 try await client.subscribe()
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(15)), slot: 0)
-                try await client.send(#"{"jsonrpc":"2.0","id":7,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#)
+                try await client.send(
+                    #"{"jsonrpc":"2.0","id":7,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#
+                )
                 try await client.waitFor("read.progress", seconds: 30)
                 await bench.stopPCSCD(signal: SIGKILL)
                 let (answer, _) = try await client.waitForResponse(id: 7, seconds: 60)
@@ -25,11 +26,16 @@ extension DaemonIntegration {
                 #expect([1004, 1007, 1008].contains(code), "a clean, classified error: \(answer)")
 
                 try await bench.startPCSCD()
-                try await client.waitFor("reader.attached", seconds: 60) { $0["params"]?["name"] == "Virtual PCD 00 00" }
+                try await client.waitFor("reader.attached", seconds: 60) {
+                    $0["params"]?["name"] == "Virtual PCD 00 00"
+                }
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 try await client.waitFor("card.inserted", seconds: 30)
                 let (response, _) = try await client.request(
-                    8, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    8,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 #expect(response["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
             }
         }
@@ -69,7 +75,11 @@ extension DaemonIntegration {
                 defer { Task { await client.close() } }
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let (response, _) = try await client.request(
-                    1, "reader.diagnose", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]], seconds: 60)
+                    1,
+                    "reader.diagnose",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]],
+                    seconds: 60
+                )
                 let steps = try #require(response["result"]?["steps"]?.arrayValue)
                 #expect(steps.contains { $0["id"] == "testRead" && $0["status"] == "ok" })
                 #expect(steps.contains { $0["id"] == "latency" && $0["data"]?["medianMs"] != nil })

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+
 @testable import CancuocDaemon
 @testable import CancuocServer
-
 
 /// `/etc/cancuoc/cancuocd.json` as docs/operations.md describes it.
 @Suite struct DaemonConfigurationTests {
@@ -18,32 +18,46 @@ import Testing
     }
 
     @Test func aPartialFileKeepsTheOtherDefaults() throws {
-        let configuration = try DaemonConfiguration.parse(Data(#"{"facility":{"id":"79001","name":"Bệnh viện A"},"socketGroup":null}"#.utf8))
+        let configuration = try DaemonConfiguration.parse(
+            Data(#"{"facility":{"id":"79001","name":"Bệnh viện A"},"socketGroup":null}"#.utf8)
+        )
         #expect(configuration.facility.name == "Bệnh viện A")
         #expect(configuration.socketGroup == nil)
         #expect(configuration.maxClients == 256)
     }
 
     @Test func theShippedFileIsTheDefaults() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/cancuocd.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../config/cancuocd.json"
+        )
         let configuration = try DaemonConfiguration.parse(try Data(contentsOf: url))
         #expect(configuration == DaemonConfiguration())
     }
 
     @Test func scannersArePairedWithReaders() throws {
-        let configuration = try DaemonConfiguration.parse(Data(
-            #"{"scanners":[{"device":"/dev/serial/by-id/usb-scanner-if00","reader":"Virtual PCD 00 00"}],"scanPendingSeconds":20}"#.utf8))
-        #expect(configuration.scanners == [.init(device: "/dev/serial/by-id/usb-scanner-if00", reader: "Virtual PCD 00 00")])
+        let configuration = try DaemonConfiguration.parse(
+            Data(
+                #"{"scanners":[{"device":"/dev/serial/by-id/usb-scanner-if00","reader":"Virtual PCD 00 00"}],"scanPendingSeconds":20}"#
+                    .utf8
+            )
+        )
+        #expect(
+            configuration.scanners == [.init(device: "/dev/serial/by-id/usb-scanner-if00", reader: "Virtual PCD 00 00")]
+        )
         #expect(configuration.scanPendingSeconds == 20)
         #expect(DaemonConfiguration().scanners.isEmpty)
         #expect(DaemonConfiguration().scanPendingSeconds == 60)
     }
 
     @Test func theConnectionLimitsAreSettingsAndReachBothTransports() throws {
-        let configuration = try DaemonConfiguration.parse(Data(#"""
-            {"maxClients":32,"maxClientsPerUser":4,"requestCompletionTimeoutSeconds":1.5,
-             "maxQueuedBytesPerClient":1048576,"maxRequestsInFlightPerClient":8,"maxQueuedMessagesPerClient":64}
-            """#.utf8))
+        let configuration = try DaemonConfiguration.parse(
+            Data(
+                #"""
+                {"maxClients":32,"maxClientsPerUser":4,"requestCompletionTimeoutSeconds":1.5,
+                 "maxQueuedBytesPerClient":1048576,"maxRequestsInFlightPerClient":8,"maxQueuedMessagesPerClient":64}
+                """#.utf8
+            )
+        )
         let server = configuration.serverConfiguration(listen: .path("/run/x.sock"))
         #expect(server.maxClients == 32)
         #expect(server.maxClientsPerUser == 4)
@@ -64,7 +78,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"maxClientsPerUser":0}"#, "maxClientsPerUser must be between 1 and 100000 — giá trị maxClientsPerUser không hợp lệ, phải từ 1 đến 100000"),
+        (
+            #"{"maxClientsPerUser":0}"#,
+            "maxClientsPerUser must be between 1 and 100000 — giá trị maxClientsPerUser không hợp lệ, phải từ 1 đến 100000"
+        ),
         (#"{"requestCompletionTimeoutSeconds":0}"#, "requestCompletionTimeoutSeconds must be between 1.0 and 3600.0"),
         (#"{"requestCompletionTimeoutSeconds":"10"}"#, "wrong type for requestCompletionTimeoutSeconds"),
         (#"{"maxQueuedBytesPerClient":4096}"#, "maxQueuedBytesPerClient must be between 262144 and 1073741824"),
@@ -94,7 +111,10 @@ import Testing
         (#"{"scanners":[{"device":"/dev/ttyACM0","reader":"R","baud":9600}]}"#, "unknown settings: scanners.baud"),
         (#"{"scanners":[{"device":"ttyACM0","reader":"R"}]}"#, "scanners must be"),
         (#"{"scanners":[{"device":"/dev/ttyACM0"}]}"#, "reader"),
-        (#"{"scanners":[{"device":"/dev/a","reader":"R"},{"device":"/dev/a","reader":"S"}]}"#, "naming each device once"),
+        (
+            #"{"scanners":[{"device":"/dev/a","reader":"R"},{"device":"/dev/a","reader":"S"}]}"#,
+            "naming each device once"
+        ),
         (#"{"scanPendingSeconds":0}"#, "scanPendingSeconds must be"),
     ])
     func malformedFilesAreRefusedWithAClearMessage(text: String, expected: String) {

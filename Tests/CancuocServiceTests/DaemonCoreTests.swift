@@ -1,9 +1,9 @@
 import Foundation
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocDaemon
 @testable import CardService
-
 
 /// The core's methods without a socket or pcscd (`APIClient(testingID:)`).
 @Suite struct DaemonCoreTests {
@@ -43,7 +43,11 @@ import Testing
     @Test func wrongParamsNameTheFieldAndNeverEchoTheValue() async {
         let core = DaemonCore()
         await #expect {
-            _ = try await core.call("card.read", ["key": ["id": 123_456_789_012]], on: Connection.recording(service: core).0)
+            _ = try await core.call(
+                "card.read",
+                ["key": ["id": 123_456_789_012]],
+                on: Connection.recording(service: core).0
+            )
         } throws: { error in
             guard let error = error as? APIError else { return false }
             return error.code == -32602 && error.message.contains("key.id") && !error.message.contains("123456789012")

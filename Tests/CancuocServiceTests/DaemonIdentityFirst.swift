@@ -2,6 +2,7 @@ import CardSimulator
 import Foundation
 import TestBench
 import Testing
+
 @testable import CancuocAPI
 
 extension DaemonIntegration {
@@ -14,11 +15,19 @@ extension DaemonIntegration {
             try await RunningDaemon.with { daemon in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
-                defer { Task { await reception.close(); await observer.close() } }
+                defer {
+                    Task {
+                        await reception.close()
+                        await observer.close()
+                    }
+                }
                 try await observer.subscribe()
                 try await bench.insert(card: SimulatedCCCD.make(profile: profile, options: .shortOnly), slot: 0)
                 let (response, notes) = try await reception.request(
-                    2, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    2,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 let record = try #require(response["result"])
                 let identities = notes.filter { $0["method"]?.stringValue == "read.identity" }
                 #expect(identities.count == 1)
@@ -31,8 +40,11 @@ extension DaemonIntegration {
                 #expect(record["faceStatus"]?.stringValue == "read")
                 // Taken before the face was read (it is verified beside the read, so on this
                 // instant simulator its line may follow DG2's progress line; always the result's).
-                let identityFiles = identity["record"]?["stats"]?["files"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-                #expect(identityFiles.contains("SOD") && identityFiles.contains("DG13") && !identityFiles.contains("DG2"))
+                let identityFiles =
+                    identity["record"]?["stats"]?["files"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+                #expect(
+                    identityFiles.contains("SOD") && identityFiles.contains("DG13") && !identityFiles.contains("DG2")
+                )
 
                 let (_, lines) = try await observer.waitFor("read.completed")
                 let seen = lines.joined(separator: "\n")
@@ -49,7 +61,11 @@ extension DaemonIntegration {
                 defer { Task { await client.close() } }
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
-                let (both, _) = try await client.request(1, "card.read", ["key": key, "includeFace": true, "skipFace": true])
+                let (both, _) = try await client.request(
+                    1,
+                    "card.read",
+                    ["key": key, "includeFace": true, "skipFace": true]
+                )
                 #expect(errorCode(both) == -32602)
 
                 let (response, notes) = try await client.request(2, "card.read", ["key": key, "skipFace": true])

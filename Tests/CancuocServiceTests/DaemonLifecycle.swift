@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CardSimulator
 import Foundation
 import TestBench
@@ -9,6 +6,10 @@ import Testing
 @testable import CancuocAPI
 @testable import CancuocDaemon
 @testable import CancuocServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DaemonIntegration {
     /// One deadline per read, and what a client sees when the daemon stops.
@@ -25,10 +26,16 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 try await bench.insert(
-                    card: SimulatedCCCD.make(profile: profile, options: .init(wireFaults: [.silentAt(8, seconds: 47)])), slot: 0)
+                    card: SimulatedCCCD.make(profile: profile, options: .init(wireFaults: [.silentAt(8, seconds: 47)])),
+                    slot: 0
+                )
                 let start = ContinuousClock.now
                 let (response, _) = try await client.request(
-                    1, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]], seconds: 70)
+                    1,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]],
+                    seconds: 70
+                )
                 let elapsed = ContinuousClock.now - start
                 #expect(errorReason(response) == "timeout")
                 #expect(elapsed >= .seconds(44) && elapsed < .seconds(52), "ended after \(elapsed)")
@@ -43,7 +50,9 @@ extension DaemonIntegration {
             await bench.removeAll()
             let daemon = try await RunningDaemon.start()
             let client = try await daemon.connect()
-            try await client.send(#"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#)
+            try await client.send(
+                #"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#
+            )
             try await withTimeout {
                 while true {
                     if let session = await daemon.core.registry.all.first, await session.isReading { return }
@@ -65,7 +74,9 @@ extension DaemonIntegration {
             let daemon = try await DaemonProcess.start()
             let socket = daemon.socket
             let client = try await TestClient.connect(to: socket)
-            try await client.send(#"{"jsonrpc":"2.0","id":9,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#)
+            try await client.send(
+                #"{"jsonrpc":"2.0","id":9,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#
+            )
             try await Task.sleep(for: .milliseconds(500))
             kill(daemon.process.processIdentifier, SIGTERM)
             let response = try await withTimeout { try await client.nextMessage() }
@@ -97,8 +108,11 @@ struct DaemonProcess {
         try FileManager.default.createDirectory(atPath: directory + "/trust", withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = cancuocBinary.deletingLastPathComponent().appendingPathComponent("cancuocd")
-        process.arguments = ["--socket", socket, "--config", directory + "/none.json", "--group", "",
-                             "--state-directory", directory, "--trust", directory + "/trust"] + extra
+        process.arguments =
+            [
+                "--socket", socket, "--config", directory + "/none.json", "--group", "",
+                "--state-directory", directory, "--trust", directory + "/trust",
+            ] + extra
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try process.run()
         let exited = Task { await waitForExit(process) }

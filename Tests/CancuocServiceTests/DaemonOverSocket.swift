@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CardSimulator
 import Foundation
 import TestBench
 import Testing
+
 @testable import CancuocAPI
 @testable import CardService
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DaemonIntegration {
     /// What an HIS does with the daemon, over the real socket, with the real core, the bench's
@@ -43,7 +44,12 @@ extension DaemonIntegration {
             try await RunningDaemon.with { daemon in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
-                defer { Task { await reception.close(); await observer.close() } }
+                defer {
+                    Task {
+                        await reception.close()
+                        await observer.close()
+                    }
+                }
                 try await reception.subscribe()
                 try await observer.subscribe()
 
@@ -53,7 +59,10 @@ extension DaemonIntegration {
                 #expect(inserted["params"]?["atr"]?.stringValue?.isEmpty == false)
 
                 let (response, notes) = try await reception.request(
-                    2, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    2,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 let record = try #require(response["result"])
                 #expect(record["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
                 #expect(record["person"]?["idNumber"]?.stringValue == profile.dg13.idNumber)
@@ -85,8 +94,13 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 async let read = client.request(
-                    3, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)],
-                                     "waitForCardSeconds": 15])
+                    3,
+                    "card.read",
+                    [
+                        "reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)],
+                        "waitForCardSeconds": 15,
+                    ]
+                )
                 try await Task.sleep(for: .milliseconds(700))
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let (response, _) = try await read
@@ -102,7 +116,10 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 async let read = client.request(
-                    3, "card.read", ["key": ["id": .string(profile.dg13.idNumber)], "waitForCardSeconds": 15])
+                    3,
+                    "card.read",
+                    ["key": ["id": .string(profile.dg13.idNumber)], "waitForCardSeconds": 15]
+                )
                 try await Task.sleep(for: .milliseconds(700))
                 try await bench.insert(card: Citizens.card(profile), slot: 1)
                 let (response, _) = try await read
@@ -117,7 +134,10 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 let (response, _) = try await client.request(
-                    4, "card.read", ["reader": "Virtual PCD 00 00", "key": ["can": "123456"]])
+                    4,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["can": "123456"]]
+                )
                 #expect(errorCode(response) == 1002)
                 #expect(errorReason(response) == "noCard")
                 #expect(response["error"]?["data"]?["messageVi"]?.stringValue?.isEmpty == false)
@@ -131,11 +151,15 @@ extension DaemonIntegration {
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(20)), slot: 0)
-                try await client.send(#"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#)
+                try await client.send(
+                    #"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#
+                )
                 try await client.waitFor("read.progress")
                 await bench.remove(slot: 0)
                 var response: JSONValue = .null
-                while response["id"]?.intValue != 5 { response = try await withTimeout { try await client.nextMessage() } }
+                while response["id"]?.intValue != 5 {
+                    response = try await withTimeout { try await client.nextMessage() }
+                }
                 #expect(errorCode(response) == 1004)
                 #expect(errorReason(response) == "cardRemoved")
 
@@ -144,7 +168,10 @@ extension DaemonIntegration {
                 try await Task.sleep(for: .seconds(2))
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let (again, _) = try await client.request(
-                    6, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    6,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 #expect(again["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
             }
         }
@@ -155,16 +182,25 @@ extension DaemonIntegration {
             try await RunningDaemon.with { daemon in
                 let first = try await daemon.connect()
                 let second = try await daemon.connect()
-                defer { Task { await first.close(); await second.close() } }
+                defer {
+                    Task {
+                        await first.close()
+                        await second.close()
+                    }
+                }
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(10)), slot: 0)
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
-                try await first.send(#"{"jsonrpc":"2.0","id":7,"method":"card.read","params":{"key":\#(key.serialized),"reader":"Virtual PCD 00 00"}}"#)
+                try await first.send(
+                    #"{"jsonrpc":"2.0","id":7,"method":"card.read","params":{"key":\#(key.serialized),"reader":"Virtual PCD 00 00"}}"#
+                )
                 try await first.waitFor("read.progress")
                 let (busy, _) = try await second.request(8, "card.read", ["reader": "Virtual PCD 00 00", "key": key])
                 #expect(errorCode(busy) == 1005)
                 #expect(errorReason(busy) == "readerBusy")
                 var response: JSONValue = .null
-                while response["id"]?.intValue != 7 { response = try await withTimeout { try await first.nextMessage() } }
+                while response["id"]?.intValue != 7 {
+                    response = try await withTimeout { try await first.nextMessage() }
+                }
                 #expect(response["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
             }
         }
@@ -177,11 +213,18 @@ extension DaemonIntegration {
                 defer { Task { await client.close() } }
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let wrongCAN = profile.dg13.idNumber.suffix(6) == "000000" ? "111111" : "000000"
-                let (wrong, _) = try await client.request(9, "card.read", ["key": ["can": .string(wrongCAN)], "reader": "Virtual PCD 00 00"])
+                let (wrong, _) = try await client.request(
+                    9,
+                    "card.read",
+                    ["key": ["can": .string(wrongCAN)], "reader": "Virtual PCD 00 00"]
+                )
                 #expect(errorCode(wrong) == 1003)
                 #expect(errorReason(wrong) == "wrongKey")
                 let (right, _) = try await client.request(
-                    10, "card.read", ["key": ["id": .string(profile.dg13.idNumber)], "reader": "Virtual PCD 00 00"])
+                    10,
+                    "card.read",
+                    ["key": ["id": .string(profile.dg13.idNumber)], "reader": "Virtual PCD 00 00"]
+                )
                 #expect(right["result"]?["person"]?["idNumber"]?.stringValue == profile.dg13.idNumber)
             }
         }
@@ -196,7 +239,10 @@ extension DaemonIntegration {
                     clients.append(client)
                     try await client.subscribe(1000 + index)
                 }
-                defer { let all = clients; Task { for client in all { await client.close() } } }
+                defer {
+                    let all = clients
+                    Task { for client in all { await client.close() } }
+                }
                 try await bench.insert(card: Citizens.card(Citizens.profile()), slot: 0)
                 let received = try await withThrowingTaskGroup(of: Bool.self) { group in
                     for client in clients {
@@ -217,7 +263,12 @@ extension DaemonIntegration {
             try await RunningDaemon.with({ $0.maxLineLength = 4096 }) { daemon in
                 let faulty = try await daemon.connect()
                 let good = try await daemon.connect()
-                defer { Task { await faulty.close(); await good.close() } }
+                defer {
+                    Task {
+                        await faulty.close()
+                        await good.close()
+                    }
+                }
 
                 try await faulty.send("{not json")
                 #expect(errorCode(try await withTimeout { try await faulty.nextMessage() }) == -32700)
@@ -230,10 +281,18 @@ extension DaemonIntegration {
                 #expect(errorCode(try await faulty.request(5, "card.read", ["key": 5]).response) == -32602)
                 #expect(errorCode(try await faulty.request(6, "card.read", [:]).response) == -32602)
                 #expect(errorCode(try await faulty.request(7, "card.read", ["key": ["can": "12"]]).response) == -32602)
-                #expect(errorCode(try await faulty.request(8, "card.read", ["key": ["can": "123456"], "waitForCardSeconds": -1]).response) == -32602)
+                #expect(
+                    errorCode(
+                        try await faulty.request(8, "card.read", ["key": ["can": "123456"], "waitForCardSeconds": -1])
+                            .response
+                    ) == -32602
+                )
                 #expect(errorCode(try await good.request(10, "hello").response) == nil)
 
-                try await faulty.send(#"{"jsonrpc":"2.0","id":11,"method":"hello","params":{"pad":""# + String(repeating: "x", count: 8192) + #""}}"#)
+                try await faulty.send(
+                    #"{"jsonrpc":"2.0","id":11,"method":"hello","params":{"pad":""#
+                        + String(repeating: "x", count: 8192) + #""}}"#
+                )
                 #expect(errorCode(try await withTimeout { try await faulty.nextMessage() }) == -32600)
                 #expect(errorCode(try await good.request(12, "hello").response) == nil)
             }
@@ -248,7 +307,9 @@ extension DaemonIntegration {
                 #expect(errorCode(unknown) == -32601)
                 let subscribed = try connection.call(method: "events.subscribe")
                 #expect(subscribed["result"]?["subscribed"] == .bool(true))
-                #expect(throws: APIConnection.Failure.self) { try APIConnection(path: daemon.directory + "/missing.sock") }
+                #expect(throws: APIConnection.Failure.self) {
+                    try APIConnection(path: daemon.directory + "/missing.sock")
+                }
             }
         }
 

@@ -3,7 +3,6 @@ import Foundation
 import TestBench
 import Testing
 
-
 extension DaemonIntegration {
     /// What happens when things go wrong around a read: pcscd restarts, clients leave, chips
     /// are slow. Same bench as `DaemonOverSocket`.
@@ -17,12 +16,17 @@ extension DaemonIntegration {
                 defer { Task { await client.close() } }
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(30)), slot: 0)
                 let (response, _) = try await client.request(
-                    1, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    1,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 #expect(errorCode(response) == 1008)
                 #expect(errorReason(response) == "timeout")
                 // The reader is free again once the abandoned read has ended.
                 try await withTimeout {
-                    while try await client.request(2, "readers.list").response["result"]?["readers"]?[0]?["busy"] == .bool(true) {
+                    while try await client.request(2, "readers.list").response["result"]?["readers"]?[0]?["busy"]
+                        == .bool(true)
+                    {
                         try await Task.sleep(for: .milliseconds(50))
                     }
                 }
@@ -34,21 +38,31 @@ extension DaemonIntegration {
             await bench.remove(slot: 0)
             try await RunningDaemon.with { daemon in
                 let leaving = try await daemon.connect()
-                try await leaving.send(#"{"jsonrpc":"2.0","id":1,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#)
+                try await leaving.send(
+                    #"{"jsonrpc":"2.0","id":1,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"can":"123456"},"waitForCardSeconds":60}}"#
+                )
                 let other = try await daemon.connect()
                 defer { Task { await other.close() } }
                 try await withTimeout {
-                    while try await other.request(2, "readers.list").response["result"]?["readers"]?[0]?["busy"] != .bool(true) {
+                    while try await other.request(2, "readers.list").response["result"]?["readers"]?[0]?["busy"]
+                        != .bool(true)
+                    {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                 }
                 await leaving.close()
                 try await withTimeout(seconds: 5) {
-                    while try await other.request(3, "readers.list").response["result"]?["readers"]?[0]?["busy"] == .bool(true) {
+                    while try await other.request(3, "readers.list").response["result"]?["readers"]?[0]?["busy"]
+                        == .bool(true)
+                    {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                 }
-                let (response, _) = try await other.request(4, "card.read", ["reader": "Virtual PCD 00 00", "key": ["can": "123456"]])
+                let (response, _) = try await other.request(
+                    4,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["can": "123456"]]
+                )
                 #expect(errorReason(response) == "noCard")
             }
         }
@@ -62,12 +76,17 @@ extension DaemonIntegration {
                 try await client.subscribe()
                 try await bench.restartPCSCD()
                 try await client.waitFor("reader.detached", seconds: 30)
-                try await client.waitFor("reader.attached", seconds: 30) { $0["params"]?["name"] == "Virtual PCD 00 00" }
+                try await client.waitFor("reader.attached", seconds: 30) {
+                    $0["params"]?["name"] == "Virtual PCD 00 00"
+                }
 
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 try await client.waitFor("card.inserted", seconds: 30)
                 let (response, _) = try await client.request(
-                    5, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    5,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 #expect(response["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
             }
         }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CardSimulator
 import Foundation
 import TestBench
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocDaemon
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DaemonIntegration {
     /// Issue 11 through the real socket, pcscd + vpcd and a pty standing in for the scanner:
@@ -20,14 +21,17 @@ extension DaemonIntegration {
         static func qrText(_ profile: CitizenProfile) -> String {
             let p = profile.dg13
             func digits(_ date: String) -> String { date.replacingOccurrences(of: "/", with: "") }
-            return [p.idNumber, p.oldIdNumber ?? "", p.fullName, digits(p.dateOfBirth), p.sex, p.placeOfResidence,
-                    digits(p.dateOfIssue)].joined(separator: "|")
+            return [
+                p.idNumber, p.oldIdNumber ?? "", p.fullName, digits(p.dateOfBirth), p.sex, p.placeOfResidence,
+                digits(p.dateOfIssue),
+            ].joined(separator: "|")
         }
 
         /// A daemon with one scanner on a pty, paired with slot 0. Afterwards, its logs are
         /// searched for the scanned citizens: the QR text must never reach a log.
         static func withScannerDaemon(
-            pendingSeconds: Double, citizens: [CitizenProfile],
+            pendingSeconds: Double,
+            citizens: [CitizenProfile],
             _ body: (RunningDaemon, FakeScanner, SerialLineSource) async throws -> Void
         ) async throws {
             let logs = CollectedLogs()
@@ -35,10 +39,13 @@ extension DaemonIntegration {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let scanner = try FakeScanner(link: directory + "/usb-scanner-if00")
             defer { scanner.unplug() }
-            try await RunningDaemon.with(logger: logs.logger("cancuoc.daemon"), { configuration in
-                configuration.scanners = [.init(device: scanner.link, reader: reader)]
-                configuration.scanPendingSeconds = pendingSeconds
-            }) { daemon in
+            try await RunningDaemon.with(
+                logger: logs.logger("cancuoc.daemon"),
+                { configuration in
+                    configuration.scanners = [.init(device: scanner.link, reader: reader)]
+                    configuration.scanPendingSeconds = pendingSeconds
+                }
+            ) { daemon in
                 let source = try #require(daemon.core.scannerSources.first)
                 try await withTimeout(seconds: 10) { try await eventually { source.opens >= 1 } }
                 try await body(daemon, scanner, source)
@@ -56,7 +63,9 @@ extension DaemonIntegration {
         static func waitPending(_ daemon: RunningDaemon, _ pending: Bool = true) async throws {
             let pairing = daemon.core.pairing
             try await withTimeout(seconds: 10) {
-                while await pairing.isPending(reader: reader) != pending { try await Task.sleep(for: .milliseconds(20)) }
+                while await pairing.isPending(reader: reader) != pending {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
         }
 
@@ -66,7 +75,12 @@ extension DaemonIntegration {
             try await Self.withScannerDaemon(pendingSeconds: 30, citizens: [profile]) { daemon, scanner, source in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
-                defer { Task { await reception.close(); await observer.close() } }
+                defer {
+                    Task {
+                        await reception.close()
+                        await observer.close()
+                    }
+                }
                 let (subscribed, _) = try await reception.request(1, "events.subscribe", ["records": true])
                 #expect(subscribed["result"]?["records"] == .bool(true))
                 try await observer.subscribe()
@@ -158,7 +172,12 @@ extension DaemonIntegration {
             try await Self.withScannerDaemon(pendingSeconds: 1, citizens: [profile]) { daemon, scanner, source in
                 let reception = try await daemon.connect()
                 let observer = try await daemon.connect()
-                defer { Task { await reception.close(); await observer.close() } }
+                defer {
+                    Task {
+                        await reception.close()
+                        await observer.close()
+                    }
+                }
                 _ = try await reception.request(1, "events.subscribe", ["records": true])
                 try await observer.subscribe()
 

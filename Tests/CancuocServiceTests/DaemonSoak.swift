@@ -24,7 +24,10 @@ extension DaemonIntegration {
             let start = ContinuousClock.now
             for index in 1...Self.reads {
                 let (response, _) = try await client.request(
-                    index, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
+                    index,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                )
                 if response["result"]?["person"]?["idNumber"]?.stringValue != profile.dg13.idNumber { failures += 1 }
                 if index % 1000 == 0 {
                     samples.append(daemon.residentKiB)
@@ -34,7 +37,9 @@ extension DaemonIntegration {
             let elapsed = ContinuousClock.now - start
             await client.close()
             _ = await daemon.stop()
-            print("soak: \(Self.reads) reads in \(elapsed), \(failures) failed; cancuocd RSS KiB at 0, 1000, 2000, …: \(samples); threads \(threads)")
+            print(
+                "soak: \(Self.reads) reads in \(elapsed), \(failures) failed; cancuocd RSS KiB at 0, 1000, 2000, …: \(samples); threads \(threads)"
+            )
             #expect(failures == 0)
             let steady = samples.dropFirst(2)
             #expect((steady.max() ?? 0) - (steady.min() ?? 0) < 8 * 1024, "RSS levels off after warm-up: \(samples)")

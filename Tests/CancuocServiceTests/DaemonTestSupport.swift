@@ -1,17 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CardSimulator
 import Foundation
 import Logging
 import MRTD
 import TestBench
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocDaemon
 @testable import CancuocServer
 @testable import CancuocUsage
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every daemon suite that uses the process's private pcscd nests here, so they run one at a
 /// time and never beside another target's bench suites (`.pcscBench`).
@@ -26,7 +27,10 @@ struct RunningDaemon {
     let path: String
     let directory: String
 
-    static func start(logger: Logger? = nil, _ configure: (inout DaemonConfiguration) -> Void = { _ in })
+    static func start(
+        logger: Logger? = nil,
+        _ configure: (inout DaemonConfiguration) -> Void = { _ in }
+    )
         async throws -> RunningDaemon
     {
         _ = try await PCSCBench.shared()
@@ -38,13 +42,31 @@ struct RunningDaemon {
         configuration.readerPollSeconds = 0.5
         configuration.stateDirectory = directory
         configure(&configuration)
-        let usage = UsageLog(configuration: .inStateDirectory(configuration.stateDirectory, facilityID: "TEST-01", facilityName: "Trạm y tế thử"))
-        let core = DaemonCore(configuration: configuration, usage: usage, logger: logger ?? Logger(label: "cancuoc.daemon"))
+        let usage = UsageLog(
+            configuration: .inStateDirectory(
+                configuration.stateDirectory,
+                facilityID: "TEST-01",
+                facilityName: "Trạm y tế thử"
+            )
+        )
+        let core = DaemonCore(
+            configuration: configuration,
+            usage: usage,
+            logger: logger ?? Logger(label: "cancuoc.daemon")
+        )
         await core.start()
-        let server = APIServer(configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
-                               service: core)
+        let server = APIServer(
+            configuration: configuration.serverConfiguration(listen: .path(configuration.socketPath)),
+            service: core
+        )
         try await server.start()
-        return RunningDaemon(core: core, usage: usage, server: server, path: configuration.socketPath, directory: directory)
+        return RunningDaemon(
+            core: core,
+            usage: usage,
+            server: server,
+            path: configuration.socketPath,
+            directory: directory
+        )
     }
 
     func stop() async {
@@ -54,7 +76,9 @@ struct RunningDaemon {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func connect(autoRead: Bool = true) async throws -> TestClient { try await TestClient.connect(to: path, autoRead: autoRead) }
+    func connect(autoRead: Bool = true) async throws -> TestClient {
+        try await TestClient.connect(to: path, autoRead: autoRead)
+    }
 
     /// Runs `body` with a started daemon, stopping it on every path.
     static func with(
@@ -86,7 +110,12 @@ enum Citizens {
 
 extension TestClient {
     /// Sends a request and returns its response, with the notifications that came before it.
-    func request(_ id: Int, _ method: String, _ params: JSONValue = [:], seconds: Double = 30)
+    func request(
+        _ id: Int,
+        _ method: String,
+        _ params: JSONValue = [:],
+        seconds: Double = 30
+    )
         async throws -> (response: JSONValue, notifications: [JSONValue])
     {
         try await send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params.serialized)}"#)
@@ -100,7 +129,11 @@ extension TestClient {
 
     /// Reads lines until a notification named `method` arrives; returns it and every raw line read.
     @discardableResult
-    func waitFor(_ method: String, seconds: Double = 30, where extra: @escaping @Sendable (JSONValue) -> Bool = { _ in true })
+    func waitFor(
+        _ method: String,
+        seconds: Double = 30,
+        where extra: @escaping @Sendable (JSONValue) -> Bool = { _ in true }
+    )
         async throws -> (message: JSONValue, lines: [String])
     {
         try await withTimeout(seconds: seconds) {
@@ -115,7 +148,10 @@ extension TestClient {
     }
 
     /// Reads until the response to a request sent earlier arrives.
-    func waitForResponse(id: Int, seconds: Double = 30) async throws -> (response: JSONValue, notifications: [JSONValue]) {
+    func waitForResponse(
+        id: Int,
+        seconds: Double = 30
+    ) async throws -> (response: JSONValue, notifications: [JSONValue]) {
         var notifications: [JSONValue] = []
         while true {
             let message = try await withTimeout(seconds: seconds) { try await self.nextMessage() }

@@ -2,6 +2,7 @@ import CardSimulator
 import Foundation
 import TestBench
 import Testing
+
 @testable import CancuocAPI
 
 extension DaemonIntegration {
@@ -17,7 +18,11 @@ extension DaemonIntegration {
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
                 let ok = try await client.request(1, "card.read", ["reader": "Virtual PCD 00 00", "key": key]).response
                 #expect(ok["result"]?["person"]?["fullName"]?.stringValue == profile.dg13.fullName)
-                let wrong = try await client.request(2, "card.read", ["reader": "Virtual PCD 00 00", "key": ["can": "000000"]]).response
+                let wrong = try await client.request(
+                    2,
+                    "card.read",
+                    ["reader": "Virtual PCD 00 00", "key": ["can": "000000"]]
+                ).response
                 #expect(errorCode(wrong) == 1003)
                 await daemon.usage.flush()
 
@@ -31,9 +36,13 @@ extension DaemonIntegration {
                 #expect(reads?.usage.last30Days.ok == 1)
 
                 // Search every byte the usage log wrote for the citizen's data.
-                let personal = [profile.dg13.idNumber, profile.dg13.fullName, profile.dg13.dateOfBirth,
-                                String(profile.dg13.idNumber.suffix(6)), profile.mrz[0]]
-                let files = (try FileManager.default.contentsOfDirectory(atPath: daemon.directory)).filter { $0.hasPrefix("usage.sqlite") }
+                let personal = [
+                    profile.dg13.idNumber, profile.dg13.fullName, profile.dg13.dateOfBirth,
+                    String(profile.dg13.idNumber.suffix(6)), profile.mrz[0],
+                ]
+                let files = (try FileManager.default.contentsOfDirectory(atPath: daemon.directory)).filter {
+                    $0.hasPrefix("usage.sqlite")
+                }
                 #expect(!files.isEmpty)
                 for file in files {
                     let bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.directory + "/" + file))

@@ -1,6 +1,7 @@
 import CardSimulator
 import TestBench
 import Testing
+
 @testable import CardService
 
 /// A clinic technician runs `cancuoc diag` (issue 7): through pcscd + vpcd.
@@ -18,15 +19,22 @@ struct DiagnoseReader {
         }
         #expect(report.exitCode == 0)
         // Round-trip time is a figure: on a loaded machine its worst case may earn a warning.
-        #expect(report.steps.allSatisfy { $0.status == .ok || $0.status == .skipped || ($0.id == "latency" && $0.status == .warning) },
-                "\(report.steps.filter { $0.status != .ok })")
+        #expect(
+            report.steps.allSatisfy {
+                $0.status == .ok || $0.status == .skipped || ($0.id == "latency" && $0.status == .warning)
+            },
+            "\(report.steps.filter { $0.status != .ok })"
+        )
         #expect(Double(try step(report, "latency").data["medianMs"] ?? "") != nil)
         #expect(try step(report, "cardAccess").detail.contains("PACE-ECDH-GM-AES-128"))
         #expect(try step(report, "atr").detail.contains("contactless"))
         #expect(try step(report, "extendedLength").data["extendedLength"] == "true")
         let read = try step(report, "testRead")
         #expect(read.data["access"] == "PACE")
-        #expect(!read.detail.contains(profile.dg13.idNumber) && !read.detail.contains(profile.dg13.fullName), "no personal data unless asked")
+        #expect(
+            !read.detail.contains(profile.dg13.idNumber) && !read.detail.contains(profile.dg13.fullName),
+            "no personal data unless asked"
+        )
     }
 
     @Test func unsupportedIdentityIsUnknownNotAnError() async throws {

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// A pseudo-terminal standing in for a USB CDC ACM QR scanner: the daemon opens `link` (as
 /// it would a `/dev/serial/by-id/…` link), the test types scans into the master side.

@@ -28,7 +28,11 @@ import Testing
     }
 
     @Test func linesAreSplitAndJoinedAcrossReads() throws {
-        #expect(try Self.decoded(["{\"a\":1}\n{\"b\"", ":2}\n\n{\"c\":3}\n"]) == [#"{"a":1}"#, #"{"b":2}"#, "", #"{"c":3}"#])
+        #expect(
+            try Self.decoded(["{\"a\":1}\n{\"b\"", ":2}\n\n{\"c\":3}\n"]) == [
+                #"{"a":1}"#, #"{"b":2}"#, "", #"{"c":3}"#,
+            ]
+        )
     }
 
     @Test func crlfIsStrippedAndNotCounted() throws {
@@ -41,7 +45,10 @@ import Testing
     }
 
     @Test func anOverLongLineIsReportedOnceDroppedAsItArrivesAndTheNextLineIsRead() throws {
-        let chunks = ["{\"method\":\""] + Array(repeating: String(repeating: "A", count: 1000), count: 50) + ["\"}\n", "{\"ok\":1}\n"]
+        let chunks =
+            ["{\"method\":\""] + Array(repeating: String(repeating: "A", count: 1000), count: 50) + [
+                "\"}\n", "{\"ok\":1}\n",
+            ]
         #expect(try Self.decoded(chunks) == ["<too long>", #"{"ok":1}"#])
     }
 
@@ -50,11 +57,17 @@ import Testing
     }
 
     @Test func aLineMustBeCompleteWithinTheLimitOfItsFirstByteWhateverTrickles() throws {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10))))
+        let channel = EmbeddedChannel(
+            handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10)))
+        )
         func read() throws -> [String] {
             var out: [String] = []
             while let message = try channel.readInbound(as: InboundMessage.self) {
-                if case .message(let buffer) = message { out.append(String(buffer: buffer)) } else { out.append("\(message)") }
+                if case .message(let buffer) = message {
+                    out.append(String(buffer: buffer))
+                } else {
+                    out.append("\(message)")
+                }
             }
             return out
         }
@@ -69,7 +82,9 @@ import Testing
         #expect(try read() == ["incomplete(after: 10.0 seconds)"])
 
         // A line completed in time disarms it; the next line's clock starts at its first byte.
-        let fresh = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10))))
+        let fresh = EmbeddedChannel(
+            handler: ByteToMessageHandler(LineFrameDecoder(maxLength: 1024, completionLimit: .seconds(10)))
+        )
         try fresh.writeInbound(ByteBuffer(string: "{"))
         fresh.embeddedEventLoop.advanceTime(by: .seconds(9))
         try fresh.writeInbound(ByteBuffer(string: "}\n"))
@@ -77,7 +92,11 @@ import Testing
         var messages: [InboundMessage] = []
         while let message = try fresh.readInbound(as: InboundMessage.self) { messages.append(message) }
         #expect(messages.count == 1)
-        if case .message(let line) = messages.first { #expect(String(buffer: line) == "{}") } else { Issue.record("\(messages)") }
+        if case .message(let line) = messages.first {
+            #expect(String(buffer: line) == "{}")
+        } else {
+            Issue.record("\(messages)")
+        }
         _ = try fresh.finish()
         _ = try channel.finish()
     }
@@ -98,13 +117,21 @@ import Testing
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {}
     }
 
-    static func make(limits: Connection.Limits = .init(), stalled: Bool = false) async throws
+    static func make(
+        limits: Connection.Limits = .init(),
+        stalled: Bool = false
+    ) async throws
         -> (NIOAsyncTestingChannel, Connection, StubHandler)
     {
         let channel = NIOAsyncTestingChannel()
         let stub = StubHandler()
-        let connection = Connection(id: 1, principal: Principal(mayReceiveRecords: false),
-                                    transport: ChannelTransport(channel: channel), service: stub, limits: limits)
+        let connection = Connection(
+            id: 1,
+            principal: Principal(mayReceiveRecords: false),
+            transport: ChannelTransport(channel: channel),
+            service: stub,
+            limits: limits
+        )
         try await channel.testingEventLoop.executeInContext {
             let pipeline = channel.pipeline.syncOperations
             if stalled { try pipeline.addHandler(StalledSocket()) }

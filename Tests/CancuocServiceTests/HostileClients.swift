@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import NIOCore
@@ -10,6 +7,10 @@ import Testing
 
 @testable import CancuocAPI
 @testable import CancuocServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A hostile local user against the transport, with a well-behaved client beside it
 /// (docs/api-transport.md "Limits").
@@ -21,7 +22,11 @@ import Testing
                 for trial in 0..<100 {
                     let client = try await TestClient.connect(to: path)
                     var batch = ""
-                    for id in 0..<10 { batch += #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(id % 3 == 0 ? "slow" : "hello")","params":{"ms":5}}"# + "\n" }
+                    for id in 0..<10 {
+                        batch +=
+                            #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(id % 3 == 0 ? "slow" : "hello")","params":{"ms":5}}"#
+                            + "\n"
+                    }
                     try await client.sendBytes(Array(batch.utf8))
                     try await client.finishSending()
                     var ids: Set<Int> = []
@@ -80,13 +85,17 @@ extension HostileClients {
             try await withServer({ $0.maxClientsPerUser = 3 }) { _, _, path in
                 chmod((path as NSString).deletingLastPathComponent, 0o755)
                 chmod(path, 0o666)
-                let output = try await PeerGroups.runAsNobody(groups: [], """
+                let output = try await PeerGroups.runAsNobody(
+                    groups: [],
+                    """
                     import socket, sys
                     held = []
                     for i in range(5):
                         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1]); held.append(s)
                     print(s.recv(65536).decode().strip())  # the refused one is told why, unasked
-                    """, [path])
+                    """,
+                    [path]
+                )
                 let refused = try JSONParser().parse(output)
                 #expect(refused["error"]?["code"] == -32000)
                 #expect(refused["error"]?["data"]?["limit"] == 3)
@@ -128,7 +137,9 @@ extension DaemonIntegration {
             var worst = Duration.zero
             for id in 2..<12 {
                 let start = ContinuousClock.now
-                #expect(try await withTimeout(seconds: 10) { try await good.call(id, "hello") }["id"] == .int(Int64(id)))
+                #expect(
+                    try await withTimeout(seconds: 10) { try await good.call(id, "hello") }["id"] == .int(Int64(id))
+                )
                 worst = max(worst, .now - start)
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -138,13 +149,18 @@ extension DaemonIntegration {
             let after = daemon.residentKiB
             await good.close()
             let (status, log) = await daemon.stop()
-            print("hostile method names: RSS \(before) KiB before, \(during) during, \(after) after; worst hello \(worst); log \(log.utf8.count) bytes")
+            print(
+                "hostile method names: RSS \(before) KiB before, \(during) during, \(after) after; worst hello \(worst); log \(log.utf8.count) bytes"
+            )
 
             #expect(status == 0)
             #expect(worst < .seconds(2), "the good client stays served")
             #expect(after - before < 16 * 1024, "memory returns near where it was: \(before) → \(after) KiB")
             let lines = log.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
-            #expect(lines.allSatisfy { $0.hasPrefix("20") && $0.dropFirst(4).hasPrefix("-") }, "every line is the daemon's")
+            #expect(
+                lines.allSatisfy { $0.hasPrefix("20") && $0.dropFirst(4).hasPrefix("-") },
+                "every line is the daemon's"
+            )
             #expect(!lines.contains { $0.contains("critical cancuoc.daemon: forged") && !$0.contains("method=") })
             #expect(!log.utf8.contains(0x1B) && !log.utf8.contains(0x00))
             #expect(lines.map(\.utf8.count).max() ?? 0 < 2048, "no client string is logged whole")
@@ -166,7 +182,9 @@ extension DaemonIntegration {
                 chmod(daemon.path, 0o666)
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let attacker = Task {
-                    try await PeerGroups.runAsNobody(groups: [], """
+                    try await PeerGroups.runAsNobody(
+                        groups: [],
+                        """
                         import json, socket, sys, time
                         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1]); f = s.makefile("rb")
                         attempts, busy, delays, end = 0, 0, [], time.time() + 6
@@ -180,7 +198,9 @@ extension DaemonIntegration {
                             busy += data.get("reason") == "readerBusy"
                             delays.append(data.get("retryDelayMs", 0))
                         print(json.dumps({"attempts": attempts, "busy": busy, "delays": delays}))
-                        """, [daemon.path])
+                        """,
+                        [daemon.path]
+                    )
                 }
                 let good = try await daemon.connect()
                 var read = 0
@@ -188,9 +208,17 @@ extension DaemonIntegration {
                     try await Task.sleep(for: .milliseconds(700))
                     for attempt in 0..<10 {
                         let (response, _) = try await good.request(
-                            100 * round + attempt, "card.read", ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]])
-                        if errorReason(response) == "readerBusy" { try await Task.sleep(for: .milliseconds(50)); continue }
-                        if response["result"]?["person"]?["idNumber"]?.stringValue == profile.dg13.idNumber { read += 1 }
+                            100 * round + attempt,
+                            "card.read",
+                            ["reader": "Virtual PCD 00 00", "key": ["id": .string(profile.dg13.idNumber)]]
+                        )
+                        if errorReason(response) == "readerBusy" {
+                            try await Task.sleep(for: .milliseconds(50))
+                            continue
+                        }
+                        if response["result"]?["person"]?["idNumber"]?.stringValue == profile.dg13.idNumber {
+                            read += 1
+                        }
                         break
                     }
                 }
@@ -199,7 +227,10 @@ extension DaemonIntegration {
                 print("wrong-key loop: \(summary.serialized); good reads \(read)/5")
                 #expect(read == 5, "the other user's reads get the reader")
                 let attempts = summary["attempts"]?.intValue ?? 0
-                #expect(attempts >= 3 && attempts <= 8, "wrong keys at full speed would be hundreds in 6 s: \(attempts)")
+                #expect(
+                    attempts >= 3 && attempts <= 8,
+                    "wrong keys at full speed would be hundreds in 6 s: \(attempts)"
+                )
                 let delays = summary["delays"]?.arrayValue?.compactMap(\.intValue) ?? []
                 #expect(Array(delays.prefix(4)) == [0, 0, 1000, 2000], "growing delays, shown in the error: \(delays)")
             }

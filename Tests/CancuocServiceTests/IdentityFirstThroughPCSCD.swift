@@ -1,11 +1,12 @@
-import CardSimulator
 import CCCD
+import CardSimulator
 import Foundation
 import MRTD
 import PCSC
 import Synchronization
 import TestBench
 import Testing
+
 @testable import CardService
 
 /// Identity first through a real pcscd + vpcd, on a card as slow as a real chip on a
@@ -18,12 +19,18 @@ struct IdentityFirstThroughPCSCD {
         let ledger = TimingLedger()
         let bench = try await PCSCBench.shared()
         let identity = Mutex<CitizenRecord?>(nil)
-        let record = try await bench.withInserted(TimedCard(inner: card.handler, timing: .reader424Short, ledger: ledger)) {
+        let record = try await bench.withInserted(
+            TimedCard(inner: card.handler, timing: .reader424Short, ledger: ledger)
+        ) {
             try await PCSCContext.with { context in
                 var options = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
                 options.trust = { card.trustStore }
                 options.identity = { early in identity.withLock { $0 = early } }
-                return try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil, options: options)
+                return try await CardReading().read(
+                    reader: context.reader(named: bench.readerName(slot: 0)),
+                    identity: nil,
+                    options: options
+                )
             }
         }
         let early = try #require(identity.withLock { $0 })

@@ -1,16 +1,22 @@
 import Foundation
 import Testing
-@testable import CancuocUsage
 
+@testable import CancuocUsage
 
 /// The clinic report: `cancuoc inventory` prints what the usage log holds.
 @Suite struct InventoryReportTests {
     @Test func theCommandLineReportMatchesTheStore() async throws {
         let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
-        let log = UsageLog(configuration: .init(path: path, facilityID: "BP-013", facilityName: "Phòng khám đa khoa Tâm Đức"))
+        let log = UsageLog(
+            configuration: .init(path: path, facilityID: "BP-013", facilityName: "Phòng khám đa khoa Tâm Đức")
+        )
         await log.readerSeen(sampleReader)
         let now = Date()
-        for i in 0..<12 { await log.readFinished(event(i % 4 == 0 ? "cardRemoved" : "ok", at: now.addingTimeInterval(-Double(i) * 86_400), ms: 50 + i)) }
+        for i in 0..<12 {
+            await log.readFinished(
+                event(i % 4 == 0 ? "cardRemoved" : "ok", at: now.addingTimeInterval(-Double(i) * 86_400), ms: 50 + i)
+            )
+        }
         await log.flush()
         let expected = await log.summary()
 
@@ -24,7 +30,9 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let reader = try #require((object["readers"] as? [[String: Any]])?.first)
         #expect(reader["firmware"] as? String == "2.14" && reader["working"] as? Bool == true)
-        #expect(Set(reader.keys).isSuperset(of: ["id", "vid", "pid", "serial", "lastUsed", "lastOK", "present", "usage"]))
+        #expect(
+            Set(reader.keys).isSuperset(of: ["id", "vid", "pid", "serial", "lastUsed", "lastOK", "present", "usage"])
+        )
 
         let csv = CSV.parse(try await run(cancuocBinary.path, ["inventory", "--csv", "--db", path]))
         #expect(csv.count == 2 && csv[1][0] == "BP-013" && csv[1][3] == sampleReader.id)
@@ -37,8 +45,18 @@ import Testing
     @Test func aSignatureTokenIsListedApartAndNotCounted() async throws {
         let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
         let log = UsageLog(configuration: .init(path: path, facilityID: "BP-014", facilityName: "Trạm y tế thử"))
-        let token = ReaderUsageInfo(id: "096E:0807:TK1", name: "FT ePass2003Auto [ePass2003Auto] 00 00", vid: "096E", pid: "0807")
-        let idle = ReaderUsageInfo(id: "072F:223B:CL2", name: "ACS ACR1252 1S CL Reader PICC 00 00", vid: "072F", pid: "223B")
+        let token = ReaderUsageInfo(
+            id: "096E:0807:TK1",
+            name: "FT ePass2003Auto [ePass2003Auto] 00 00",
+            vid: "096E",
+            pid: "0807"
+        )
+        let idle = ReaderUsageInfo(
+            id: "072F:223B:CL2",
+            name: "ACS ACR1252 1S CL Reader PICC 00 00",
+            vid: "072F",
+            pid: "223B"
+        )
         await log.readerSeen(sampleReader)
         await log.readerSeen(token)
         await log.readerSeen(idle)
@@ -52,9 +70,11 @@ import Testing
         #expect(report.readers.filter(\.idle30Days).map(\.id) == [idle.id], "the token is not an idle ID-card reader")
 
         let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
-        let kinds = Dictionary(uniqueKeysWithValues: (object["readers"] as? [[String: Any]] ?? []).map {
-            ($0["id"] as? String ?? "", $0["kind"] as? String ?? "missing")
-        })
+        let kinds = Dictionary(
+            uniqueKeysWithValues: (object["readers"] as? [[String: Any]] ?? []).map {
+                ($0["id"] as? String ?? "", $0["kind"] as? String ?? "missing")
+            }
+        )
         #expect(kinds == [sampleReader.id: "contactless", token.id: "contactOnly", idle.id: "contactless"])
 
         let table = report.table()
@@ -64,9 +84,15 @@ import Testing
         #expect(!table[..<apart.lowerBound].contains(token.id))
         #expect(CSV.parse(report.csv()).dropFirst().contains { $0.contains(token.id) && $0.contains("contactOnly") })
 
-        var row = ProvinceRollup.FacilityRow(facility: FacilityRegistry.Facility(id: "BP-014", name: "Trạm y tế thử",
-                                                                                district: "Thành phố Đồng Xoài", type: "Trạm y tế",
-                                                                                declaredReaderNeed: 1))
+        var row = ProvinceRollup.FacilityRow(
+            facility: FacilityRegistry.Facility(
+                id: "BP-014",
+                name: "Trạm y tế thử",
+                district: "Thành phố Đồng Xoài",
+                type: "Trạm y tế",
+                declaredReaderNeed: 1
+            )
+        )
         row.accept(ProvinceRollup.Input(source: "BP-014.json", report: report))
         #expect(row.readersPresent == 2)
         #expect(row.readersIdle30Days == 1)

@@ -2,23 +2,31 @@ import CCCD
 import Foundation
 import MRTD
 import Testing
+
 @testable import CancuocAPI
 @testable import CardService
 
 /// Issue 17: a key that cannot open a card is told to a person, in Vietnamese and English,
 /// with what to type or scan; the CLI and the API take the sentences from `KeyError` alone.
 @Suite struct KeyErrorMessages {
-    static let mrzFields: [MRZ.Field] = [.documentCode, .issuingState, .documentNumber, .dateOfBirth, .sex,
-                                         .dateOfExpiry, .nationality, .optionalData, .composite]
+    static let mrzFields: [MRZ.Field] = [
+        .documentCode, .issuingState, .documentNumber, .dateOfBirth, .sex,
+        .dateOfExpiry, .nationality, .optionalData, .composite,
+    ]
 
     /// Every case; `exhaustive` makes a new case a compile error here until it is listed.
     static let all: [KeyError] = {
-        let simple: [KeyError] = [.missing, .several, .unknownMethod, .idNumber, .can, .date, .bacNeedsBirthDate,
-                                  .bacWithCAN, .bacWithQR, .documentNumberNeedsDates, .documentNumberCharacters,
-                                  .qrNotIDCard, .healthInsuranceCard]
-        let mrz: [MRZError] = [.unsupportedFormat(lineCount: 2, lengths: [30, 30]),
-                               .wrongLineLength(line: 2, expected: 30, actual: 29),
-                               .invalidCharacter(line: 1, column: 7)]
+        let simple: [KeyError] = [
+            .missing, .several, .unknownMethod, .idNumber, .can, .date, .bacNeedsBirthDate,
+            .bacWithCAN, .bacWithQR, .documentNumberNeedsDates, .documentNumberCharacters,
+            .qrNotIDCard, .healthInsuranceCard,
+        ]
+        let mrz: [MRZError] =
+            [
+                .unsupportedFormat(lineCount: 2, lengths: [30, 30]),
+                .wrongLineLength(line: 2, expected: 30, actual: 29),
+                .invalidCharacter(line: 1, column: 7),
+            ]
             + mrzFields.map { .badCheckDigit($0) } + mrzFields.map { .invalidField($0) }
         return simple + mrz.map(KeyError.mrz)
     }()
@@ -26,7 +34,7 @@ import Testing
     static func exhaustive(_ e: KeyError) {
         switch e {
         case .missing, .several, .unknownMethod, .idNumber, .can, .date, .bacNeedsBirthDate, .bacWithCAN, .bacWithQR,
-             .documentNumberNeedsDates, .documentNumberCharacters, .qrNotIDCard, .healthInsuranceCard, .mrz:
+            .documentNumberNeedsDates, .documentNumberCharacters, .qrNotIDCard, .healthInsuranceCard, .mrz:
             break
         }
     }
@@ -99,7 +107,10 @@ import Testing
             (KeySpec(qr: "HS4010120878811|\(name)|15/03/1999|2|-|$"), .healthInsuranceCard),
             (KeySpec(documentNumber: "099012345"), .documentNumberNeedsDates),
             (KeySpec(documentNumber: "099012345", dateOfBirth: "99031", dateOfExpiry: "391231"), .date),
-            (KeySpec(documentNumber: "0990-12345", dateOfBirth: "990315", dateOfExpiry: "391231"), .documentNumberCharacters),
+            (
+                KeySpec(documentNumber: "0990-12345", dateOfBirth: "990315", dateOfExpiry: "391231"),
+                .documentNumberCharacters
+            ),
         ]
         for (spec, expected) in cases {
             #expect(Self.refusal(spec) == expected, "\(spec)")
@@ -111,7 +122,8 @@ import Testing
     }
 
     @Test func scannerNoiseDoesNotStopAKey() throws {
-        let resolved = try KeySpec(qr: "\u{FEFF}001099012345|Nguyễn Văn An|15/03/1999|Nữ|Hà Nội|20/05/2024\r\n").resolve()
+        let resolved = try KeySpec(qr: "\u{FEFF}001099012345|Nguyễn Văn An|15/03/1999|Nữ|Hà Nội|20/05/2024\r\n")
+            .resolve()
         #expect(resolved.key == .can("012345"))
     }
 

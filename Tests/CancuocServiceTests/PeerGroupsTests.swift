@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocDaemon
 @testable import CancuocServer
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Who may subscribe with `"records": true` is decided from the kernel's view of the peer,
 /// including supplementary groups (`usermod -aG cancuoc his`, docs/operations.md), even where
@@ -23,9 +24,13 @@ import Testing
 
     /// A Python one-liner run as uid/gid 65534 with `groups` as its supplementary groups.
     static func runAsNobody(groups: [UInt32], _ script: String, _ arguments: [String]) async throws -> String {
-        let groupOption = groups.isEmpty ? ["--clear-groups"] : ["--groups=" + groups.map(String.init).joined(separator: ",")]
-        return try await run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534"] + groupOption
-            + ["/usr/bin/python3", "-c", script] + arguments)
+        let groupOption =
+            groups.isEmpty ? ["--clear-groups"] : ["--groups=" + groups.map(String.init).joined(separator: ",")]
+        return try await run(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534"] + groupOption
+                + ["/usr/bin/python3", "-c", script] + arguments
+        )
     }
 
     @Test func supplementaryGroupsComeFromTheKernelNotFromProc() async throws {
@@ -46,7 +51,9 @@ import Testing
         // to us as ProtectProc=invisible makes another user's — while the connection lives.
         let pidFile = directory + "/peer.pid"
         let peer = Task {
-            try await Self.runAsNobody(groups: [gid, 4_000_000], """
+            try await Self.runAsNobody(
+                groups: [gid, 4_000_000],
+                """
                 import os, socket, sys, time
                 a, b = socket.socketpair()
                 pid = os.fork()
@@ -58,11 +65,15 @@ import Testing
                 with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(pid))
                 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
                 time.sleep(2)
-                """, [path, pidFile])
+                """,
+                [path, pidFile]
+            )
         }
         let pid = try await withTimeout(seconds: 10) {
             while true {
-                if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) { return pid }
+                if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) {
+                    return pid
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -118,8 +129,10 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             chmod(directory, 0o755)
             let path = directory + "/api.sock"
-            let server = APIServer(configuration: APIServerConfiguration(listen: .path(path), socketGroup: Self.groupName),
-                                   service: RecordsGate())
+            let server = APIServer(
+                configuration: APIServerConfiguration(listen: .path(path), socketGroup: Self.groupName),
+                service: RecordsGate()
+            )
             try await server.start()
             chmod(path, 0o666)  // let the outsider connect, so the group rule itself is what refuses it
             let member = await attempt { try await Self.runAsNobody(groups: [gid], Self.subscribeScript, [path]) }

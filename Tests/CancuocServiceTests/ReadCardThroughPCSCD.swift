@@ -1,22 +1,30 @@
-import CardSimulator
 import CCCD
+import CardSimulator
 import Foundation
 import MRTD
 import PCSC
 import TestBench
 import Testing
+
 @testable import CardService
 
 /// What a receptionist's software does through a real pcscd + vpcd + the simulated CCCD:
 /// read the card with each kind of key (issue 3, "end to end").
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(3)))
 struct ReadCardThroughPCSCD {
-    static func read(_ key: KeySpec, profile: CitizenProfile, options: SimulatedCCCD.Options = .init()) async throws -> CitizenRecord {
+    static func read(
+        _ key: KeySpec,
+        profile: CitizenProfile,
+        options: SimulatedCCCD.Options = .init()
+    ) async throws -> CitizenRecord {
         let bench = try await PCSCBench.shared()
         return try await bench.withInserted(try SimulatedCCCD.make(profile: profile, options: options)) {
             try await PCSCContext.with { context in
-                try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil,
-                                             options: CardReadOptions(key: key, waitForCard: .seconds(5)))
+                try await CardReading().read(
+                    reader: context.reader(named: bench.readerName(slot: 0)),
+                    identity: nil,
+                    options: CardReadOptions(key: key, waitForCard: .seconds(5))
+                )
             }
         }
     }
@@ -24,16 +32,24 @@ struct ReadCardThroughPCSCD {
     static func qrText(_ p: CitizenProfile) -> String {
         let d = p.dg13
         func compact(_ date: String) -> String { date.replacingOccurrences(of: "/", with: "") }
-        return [d.idNumber, d.oldIdNumber ?? "", d.fullName, compact(d.dateOfBirth), d.sex, d.placeOfResidence, compact(d.dateOfIssue)]
-            .joined(separator: "|")
+        return [
+            d.idNumber, d.oldIdNumber ?? "", d.fullName, compact(d.dateOfBirth), d.sex, d.placeOfResidence,
+            compact(d.dateOfIssue),
+        ]
+        .joined(separator: "|")
     }
 
     @Test(arguments: CitizenProfile.bundledNames)
     func paceWithTheIDNumberReturnsEveryField(name: String) async throws {
         let profile = try CitizenProfile.load(named: name)
         let record = try await Self.read(KeySpec(id: profile.dg13.idNumber), profile: profile)
-        let expected = try CitizenRecord(dg1: DG1(profile.dg1()), dg13: DG13(profile.dg13File()), dg2: nil,
-                                         access: record.access, stats: record.stats)
+        let expected = try CitizenRecord(
+            dg1: DG1(profile.dg1()),
+            dg13: DG13(profile.dg13File()),
+            dg2: nil,
+            access: record.access,
+            stats: record.stats
+        )
         #expect(record.person == expected.person)
         #expect(record.person.fullName == profile.dg13.fullName)
         #expect(record.document.mrz == profile.mrz)
@@ -56,18 +72,31 @@ struct ReadCardThroughPCSCD {
     @Test func bacWithTheMRZAndWithTheDates() async throws {
         let profile = try CitizenProfile.load(named: "hoang-van-thach")
         let mrz = try MRZ(lines: profile.mrz)
-        let byMRZ = try await Self.read(KeySpec(mrz: profile.mrz.joined(separator: "\n"), method: "BAC"), profile: profile)
+        let byMRZ = try await Self.read(
+            KeySpec(mrz: profile.mrz.joined(separator: "\n"), method: "BAC"),
+            profile: profile
+        )
         #expect(byMRZ.access.method == "BAC")
-        let byDates = try await Self.read(KeySpec(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth,
-                                                  dateOfExpiry: mrz.dateOfExpiry, method: "BAC"), profile: profile)
+        let byDates = try await Self.read(
+            KeySpec(
+                documentNumber: mrz.documentNumber,
+                dateOfBirth: mrz.dateOfBirth,
+                dateOfExpiry: mrz.dateOfExpiry,
+                method: "BAC"
+            ),
+            profile: profile
+        )
         #expect(byDates.person == byMRZ.person)
         #expect(byDates.person.dateOfExpiry == nil, "this card never expires")
     }
 
     @Test func aChipWithoutPACEIsReadWithBACAndTheRecordSaysWhy() async throws {
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
-        let record = try await Self.read(KeySpec(mrz: profile.mrz.joined(separator: "\n")), profile: profile,
-                                         options: .init(supportsPACE: false))
+        let record = try await Self.read(
+            KeySpec(mrz: profile.mrz.joined(separator: "\n")),
+            profile: profile,
+            options: .init(supportsPACE: false)
+        )
         #expect(record.access.method == "BAC")
         #expect(record.access.reason?.contains("no PACE") == true)
     }
@@ -90,8 +119,11 @@ struct ReadCardThroughPCSCD {
         let profile = try CitizenProfile.load(named: "le-thi-hong-nhung")
         let clock = ContinuousClock()
         let start = clock.now
-        let record = try await Self.read(KeySpec(id: profile.dg13.idNumber), profile: profile,
-                                         options: .init(maxResponseData: 256, latency: .milliseconds(6)))
+        let record = try await Self.read(
+            KeySpec(id: profile.dg13.idNumber),
+            profile: profile,
+            options: .init(maxResponseData: 256, latency: .milliseconds(6))
+        )
         #expect(clock.now - start > .milliseconds(450))
         #expect(record.stats.files.first { $0.name == "DG2" }?.bytes ?? 0 > 15_000)
     }
@@ -103,10 +135,17 @@ struct ReadCardThroughPCSCD {
             try await PCSCContext.with { context in
                 let reader = context.reader(named: bench.readerName(slot: 0))
                 await #expect(throws: ReadFailure.wrongKey) {
-                    try await CardReading().read(reader: reader, identity: nil, options: CardReadOptions(key: KeySpec(can: "123456")))
+                    try await CardReading().read(
+                        reader: reader,
+                        identity: nil,
+                        options: CardReadOptions(key: KeySpec(can: "123456"))
+                    )
                 }
-                let record = try await CardReading().read(reader: reader, identity: nil,
-                                                          options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber)))
+                let record = try await CardReading().read(
+                    reader: reader,
+                    identity: nil,
+                    options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber))
+                )
                 #expect(record.person.idNumber == profile.dg13.idNumber)
             }
         }
@@ -117,8 +156,11 @@ struct ReadCardThroughPCSCD {
         await bench.remove(slot: 1)
         _ = try await PCSCContext.with { context in
             await #expect(throws: ReadFailure.noCard) {
-                try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 1)), identity: nil,
-                                             options: CardReadOptions(key: KeySpec(can: "123456"), waitForCard: .milliseconds(300)))
+                try await CardReading().read(
+                    reader: context.reader(named: bench.readerName(slot: 1)),
+                    identity: nil,
+                    options: CardReadOptions(key: KeySpec(can: "123456"), waitForCard: .milliseconds(300))
+                )
             }
         }
     }

@@ -1,5 +1,6 @@
 import PCSC
 import Testing
+
 @testable import CardService
 
 /// docs/design.md §9.5 and issue 17: the reader a request without `reader` means.
@@ -8,11 +9,19 @@ import Testing
     static let cardATR: [UInt8] = [0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x81, 0x00, 0x7E]
 
     static func reader(_ name: String, atr: [UInt8]? = nil) -> ReaderSelection.Candidate {
-        ReaderSelection.Candidate(info: ReaderInfo(name: name, id: ReaderID(name: name, identity: ReaderIdentity()), identity: ReaderIdentity()),
-                                  cardPresent: atr != nil, atr: atr)
+        ReaderSelection.Candidate(
+            info: ReaderInfo(
+                name: name,
+                id: ReaderID(name: name, identity: ReaderIdentity()),
+                identity: ReaderIdentity()
+            ),
+            cardPresent: atr != nil,
+            atr: atr
+        )
     }
 
-    static func chosen(_ candidates: [ReaderSelection.Candidate], wanted: String? = nil) -> Result<String, ReadFailure> {
+    static func chosen(_ candidates: [ReaderSelection.Candidate], wanted: String? = nil) -> Result<String, ReadFailure>
+    {
         do {
             return .success(try ReaderSelection.choose(wanted, among: candidates).name)
         } catch {
@@ -26,22 +35,29 @@ import Testing
     }
 
     @Test func aTokenBesideAReaderWithACardLeavesTheReader() {
-        let r = Self.chosen([Self.reader("Virtual PCD 00 01", atr: Self.tokenATR), Self.reader("Virtual PCD 00 00", atr: Self.cardATR)])
+        let r = Self.chosen([
+            Self.reader("Virtual PCD 00 01", atr: Self.tokenATR), Self.reader("Virtual PCD 00 00", atr: Self.cardATR),
+        ])
         #expect(r == .success("Virtual PCD 00 00"))
     }
 
     @Test func aTokenKnownByNameIsLeftOutEvenWithoutItsATR() {
-        let r = Self.chosen([Self.reader("FT ePass2003Auto [ePass2003Auto] 00 00"), Self.reader("Alcor Micro AU9540 00 00")])
+        let r = Self.chosen([
+            Self.reader("FT ePass2003Auto [ePass2003Auto] 00 00"), Self.reader("Alcor Micro AU9540 00 00"),
+        ])
         #expect(r == .success("Alcor Micro AU9540 00 00"))
     }
 
     @Test func aContactlessReaderIsPreferredOverOneThatSaysNothing() {
-        let r = Self.chosen([Self.reader("Alcor Micro AU9540 00 00"), Self.reader("ACS ACR1252 1S CL Reader PICC 00 00")])
+        let r = Self.chosen([
+            Self.reader("Alcor Micro AU9540 00 00"), Self.reader("ACS ACR1252 1S CL Reader PICC 00 00"),
+        ])
         #expect(r == .success("ACS ACR1252 1S CL Reader PICC 00 00"))
     }
 
     @Test func onlyATokenIsNoIDCardReader() {
-        guard case .failure(.noReader(let why)) = Self.chosen([Self.reader("Virtual PCD 00 01", atr: Self.tokenATR)]) else {
+        guard case .failure(.noReader(let why)) = Self.chosen([Self.reader("Virtual PCD 00 01", atr: Self.tokenATR)])
+        else {
             Issue.record("a lone token is not an ID-card reader")
             return
         }
@@ -49,7 +65,12 @@ import Testing
     }
 
     @Test func aTokenNamedExplicitlyIsRefused() {
-        guard case .failure(.noReader(let why)) = Self.chosen([Self.reader("Virtual PCD 00 01", atr: Self.tokenATR)], wanted: "Virtual PCD 00 01") else {
+        guard
+            case .failure(.noReader(let why)) = Self.chosen(
+                [Self.reader("Virtual PCD 00 01", atr: Self.tokenATR)],
+                wanted: "Virtual PCD 00 01"
+            )
+        else {
             Issue.record("a named token is refused")
             return
         }

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import CancuocDaemon
 
+@testable import CancuocDaemon
 
 /// Issue 11 without pcscd: line framing, the serial source over a pty, pending scans.
 @Suite(.timeLimit(.minutes(1)))
@@ -52,7 +52,11 @@ struct ScannerTests {
         // Awaiting a task's value ignores cancellation: at the time limit, cancel the consumer
         // itself, or the limit waits for it forever (and the source's thread polls on).
         let got = try await withTimeout(seconds: 10) {
-            await withTaskCancellationHandler { await consumer.value } onCancel: { consumer.cancel() }
+            await withTaskCancellationHandler {
+                await consumer.value
+            } onCancel: {
+                consumer.cancel()
+            }
         }
         #expect(got == ["first", "second", "third"])
     }
@@ -90,9 +94,15 @@ struct ScannerTests {
         let scanner = try FakeScanner(link: directory + "/not-yet")
         try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
         try await scanner.type("late\n")
-        #expect(try await withTimeout(seconds: 10) {
-            await withTaskCancellationHandler { await consumer.value } onCancel: { consumer.cancel() }
-        } == "late")
+        #expect(
+            try await withTimeout(seconds: 10) {
+                await withTaskCancellationHandler {
+                    await consumer.value
+                } onCancel: {
+                    consumer.cancel()
+                }
+            } == "late"
+        )
     }
 
     @Test func aValidScanIsPendingOnceAndGarbageIsIgnored() async {
@@ -118,8 +128,11 @@ struct ScannerTests {
 
     @Test func anUnusedScanExpiresOnceToTheHandler() async throws {
         let expired = Mutex<[String]>([])
-        let pairing = ScannerPairing(pendingDuration: .milliseconds(200), logger: Logger(label: "test"),
-                                     expired: { scan in expired.withLock { $0.append(scan.qr.idNumber) } })
+        let pairing = ScannerPairing(
+            pendingDuration: .milliseconds(200),
+            logger: Logger(label: "test"),
+            expired: { scan in expired.withLock { $0.append(scan.qr.idNumber) } }
+        )
         await pairing.scanned(Self.qr, scanner: "s", reader: "R")
         try await withTimeout(seconds: 5) { try await eventually { expired.withLock { $0.count } == 1 } }
         try await Task.sleep(for: .milliseconds(300))

@@ -1,10 +1,11 @@
+import Foundation
+import Testing
+
+@testable import CancuocUsage
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-@testable import CancuocUsage
-
 
 /// A writer SIGKILLed in the middle of a burst: the database opens cleanly and every event
 /// the writer reported as committed is there.
@@ -32,33 +33,40 @@ import Testing
     static func burstUntilKilled(path: String, target: Int) async throws -> (Int, Bool) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = cancuocBinary
-                    process.arguments = ["usage-stress", "--db", path, "--batch", "7"]
-                    let out = Pipe()
-                    process.standardOutput = out
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    var lastCommitted = 0
-                    var buffer = Data()
-                    readLoop: while true {
-                        let chunk = out.fileHandleForReading.availableData
-                        if chunk.isEmpty { break }
-                        buffer.append(chunk)
-                        while let nl = buffer.firstIndex(of: 0x0A) {
-                            let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                            buffer.removeSubrange(buffer.startIndex...nl)
-                            if let n = Int(line.replacingOccurrences(of: "committed ", with: "")) { lastCommitted = n }
-                            if lastCommitted >= target {
-                                kill(process.processIdentifier, SIGKILL)
-                                break readLoop
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = cancuocBinary
+                        process.arguments = ["usage-stress", "--db", path, "--batch", "7"]
+                        let out = Pipe()
+                        process.standardOutput = out
+                        process.standardError = FileHandle.nullDevice
+                        try process.run()
+                        var lastCommitted = 0
+                        var buffer = Data()
+                        readLoop: while true {
+                            let chunk = out.fileHandleForReading.availableData
+                            if chunk.isEmpty { break }
+                            buffer.append(chunk)
+                            while let nl = buffer.firstIndex(of: 0x0A) {
+                                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
+                                buffer.removeSubrange(buffer.startIndex...nl)
+                                if let n = Int(line.replacingOccurrences(of: "committed ", with: "")) {
+                                    lastCommitted = n
+                                }
+                                if lastCommitted >= target {
+                                    kill(process.processIdentifier, SIGKILL)
+                                    break readLoop
+                                }
                             }
                         }
+                        process.waitUntilExit()
+                        return (
+                            lastCommitted,
+                            process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+                        )
                     }
-                    process.waitUntilExit()
-                    return (lastCommitted, process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
-                })
+                )
             }.start()
         }
     }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CardSimulator
 import CCCD
+import CardSimulator
 import Foundation
 import MRTD
 import Testing
+
 @testable import CancuocUsage
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The usage log never blocks or fails a read: a read-only or full disk is logged once,
 /// the lost events are counted, and writing resumes when space comes back. Real tmpfs
@@ -16,8 +17,13 @@ import Testing
     @Test func aReadOnlyDiskLosesEventsQuietlyLogsOnceAndReadsAreStillServed() async throws {
         try await withTmpfs(options: "ro,size=1m") { mount in
             let logs = CollectedLogs()
-            let log = UsageLog(configuration: .init(path: mount.appendingPathComponent("usage.sqlite").path,
-                                                    facilityID: "BP-007"), logger: logs.logger())
+            let log = UsageLog(
+                configuration: .init(
+                    path: mount.appendingPathComponent("usage.sqlite").path,
+                    facilityID: "BP-007"
+                ),
+                logger: logs.logger()
+            )
             let profile = try CitizenProfile.load(named: "tran-minh-khoa")
             await log.readerSeen(sampleReader)
             for i in 0..<50 {
@@ -28,8 +34,10 @@ import Testing
             // A read goes on as usual while the store is unusable.
             let chip = try SimulatedCCCD.make(profile: profile)
             _ = await chip.powerOn()
-            let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip),
-                                                       request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber)))
+            let read = try await DocumentReader().read(
+                over: SimulatedCardChannel(card: chip),
+                request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber))
+            )
             #expect(read.files[.dg13] != nil)
             await log.readFinished(event(ms: read.stats.milliseconds))
             await log.flush()
@@ -39,8 +47,11 @@ import Testing
             #expect(errors.first?.text.contains("reads are still served") == true)
             let summary = await log.summary()
             #expect(summary.lostEvents == 51 && summary.facility.id == "BP-007" && summary.readers.isEmpty)
-            let metrics = MetricsTextfileWriter.render(await log.metricsSnapshot(), lostEvents: await log.lostEvents,
-                                                       pcscUp: true)
+            let metrics = MetricsTextfileWriter.render(
+                await log.metricsSnapshot(),
+                lostEvents: await log.lostEvents,
+                pcscUp: true
+            )
             #expect(metrics.contains("cancuoc_usage_events_lost_total 51\n"))
         }
     }

@@ -1,16 +1,22 @@
 import Foundation
 import PCSC
 import Testing
+
 @testable import CancuocAPI
 @testable import CancuocUsage
-
 
 /// `UsageLog`, the recorder the daemon calls: presence across daemon runs, detach, the
 /// `inventory.summary` JSON, the read-only opening of `cancuoc inventory`.
 @Suite struct UsageLogTests {
     @Test func presenceFollowsAttachAndDetachAndIsResetByANewDaemonRun() async throws {
         let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
-        let other = ReaderUsageInfo(id: "04E6:5810:99", name: "SCM SCR3310 00 00", vid: "04E6", pid: "5810", serial: "99")
+        let other = ReaderUsageInfo(
+            id: "04E6:5810:99",
+            name: "SCM SCR3310 00 00",
+            vid: "04E6",
+            pid: "5810",
+            serial: "99"
+        )
         do {
             let first = UsageLog(configuration: .init(path: path))
             await first.readerSeen(sampleReader)
@@ -51,12 +57,15 @@ import Testing
 
     @Test func theSummaryIsTheSameJSONAsTheCommandLineReport() async throws {
         let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
-        let log = UsageLog(configuration: .init(path: path, facilityID: "BP-100", facilityName: "Trạm Y tế xã Lộc Hiệp"))
+        let log = UsageLog(
+            configuration: .init(path: path, facilityID: "BP-100", facilityName: "Trạm Y tế xã Lộc Hiệp")
+        )
         await log.readerSeen(sampleReader)
         await log.readFinished(event())
         let value = try JSONParser().parse(try JSONText(encoding: await log.summary()).bytes)
         guard case .object(let o) = value, case .object(let facility)? = o["facility"],
-              case .string(let generated)? = o["generatedAt"] else {
+            case .string(let generated)? = o["generatedAt"]
+        else {
             Issue.record("not an object: \(value)")
             return
         }
@@ -78,10 +87,18 @@ import Testing
 
 @Suite struct ReaderUsageInfoFromPCSC {
     @Test func takesTheStableIDAndTheReadersOwnIdentity() {
-        let identity = ReaderIdentity(vendor: "ACS", product: "ACR39U ICC Reader", serialNumber: "R123",
-                                      vendorID: 0x072F, productID: 0x90CC)
-        let info = ReaderInfo(name: "ACS ACR39U ICC Reader 00 00", id: ReaderID(name: "ACS ACR39U ICC Reader 00 00", identity: identity),
-                              identity: identity)
+        let identity = ReaderIdentity(
+            vendor: "ACS",
+            product: "ACR39U ICC Reader",
+            serialNumber: "R123",
+            vendorID: 0x072F,
+            productID: 0x90CC
+        )
+        let info = ReaderInfo(
+            name: "ACS ACR39U ICC Reader 00 00",
+            id: ReaderID(name: "ACS ACR39U ICC Reader 00 00", identity: identity),
+            identity: identity
+        )
         let usage = ReaderUsageInfo(info)
         #expect(usage.id == info.id.rawValue && usage.vid == "072F" && usage.pid == "90CC" && usage.serial == "R123")
         #expect(usage.vendor == "ACS" && usage.name == "ACS ACR39U ICC Reader 00 00")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import CancuocUsage
 
+@testable import CancuocUsage
 
 /// The node_exporter textfile: valid Prometheus text, the documented names and labels,
 /// written atomically, no personal data.
@@ -41,17 +41,30 @@ import Testing
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
-        let a = ["reader_id": sampleReader.id], b = ["reader_id": other.id]
+        let a = ["reader_id": sampleReader.id]
+        let b = ["reader_id": other.id]
         #expect(value(M.pcscUp) == 1)
         #expect(value(M.eventsLost) == 0)
         #expect(abs((value(M.written) ?? 0) - Date().timeIntervalSince1970) < 60)
-        #expect(value(M.readerInfo, ["reader_id": sampleReader.id, "name": sampleReader.name, "vid": "072F", "pid": "2200",
-                                     "vendor": "ACS", "product": "ACR122U PICC Interface"]) == 1)
+        #expect(
+            value(
+                M.readerInfo,
+                [
+                    "reader_id": sampleReader.id, "name": sampleReader.name, "vid": "072F", "pid": "2200",
+                    "vendor": "ACS", "product": "ACR122U PICC Interface",
+                ]
+            ) == 1
+        )
         #expect(value(M.readerPresent, a) == 1)
         #expect(value(M.readerContactOnly, a) == 0)
         // Every outcome from 0, for every reader: the first read of any outcome is an increase.
         for outcome in ReadEvent.storedOutcomes {
-            let expected: Double = switch outcome { case "ok": 7; case "wrongKey": 1; default: 0 }
+            let expected: Double =
+                switch outcome {
+                case "ok": 7
+                case "wrongKey": 1
+                default: 0
+                }
             #expect(value(M.reads, ["reader_id": sampleReader.id, "outcome": outcome]) == expected, "\(outcome)")
             #expect(value(M.reads, ["reader_id": other.id, "outcome": outcome]) == (outcome == "cardRemoved" ? 1 : 0))
         }
@@ -69,7 +82,8 @@ import Testing
         #expect(value(M.readerLastSuccess, a) != nil)
         #expect(value(M.readerLastSuccess, b) == nil, "no successful read on the other reader")
         #expect(value(M.readerLastUsed, b) != nil)
-        let firstSeen = try #require(value(M.readerFirstSeen, a)), lastSeen = try #require(value(M.readerLastSeen, a))
+        let firstSeen = try #require(value(M.readerFirstSeen, a))
+        let lastSeen = try #require(value(M.readerLastSeen, a))
         #expect(firstSeen <= lastSeen)
         #expect(text.contains("# TYPE cancuoc_read_duration_seconds histogram"))
         #expect(text.contains("# TYPE cancuoc_card_reads_total counter"))
@@ -78,14 +92,21 @@ import Testing
     /// A signature token is flagged contact-only, and an unplugged reader is not present.
     @Test func contactOnlyReadersAndUnpluggedReadersAreFlagged() async throws {
         let dir = try usageTempDir()
-        let log = UsageLog(configuration: .init(path: dir.appendingPathComponent("usage.sqlite").path, facilityID: "BP-007"))
+        let log = UsageLog(
+            configuration: .init(path: dir.appendingPathComponent("usage.sqlite").path, facilityID: "BP-007")
+        )
         let token = ReaderUsageInfo(id: "0529:0620:1", name: "ePass2003 00 00", vid: "0529", pid: "0620")
         await log.readerSeen(sampleReader)
         await log.readerSeen(token)
         await log.readerGone(id: sampleReader.id)
         await log.flush()
-        let samples = try PrometheusTextParser.parse(MetricsTextfileWriter.render(await log.metricsSnapshot(),
-                                                                                    lostEvents: 0, pcscUp: true))
+        let samples = try PrometheusTextParser.parse(
+            MetricsTextfileWriter.render(
+                await log.metricsSnapshot(),
+                lostEvents: 0,
+                pcscUp: true
+            )
+        )
         func value(_ name: String, _ id: String) -> Double? {
             samples.first { $0.name == name && $0.labels == ["reader_id": id] }?.value
         }
@@ -103,7 +124,7 @@ import Testing
         let file = dir.appendingPathComponent("cancuoc.prom").path
         let writer = MetricsTextfileWriter(path: file)
         try writer.write(MetricsTextfileWriter.render(nil, lostEvents: 0, pcscUp: true))
-        try writer.write(MetricsTextfileWriter.render(nil, lostEvents: 1, pcscUp: true))   // the directory exists now
+        try writer.write(MetricsTextfileWriter.render(nil, lostEvents: 1, pcscUp: true))  // the directory exists now
         func mode(_ path: String) throws -> Int {
             try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) & 0o777
         }
@@ -122,8 +143,15 @@ import Testing
 
 /// A strict reader of the text exposition format 0.0.4, enough to check our output.
 enum PrometheusTextParser {
-    struct Sample: Equatable { var name: String; var labels: [String: String]; var value: Double }
-    struct Malformed: Error, CustomStringConvertible { var line: String; var description: String { "malformed: \(line)" } }
+    struct Sample: Equatable {
+        var name: String
+        var labels: [String: String]
+        var value: Double
+    }
+    struct Malformed: Error, CustomStringConvertible {
+        var line: String
+        var description: String { "malformed: \(line)" }
+    }
 
     static func parse(_ text: String) throws -> [Sample] {
         var out: [Sample] = []
@@ -132,7 +160,8 @@ enum PrometheusTextParser {
             if line.isEmpty { continue }
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
-                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
+                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3])
+                else {
                     throw Malformed(line: String(line))
                 }
                 typed.insert(String(parts[2]))
@@ -173,7 +202,8 @@ enum PrometheusTextParser {
             let v = s.dropFirst()
             guard let value = v == "+Inf" ? Double.infinity : Double(v) else { throw Malformed(line: String(line)) }
             let family = ["_bucket", "_sum", "_count"].reduce(name) { n, suffix in
-                n.hasSuffix(suffix) && typed.contains(String(n.dropLast(suffix.count))) ? String(n.dropLast(suffix.count)) : n
+                n.hasSuffix(suffix) && typed.contains(String(n.dropLast(suffix.count)))
+                    ? String(n.dropLast(suffix.count)) : n
             }
             guard typed.contains(family) else { throw Malformed(line: "no TYPE before \(line)") }
             out.append(Sample(name: name, labels: labels, value: value))

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+
 @testable import CancuocUsage
 @testable import CardService
-
 
 /// The usage log on disk: what goes in comes back out, migrations, retention.
 @Suite struct UsageStoreTests {
@@ -13,21 +13,29 @@ import Testing
         do {
             let store = try UsageStore(path: path)
             try store.setFacility(id: "BP-001", name: "Bệnh viện Đa khoa tỉnh Bình Phước")
-            try await store.apply([.readerSeen(sampleReader, at: now.addingTimeInterval(-40 * 86_400))], facilityID: "BP-001")
-            try await store.apply([
-                .read(event(at: now.addingTimeInterval(-3600), ms: 60)),
-                .read(event(at: now.addingTimeInterval(-2 * 86_400), ms: 100)),
-                .read(event("wrongKey", at: now.addingTimeInterval(-3 * 86_400), ms: 30)),
-                .read(event(at: now.addingTimeInterval(-20 * 86_400), ms: 200)),
-                .read(event("cardRemoved", at: now.addingTimeInterval(-45 * 86_400), ms: 500)),
-            ], facilityID: "BP-001")
+            try await store.apply(
+                [.readerSeen(sampleReader, at: now.addingTimeInterval(-40 * 86_400))],
+                facilityID: "BP-001"
+            )
+            try await store.apply(
+                [
+                    .read(event(at: now.addingTimeInterval(-3600), ms: 60)),
+                    .read(event(at: now.addingTimeInterval(-2 * 86_400), ms: 100)),
+                    .read(event("wrongKey", at: now.addingTimeInterval(-3 * 86_400), ms: 30)),
+                    .read(event(at: now.addingTimeInterval(-20 * 86_400), ms: 200)),
+                    .read(event("cardRemoved", at: now.addingTimeInterval(-45 * 86_400), ms: 500)),
+                ],
+                facilityID: "BP-001"
+            )
         }
         let report = try UsageStore(path: path).report(now: now, lostEvents: 2)
         #expect(report.facility == .init(id: "BP-001", name: "Bệnh viện Đa khoa tỉnh Bình Phước"))
         #expect(report.lostEvents == 2)
         let reader = try #require(report.readers.first)
         #expect(report.readers.count == 1)
-        #expect(reader.id == sampleReader.id && reader.vid == "072F" && reader.pid == "2200" && reader.serial == "0123ABCD")
+        #expect(
+            reader.id == sampleReader.id && reader.vid == "072F" && reader.pid == "2200" && reader.serial == "0123ABCD"
+        )
         #expect(reader.vendor == "ACS" && reader.firmware == "2.14" && reader.present)
         #expect(reader.usage.lastDay == .init(reads: 1, ok: 1))
         #expect(reader.usage.last7Days == .init(reads: 3, ok: 2))
@@ -76,16 +84,36 @@ import Testing
     }
 
     @Test func readEventsAcceptOnlyCodesSoFreeTextCannotBeStored() {
-        for failure: ReadFailure in [.noReader("x"), .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard("x"),
-                                     .pcscUnavailable("x"), .timeout, .cancelled, .badKey(.idNumber), .internal("x")] {
+        for failure: ReadFailure in [
+            .noReader("x"), .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard("x"),
+            .pcscUnavailable("x"), .timeout, .cancelled, .badKey(.idNumber), .internal("x"),
+        ] {
             #expect(ReadEvent.outcomes.contains(failure.reason), "\(failure.reason)")
         }
-        let e = ReadEvent(readerID: "r", outcome: "Nguyễn Văn An 001099012345", access: "15/03/1999",
-                          verification: "Nguyễn", durationMs: -5)
+        let e = ReadEvent(
+            readerID: "r",
+            outcome: "Nguyễn Văn An 001099012345",
+            access: "15/03/1999",
+            verification: "Nguyễn",
+            durationMs: -5
+        )
         #expect(e.outcome == "other" && e.access == "other" && e.verification == "other" && e.durationMs == 0)
-        let failed = ReadEvent(readerID: "r", failure: .cardRemoved, access: "PACE", verification: "verified", durationMs: 40)
+        let failed = ReadEvent(
+            readerID: "r",
+            failure: .cardRemoved,
+            access: "PACE",
+            verification: "verified",
+            durationMs: 40
+        )
         #expect(failed.outcome == "cardRemoved" && failed.access == nil && failed.verification == nil)
-        let ok = ReadEvent(readerID: "r", failure: nil, access: "PACE", verification: "verified", durationMs: 40, apdus: 23)
+        let ok = ReadEvent(
+            readerID: "r",
+            failure: nil,
+            access: "PACE",
+            verification: "verified",
+            durationMs: 40,
+            apdus: 23
+        )
         #expect(ok.outcome == "ok" && ok.access == "PACE" && ok.verification == "verified" && ok.apdus == 23)
     }
 }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import CancuocUsage
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A fresh directory under /tmp for one test's database.
 func usageTempDir(_ name: String = #function) throws -> URL {
@@ -18,7 +19,10 @@ func usageTempDir(_ name: String = #function) throws -> URL {
 
 /// Keeps every log message, to count them and to search them for personal data.
 final class CollectedLogs: Sendable {
-    struct Entry: Sendable { var level: Logger.Level; var text: String }
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var text: String
+    }
     private let entries = Mutex<[Entry]>([])
 
     var all: [Entry] { entries.withLock { $0 } }
@@ -86,7 +90,11 @@ private func runBlocking(_ program: String, _ arguments: [String]) throws -> Str
     p.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard p.terminationStatus == 0 else {
-        throw CommandFailed(command: ([program] + arguments).joined(separator: " "), status: p.terminationStatus, output: text)
+        throw CommandFailed(
+            command: ([program] + arguments).joined(separator: " "),
+            status: p.terminationStatus,
+            output: text
+        )
     }
     return text
 }
@@ -96,11 +104,31 @@ var cancuocBinary: URL {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cancuoc")
 }
 
-let sampleReader = ReaderUsageInfo(id: "072F:2200:0123ABCD", name: "ACS ACR122U PICC Interface 00 00", vid: "072F",
-                                   pid: "2200", vendor: "ACS", product: "ACR122U PICC Interface",
-                                   serial: "0123ABCD", firmware: "2.14")
+let sampleReader = ReaderUsageInfo(
+    id: "072F:2200:0123ABCD",
+    name: "ACS ACR122U PICC Interface 00 00",
+    vid: "072F",
+    pid: "2200",
+    vendor: "ACS",
+    product: "ACR122U PICC Interface",
+    serial: "0123ABCD",
+    firmware: "2.14"
+)
 
-func event(_ outcome: String = "ok", at time: Date = Date(), ms: Int = 80, reader: String = sampleReader.id) -> ReadEvent {
-    ReadEvent(readerID: reader, time: time, outcome: outcome, access: outcome == "ok" ? "PACE" : nil,
-              verification: outcome == "ok" ? "unverified" : nil, durationMs: ms, apdus: 23, bytes: 20_160)
+func event(
+    _ outcome: String = "ok",
+    at time: Date = Date(),
+    ms: Int = 80,
+    reader: String = sampleReader.id
+) -> ReadEvent {
+    ReadEvent(
+        readerID: reader,
+        time: time,
+        outcome: outcome,
+        access: outcome == "ok" ? "PACE" : nil,
+        verification: outcome == "ok" ? "unverified" : nil,
+        durationMs: ms,
+        apdus: 23,
+        bytes: 20_160
+    )
 }

@@ -1,16 +1,21 @@
-import CardSimulator
 import CCCD
+import CardSimulator
 import MRTD
 import PCSC
 import TestBench
 import Testing
+
 @testable import CardService
 
 /// A reception desk must never be told "verified" for a cloned or edited card, and never
 /// "forged" for a genuine one (issue 4): the whole matrix through pcscd + vpcd.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(5)))
 struct VerifyThroughPCSCD {
-    static func read(_ options: SimulatedCCCD.Options, trusted: Bool = true, profile name: String = "le-thi-hong-nhung") async throws -> CitizenRecord {
+    static func read(
+        _ options: SimulatedCCCD.Options,
+        trusted: Bool = true,
+        profile name: String = "le-thi-hong-nhung"
+    ) async throws -> CitizenRecord {
         let profile = try CitizenProfile.load(named: name)
         let card = try SimulatedCCCD.build(profile: profile, options: options)
         let bench = try await PCSCBench.shared()
@@ -18,7 +23,11 @@ struct VerifyThroughPCSCD {
             try await PCSCContext.with { context in
                 var read = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
                 if trusted { read.trust = { card.trustStore } }
-                return try await CardReading().read(reader: context.reader(named: bench.readerName(slot: 0)), identity: nil, options: read)
+                return try await CardReading().read(
+                    reader: context.reader(named: bench.readerName(slot: 0)),
+                    identity: nil,
+                    options: read
+                )
             }
         }
     }

@@ -27,17 +27,20 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let frame = unwrapInboundIn(data)
-            let name = switch frame.opcode {
-            case .text: "text"
-            case .continuation: "continuation"
-            case .ping: "ping"
-            default: "other"
-            }
+            let name =
+                switch frame.opcode {
+                case .text: "text"
+                case .continuation: "continuation"
+                case .ping: "ping"
+                default: "other"
+                }
             seen.append(name + (frame.fin ? "" : " (more)"))
         }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if let incomplete = event as? WebSocketMessageIncomplete { seen.append("incomplete after \(incomplete.after)") }
+            if let incomplete = event as? WebSocketMessageIncomplete {
+                seen.append("incomplete after \(incomplete.after)")
+            }
         }
     }
 
@@ -45,7 +48,8 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
         let channel = EmbeddedChannel()
         let recorder = Recorder()
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(WebSocketFrameLimitDecoder(maxFrameSize: 1024, completionLimit: limit)))
+            ByteToMessageHandler(WebSocketFrameLimitDecoder(maxFrameSize: 1024, completionLimit: limit))
+        )
         try channel.pipeline.syncOperations.addHandler(recorder)
         return (channel, recorder)
     }
@@ -92,7 +96,10 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
         channel.embeddedEventLoop.advanceTime(by: .seconds(9))
         #expect(recorder.seen == ["text", "text (more)", "continuation"])
         channel.embeddedEventLoop.advanceTime(by: .seconds(1))
-        #expect(recorder.seen.last == "incomplete after 10.0 seconds", "the partial frame's clock began with its first byte")
+        #expect(
+            recorder.seen.last == "incomplete after 10.0 seconds",
+            "the partial frame's clock began with its first byte"
+        )
         _ = try channel.finish()
     }
 }
@@ -102,15 +109,30 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
 @Suite(.timeLimit(.minutes(1))) struct WebSocketConnectionOnEmbeddedChannel {
     static func make(limits: APIServerConfiguration = .init()) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
-        let connection = Connection(id: 1, principal: Principal(origin: "http://127.0.0.1:28710", mayReceiveRecords: false),
-                                    transport: ChannelTransport(channel: channel), service: StubHandler(),
-                                    limits: limits.connectionLimits)
+        let connection = Connection(
+            id: 1,
+            principal: Principal(origin: "http://127.0.0.1:28710", mayReceiveRecords: false),
+            transport: ChannelTransport(channel: channel),
+            service: StubHandler(),
+            limits: limits.connectionLimits
+        )
         try await channel.testingEventLoop.executeInContext {
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameLimitDecoder(
-                maxFrameSize: limits.maxLineLength + 1, completionLimit: limits.requestCompletionTimeout)))
-            try pipeline.addHandler(NIOWebSocketFrameAggregator(
-                minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: limits.maxLineLength))
+            try pipeline.addHandler(
+                ByteToMessageHandler(
+                    WebSocketFrameLimitDecoder(
+                        maxFrameSize: limits.maxLineLength + 1,
+                        completionLimit: limits.requestCompletionTimeout
+                    )
+                )
+            )
+            try pipeline.addHandler(
+                NIOWebSocketFrameAggregator(
+                    minNonFinalFragmentSize: 1,
+                    maxAccumulatedFrameCount: 1024,
+                    maxAccumulatedFrameSize: limits.maxLineLength
+                )
+            )
             try pipeline.addHandler(WebSocketMessageCodec())
             try pipeline.addHandler(ConnectionHandler(connection: connection, logger: .init(label: "test")))
         }

@@ -3,6 +3,7 @@ import Foundation
 import MRTD
 import SmartCard
 import Testing
+
 @testable import CardSimulator
 
 /// The timing model of a real chip on a real reader (issue 18): its arithmetic by hand, its
@@ -38,9 +39,19 @@ import Testing
         instant.bitRate = 1e12
         instant.frameGapMicroseconds = 0
         instant.turnaroundMs = 0
-        instant.compute = .init(paceNonceMs: 0, paceMappingMs: 0, paceKeyAgreementMs: 0, paceMutualAuthenticationMs: 0, bacMs: 0,
-                                chipAuthenticationMs: 0, activeAuthenticationMs: 0, selectMs: 0, readBinaryMs: 0,
-                                readBinaryPerKiBMs: 0, otherMs: 0)
+        instant.compute = .init(
+            paceNonceMs: 0,
+            paceMappingMs: 0,
+            paceKeyAgreementMs: 0,
+            paceMutualAuthenticationMs: 0,
+            bacMs: 0,
+            chipAuthenticationMs: 0,
+            activeAuthenticationMs: 0,
+            selectMs: 0,
+            readBinaryMs: 0,
+            readBinaryPerKiBMs: 0,
+            otherMs: 0
+        )
         let chip = TimedCard(inner: try SimulatedCCCD.make(profile: profile), timing: instant, ledger: ledger)
         _ = await chip.powerOn()
         var request = ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber))
@@ -55,8 +66,10 @@ import Testing
         #expect(steps[.activeAuthentication] == 1)
         #expect(steps[.bac] == nil)
         #expect(ledger.totals.apdus == read.stats.apdus)
-        let readBinaries = read.stats.files.filter { !["ChipAuthentication", "ActiveAuthentication"].contains($0.name) }
-            .reduce(0) { $0 + $1.apdus }
+        let readBinaries = read.stats.files.filter {
+            !["ChipAuthentication", "ActiveAuthentication"].contains($0.name)
+        }
+        .reduce(0) { $0 + $1.apdus }
         #expect(steps[.readBinary] == readBinaries)
     }
 
@@ -64,15 +77,27 @@ import Testing
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let ledger = TimingLedger()
         var timing = ChipTiming.reader848Extended
-        timing.compute = ChipTiming.Compute(paceNonceMs: 1, paceMappingMs: 20, paceKeyAgreementMs: 20, paceMutualAuthenticationMs: 1,
-                                            bacMs: 1, chipAuthenticationMs: 10, activeAuthenticationMs: 10, selectMs: 1,
-                                            readBinaryMs: 1, readBinaryPerKiBMs: 1, otherMs: 1)
+        timing.compute = ChipTiming.Compute(
+            paceNonceMs: 1,
+            paceMappingMs: 20,
+            paceKeyAgreementMs: 20,
+            paceMutualAuthenticationMs: 1,
+            bacMs: 1,
+            chipAuthenticationMs: 10,
+            activeAuthenticationMs: 10,
+            selectMs: 1,
+            readBinaryMs: 1,
+            readBinaryPerKiBMs: 1,
+            otherMs: 1
+        )
         let chip = TimedCard(inner: try SimulatedCCCD.make(profile: profile), timing: timing, ledger: ledger)
         _ = await chip.powerOn()
         let clock = ContinuousClock()
         let start = clock.now
-        _ = try await DocumentReader().read(over: SimulatedCardChannel(card: chip),
-                                            request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber)))
+        _ = try await DocumentReader().read(
+            over: SimulatedCardChannel(card: chip),
+            request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber))
+        )
         let elapsed = clock.now - start
         #expect(ledger.totals.total > .milliseconds(60))
         #expect(elapsed >= ledger.totals.total)

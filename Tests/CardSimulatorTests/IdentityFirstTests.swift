@@ -3,6 +3,7 @@ import MRTD
 import SmartCard
 import Synchronization
 import Testing
+
 @testable import CardSimulator
 
 /// Identity first (issue 18): what identifies and verifies the person is read, and can be
@@ -26,8 +27,11 @@ import Testing
     static let citizen = try! CitizenProfile.load(named: "le-thi-hong-nhung")
 
     /// A short-APDU chip, as most readers see it: the face is most of the APDUs.
-    static func read(options: SimulatedCCCD.Options = .shortOnly, card: SimulatedCCCD.Card? = nil,
-                     configure: (inout ReadRequest) -> Void = { _ in }) async throws -> (ChipRead, Journal, TrustStore, [CommandAPDU]) {
+    static func read(
+        options: SimulatedCCCD.Options = .shortOnly,
+        card: SimulatedCCCD.Card? = nil,
+        configure: (inout ReadRequest) -> Void = { _ in }
+    ) async throws -> (ChipRead, Journal, TrustStore, [CommandAPDU]) {
         let card = try card ?? SimulatedCCCD.build(profile: citizen, options: options)
         let recorder = CommandRecorder(inner: card.handler)
         _ = await recorder.powerOn()
@@ -46,7 +50,10 @@ import Testing
         #expect(Set(identity.files.keys) == [.com, .dg13, .dg1, .dg14, .sod])
         #expect(identity.chipAuthentication == .passed)
         #expect(toRead.contains(.dg2))
-        #expect(identity.stats.apdus > 0 && identity.stats.apdus < read.stats.apdus / 2, "the face is most of the APDUs")
+        #expect(
+            identity.stats.apdus > 0 && identity.stats.apdus < read.stats.apdus / 2,
+            "the face is most of the APDUs"
+        )
 
         let early = try CitizenRecord.build(from: identity, includeFace: false, trust: trust)
         let full = try CitizenRecord.build(from: read, includeFace: false, trust: trust)
@@ -88,7 +95,9 @@ import Testing
     }
 
     @Test func whenChipAuthenticationFailsActiveAuthenticationComesBeforeTheCheckpointAndRunsOnce() async throws {
-        let (read, journal, _, commands) = try await Self.read(options: .init(maxResponseData: 256, forgery: .chipKey(.dg14WrongKey)))
+        let (read, journal, _, commands) = try await Self.read(
+            options: .init(maxResponseData: 256, forgery: .chipKey(.dg14WrongKey))
+        )
         let (identity, _) = try #require(journal.identity.withLock { $0 })
         #expect(identity.chipAuthentication != .passed)
         #expect(identity.files[.dg15] != nil)

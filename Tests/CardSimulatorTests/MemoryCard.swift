@@ -1,5 +1,5 @@
-import SmartCard
 import CardSimulator
+import SmartCard
 
 /// A tiny plain card for tests: SELECT by FID (or the AID) answers 9000, READ BINARY reads
 /// the selected file or a file by SFI (the FID's low byte).
@@ -9,7 +9,10 @@ actor MemoryCard: APDUHandler {
 
     init(files: [UInt16: [UInt8]]) { self.files = files }
 
-    func powerOn() async -> [UInt8] { selected = nil; return [0x3B, 0x80, 0x80, 0x01, 0x01] }
+    func powerOn() async -> [UInt8] {
+        selected = nil
+        return [0x3B, 0x80, 0x80, 0x01, 0x01]
+    }
     func powerOff() async { selected = nil }
 
     func process(_ command: CommandAPDU) async -> ResponseAPDU {
@@ -35,7 +38,10 @@ actor MemoryCard: APDUHandler {
             guard let file = selected else { return ResponseAPDU(status: .commandNotAllowedNoEF) }
             guard offset <= file.count else { return ResponseAPDU(status: .incorrectP1P2) }
             let end = min(file.count, offset + (command.ne ?? 256))
-            return ResponseAPDU(data: Array(file[offset..<end]), status: end - offset < (command.ne ?? 256) ? .endOfFileReached : .success)
+            return ResponseAPDU(
+                data: Array(file[offset..<end]),
+                status: end - offset < (command.ne ?? 256) ? .endOfFileReached : .success
+            )
         default:
             return ResponseAPDU(status: .insNotSupported)
         }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// The test PKI follows the ICAO 9303-12 §7 certificate profiles closely enough for the
@@ -9,7 +10,8 @@ import MRTD
     @Test(arguments: SignatureScheme.allCases)
     func cscaAndDocumentSigner(scheme: SignatureScheme) throws {
         let pki = try TestPKI(scheme: scheme)
-        let csca = pki.csca.certificate, ds = pki.documentSigner.certificate
+        let csca = pki.csca.certificate
+        let ds = pki.documentSigner.certificate
         #expect(csca.isCA)
         #expect(!ds.isCA)
         #expect(csca.subject == csca.issuer)
@@ -47,9 +49,13 @@ import MRTD
     }
 
     @Test func masterListVerifiesUnderItsIssuingCSCA() throws {
-        let a = try TestPKI(scheme: .ecdsaP256), b = try TestPKI(scheme: .ecdsaBrainpoolP256r1)
-        let signer = try IssuedCertificate.masterListSigner(issuedBy: a.csca, notBefore: TestPKI.date("2020-01-01"),
-                                                            notAfter: TestPKI.date("2040-01-01"))
+        let a = try TestPKI(scheme: .ecdsaP256)
+        let b = try TestPKI(scheme: .ecdsaBrainpoolP256r1)
+        let signer = try IssuedCertificate.masterListSigner(
+            issuedBy: a.csca,
+            notBefore: TestPKI.date("2020-01-01"),
+            notAfter: TestPKI.date("2040-01-01")
+        )
         let ml = try MasterListBuilder.build(cscas: [a.csca.certificate, b.csca.certificate], signer: signer)
         let list = try CSCAMasterList(ml, anchors: [a.csca.certificate])
         #expect(list.certificates.count == 2)
@@ -61,9 +67,15 @@ import MRTD
         let pki = try TestPKI(scheme: .rsaPSS)
         let files: [DataGroupID: [UInt8]] = [.com: [0x60, 0x00], .dg1: [0x61, 0x00], .dg2: [0x75, 0x00]]
         let at = TestPKI.date("2021-01-05")
-        let sod = try SOD(SODBuilder(hashAlgorithm: .sha512, signingTime: at).build(files: files, signer: pki.documentSigner))
-        #expect(sod.securityObject.dataGroupHashes == [1: HashAlgorithm.sha512.hash([0x61, 0x00]),
-                                                       2: HashAlgorithm.sha512.hash([0x75, 0x00])])
+        let sod = try SOD(
+            SODBuilder(hashAlgorithm: .sha512, signingTime: at).build(files: files, signer: pki.documentSigner)
+        )
+        #expect(
+            sod.securityObject.dataGroupHashes == [
+                1: HashAlgorithm.sha512.hash([0x61, 0x00]),
+                2: HashAlgorithm.sha512.hash([0x75, 0x00]),
+            ]
+        )
         #expect(sod.signingTime == at)
         #expect(sod.signatureFailure() == nil)
         #expect(sod.raw.first == 0x77)

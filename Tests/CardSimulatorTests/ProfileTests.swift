@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import CCCD
+import Foundation
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// Every bundled profile builds files that our own parsers read back to the profile's values.
@@ -66,8 +67,10 @@ import MRTD
             #expect("20" + dg1.mrz.dateOfExpiry == Self.iso(d.dateOfExpiry).replacingOccurrences(of: "-", with: ""))
         }
         // MRZ and DG13 agree on the person.
-        #expect("19" + dg1.mrz.dateOfBirth == Self.iso(d.dateOfBirth).replacingOccurrences(of: "-", with: "")
-                || "20" + dg1.mrz.dateOfBirth == Self.iso(d.dateOfBirth).replacingOccurrences(of: "-", with: ""))
+        #expect(
+            "19" + dg1.mrz.dateOfBirth == Self.iso(d.dateOfBirth).replacingOccurrences(of: "-", with: "")
+                || "20" + dg1.mrz.dateOfBirth == Self.iso(d.dateOfBirth).replacingOccurrences(of: "-", with: "")
+        )
         #expect(dg1.mrz.sex == (d.sex == "Nam" ? .male : .female))
     }
 
@@ -82,8 +85,14 @@ import MRTD
 
     @Test func neverExpiringProfileGivesNullExpiryInTheRecord() throws {
         let p = try CitizenProfile.load(named: "hoang-van-thach")
-        let record = CitizenRecord(dg1: try DG1(p.dg1()), dg13: try DG13(p.dg13File()), dg2: try DG2(p.dg2()),
-                                   includeFaceData: true, access: .init(method: "PACE", reason: nil), stats: .init())
+        let record = CitizenRecord(
+            dg1: try DG1(p.dg1()),
+            dg13: try DG13(p.dg13File()),
+            dg2: try DG2(p.dg2()),
+            includeFaceData: true,
+            access: .init(method: "PACE", reason: nil),
+            stats: .init()
+        )
         let json = try record.json(sortedKeys: true)
         #expect(json.contains("\"dateOfExpiry\":null"))
         #expect(json.contains("Hoàng Văn Thạch"))

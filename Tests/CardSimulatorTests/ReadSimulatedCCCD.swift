@@ -1,7 +1,8 @@
-import Testing
-import SmartCard
-import MRTD
 import CCCD
+import MRTD
+import SmartCard
+import Testing
+
 @testable import CardSimulator
 
 /// The terminal (`DocumentReader`) against the simulated chip, in-process: the protocol
@@ -16,7 +17,10 @@ import CCCD
         let chip = try SimulatedCCCD.make(profile: profile)
         _ = await chip.powerOn()
         let key = try CCCDKeys.can(idNumber: profile.dg13.idNumber)
-        let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: ReadRequest(key: key))
+        let read = try await DocumentReader().read(
+            over: SimulatedCardChannel(card: chip),
+            request: ReadRequest(key: key)
+        )
         #expect(read.access.method == .pace)
         #expect(read.access.reason.contains("PACE"))
         let record = try CitizenRecord(chipRead: read, includeFaceData: false)
@@ -51,8 +55,10 @@ import CCCD
         let profile = try CitizenProfile.load(named: "tran-minh-khoa")
         let chip = try SimulatedCCCD.make(profile: profile, options: .init(supportsPACE: false))
         _ = await chip.powerOn()
-        let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip),
-                                                   request: ReadRequest(key: try MRZ(lines: profile.mrz).accessKey))
+        let read = try await DocumentReader().read(
+            over: SimulatedCardChannel(card: chip),
+            request: ReadRequest(key: try MRZ(lines: profile.mrz).accessKey)
+        )
         #expect(read.access.method == .bac)
         #expect(read.access.reason.contains("no PACE"))
     }
@@ -64,7 +70,10 @@ import CCCD
         for options in [SimulatedCCCD.Options.shortOnly, .extendedLength] {
             let chip = try SimulatedCCCD.make(profile: profile, options: options)
             _ = await chip.powerOn()
-            let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: ReadRequest(key: key))
+            let read = try await DocumentReader().read(
+                over: SimulatedCardChannel(card: chip),
+                request: ReadRequest(key: key)
+            )
             #expect(read.extendedLength == (options.maxResponseData > 256))
             counts.append(read.stats.apdus)
         }
@@ -76,17 +85,25 @@ import CCCD
         let chip = try SimulatedCCCD.make(profile: profile)
         _ = await chip.powerOn()
         await #expect(throws: ReadError.self) {
-            try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: ReadRequest(key: .can("000000")))
+            try await DocumentReader().read(
+                over: SimulatedCardChannel(card: chip),
+                request: ReadRequest(key: .can("000000"))
+            )
         }
         do {
-            _ = try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: ReadRequest(key: .can("000000")))
+            _ = try await DocumentReader().read(
+                over: SimulatedCardChannel(card: chip),
+                request: ReadRequest(key: .can("000000"))
+            )
         } catch .wrongKey {
         } catch {
             Issue.record("expected wrongKey, got \(error)")
         }
         _ = await chip.powerOn()
-        let read = try await DocumentReader().read(over: SimulatedCardChannel(card: chip),
-                                                   request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber)))
+        let read = try await DocumentReader().read(
+            over: SimulatedCardChannel(card: chip),
+            request: ReadRequest(key: try CCCDKeys.can(idNumber: profile.dg13.idNumber))
+        )
         #expect(read.files[.dg13] != nil)
     }
 
@@ -95,7 +112,10 @@ import CCCD
         let chip = try SimulatedCCCD.make(profile: profile, options: .init(supportsPACE: false))
         _ = await chip.powerOn()
         do {
-            _ = try await DocumentReader().read(over: SimulatedCardChannel(card: chip), request: ReadRequest(key: .can("123456")))
+            _ = try await DocumentReader().read(
+                over: SimulatedCardChannel(card: chip),
+                request: ReadRequest(key: .can("123456"))
+            )
             Issue.record("expected accessFailed")
         } catch .accessFailed(let why) {
             #expect(why.contains("MRZ"))

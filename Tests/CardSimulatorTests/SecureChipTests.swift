@@ -1,17 +1,23 @@
-import Testing
-import SmartCard
 import MRTD
+import SmartCard
+import Testing
+
 @testable import CardSimulator
 
 /// Terminal (MRTD) ↔ simulated chip (SecureChip) in process, through `SimulatedCardChannel`.
 @Suite struct SecureChipRoundTrips {
-    static let cardAccess = [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d")
+    static let cardAccess = [UInt8](
+        hex:
+            "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"
+    )
     static let dg1 = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 7) }
     static let mrz = AccessKey.mrz(documentNumber: "099012345", dateOfBirth: "990315", dateOfExpiry: "391231")
 
     static func chip(parameterId: Int = 13, cipher: SecureMessagingCipher = .aes128) -> SecureChip {
-        SecureChip(inner: MemoryCard(files: [0x011C: cardAccess, 0x0101: dg1]),
-                   configuration: .init(can: "012345", mrz: mrz, paceParameterId: parameterId, paceCipher: cipher))
+        SecureChip(
+            inner: MemoryCard(files: [0x011C: cardAccess, 0x0101: dg1]),
+            configuration: .init(can: "012345", mrz: mrz, paceParameterId: parameterId, paceCipher: cipher)
+        )
     }
 
     /// Reads a whole file with READ BINARY in chunks that fit a short protected response.
@@ -20,20 +26,27 @@ import MRTD
         var out: [UInt8] = []
         while out.count < length {
             let n = min(channel.cipher.maxShortReadLength, length - out.count)
-            let r = try await channel.transmit(CommandAPDU(ins: 0xB0, p1: UInt8(out.count >> 8), p2: UInt8(out.count & 0xFF), ne: n))
+            let r = try await channel.transmit(
+                CommandAPDU(ins: 0xB0, p1: UInt8(out.count >> 8), p2: UInt8(out.count & 0xFF), ne: n)
+            )
             guard r.status.isSuccess || r.status == .endOfFileReached, !r.data.isEmpty else { break }
             out += r.data
         }
         return out
     }
 
-    @Test(arguments: [(13, SecureMessagingCipher.aes128), (12, .aes256), (16, .aes256), (13, .tripleDES), (18, .aes192), (8, .aes128)])
+    @Test(arguments: [
+        (13, SecureMessagingCipher.aes128), (12, .aes256), (16, .aes256), (13, .tripleDES), (18, .aes192), (8, .aes128),
+    ])
     func paceWithCANThenSecureRead(parameterId: Int, cipher: SecureMessagingCipher) async throws {
         let chip = Self.chip(parameterId: parameterId, cipher: cipher)
         let card = SimulatedCardChannel(card: chip)
         _ = await chip.powerOn()
-        let secure = try await PACE.establish(over: card, key: .can("012345"),
-                                              info: .ecdhGenericMapping(cipher: cipher, parameterId: parameterId))
+        let secure = try await PACE.establish(
+            over: card,
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: cipher, parameterId: parameterId)
+        )
         #expect(secure.cipher == cipher)
         #expect(try await Self.read([0x01, 0x01], over: secure, length: Self.dg1.count) == Self.dg1)
         #expect(await secure.ssc.count == cipher.blockSize)
@@ -42,8 +55,11 @@ import MRTD
 
     @Test func paceWithMRZPassword() async throws {
         let chip = Self.chip()
-        let secure = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: Self.mrz,
-                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        let secure = try await PACE.establish(
+            over: SimulatedCardChannel(card: chip),
+            key: Self.mrz,
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
         #expect(try await Self.read([0x01, 0x01], over: secure, length: 300) == Array(Self.dg1.prefix(300)))
     }
 
@@ -77,9 +93,15 @@ import MRTD
 
     @Test func tamperedResponseMACBreaksTheSession() async throws {
         let tamper = TamperingCard(inner: Self.chip())
-        let secure = try await PACE.establish(over: SimulatedCardChannel(card: tamper), key: .can("012345"),
-                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
-        try await secure.transmitChecked(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x01]), step: "SELECT")
+        let secure = try await PACE.establish(
+            over: SimulatedCardChannel(card: tamper),
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
+        try await secure.transmitChecked(
+            CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x01]),
+            step: "SELECT"
+        )
         await tamper.arm()
         await #expect(throws: SecureMessagingError.badMAC) {
             _ = try await secure.transmit(CommandAPDU(ins: 0xB0, p1: 0, p2: 0, ne: 16))
@@ -93,12 +115,21 @@ import MRTD
     @Test func badCommandMACAnswers6988AndDropsTheSession() async throws {
         let chip = Self.chip()
         let card = SimulatedCardChannel(card: chip)
-        let secure = try await PACE.establish(over: card, key: .can("012345"),
-                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        let secure = try await PACE.establish(
+            over: card,
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
         _ = secure
         // A protected-looking command with a MAC from nowhere.
-        let forged = CommandAPDU(cla: 0x0C, ins: 0xB0, p1: 0, p2: 0,
-                                 data: [0x97, 0x01, 0x10, 0x8E, 0x08, 1, 2, 3, 4, 5, 6, 7, 8], ne: 256)
+        let forged = CommandAPDU(
+            cla: 0x0C,
+            ins: 0xB0,
+            p1: 0,
+            p2: 0,
+            data: [0x97, 0x01, 0x10, 0x8E, 0x08, 1, 2, 3, 4, 5, 6, 7, 8],
+            ne: 256
+        )
         let answer = try await card.transmit(forged)
         #expect(answer.status == .smDataObjectsIncorrect)
         #expect(await !chip.hasSession)
@@ -128,14 +159,24 @@ import MRTD
         let config = SecureChip.Configuration(can: "012345")
         #expect(config.efCardAccess == SecureChipRoundTrips.cardAccess)
         let p384 = SecureChip.Configuration(can: "012345", paceParameterId: 16, paceCipher: .aes256)
-        #expect(try SecurityInfos(derEncoded: p384.efCardAccess).paceInfos == [.ecdhGenericMapping(cipher: .aes256, parameterId: 16)])
+        #expect(
+            try SecurityInfos(derEncoded: p384.efCardAccess).paceInfos == [
+                .ecdhGenericMapping(cipher: .aes256, parameterId: 16)
+            ]
+        )
     }
 
     @Test func extendedLengthReadInOneAPDU() async throws {
         let chip = SecureChipRoundTrips.chip()
-        let secure = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
-                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
-        try await secure.transmitChecked(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x01]), step: "SELECT")
+        let secure = try await PACE.establish(
+            over: SimulatedCardChannel(card: chip),
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
+        try await secure.transmitChecked(
+            CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x01]),
+            step: "SELECT"
+        )
         let r = try await secure.transmit(CommandAPDU(ins: 0xB0, p1: 0, p2: 0, ne: 600))
         #expect(r.status == .success)
         #expect(r.data == SecureChipRoundTrips.dg1)
@@ -144,19 +185,31 @@ import MRTD
 
     @Test func protectedErrorStatusKeepsTheSession() async throws {
         let chip = SecureChipRoundTrips.chip()
-        let secure = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
-                                              info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        let secure = try await PACE.establish(
+            over: SimulatedCardChannel(card: chip),
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
         let missing = try await secure.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x0F]))
         #expect(missing.status == .fileNotFound)
-        #expect(try await SecureChipRoundTrips.read([0x01, 0x01], over: secure, length: 8) == Array(SecureChipRoundTrips.dg1.prefix(8)))
+        #expect(
+            try await SecureChipRoundTrips.read([0x01, 0x01], over: secure, length: 8)
+                == Array(SecureChipRoundTrips.dg1.prefix(8))
+        )
     }
 
     @Test func pacelessChipRefusesPACEButBACWorks() async throws {
-        let chip = SecureChip(inner: MemoryCard(files: [0x0101: [1, 2, 3]]),
-                              configuration: .init(can: "012345", mrz: SecureChipRoundTrips.mrz, supportsPACE: false))
+        let chip = SecureChip(
+            inner: MemoryCard(files: [0x0101: [1, 2, 3]]),
+            configuration: .init(can: "012345", mrz: SecureChipRoundTrips.mrz, supportsPACE: false)
+        )
         let card = SimulatedCardChannel(card: chip)
         await #expect(throws: AccessError.self) {
-            _ = try await PACE.establish(over: card, key: .can("012345"), info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+            _ = try await PACE.establish(
+                over: card,
+                key: .can("012345"),
+                info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+            )
         }
         let secure = try await BAC.establish(over: card, key: SecureChipRoundTrips.mrz)
         #expect(try await SecureChipRoundTrips.read([0x01, 0x01], over: secure, length: 3) == [1, 2, 3])
@@ -164,8 +217,11 @@ import MRTD
 
     @Test func randomBytesNeverTrapTheChip() async throws {
         let chip = SecureChipRoundTrips.chip()
-        _ = try await PACE.establish(over: SimulatedCardChannel(card: chip), key: .can("012345"),
-                                     info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
+        _ = try await PACE.establish(
+            over: SimulatedCardChannel(card: chip),
+            key: .can("012345"),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13)
+        )
         var g = SystemRandomNumberGenerator()
         for i in 0..<3000 {
             let n = Int.random(in: 0..<80, using: &g)

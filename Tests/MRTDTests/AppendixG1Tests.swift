@@ -1,5 +1,6 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// ICAO 9303-11 Appendix G.1: PACE ECDH generic mapping on brainpoolP256r1, AES-128, MRZ password.
@@ -7,9 +8,11 @@ import SmartCard
     static func vector() throws -> [String: Any] { try Vectors.section("pace_ecdh_gm_G1") }
 
     static func key(_ v: [String: Any]) throws -> AccessKey {
-        .mrz(documentNumber: try Vectors.string(v, "mrz_document_number"),
-             dateOfBirth: try Vectors.string(v, "mrz_date_of_birth"),
-             dateOfExpiry: try Vectors.string(v, "mrz_date_of_expiry"))
+        .mrz(
+            documentNumber: try Vectors.string(v, "mrz_document_number"),
+            dateOfBirth: try Vectors.string(v, "mrz_date_of_birth"),
+            dateOfExpiry: try Vectors.string(v, "mrz_date_of_expiry")
+        )
     }
 
     @Test func passwordKeyNonceAndMappedGenerator() throws {
@@ -48,11 +51,17 @@ import SmartCard
             steps.append(.init(expect: accepted, reply: r))
         }
         let card = ScriptedChannel(steps)
-        let keys = PACE.EphemeralKeys(mappingPrivateKey: try Vectors.bytes(v, "terminal_mapping_private_key"),
-                                      agreementPrivateKey: try Vectors.bytes(v, "terminal_ephemeral_private_key"))
-        let channel = try await PACE.establish(over: card, key: Self.key(v),
-                                               info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13),
-                                               ephemeralKeys: keys, sendParameterId: sendParameterId)
+        let keys = PACE.EphemeralKeys(
+            mappingPrivateKey: try Vectors.bytes(v, "terminal_mapping_private_key"),
+            agreementPrivateKey: try Vectors.bytes(v, "terminal_ephemeral_private_key")
+        )
+        let channel = try await PACE.establish(
+            over: card,
+            key: Self.key(v),
+            info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13),
+            ephemeralKeys: keys,
+            sendParameterId: sendParameterId
+        )
         #expect(await card.remaining == 0)
         #expect(await channel.ssc == (try Vectors.bytes(v, "ssc_after")))
         #expect(channel.cipher == .aes128)
@@ -61,7 +70,10 @@ import SmartCard
         let curve = try ECCurve(parameterId: 13)
         let agreementAnswer = try #require(apdus[3]["response"].flatMap(Hex.decode))
         let chipEphemeral = try TLV.decode(agreementAnswer.dropLast(2)).require(0x84).value
-        let shared = try curve.sharedSecret(privateKey: Vectors.bytes(v, "terminal_ephemeral_private_key"), peerPublicKey: chipEphemeral)
+        let shared = try curve.sharedSecret(
+            privateKey: Vectors.bytes(v, "terminal_ephemeral_private_key"),
+            peerPublicKey: chipEphemeral
+        )
         let session = try SessionKeys(cipher: .aes128, sharedSecret: shared)
         #expect(session.encryption == (try Vectors.bytes(v, "ks_enc")))
         #expect(session.mac == (try Vectors.bytes(v, "ks_mac")))
@@ -77,11 +89,17 @@ import SmartCard
             return .init(expect: [c, with84], reply: try #require(a["response"].flatMap(Hex.decode)))
         }
         steps.append(.init(expect: [try #require(apdus[4]["command"].flatMap(Hex.decode))], reply: [0x63, 0x00]))
-        let keys = PACE.EphemeralKeys(mappingPrivateKey: try Vectors.bytes(v, "terminal_mapping_private_key"),
-                                      agreementPrivateKey: try Vectors.bytes(v, "terminal_ephemeral_private_key"))
+        let keys = PACE.EphemeralKeys(
+            mappingPrivateKey: try Vectors.bytes(v, "terminal_mapping_private_key"),
+            agreementPrivateKey: try Vectors.bytes(v, "terminal_ephemeral_private_key")
+        )
         await #expect(throws: AccessError.wrongKey) {
-            _ = try await PACE.establish(over: ScriptedChannel(steps), key: Self.key(v),
-                                         info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13), ephemeralKeys: keys)
+            _ = try await PACE.establish(
+                over: ScriptedChannel(steps),
+                key: Self.key(v),
+                info: .ecdhGenericMapping(cipher: .aes128, parameterId: 13),
+                ephemeralKeys: keys
+            )
         }
     }
 

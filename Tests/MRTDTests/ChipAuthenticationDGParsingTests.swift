@@ -1,5 +1,6 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// DG14 (ICAO 9303-11 §9.2.5, §9.2.6, §9.2.9) and DG15 (§6.1) parsing, and how chip
@@ -9,7 +10,14 @@ import SmartCard
     func encodedDG14GivesTheChipAuthenticationVariant(parameterId: Int, cipher: SecureMessagingCipher) throws {
         let curve = try ECCurve(parameterId: parameterId)
         let key = try curve.generateKeyPair().publicKey
-        let dg14 = try DG14(DG14.encode(chipAuthenticationCipher: cipher, curve: curve, publicKey: key, activeAuthenticationHash: .sha256))
+        let dg14 = try DG14(
+            DG14.encode(
+                chipAuthenticationCipher: cipher,
+                curve: curve,
+                publicKey: key,
+                activeAuthenticationHash: .sha256
+            )
+        )
         let p = try #require(ChipAuthenticator.parameters(in: dg14))
         #expect(p.cipher == cipher && p.keyAgreement == .ecdh)
         #expect(p.publicKey.publicKey == key && p.publicKey.parameterId == parameterId)
@@ -20,14 +28,20 @@ import SmartCard
     @Test func theCCCDOIDIsCAECDHAES128() throws {
         // CA-ECDH-AES-CBC-CMAC-128 as EF.CardAccess lists it on CCCD cards (docs/design.md §4).
         #expect(ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: .aes128) == "0.4.0.127.0.7.2.2.3.2.2")
-        #expect(try ChipAuthenticator.mechanismReference(protocolOID: "0.4.0.127.0.7.2.2.3.2.2") == [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02])
+        #expect(
+            try ChipAuthenticator.mechanismReference(protocolOID: "0.4.0.127.0.7.2.2.3.2.2") == [
+                0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02,
+            ]
+        )
     }
 
     @Test func explicitDomainParametersOfAKnownCurveAreRecognised() throws {
         for id in [12, 13, 15] {
             let curve = try ECCurve(parameterId: id)
             let key = try curve.generateKeyPair().publicKey
-            let dg14 = try DG14(DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: key, explicitParameters: true))
+            let dg14 = try DG14(
+                DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: key, explicitParameters: true)
+            )
             let p = try #require(ChipAuthenticator.parameters(in: dg14))
             #expect(p.publicKey.parameterId == nil)
             #expect(ECCurve.from(algorithmParameters: p.publicKey.algorithmParameters)?.parameterId == id)
@@ -40,7 +54,9 @@ import SmartCard
         #expect(ECCurve.from(algorithmParameters: explicit)?.parameterId == 13)
         // Change the last byte of the prime: no standardized curve has it.
         let prime = try curve.curveParameters().p
-        let start = try #require((0...(explicit.count - prime.count)).first { Array(explicit[$0..<($0 + prime.count)]) == prime })
+        let start = try #require(
+            (0...(explicit.count - prime.count)).first { Array(explicit[$0..<($0 + prime.count)]) == prime }
+        )
         explicit[start + prime.count - 1] ^= 0x02
         #expect(ECCurve.from(algorithmParameters: explicit) == nil)
         #expect(ECCurve.from(algorithmParameters: [0x30, 0x00]) == nil)
@@ -49,20 +65,38 @@ import SmartCard
 
     @Test func aLoneKeyWithoutChipAuthenticationInfoImplies3DES() throws {
         let curve = try ECCurve(parameterId: 13)
-        let full = try DG14(DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: try curve.generateKeyPair().publicKey))
-        let keyOnly = DG14(securityInfos: SecurityInfos(infos: full.securityInfos.infos.filter {
-            if case .chipAuthentication = $0 { return false } else { return true }
-        }))
+        let full = try DG14(
+            DG14.encode(
+                chipAuthenticationCipher: .aes128,
+                curve: curve,
+                publicKey: try curve.generateKeyPair().publicKey
+            )
+        )
+        let keyOnly = DG14(
+            securityInfos: SecurityInfos(
+                infos: full.securityInfos.infos.filter {
+                    if case .chipAuthentication = $0 { return false } else { return true }
+                }
+            )
+        )
         let p = try #require(ChipAuthenticator.parameters(in: keyOnly))
         #expect(p.cipher == .tripleDES && p.keyAgreement == .ecdh)
     }
 
     @Test func noChipAuthenticationInDG14IsNotSupported() throws {
         // Only an ActiveAuthenticationInfo.
-        let set = TLV(tag: 0x31, children: [TLV(tag: 0x30, children: [
-            TLV(tag: 0x06, value: [0x67, 0x81, 0x08, 0x01, 0x01, 0x05]), TLV(tag: 0x02, value: [1]),
-            TLV(tag: 0x06, value: [0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03]),
-        ])])
+        let set = TLV(
+            tag: 0x31,
+            children: [
+                TLV(
+                    tag: 0x30,
+                    children: [
+                        TLV(tag: 0x06, value: [0x67, 0x81, 0x08, 0x01, 0x01, 0x05]), TLV(tag: 0x02, value: [1]),
+                        TLV(tag: 0x06, value: [0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03]),
+                    ]
+                )
+            ]
+        )
         let dg14 = try DG14(DG14.encode(securityInfos: set.encoded))
         #expect(ChipAuthenticator.parameters(in: dg14) == nil)
         #expect(dg14.activeAuthenticationSignatureAlgorithm == "0.4.0.127.0.7.1.1.4.1.3")
@@ -70,8 +104,12 @@ import SmartCard
 
     @Test func hostileDG14Throws() throws {
         let curve = try ECCurve(parameterId: 13)
-        let good = try DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: try curve.generateKeyPair().publicKey,
-                                   activeAuthenticationHash: .sha256)
+        let good = try DG14.encode(
+            chipAuthenticationCipher: .aes128,
+            curve: curve,
+            publicKey: try curve.generateKeyPair().publicKey,
+            activeAuthenticationHash: .sha256
+        )
         for n in 0..<good.count {
             #expect(throws: LDSError.self) { _ = try DG14(good.prefix(n)) }
         }
@@ -83,7 +121,7 @@ import SmartCard
         for _ in 0..<200 {
             var bytes = good
             bytes[Int.random(in: 2..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
-            _ = try? DG14(bytes)   // must not trap
+            _ = try? DG14(bytes)  // must not trap
         }
     }
 }
@@ -93,7 +131,9 @@ import SmartCard
         let curve = try ECCurve(parameterId: 12)
         let point = try curve.generateKeyPair().publicKey
         for explicit in [false, true] {
-            let dg15 = try DG15(DG15.encode(publicKey: try curve.subjectPublicKeyInfo(publicKey: point, explicitParameters: explicit)))
+            let dg15 = try DG15(
+                DG15.encode(publicKey: try curve.subjectPublicKeyInfo(publicKey: point, explicitParameters: explicit))
+            )
             #expect(dg15.algorithm == .ecdsa(parameterId: 12))
         }
     }
@@ -109,9 +149,16 @@ import SmartCard
         let small = try Crypto.generateRSAKeyPair(bits: 512)
         #expect(throws: LDSError.self) { _ = try DG15(DG15.encode(publicKey: small.subjectPublicKeyInfo)) }
         // id-dsa with no parameters and an empty key.
-        let dsa = TLV(tag: 0x30, children: [TLV(tag: 0x30, children: [TLV(tag: 0x06, value: [0x2A, 0x86, 0x48, 0xCE, 0x38, 0x04, 0x01])]),
-                                            TLV(tag: 0x03, value: [0x00, 0x02, 0x01, 0x01])])
-        #expect(throws: LDSError.unsupported("DG15 key algorithm 1.2.840.10040.4.1")) { _ = try DG15(DG15.encode(publicKey: dsa.encoded)) }
+        let dsa = TLV(
+            tag: 0x30,
+            children: [
+                TLV(tag: 0x30, children: [TLV(tag: 0x06, value: [0x2A, 0x86, 0x48, 0xCE, 0x38, 0x04, 0x01])]),
+                TLV(tag: 0x03, value: [0x00, 0x02, 0x01, 0x01]),
+            ]
+        )
+        #expect(throws: LDSError.unsupported("DG15 key algorithm 1.2.840.10040.4.1")) {
+            _ = try DG15(DG15.encode(publicKey: dsa.encoded))
+        }
     }
 
     @Test func pointOffTheCurveAndUnknownParametersThrow() throws {
@@ -144,7 +191,7 @@ import SmartCard
             for _ in 0..<200 {
                 var bytes = good
                 bytes[Int.random(in: 2..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
-                _ = try? DG15(bytes)   // must not trap
+                _ = try? DG15(bytes)  // must not trap
             }
         }
     }
@@ -153,16 +200,37 @@ import SmartCard
 @Suite struct ChipAuthenticationVariantChoice {
     @Test func dg14KeyWithoutInfoTakesTheVariantEFCardAccessLists() throws {
         let curve = try ECCurve(parameterId: 13)
-        let full = try DG14(DG14.encode(chipAuthenticationCipher: .aes128, curve: curve, publicKey: try curve.generateKeyPair().publicKey))
-        let keyOnly = DG14(securityInfos: SecurityInfos(infos: full.securityInfos.infos.filter {
-            if case .chipAuthentication = $0 { return false } else { return true }
-        }))
+        let full = try DG14(
+            DG14.encode(
+                chipAuthenticationCipher: .aes128,
+                curve: curve,
+                publicKey: try curve.generateKeyPair().publicKey
+            )
+        )
+        let keyOnly = DG14(
+            securityInfos: SecurityInfos(
+                infos: full.securityInfos.infos.filter {
+                    if case .chipAuthentication = $0 { return false } else { return true }
+                }
+            )
+        )
         // EF.CardAccess as seen on CCCD cards (docs/design.md §4): TA v1, CA-ECDH-AES-CBC-CMAC-128 v1, PACE.
-        let cardAccess = try SecurityInfos(derEncoded: [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"))
+        let cardAccess = try SecurityInfos(
+            derEncoded: [UInt8](
+                hex:
+                    "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"
+            )
+        )
         let p = try #require(ChipAuthenticator.parameters(in: keyOnly, cardAccess: cardAccess))
         #expect(p.cipher == .aes128 && p.protocolOID == "0.4.0.127.0.7.2.2.3.2.2")
         // DG14's own ChipAuthenticationInfo wins over EF.CardAccess.
-        let own = try DG14(DG14.encode(chipAuthenticationCipher: .aes256, curve: curve, publicKey: try curve.generateKeyPair().publicKey))
+        let own = try DG14(
+            DG14.encode(
+                chipAuthenticationCipher: .aes256,
+                curve: curve,
+                publicKey: try curve.generateKeyPair().publicKey
+            )
+        )
         #expect(ChipAuthenticator.parameters(in: own, cardAccess: cardAccess)?.cipher == .aes256)
     }
 }

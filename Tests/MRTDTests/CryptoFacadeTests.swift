@@ -1,5 +1,6 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// Known-answer tests for the libcrypto facade (FIPS 180, FIPS 197, RFC 4493) and the EC layer.
@@ -24,13 +25,18 @@ import SmartCard
         let enc = try Crypto.aesCBC(encrypt: true, key: key, iv: iv, data)
         #expect(try Crypto.aesCBC(encrypt: false, key: key, iv: iv, enc) == data)
         #expect(throws: CryptoError.notBlockAligned(3)) { try Crypto.aesCBC(encrypt: true, key: key, [1, 2, 3]) }
-        #expect(throws: CryptoError.invalidKeyLength(5)) { try Crypto.aesCBC(encrypt: true, key: [1, 2, 3, 4, 5], data) }
+        #expect(throws: CryptoError.invalidKeyLength(5)) {
+            try Crypto.aesCBC(encrypt: true, key: [1, 2, 3, 4, 5], data)
+        }
     }
 
     @Test func aesCMACRFC4493() throws {
         let key = [UInt8](hex: "2B7E151628AED2A6ABF7158809CF4F3C")
         #expect(try Crypto.aesCMAC(key: key, []).hex == "BB1D6929E95937287FA37D129B756746")
-        #expect(try Crypto.aesCMAC(key: key, [UInt8](hex: "6BC1BEE22E409F96E93D7E117393172A")).hex == "070A16B46B4D4144F79BDD9DD04A287C")
+        #expect(
+            try Crypto.aesCMAC(key: key, [UInt8](hex: "6BC1BEE22E409F96E93D7E117393172A")).hex
+                == "070A16B46B4D4144F79BDD9DD04A287C"
+        )
     }
 
     @Test func paddingMethod2() throws {
@@ -46,7 +52,10 @@ import SmartCard
         let h = try Crypto.hash(.sha256, k + [0, 0, 0, 1])
         #expect(try KeyDerivation.derive(k, counter: .encryption, cipher: .aes256) == h)
         #expect(try KeyDerivation.derive(k, counter: .encryption, cipher: .aes192) == Array(h.prefix(24)))
-        #expect(try KeyDerivation.derive(k, counter: .encryption, cipher: .aes128) == Array(try Crypto.hash(.sha1, k + [0, 0, 0, 1]).prefix(16)))
+        #expect(
+            try KeyDerivation.derive(k, counter: .encryption, cipher: .aes128)
+                == Array(try Crypto.hash(.sha1, k + [0, 0, 0, 1]).prefix(16))
+        )
     }
 
     @Test(arguments: ECCurve.supportedParameterIds)
@@ -57,7 +66,10 @@ import SmartCard
         let pa = try curve.multiplyGenerator(by: a)
         let pb = try curve.multiplyGenerator(by: b)
         #expect(pa.count == 1 + 2 * curve.fieldSize)
-        #expect(try curve.sharedSecret(privateKey: a, peerPublicKey: pb) == (try curve.sharedSecret(privateKey: b, peerPublicKey: pa)))
+        #expect(
+            try curve.sharedSecret(privateKey: a, peerPublicKey: pb)
+                == (try curve.sharedSecret(privateKey: b, peerPublicKey: pa))
+        )
         // 2G = G + G
         #expect(try curve.multiplyGenerator(by: [2]) == (try curve.add(try curve.generator, try curve.generator)))
         var off = pa

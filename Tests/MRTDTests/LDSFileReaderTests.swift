@@ -1,5 +1,6 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// An in-process card that serves one file per SFI, for unit tests of the reading strategy.
@@ -46,10 +47,15 @@ private actor FileCard: CardChannel {
             }
             var n = min(ne, f.count - offset)
             // B1 answers wrap the data in DO'53': fit tag and length inside Ne.
-            while c.ins == 0xB1 && n > 0 && TLV(tag: 0x53, value: [UInt8](repeating: 0, count: n)).encoded.count > ne { n -= 1 }
+            while c.ins == 0xB1 && n > 0 && TLV(tag: 0x53, value: [UInt8](repeating: 0, count: n)).encoded.count > ne {
+                n -= 1
+            }
             let data = Array(f[offset..<(offset + n)])
             let body = c.ins == 0xB1 ? TLV(tag: 0x53, value: data).encoded : data
-            return ResponseAPDU(data: body, status: offset + n == f.count && body.count < ne ? .endOfFileReached : .success)
+            return ResponseAPDU(
+                data: body,
+                status: offset + n == f.count && body.count < ne ? .endOfFileReached : .success
+            )
         default:
             return ResponseAPDU(status: .insNotSupported)
         }
@@ -116,7 +122,9 @@ private func file(tag: UInt8, valueLength: Int) -> [UInt8] {
 
     @Test func protectedFileIsAccessDenied() async throws {
         struct Denying: CardChannel {
-            func transmit(_ c: CommandAPDU) async throws -> ResponseAPDU { ResponseAPDU(status: .securityStatusNotSatisfied) }
+            func transmit(_ c: CommandAPDU) async throws -> ResponseAPDU {
+                ResponseAPDU(status: .securityStatusNotSatisfied)
+            }
         }
         var reader = LDSFileReader(channel: Denying(), chunkSize: 223)
         await #expect(throws: FileReadError.accessDenied("DG3")) {

@@ -1,5 +1,6 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// ICAO 9303-10 §4.6 (file identifiers, EF.COM) and §4.7 (DG1, DG2 / ISO/IEC 19794-5).
@@ -9,11 +10,16 @@ import SmartCard
         #expect(DataGroupID.dg1.fileID == 0x0101 && DataGroupID.dg1.shortFileID == 0x01 && DataGroupID.dg1.tag == 0x61)
         #expect(DataGroupID.dg2.fileID == 0x0102 && DataGroupID.dg2.tag == 0x75)
         #expect(DataGroupID.dg3.fileID == 0x0103 && DataGroupID.dg3.tag == 0x63)
-        #expect(DataGroupID.dg13.fileID == 0x010D && DataGroupID.dg13.shortFileID == 0x0D && DataGroupID.dg13.tag == 0x6D)
+        #expect(
+            DataGroupID.dg13.fileID == 0x010D && DataGroupID.dg13.shortFileID == 0x0D && DataGroupID.dg13.tag == 0x6D
+        )
         #expect(DataGroupID.dg14.fileID == 0x010E && DataGroupID.dg14.tag == 0x6E)
         #expect(DataGroupID.dg15.fileID == 0x010F && DataGroupID.dg15.tag == 0x6F)
         #expect(DataGroupID.sod.fileID == 0x011D && DataGroupID.sod.shortFileID == 0x1D && DataGroupID.sod.tag == 0x77)
-        #expect(DataGroupID.cardAccess.fileID == 0x011C && DataGroupID.cardAccess.shortFileID == 0x1C && DataGroupID.cardAccess.tag == nil)
+        #expect(
+            DataGroupID.cardAccess.fileID == 0x011C && DataGroupID.cardAccess.shortFileID == 0x1C
+                && DataGroupID.cardAccess.tag == nil
+        )
         for dg in DataGroupID.allCases {
             if let t = dg.tag { #expect(DataGroupID(tag: t) == dg) }
         }
@@ -38,10 +44,14 @@ import SmartCard
 
     @Test func efCOMMalformed() {
         #expect(throws: LDSError.self) { try EFCOM([UInt8](hex: "61145F01")) }
-        #expect(throws: LDSError.missing("tag list")) { try EFCOM([UInt8](hex: "60105F0104303130365F3606303430303030")) }
+        #expect(throws: LDSError.missing("tag list")) {
+            try EFCOM([UInt8](hex: "60105F0104303130365F3606303430303030"))
+        }
     }
 
-    static let mrzLines = ["IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"]
+    static let mrzLines = [
+        "IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<",
+    ]
 
     @Test func dg1RoundTrip() throws {
         let bytes = DG1.encode(mrzLines: Self.mrzLines)
@@ -57,9 +67,11 @@ import SmartCard
     }
 
     /// A tiny valid-looking JPEG: SOI, an SOF0 of 360×480, EOI.
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46,
-                                0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x01, 0x68, 0x01, 0x01, 0x11, 0x00,
-                                0xFF, 0xD9]
+    static let jpeg: [UInt8] = [
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46,
+        0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x01, 0x68, 0x01, 0x01, 0x11, 0x00,
+        0xFF, 0xD9,
+    ]
 
     @Test func dg2RoundTrip() throws {
         let bytes = DG2.encode(jpeg: Self.jpeg, width: 360, height: 480)
@@ -106,11 +118,13 @@ import SmartCard
 /// Random damage to valid files must end in a value or a thrown error, never a trap.
 @Suite struct LDSRobustness {
     @Test func randomCorruptionNeverTraps() {
-        let files = [DG2.encode(jpeg: LDSFiles.jpeg, width: 360, height: 480),
-                     EFCOM.encode(dataGroups: [.dg1, .dg2, .dg13]), DG1.encode(mrzLines: LDSFiles.mrzLines)]
+        let files = [
+            DG2.encode(jpeg: LDSFiles.jpeg, width: 360, height: 480),
+            EFCOM.encode(dataGroups: [.dg1, .dg2, .dg13]), DG1.encode(mrzLines: LDSFiles.mrzLines),
+        ]
         var seed: UInt64 = 0x1979
         func next() -> Int {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(seed >> 33)
         }
         for good in files {

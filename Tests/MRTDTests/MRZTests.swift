@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MRTD
 
 /// ICAO 9303-3 §4.9, 9303-4 §4.2 (TD3), 9303-5 §4.2 (TD1).
@@ -9,7 +10,9 @@ import Testing
     }
 
     static func td1Samples() throws -> [[String]] {
-        guard let url = Bundle.module.url(forResource: "icao9303-part11", withExtension: "json", subdirectory: "Vectors") else {
+        guard
+            let url = Bundle.module.url(forResource: "icao9303-part11", withExtension: "json", subdirectory: "Vectors")
+        else {
             throw CocoaError(.fileNoSuchFile)
         }
         return try JSONDecoder().decode(Vectors.self, from: Data(contentsOf: url)).cccd_mrz_samples_td1
@@ -52,7 +55,8 @@ import Testing
     }
 
     @Test func textWithNewlinesWhitespaceAndLowercase() throws {
-        let text = "  idvnm0930470641001093047064<<2 \r\n9301054m3301052vnm<<<<<<<<<<<8\n nguyen<<van<an<<<<<<<<<<<<<<<<  \n"
+        let text =
+            "  idvnm0930470641001093047064<<2 \r\n9301054m3301052vnm<<<<<<<<<<<8\n nguyen<<van<an<<<<<<<<<<<<<<<<  \n"
         let mrz = try MRZ(text: text)
         #expect(mrz.documentNumber == "093047064")
         #expect(mrz.lines[0] == "IDVNM0930470641001093047064<<2")
@@ -85,7 +89,9 @@ import Testing
         // ICAO 9303-5 §4.2.2 note j: "D23145890734" with check 9 continues into optional data.
         let l1 = "I<UTOD23145890<7349<<<<<<<<<<<"
         let body = "7408122F1204159UTO<<<<<<<<<<<0"
-        let composite = String(Array(l1)[5..<30]) + String(Array(body)[0..<7]) + String(Array(body)[8..<15]) + String(Array(body)[18..<29])
+        let composite =
+            String(Array(l1)[5..<30]) + String(Array(body)[0..<7]) + String(Array(body)[8..<15])
+            + String(Array(body)[18..<29])
         let l2 = String(body.dropLast()) + String(try #require(CheckDigit.compute(composite)))
         let mrz = try MRZ(lines: [l1, l2, "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"])
         #expect(mrz.documentNumber == "D23145890734")
@@ -107,7 +113,8 @@ import Testing
         #expect(throws: MRZError.badCheckDigit(.composite)) {
             try MRZ(lines: [Self.td3[0], String(Self.td3[1].dropLast()) + "9"])
         }
-        var l2 = Array(Self.td3[1]); l2[42] = "5"
+        var l2 = Array(Self.td3[1])
+        l2[42] = "5"
         #expect(throws: MRZError.badCheckDigit(.optionalData)) { try MRZ(lines: [Self.td3[0], String(l2)]) }
     }
 
@@ -116,7 +123,9 @@ import Testing
             try MRZ(lines: ["IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<8", Self.nameLine])
         }
         #expect(throws: MRZError.invalidCharacter(line: 3, column: 7)) {
-            try MRZ(lines: ["IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "NGUYEN-<VAN<AN<<<<<<<<<<<<<<<<"])
+            try MRZ(lines: [
+                "IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8", "NGUYEN-<VAN<AN<<<<<<<<<<<<<<<<",
+            ])
         }
         #expect(throws: MRZError.unsupportedFormat(lineCount: 1, lengths: [30])) {
             try MRZ(lines: ["IDVNM0930470641001093047064<<2"])

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// Every planted fault ends as docs/design.md §9.4 says, naming the check that caught it.
@@ -27,8 +28,12 @@ import MRTD
     }
 
     @Test func aRehashedSODIsCaughtByTheMessageDigest() throws {
-        let set = try ForgeryKit.make(.sodRehashed, profile: PAFixture.loadProfile(), scheme: .ecdsaP256,
-                                      extraFiles: PAFixture.chipKeys)
+        let set = try ForgeryKit.make(
+            .sodRehashed,
+            profile: PAFixture.loadProfile(),
+            scheme: .ecdsaP256,
+            extraFiles: PAFixture.chipKeys
+        )
         let report = PAFixture.verify(set)
         #expect(report[.dataGroupHashes]?.outcome == .passed)
         #expect(report[.sodSignature]?.reason?.contains("messageDigest") == true)

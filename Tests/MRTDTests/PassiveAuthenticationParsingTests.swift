@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// EF.SOD parsing (ICAO 9303-10 §4.6.2): hostile and truncated input throws, never traps.
@@ -18,8 +19,13 @@ import MRTD
     }
 
     @Test func ldsVersionInfoRoundTrips() throws {
-        let lso = LDSSecurityObject(version: 1, hashAlgorithm: .sha384, dataGroupHashes: [1: [1, 2], 15: [3]],
-                                    ldsVersion: "0108", unicodeVersion: "040000")
+        let lso = LDSSecurityObject(
+            version: 1,
+            hashAlgorithm: .sha384,
+            dataGroupHashes: [1: [1, 2], 15: [3]],
+            ldsVersion: "0108",
+            unicodeVersion: "040000"
+        )
         let back = try LDSSecurityObject(derEncoded: lso.derEncoded())
         #expect(back == lso)
         #expect(back.hashAlgorithm == .sha384)
@@ -27,9 +33,11 @@ import MRTD
 
     @Test func duplicateDataGroupNumbersAreRejected() throws {
         // SEQUENCE { 0, SEQUENCE { sha256 }, SEQUENCE { {1, ''}, {1, ''} } }
-        let der: [UInt8] = [0x30, 0x1F, 0x02, 0x01, 0x00,
-                            0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
-                            0x30, 0x0D, 0x30, 0x05, 0x02, 0x01, 0x01, 0x04, 0x00, 0x30, 0x04, 0x02, 0x01, 0x01, 0x04, 0x00]
+        let der: [UInt8] = [
+            0x30, 0x1F, 0x02, 0x01, 0x00,
+            0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+            0x30, 0x0D, 0x30, 0x05, 0x02, 0x01, 0x01, 0x04, 0x00, 0x30, 0x04, 0x02, 0x01, 0x01, 0x04, 0x00,
+        ]
         #expect(throws: (any Error).self) { try LDSSecurityObject(derEncoded: der) }
     }
 
@@ -50,8 +58,11 @@ import MRTD
             let i = Int.random(in: 0..<bad.count, using: &rng)
             bad[i] ^= UInt8.random(in: 1...255, using: &rng)
             var evidence = PAFixture.evidence(card)
-            evidence = VerificationEvidence(files: evidence.files.merging([.sod: bad]) { _, n in n },
-                                            dateOfIssue: card.dateOfIssue, chipAuthentication: .passed)
+            evidence = VerificationEvidence(
+                files: evidence.files.merging([.sod: bad]) { _, n in n },
+                dateOfIssue: card.dateOfIssue,
+                chipAuthentication: .passed
+            )
             let report = Verifier.standard(trust: card.trustStore).verify(evidence)
             // A flipped byte may land in an unsigned, unused field (certificate set padding
             // is not one, but a non-critical spot could be): what matters is never a false

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
 
 /// EF.SOD from the BSI TR-03105-5 reference data set (the CMS ContentInfo, base64): an
 /// RSA-PSS signature whose parameters (SHA-256, MGF1-SHA-256, salt 32) come from the
 /// AlgorithmIdentifier, signed attributes without signingTime, a DS with an AKI.
 @Suite struct PassiveAuthenticationReference {
     static func sod() throws -> SOD {
-        let url = try #require(Bundle.module.url(forResource: "bsi-tr03105-5-ef-sod", withExtension: "b64", subdirectory: "Vectors"))
+        let url = try #require(
+            Bundle.module.url(forResource: "bsi-tr03105-5-ef-sod", withExtension: "b64", subdirectory: "Vectors")
+        )
         let text = try String(contentsOf: url, encoding: .utf8).filter { !$0.isWhitespace }
         let contentInfo = try #require(Data(base64Encoded: text))
         let n = contentInfo.count
@@ -35,8 +37,13 @@ import MRTD
 
     @Test func withoutItsCSCAItIsUnverifiedNeverFailed() throws {
         let sod = try Self.sod()
-        let evidence = VerificationEvidence(files: [.sod: sod.raw], dateOfIssue: nil, chipAuthentication: .notSupported,
-                                            activeAuthentication: .notSupported, now: Date(timeIntervalSince1970: 1_400_000_000))
+        let evidence = VerificationEvidence(
+            files: [.sod: sod.raw],
+            dateOfIssue: nil,
+            chipAuthentication: .notSupported,
+            activeAuthentication: .notSupported,
+            now: Date(timeIntervalSince1970: 1_400_000_000)
+        )
         let report = Verifier.standard(trust: TrustStore()).verify(evidence)
         #expect(report[.sodSignature]?.outcome == .passed)
         #expect(report[.documentSignerChain]?.outcome == .inconclusive)

@@ -2,8 +2,9 @@ import CLibCrypto
 import Foundation
 import SwiftASN1
 import Testing
-@testable import MRTD
+
 @testable import CardSimulator
+@testable import MRTD
 
 /// RFC 5652 §5.4: the signature covers the signed attributes as the issuer encoded them.
 /// An issuer that wrote the SET out of DER order (seen on some eMRTDs) still made a genuine
@@ -33,7 +34,8 @@ import Testing
         let reversed = Array(parts.attributeEncodings.reversed())
         #expect(!RawSignedAttributes.isDEROrdered(reversed))
         let body = reversed.reduce(0) { $0 + $1.count }
-        let attrs = Array(parts.signedAttributes.prefix(parts.signedAttributes.count - body)) + reversed.flatMap { Array($0) }
+        let attrs =
+            Array(parts.signedAttributes.prefix(parts.signedAttributes.count - body)) + reversed.flatMap { Array($0) }
         let signature = try sign([0x31] + attrs.dropFirst(), with: key)
         #expect(signature.count == parts.signature.count)
         var out = bytes
@@ -81,21 +83,29 @@ enum RawSignedAttributes {
         guard case .constructed(let top) = root.content else { throw PKIError.malformed("ContentInfo") }
         let topNodes = Array(top)
         guard topNodes.count == 2, case .constructed(let explicit) = topNodes[1].content,
-              let signedData = Array(explicit).first, case .constructed(let sd) = signedData.content,
-              let signerInfos = Array(sd).last, signerInfos.identifier == .set,
-              case .constructed(let infos) = signerInfos.content,
-              let signerInfo = Array(infos).first, case .constructed(let fields) = signerInfo.content else {
+            let signedData = Array(explicit).first, case .constructed(let sd) = signedData.content,
+            let signerInfos = Array(sd).last, signerInfos.identifier == .set,
+            case .constructed(let infos) = signerInfos.content,
+            let signerInfo = Array(infos).first, case .constructed(let fields) = signerInfo.content
+        else {
             throw PKIError.malformed("SignedData")
         }
         let f = Array(fields)
-        guard let attrsIndex = f.firstIndex(where: { $0.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) }),
-              attrsIndex + 2 < f.count, case .constructed(let attrs) = f[attrsIndex].content,
-              case .primitive(let sig) = f[attrsIndex + 2].content else {
+        guard
+            let attrsIndex = f.firstIndex(where: {
+                $0.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
+            }),
+            attrsIndex + 2 < f.count, case .constructed(let attrs) = f[attrsIndex].content,
+            case .primitive(let sig) = f[attrsIndex + 2].content
+        else {
             throw PKIError.malformed("SignerInfo without signed attributes")
         }
-        return SignerParts(signedAttributes: Array(f[attrsIndex].encodedBytes),
-                           attributeEncodings: Array(attrs).map(\.encodedBytes),
-                           signatureAlgorithm: f[attrsIndex + 1], signature: Array(sig))
+        return SignerParts(
+            signedAttributes: Array(f[attrsIndex].encodedBytes),
+            attributeEncodings: Array(attrs).map(\.encodedBytes),
+            signatureAlgorithm: f[attrsIndex + 1],
+            signature: Array(sig)
+        )
     }
 
     /// Whether encodings are in DER SET OF order (X.690 §11.6: ascending, compared as

@@ -1,5 +1,6 @@
 import Foundation
 import MRTD
+
 @testable import CardSimulator
 
 /// Shared fixtures: a profile's files plus stand-in DG14/DG15 (the chip keys come from the
@@ -19,21 +20,35 @@ enum PAFixture {
     static var chipKeys: [DataGroupID: [UInt8]] { [.dg14: dg14, .dg15: dg15] }
 
     /// A genuine card with DG14 and DG15 in the SOD.
-    static func genuine(scheme: SignatureScheme = .ecdsaBrainpoolP256r1, pki: TestPKI? = nil,
-                        sod: SODBuilder = SODBuilder()) throws -> CardFileSet {
+    static func genuine(
+        scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
+        pki: TestPKI? = nil,
+        sod: SODBuilder = SODBuilder()
+    ) throws -> CardFileSet {
         try ForgeryKit.genuine(loadProfile(), scheme: scheme, pki: pki, sod: sod, extraFiles: chipKeys)
     }
 
-    static func evidence(_ set: CardFileSet, ca: VerificationEvidence.ChipProof = .passed,
-                         aa: VerificationEvidence.ChipProof = .notSupported) -> VerificationEvidence {
+    static func evidence(
+        _ set: CardFileSet,
+        ca: VerificationEvidence.ChipProof = .passed,
+        aa: VerificationEvidence.ChipProof = .notSupported
+    ) -> VerificationEvidence {
         var files = set.files
         files[.dg3] = nil
-        return VerificationEvidence(files: files, dateOfIssue: set.dateOfIssue,
-                                    chipAuthentication: ca, activeAuthentication: aa)
+        return VerificationEvidence(
+            files: files,
+            dateOfIssue: set.dateOfIssue,
+            chipAuthentication: ca,
+            activeAuthentication: aa
+        )
     }
 
-    static func verify(_ set: CardFileSet, trust: TrustStore? = nil, ca: VerificationEvidence.ChipProof = .passed,
-                       aa: VerificationEvidence.ChipProof = .notSupported) -> VerificationReport {
+    static func verify(
+        _ set: CardFileSet,
+        trust: TrustStore? = nil,
+        ca: VerificationEvidence.ChipProof = .passed,
+        aa: VerificationEvidence.ChipProof = .notSupported
+    ) -> VerificationReport {
         Verifier.standard(trust: trust ?? set.trustStore).verify(evidence(set, ca: ca, aa: aa))
     }
 

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import CLibCrypto
+import Foundation
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// ICAO 9303-11 §5.1 passive authentication over simulated cards, verdicts per docs/design.md §9.4.
@@ -58,10 +59,17 @@ import MRTD
 
     @Test func aCSCAWithoutSKIIsMatchedByTheHashOfItsKey() throws {
         let pki = try TestPKI(scheme: .ecdsaP256)
-        let plain = try IssuedCertificate.build(subject: TestPKI.cscaName, issuerName: nil, issuer: nil,
-                                                subjectKey: pki.csca.key, signer: pki.csca.key, serial: 9,
-                                                notBefore: TestPKI.date("2015-01-01"), notAfter: TestPKI.date("2045-01-01"),
-                                                extensions: [(NID_basic_constraints, "critical,CA:TRUE")])
+        let plain = try IssuedCertificate.build(
+            subject: TestPKI.cscaName,
+            issuerName: nil,
+            issuer: nil,
+            subjectKey: pki.csca.key,
+            signer: pki.csca.key,
+            serial: 9,
+            notBefore: TestPKI.date("2015-01-01"),
+            notAfter: TestPKI.date("2045-01-01"),
+            extensions: [(NID_basic_constraints, "critical,CA:TRUE")]
+        )
         #expect(plain.subjectKeyIdentifier == nil)
         #expect(plain.keyIdentifier == pki.csca.certificate.subjectKeyIdentifier)
         let card = try PAFixture.genuine(pki: pki)
@@ -97,8 +105,11 @@ import MRTD
     @Test func dsExpiredAfterTheDateOfIssueStillPassesWithANote() throws {
         let profile = try PAFixture.loadProfile()
         let issue = ForgeryKit.issueDate(profile)
-        let pki = try TestPKI(scheme: .ecdsaP256, dsNotBefore: issue.addingTimeInterval(-86_400 * 100),
-                              dsNotAfter: issue.addingTimeInterval(86_400 * 100))
+        let pki = try TestPKI(
+            scheme: .ecdsaP256,
+            dsNotBefore: issue.addingTimeInterval(-86_400 * 100),
+            dsNotAfter: issue.addingTimeInterval(86_400 * 100)
+        )
         let card = try PAFixture.genuine(pki: pki)
         let report = PAFixture.verify(card)
         #expect(report.status == .verified)
@@ -108,8 +119,11 @@ import MRTD
     @Test func withoutADateOfIssueTheSigningTimeIsUsed() throws {
         let profile = try PAFixture.loadProfile()
         let issue = ForgeryKit.issueDate(profile)
-        let pki = try TestPKI(scheme: .ecdsaP256, dsNotBefore: issue.addingTimeInterval(-86_400 * 10),
-                              dsNotAfter: issue.addingTimeInterval(86_400 * 10))
+        let pki = try TestPKI(
+            scheme: .ecdsaP256,
+            dsNotBefore: issue.addingTimeInterval(-86_400 * 10),
+            dsNotAfter: issue.addingTimeInterval(86_400 * 10)
+        )
         let card = try PAFixture.genuine(pki: pki, sod: SODBuilder(signingTime: issue))
         var evidence = PAFixture.evidence(card)
         evidence.dateOfIssue = nil
@@ -119,7 +133,11 @@ import MRTD
     }
 
     @Test func withNoDateAtAllAnExpiredDSIsUnverifiedNotFailed() throws {
-        let pki = try TestPKI(scheme: .ecdsaP256, dsNotBefore: TestPKI.date("2020-01-01"), dsNotAfter: TestPKI.date("2022-06-01"))
+        let pki = try TestPKI(
+            scheme: .ecdsaP256,
+            dsNotBefore: TestPKI.date("2020-01-01"),
+            dsNotAfter: TestPKI.date("2022-06-01")
+        )
         var builder = SODBuilder()
         builder.signedAttributes = false
         let card = try PAFixture.genuine(pki: pki, sod: builder)
@@ -135,8 +153,11 @@ import MRTD
 
     @Test func aCRLNotSignedByTheCSCAIsIgnored() throws {
         let card = try PAFixture.genuine(pki: TestPKI(scheme: .ecdsaP256, dsSerial: 77))
-        let other = try IssuedCertificate.csca(scheme: .ecdsaP256, notBefore: TestPKI.date("2015-01-01"),
-                                               notAfter: TestPKI.date("2045-01-01"))
+        let other = try IssuedCertificate.csca(
+            scheme: .ecdsaP256,
+            notBefore: TestPKI.date("2015-01-01"),
+            notAfter: TestPKI.date("2045-01-01")
+        )
         let forgedCRL = try CRLBuilder.build(issuer: other, revoking: [77])
         let report = PAFixture.verify(card, trust: TrustStore(cscas: card.trustedCSCAs, crls: [forgedCRL]))
         #expect(report.status == .verified)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MRTD
+import Testing
+
 @testable import CardSimulator
 
 /// The trust directory (docs/design.md §9.4): certificates, master lists trusted only after
@@ -10,10 +11,17 @@ import MRTD
     /// list carries the card's CSCA "B".
     static func masterListSetup() throws -> (card: CardFileSet, anchor: IssuedCertificate, list: [UInt8]) {
         let card = try PAFixture.genuine(scheme: .ecdsaP256)
-        let anchor = try IssuedCertificate.csca(scheme: .rsaPKCS1, name: [("C", "UN"), ("CN", "Master List Authority TEST")],
-                                                notBefore: TestPKI.date("2015-01-01"), notAfter: TestPKI.date("2045-01-01"))
-        let signer = try IssuedCertificate.masterListSigner(issuedBy: anchor, notBefore: TestPKI.date("2020-01-01"),
-                                                            notAfter: TestPKI.date("2040-01-01"))
+        let anchor = try IssuedCertificate.csca(
+            scheme: .rsaPKCS1,
+            name: [("C", "UN"), ("CN", "Master List Authority TEST")],
+            notBefore: TestPKI.date("2015-01-01"),
+            notAfter: TestPKI.date("2045-01-01")
+        )
+        let signer = try IssuedCertificate.masterListSigner(
+            issuedBy: anchor,
+            notBefore: TestPKI.date("2020-01-01"),
+            notAfter: TestPKI.date("2040-01-01")
+        )
         let list = try MasterListBuilder.build(cscas: [card.pki.csca.certificate], signer: signer)
         return (card, anchor, list)
     }
@@ -67,7 +75,10 @@ import MRTD
             ("pem-garbage.pem", Array("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".utf8)),
         ]
         for (name, bytes) in samples { try Data(bytes).write(to: dir.appendingPathComponent(name)) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("subdir.pem"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("subdir.pem"),
+            withIntermediateDirectories: true
+        )
         let store = TrustStore(directory: dir)
         #expect(store.cscas.isEmpty && store.crls.isEmpty)
         #expect(Set(store.rejected.map(\.file)) == Set(samples.map(\.0)))
@@ -122,8 +133,11 @@ import MRTD
 
     @Test func aMasterListSignedByItsOwnListedCSCAIsNotSelfTrusting() throws {
         let card = try PAFixture.genuine(scheme: .ecdsaP256)
-        let signer = try IssuedCertificate.masterListSigner(issuedBy: card.pki.csca, notBefore: TestPKI.date("2020-01-01"),
-                                                            notAfter: TestPKI.date("2040-01-01"))
+        let signer = try IssuedCertificate.masterListSigner(
+            issuedBy: card.pki.csca,
+            notBefore: TestPKI.date("2020-01-01"),
+            notAfter: TestPKI.date("2040-01-01")
+        )
         let list = try MasterListBuilder.build(cscas: [card.pki.csca.certificate], signer: signer)
         var store = TrustStore()
         store.addMasterList(list, file: "self.ml")

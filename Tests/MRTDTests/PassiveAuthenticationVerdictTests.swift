@@ -1,5 +1,5 @@
-import Testing
 import MRTD
+import Testing
 
 /// docs/design.md §9.4 over every combination of check outcomes: `failed` exactly when a check
 /// proved something wrong, `verified` exactly when every proof is there.
@@ -21,7 +21,8 @@ import MRTD
             let by = Dictionary(uniqueKeysWithValues: results.map { ($0.kind, $0.outcome) })
             let status = Verdict.status(results)
             let anyFailed = results.contains { $0.outcome == .failed }
-            let passivePassed = by[.dataGroupHashes] == .passed && by[.sodSignature] == .passed && by[.documentSignerChain] == .passed
+            let passivePassed =
+                by[.dataGroupHashes] == .passed && by[.sodSignature] == .passed && by[.documentSignerChain] == .passed
             let chipProof = by[.chipAuthentication] == .passed || by[.activeAuthentication] == .passed
             if anyFailed {
                 #expect(status == .failed, "\(by)")
@@ -50,11 +51,27 @@ import MRTD
     }
 
     @Test func namedCases() {
-        let pass: [CheckResult] = [CheckResult(.dataGroupHashes, .passed), CheckResult(.sodSignature, .passed),
-                                   CheckResult(.documentSignerChain, .passed)]
-        #expect(Verdict.status(pass + [CheckResult(.chipAuthentication, .passed), CheckResult(.activeAuthentication, .notSupported)]) == .verified)
-        #expect(Verdict.status(pass + [CheckResult(.chipAuthentication, .notSupported), CheckResult(.activeAuthentication, .notSupported)]) == .unverified)
-        #expect(Verdict.status(pass + [CheckResult(.chipAuthentication, .failed), CheckResult(.activeAuthentication, .passed)]) == .failed)
+        let pass: [CheckResult] = [
+            CheckResult(.dataGroupHashes, .passed), CheckResult(.sodSignature, .passed),
+            CheckResult(.documentSignerChain, .passed),
+        ]
+        #expect(
+            Verdict.status(
+                pass + [CheckResult(.chipAuthentication, .passed), CheckResult(.activeAuthentication, .notSupported)]
+            ) == .verified
+        )
+        #expect(
+            Verdict.status(
+                pass + [
+                    CheckResult(.chipAuthentication, .notSupported), CheckResult(.activeAuthentication, .notSupported),
+                ]
+            ) == .unverified
+        )
+        #expect(
+            Verdict.status(
+                pass + [CheckResult(.chipAuthentication, .failed), CheckResult(.activeAuthentication, .passed)]
+            ) == .failed
+        )
         #expect(Verdict.status(pass) == .unverified)
         #expect(Verdict.status([]) == .notPerformed)
     }

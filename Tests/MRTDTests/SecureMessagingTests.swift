@@ -1,16 +1,23 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// ICAO 9303-11 §9.8: the channel's behaviour beyond the Appendix D happy path.
 @Suite struct SecureMessaging {
-    static let keys = SessionKeys(cipher: .tripleDES, encryption: [UInt8](hex: "979EC13B1CBFE9DCD01AB0FED307EAE5"),
-                                  mac: [UInt8](hex: "F1CB1F1FB5ADF208806B89DC579DC1F8"))
+    static let keys = SessionKeys(
+        cipher: .tripleDES,
+        encryption: [UInt8](hex: "979EC13B1CBFE9DCD01AB0FED307EAE5"),
+        mac: [UInt8](hex: "F1CB1F1FB5ADF208806B89DC579DC1F8")
+    )
     static let ssc = [UInt8](hex: "887022120C06C226")
 
     @Test func plainErrorStatusIsReturnedAndTheCounterStaysInStep() async throws {
         let card = ScriptedChannel([
-            .init(expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")], reply: [0x6A, 0x82]),
+            .init(
+                expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")],
+                reply: [0x6A, 0x82]
+            )
         ])
         let channel = SecureMessagingChannel(wrapping: card, keys: Self.keys, ssc: Self.ssc)
         let answer = try await channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x01, 0x1E]))
@@ -22,7 +29,10 @@ import SmartCard
     @Test(arguments: [StatusWord.smDataObjectsMissing, .smDataObjectsIncorrect])
     func unprotectedSMErrorEndsTheSession(status: StatusWord) async throws {
         let card = ScriptedChannel([
-            .init(expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")], reply: [status.sw1, status.sw2]),
+            .init(
+                expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")],
+                reply: [status.sw1, status.sw2]
+            )
         ])
         let channel = SecureMessagingChannel(wrapping: card, keys: Self.keys, ssc: Self.ssc)
         await #expect(throws: SecureMessagingError.sessionAborted(status)) {
@@ -33,7 +43,10 @@ import SmartCard
 
     @Test func unprotectedSuccessIsMissingMAC() async throws {
         let card = ScriptedChannel([
-            .init(expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")], reply: [0x90, 0x00]),
+            .init(
+                expect: [[UInt8](hex: "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")],
+                reply: [0x90, 0x00]
+            )
         ])
         let channel = SecureMessagingChannel(wrapping: card, keys: Self.keys, ssc: Self.ssc)
         await #expect(throws: SecureMessagingError.missingMAC) {
@@ -43,7 +56,11 @@ import SmartCard
 
     @Test(arguments: [SecureMessagingCipher.tripleDES, .aes128, .aes192, .aes256])
     func extendedLengthAndOddINSRoundTripThroughTheCodec(cipher: SecureMessagingCipher) throws {
-        let keys = SessionKeys(cipher: cipher, encryption: try Crypto.randomBytes(cipher.keyLength), mac: try Crypto.randomBytes(cipher.keyLength))
+        let keys = SessionKeys(
+            cipher: cipher,
+            encryption: try Crypto.randomBytes(cipher.keyLength),
+            mac: try Crypto.randomBytes(cipher.keyLength)
+        )
         let codec = SecureMessagingCodec(keys: keys)
         let ssc = [UInt8](repeating: 0, count: cipher.blockSize)
         // READ BINARY with Ne 1000: DO'97' carries two bytes, the protected APDU is extended.
@@ -74,11 +91,23 @@ import SmartCard
 
     @Test func maxShortReadFitsA256ByteResponse() throws {
         for cipher in [SecureMessagingCipher.tripleDES, .aes128] {
-            let codec = SecureMessagingCodec(keys: SessionKeys(cipher: cipher, encryption: [UInt8](repeating: 1, count: 16), mac: [UInt8](repeating: 2, count: 16)))
+            let codec = SecureMessagingCodec(
+                keys: SessionKeys(
+                    cipher: cipher,
+                    encryption: [UInt8](repeating: 1, count: 16),
+                    mac: [UInt8](repeating: 2, count: 16)
+                )
+            )
             let ssc = [UInt8](repeating: 0, count: cipher.blockSize)
-            let fits = try codec.protect(ResponseAPDU(data: [UInt8](repeating: 0, count: cipher.maxShortReadLength), status: .success), ssc: ssc)
+            let fits = try codec.protect(
+                ResponseAPDU(data: [UInt8](repeating: 0, count: cipher.maxShortReadLength), status: .success),
+                ssc: ssc
+            )
             #expect(fits.data.count <= 256)
-            let over = try codec.protect(ResponseAPDU(data: [UInt8](repeating: 0, count: cipher.maxShortReadLength + 1), status: .success), ssc: ssc)
+            let over = try codec.protect(
+                ResponseAPDU(data: [UInt8](repeating: 0, count: cipher.maxShortReadLength + 1), status: .success),
+                ssc: ssc
+            )
             #expect(over.data.count > 256)
         }
     }
@@ -89,9 +118,14 @@ import SmartCard
         for _ in 0..<2000 {
             let n = Int.random(in: 0..<64, using: &generator)
             var data = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            if Bool.random(using: &generator), !data.isEmpty { data[0] = [0x87, 0x99, 0x8E, 0x85][Int.random(in: 0..<4)] }
+            if Bool.random(using: &generator), !data.isEmpty {
+                data[0] = [0x87, 0x99, 0x8E, 0x85][Int.random(in: 0..<4)]
+            }
             _ = try? codec.unprotect(ResponseAPDU(data: data, status: .success), ssc: Self.ssc)
-            _ = try? codec.unprotect(CommandAPDU(cla: 0x0C, ins: 0xB0, p1: 0, p2: 0, data: data, ne: 256), ssc: Self.ssc)
+            _ = try? codec.unprotect(
+                CommandAPDU(cla: 0x0C, ins: 0xB0, p1: 0, p2: 0, data: data, ne: 256),
+                ssc: Self.ssc
+            )
         }
     }
 }

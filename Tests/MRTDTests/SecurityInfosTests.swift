@@ -1,16 +1,27 @@
-import Testing
 import SmartCard
+import Testing
+
 @testable import MRTD
 
 /// ICAO 9303-11 §9.2 SecurityInfos, with the EF.CardAccess seen on CCCD cards.
 @Suite struct SecurityInfosParsing {
-    static let cccd = [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d")
+    static let cccd = [UInt8](
+        hex:
+            "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"
+    )
 
     @Test func cccdCardAccessOffersTACAAndPACEOnBrainpoolP256() throws {
         let infos = try SecurityInfos(derEncoded: Self.cccd)
         #expect(infos.infos.count == 3)
-        #expect(infos.terminalAuthenticationInfo == TerminalAuthenticationInfo(protocolOID: "0.4.0.127.0.7.2.2.2", version: 1))
-        #expect(infos.chipAuthenticationInfos == [ChipAuthenticationInfo(protocolOID: "0.4.0.127.0.7.2.2.3.2.2", version: 1, keyId: nil)])
+        #expect(
+            infos.terminalAuthenticationInfo
+                == TerminalAuthenticationInfo(protocolOID: "0.4.0.127.0.7.2.2.2", version: 1)
+        )
+        #expect(
+            infos.chipAuthenticationInfos == [
+                ChipAuthenticationInfo(protocolOID: "0.4.0.127.0.7.2.2.3.2.2", version: 1, keyId: nil)
+            ]
+        )
         let pace = try #require(infos.paceInfos.first)
         #expect(pace.protocolOID == "0.4.0.127.0.7.2.2.4.2.2")
         #expect(pace.version == 2)
@@ -43,7 +54,10 @@ import SmartCard
         // SEQUENCE { OID 2.23.137.1 (unknown), INTEGER 1 }
         let info = [UInt8](hex: "30080603678901020101")
         let parsed = try SecurityInfos(derEncoded: [0x31, UInt8(info.count)] + info)
-        guard case .unknown(let u) = parsed.infos.first else { Issue.record("not unknown"); return }
+        guard case .unknown(let u) = parsed.infos.first else {
+            Issue.record("not unknown")
+            return
+        }
         #expect(u.encoded == info)
     }
 
@@ -67,7 +81,9 @@ import SmartCard
     @Test func preferredPACEInfoForTheCCCDIsGMOnBrainpoolP256() throws {
         let infos = try SecurityInfos(derEncoded: Self.cccd)
         #expect(PACE.preferredInfo(in: infos) == .ecdhGenericMapping(cipher: .aes128, parameterId: 13))
-        let onlyIM = SecurityInfos(infos: [.pace(PACEInfo(protocolOID: "0.4.0.127.0.7.2.2.4.4.2", version: 2, parameterId: 13))])
+        let onlyIM = SecurityInfos(infos: [
+            .pace(PACEInfo(protocolOID: "0.4.0.127.0.7.2.2.4.4.2", version: 2, parameterId: 13))
+        ])
         #expect(PACE.preferredInfo(in: onlyIM) == nil)
     }
 }

@@ -6,9 +6,11 @@ enum Vectors {
     struct Missing: Error { let path: String }
 
     nonisolated(unsafe) static let root: [String: Any] = {
-        guard let url = Bundle.module.url(forResource: "icao9303-part11", withExtension: "json", subdirectory: "Vectors"),
-              let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        guard
+            let url = Bundle.module.url(forResource: "icao9303-part11", withExtension: "json", subdirectory: "Vectors"),
+            let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
         return object
     }()
 

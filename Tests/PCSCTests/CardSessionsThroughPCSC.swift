@@ -2,8 +2,8 @@ import CardSimulator
 import Foundation
 import PCSC
 import SmartCard
-import Testing
 import TestBench
+import Testing
 
 extension PCSCIntegration {
     /// What happens to a session when the card goes away or another process holds it.
@@ -11,17 +11,29 @@ extension PCSCIntegration {
     @Suite(.serialized, .timeLimit(.minutes(2)))
     struct CardSessionsThroughPCSC {
         static let slot = 1
-        static let selectAID = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01])
+        static let selectAID = CommandAPDU(
+            ins: 0xA4,
+            p1: 0x04,
+            p2: 0x0C,
+            data: [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
+        )
 
         static func card() -> FileSystemCard {
-            FileSystemCard(applications: [.init(aid: [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01], files: [0x011E: [0x60, 0x00]])])
+            FileSystemCard(applications: [
+                .init(aid: [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01], files: [0x011E: [0x60, 0x00]])
+            ])
         }
 
         @Test func exclusiveHolderMakesOthersFailFastWithSharingViolation() async throws {
             let bench = try await PCSCBench.shared()
             let a = try await PCSCContext.establish()
             let b = try await PCSCContext.establish()
-            defer { Task { await a.release(); await b.release() } }
+            defer {
+                Task {
+                    await a.release()
+                    await b.release()
+                }
+            }
             let name = bench.readerName(slot: Self.slot)
             try await bench.withInserted(Self.card(), slot: Self.slot) {
                 try await a.reader(named: name).withCard(share: .exclusive) { _ in
@@ -41,7 +53,9 @@ extension PCSCIntegration {
         @Test func waitingForAChangeIsCancellableFromAnotherTask() async throws {
             let bench = try await PCSCBench.shared()
             try await PCSCContext.with { context in
-                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map { $0.acknowledged() }
+                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map {
+                    $0.acknowledged()
+                }
                 let start = ContinuousClock.now
                 let canceller = Task {
                     try await Task.sleep(for: .milliseconds(200))
@@ -59,7 +73,9 @@ extension PCSCIntegration {
         @Test func unchangedStateTimesOutWithNil() async throws {
             let bench = try await PCSCBench.shared()
             try await PCSCContext.with { context in
-                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map { $0.acknowledged() }
+                let states = try await context.currentStates(of: [bench.readerName(slot: Self.slot)]).map {
+                    $0.acknowledged()
+                }
                 #expect(try await context.getStatusChange(states, timeout: .milliseconds(200)) == nil)
             }
         }
@@ -101,8 +117,10 @@ extension PCSCIntegration {
                 #expect(response.status == .success)
                 await bench.remove(slot: Self.slot)
                 let error = await pcscError { _ = try await card.transmit(Self.selectAID) }
-                #expect(error.map { [.cardRemoved, .noCard, .communication].contains($0.category) } == true,
-                        "got \(String(describing: error))")
+                #expect(
+                    error.map { [.cardRemoved, .noCard, .communication].contains($0.category) } == true,
+                    "got \(String(describing: error))"
+                )
             }
         }
 

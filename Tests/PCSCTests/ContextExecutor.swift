@@ -1,9 +1,10 @@
 import CardSimulator
 import Foundation
-@testable import PCSC
 import SmartCard
-import Testing
 import TestBench
+import Testing
+
+@testable import PCSC
 
 extension PCSCIntegration {
     /// A PC/SC context's thread as a task executor: a card read that prefers it runs its
@@ -26,7 +27,10 @@ extension PCSCIntegration {
                             var onThread = true
                             let before = context.thread.hops
                             for _ in 0..<20 {
-                                statuses.append(try await card.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aid)).status)
+                                statuses.append(
+                                    try await card.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aid))
+                                        .status
+                                )
                                 onThread = onThread && context.thread.isCurrent
                             }
                             return (statuses, onThread, context.thread.hops - before)

@@ -6,7 +6,8 @@ actor EventRecorder {
     private var cursor = 0
     private var task: Task<Void, Never>?
 
-    static func start(_ monitor: ReaderMonitor = ReaderMonitor(pollInterval: .milliseconds(500))) async -> EventRecorder {
+    static func start(_ monitor: ReaderMonitor = ReaderMonitor(pollInterval: .milliseconds(500))) async -> EventRecorder
+    {
         let recorder = EventRecorder()
         await recorder.consume(monitor.events())
         return recorder

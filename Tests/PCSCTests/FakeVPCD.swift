@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,7 +49,8 @@ final class FakeVPCD: @unchecked Sendable {
     func exchange(_ fd: Int32, _ payload: [UInt8], timeout: Int32 = 5000) async -> [UInt8]? {
         await onThread {
             let frame = [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
-            guard frame.withUnsafeBytes({ send(fd, $0.baseAddress, frame.count, Int32(MSG_NOSIGNAL)) }) == frame.count else { return nil }
+            guard frame.withUnsafeBytes({ send(fd, $0.baseAddress, frame.count, Int32(MSG_NOSIGNAL)) }) == frame.count
+            else { return nil }
             guard let header = Self.read(fd, 2, timeout: timeout) else { return nil }
             return Self.read(fd, Int(header[0]) << 8 | Int(header[1]), timeout: timeout)
         }

@@ -10,9 +10,11 @@ import Testing
     static let cardAccess: [UInt8] = [0x31, 0x14, 0x30, 0x12]
 
     func card(_ configuration: FileSystemCard.Configuration = .init()) -> FileSystemCard {
-        FileSystemCard(masterFiles: [0x011C: Self.cardAccess],
-                       applications: [.init(aid: Self.aid, files: [0x011E: Self.com, 0x0102: Self.big])],
-                       configuration: configuration)
+        FileSystemCard(
+            masterFiles: [0x011C: Self.cardAccess],
+            applications: [.init(aid: Self.aid, files: [0x011E: Self.com, 0x0102: Self.big])],
+            configuration: configuration
+        )
     }
 
     func send(_ card: FileSystemCard, _ hex: String) async -> ResponseAPDU {

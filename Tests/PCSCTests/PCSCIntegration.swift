@@ -1,5 +1,5 @@
-import Testing
 import TestBench
+import Testing
 
 /// Every suite that uses the process's private pcscd nests here: `.serialized` applies to
 /// nested suites too, so the pcscd restart test never runs beside another bench user.

@@ -1,12 +1,13 @@
 import CardSimulator
 import SmartCard
 import Testing
+
 @testable import PCSC
 
 /// Issue 17: which reader reads ID cards, from what PC/SC tells.
 @Suite struct ReaderKindTests {
-    static let contactlessATR = FileSystemCard.defaultATR          // 3B 88 80 01 …
-    static let tokenATR = SignatureToken.atr                       // 3B 88 01 …
+    static let contactlessATR = FileSystemCard.defaultATR  // 3B 88 80 01 …
+    static let tokenATR = SignatureToken.atr  // 3B 88 01 …
 
     @Test(arguments: [
         ("ACS ACR1252 1S CL Reader PICC 00 00", ReaderKind.contactless),

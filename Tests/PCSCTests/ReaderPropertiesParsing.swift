@@ -30,7 +30,9 @@ import Testing
 
 @Suite struct TLVPropertiesParsing {
     /// A libccid-like answer: wLcdLayout, bTimeOut2, sFirmwareID, dwMaxAPDUDataSize, VID, PID.
-    static let sample = [UInt8](hex: "01 02 00 00  03 01 00  08 04 31 2E 32 33  0A 04 00 00 01 00  0B 02 6B 07  0C 02 21 54")
+    static let sample = [UInt8](
+        hex: "01 02 00 00  03 01 00  08 04 31 2E 32 33  0A 04 00 00 01 00  0B 02 6B 07  0C 02 21 54"
+    )
 
     @Test func valuesAreLittleEndian() throws {
         let p = try TLVProperties(parsing: Self.sample)
@@ -54,7 +56,7 @@ import Testing
 
     @Test func oversizedIntegerIsIgnoredNotTrapped() throws {
         let p = try TLVProperties(parsing: [UInt8](hex: "0B 05 01 02 03 04 05  0C 04 00 00 01 00"))
-        #expect(p.vendorID == nil)   // five bytes: not an integer we read
+        #expect(p.vendorID == nil)  // five bytes: not an integer we read
         #expect(p.productID == nil)  // 65536 does not fit a wIdProduct
     }
 

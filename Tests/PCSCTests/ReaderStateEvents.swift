@@ -1,6 +1,7 @@
-@testable import PCSC
 import Foundation
 import Testing
+
+@testable import PCSC
 
 /// How SCardGetStatusChange answers become card events (docs/design.md §8: the event counter).
 @Suite struct ReaderStateEvents {
@@ -33,12 +34,16 @@ import Testing
     @Test func missedRemoveAndInsertStillShowThroughTheCounter() {
         let before = state(current: 0x0004_0000 | Self.present, event: 0)
         let now = state(current: before.currentState, event: 0x0006_0000 | Self.present | Self.changed)
-        #expect(now.cardEvents(since: before) == [.cardRemoved(reader: "R"), .cardInserted(reader: "R", atr: Self.atr)])
+        #expect(
+            now.cardEvents(since: before) == [.cardRemoved(reader: "R"), .cardInserted(reader: "R", atr: Self.atr)]
+        )
     }
 
     @Test func unchangedCounterIsNoEvent() {
         let before = state(current: 0x0004_0000 | Self.present, event: 0)
-        #expect(state(current: before.currentState, event: 0x0004_0000 | Self.present).cardEvents(since: before).isEmpty)
+        #expect(
+            state(current: before.currentState, event: 0x0004_0000 | Self.present).cardEvents(since: before).isEmpty
+        )
     }
 
     @Test func unavailableReaderReportsNothing() {

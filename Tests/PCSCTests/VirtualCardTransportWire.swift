@@ -2,6 +2,7 @@ import CardSimulator
 import Foundation
 import SmartCard
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,14 +24,14 @@ struct VirtualCardTransportWire {
         defer { close(fd) }
         #expect(transport.isConnected)
 
-        #expect(await vpcd.exchange(fd, [0x04]) == FileSystemCard.defaultATR)      // get ATR
-        #expect(await vpcd.exchange(fd, [0x01], timeout: 200) == nil)              // power on: no answer
-        #expect(await vpcd.exchange(fd, [0x02], timeout: 200) == nil)              // reset: no answer
+        #expect(await vpcd.exchange(fd, [0x04]) == FileSystemCard.defaultATR)  // get ATR
+        #expect(await vpcd.exchange(fd, [0x01], timeout: 200) == nil)  // power on: no answer
+        #expect(await vpcd.exchange(fd, [0x02], timeout: 200) == nil)  // reset: no answer
         #expect(await vpcd.exchange(fd, [UInt8](hex: "00A4040C07") + Self.aid) == [0x90, 0x00])
         #expect(await vpcd.exchange(fd, [UInt8](hex: "00A4020C02011E")) == [0x90, 0x00])
         #expect(await vpcd.exchange(fd, [UInt8](hex: "00B0000000")) == [0x60, 0x01, 0x00, 0x62, 0x82])
-        #expect(await vpcd.exchange(fd, [UInt8](hex: "00B0")) == [0x67, 0x00])     // malformed APDU
-        #expect(await vpcd.exchange(fd, [0x00], timeout: 200) == nil)              // power off: no answer
+        #expect(await vpcd.exchange(fd, [UInt8](hex: "00B0")) == [0x67, 0x00])  // malformed APDU
+        #expect(await vpcd.exchange(fd, [0x00], timeout: 200) == nil)  // power off: no answer
         #expect(await vpcd.exchange(fd, [UInt8](hex: "00B0000000")) == [0x69, 0x86])  // state dropped
 
         await transport.disconnect()

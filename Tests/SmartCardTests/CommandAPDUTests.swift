@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmartCard
 
 @Suite struct CommandAPDUEncoding {
@@ -65,7 +66,9 @@ import Testing
         #expect(throws: APDUError.truncated) { try CommandAPDU(bytes: [0x00, 0xA4, 0x04]) }
         #expect(throws: APDUError.inconsistentLength) { try CommandAPDU(bytes: [0x00, 0xA4, 0x04, 0x00, 0x05, 0x01]) }
         #expect(throws: APDUError.inconsistentLength) { try CommandAPDU(bytes: [0x00, 0xA4, 0x04, 0x00, 0x00, 0x01]) }
-        #expect(throws: APDUError.inconsistentLength) { try CommandAPDU(bytes: [0x00, 0xA4, 0x04, 0x00, 0x00, 0x00, 0x05, 1, 2]) }
+        #expect(throws: APDUError.inconsistentLength) {
+            try CommandAPDU(bytes: [0x00, 0xA4, 0x04, 0x00, 0x00, 0x00, 0x05, 1, 2])
+        }
     }
 
     @Test func descriptionNeverShowsData() {

@@ -2,6 +2,7 @@ import CardSimulator
 import Foundation
 import PCSC
 import SmartCard
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -118,7 +119,9 @@ public final class PCSCBench: @unchecked Sendable {
             kill -TERM $p 2>/dev/null; wait $p
             kill -0 "$3" 2>/dev/null || rm -rf "$4"
             """
-        process.arguments = ["-m", "sh", "-c", script, "sh", runDirectory, configDirectory, String(getpid()), directory]
+        process.arguments = [
+            "-m", "sh", "-c", script, "sh", runDirectory, configDirectory, String(getpid()), directory,
+        ]
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
@@ -160,8 +163,11 @@ public final class PCSCBench: @unchecked Sendable {
     /// The pid pcscd wrote in its pid file (with a trailing NUL), if it is running.
     public var pcscdPID: pid_t? {
         guard let text = try? String(contentsOfFile: runDirectory + "/pcscd.pid", encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))), pid > 0,
-              kill(pid, 0) == 0 else { return nil }
+            let pid = pid_t(
+                text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
+            ), pid > 0,
+            kill(pid, 0) == 0
+        else { return nil }
         return pid
     }
 
@@ -243,7 +249,9 @@ public final class PCSCBench: @unchecked Sendable {
 
     /// Runs `body` with `card` inserted in `slot`, removing it on every exit path.
     public func withInserted<T>(
-        _ card: any APDUHandler, slot: Int = 0, quickAck: Bool = true,
+        _ card: any APDUHandler,
+        slot: Int = 0,
+        quickAck: Bool = true,
         isolation: isolated (any Actor)? = #isolation,
         _ body: () async throws -> T
     ) async throws -> T {
@@ -264,7 +272,8 @@ public final class PCSCBench: @unchecked Sendable {
         var done = false
         while !done && ContinuousClock.now < deadline {
             if let state = try? await context.currentStates(of: [readerName(slot: slot)]).first,
-               state.isPresent == present {
+                state.isPresent == present
+            {
                 done = true
             } else {
                 try? await Task.sleep(for: .milliseconds(20))

@@ -10,8 +10,11 @@ public struct PCSCBenchTrait: SuiteTrait, TestTrait, TestScoping {
     /// Applied to a suite, the scope wraps the whole suite once, not each test.
     public var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test,
+        testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         try await PCSCBench.run { _ in try await function() }
     }
 }

@@ -27,7 +27,8 @@ public struct MethodTable<Service: Sendable>: Sendable {
     public init() {}
 
     public mutating func register<Params: Decodable & Sendable, Result: Encodable & Sendable>(
-        _ method: APIMethod, _ body: @escaping @Sendable (Service, Params, Connection) async throws -> Result
+        _ method: APIMethod,
+        _ body: @escaping @Sendable (Service, Params, Connection) async throws -> Result
     ) {
         handlers[method.rawValue] = { service, params, connection in
             try JSONText(encoding: try await body(service, try params.decodeParams(Params.self), connection))
@@ -37,7 +38,11 @@ public struct MethodTable<Service: Sendable>: Sendable {
     /// The registered methods' wire names.
     public var names: Set<String> { Set(handlers.keys) }
 
-    public func respond(to request: JSONRPCRequest, on connection: Connection, service: Service) async throws -> JSONText {
+    public func respond(
+        to request: JSONRPCRequest,
+        on connection: Connection,
+        service: Service
+    ) async throws -> JSONText {
         guard let handler = handlers[request.method] else { throw APIError.methodNotFound(request.method) }
         return try await handler(service, request.params, connection)
     }

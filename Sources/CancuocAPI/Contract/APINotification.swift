@@ -62,7 +62,8 @@ public enum APINotification: Sendable {
         switch kind {
         case .readIdentity, .cardRecord, .qrScanned: true
         case .readerAttached, .readerDetached, .cardInserted, .cardRemoved, .pcscUnavailable, .pcscRestored,
-             .readProgress, .readCompleted: false
+            .readProgress, .readCompleted:
+            false
         }
     }
 
@@ -98,7 +99,9 @@ extension APINotification {
     /// The reader events, built from what the monitor knows of the reader — the one place the
     /// daemon's registry and `cancuoc readers --watch --json` take them from.
     public static func attached(_ info: ReaderInfo) -> APINotification {
-        .readerAttached(ReaderAttached(reader: info.id.rawValue, name: info.name, identity: ReaderIdentityListing(info.identity)))
+        .readerAttached(
+            ReaderAttached(reader: info.id.rawValue, name: info.name, identity: ReaderIdentityListing(info.identity))
+        )
     }
 
     public static func detached(_ info: ReaderInfo) -> APINotification { .readerDetached(ReaderRef(info)) }
@@ -109,7 +112,9 @@ extension APINotification {
 
     public static func removed(_ info: ReaderInfo) -> APINotification { .cardRemoved(ReaderRef(info)) }
 
-    public static func unavailable(_ error: PCSCError) -> APINotification { .pcscUnavailable(PCSCProblem(error: error.name)) }
+    public static func unavailable(_ error: PCSCError) -> APINotification {
+        .pcscUnavailable(PCSCProblem(error: error.name))
+    }
 }
 
 /// A reader in an event: its stable id (docs/design.md "Readers") and its PC/SC name.
@@ -201,7 +206,17 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     public var trigger: String?
     public var scanner: String?
 
-    public init(reader: String, name: String, outcome: String, access: String? = nil, verification: String? = nil, durationMs: Int, apdus: Int? = nil, trigger: String? = nil, scanner: String? = nil) {
+    public init(
+        reader: String,
+        name: String,
+        outcome: String,
+        access: String? = nil,
+        verification: String? = nil,
+        durationMs: Int,
+        apdus: Int? = nil,
+        trigger: String? = nil,
+        scanner: String? = nil
+    ) {
         self.reader = reader
         self.name = name
         self.outcome = outcome
@@ -225,8 +240,15 @@ public struct CardRecordEvent: Encodable, Sendable {
     /// The fields compared: only those the QR carried recognisably (issue 17).
     public var qrCompared: [String]
 
-    public init(reader: String, name: String, scanner: String, record: CitizenRecord, qrMatchesChip: Bool, qrMismatches: [String],
-                qrCompared: [String]) {
+    public init(
+        reader: String,
+        name: String,
+        scanner: String,
+        record: CitizenRecord,
+        qrMatchesChip: Bool,
+        qrMismatches: [String],
+        qrCompared: [String]
+    ) {
         self.reader = reader
         self.name = name
         self.scanner = scanner
@@ -249,17 +271,24 @@ public struct QRScanned: Codable, Sendable, Hashable {
         @ExplicitNull public var placeOfResidence: String?
         @ExplicitNull public var dateOfIssue: String?
 
-    public init(idNumber: String, oldIdNumber: String? = nil, fullName: String? = nil, dateOfBirth: String? = nil, sex: String? = nil,
-                placeOfResidence: String? = nil, dateOfIssue: String? = nil) {
-        self.idNumber = idNumber
-        self.oldIdNumber = oldIdNumber
-        self.fullName = fullName
-        self.dateOfBirth = dateOfBirth
-        self.sex = sex
-        self.placeOfResidence = placeOfResidence
-        self.dateOfIssue = dateOfIssue
+        public init(
+            idNumber: String,
+            oldIdNumber: String? = nil,
+            fullName: String? = nil,
+            dateOfBirth: String? = nil,
+            sex: String? = nil,
+            placeOfResidence: String? = nil,
+            dateOfIssue: String? = nil
+        ) {
+            self.idNumber = idNumber
+            self.oldIdNumber = oldIdNumber
+            self.fullName = fullName
+            self.dateOfBirth = dateOfBirth
+            self.sex = sex
+            self.placeOfResidence = placeOfResidence
+            self.dateOfIssue = dateOfIssue
+        }
     }
-}
 
     public var reader: String
     public var scanner: String

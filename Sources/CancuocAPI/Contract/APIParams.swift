@@ -33,4 +33,3 @@ public struct SubscribeResult: Codable, Sendable, Hashable {
         self.records = records
     }
 }
-

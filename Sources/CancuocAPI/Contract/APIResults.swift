@@ -43,8 +43,15 @@ public struct ReaderListing: Codable, Sendable, Hashable {
     /// What the reader is for (issue 17): a signature token is `contactOnly`.
     public var kind: ReaderKind
 
-    public init(id: String, name: String, identity: ReaderIdentity, cardPresent: Bool, atr: [UInt8]?, busy: Bool?,
-                kind: ReaderKind) {
+    public init(
+        id: String,
+        name: String,
+        identity: ReaderIdentity,
+        cardPresent: Bool,
+        atr: [UInt8]?,
+        busy: Bool?,
+        kind: ReaderKind
+    ) {
         self.id = id
         self.name = name
         self.identity = ReaderIdentityListing(identity)

@@ -53,7 +53,9 @@ public struct WebAccessPolicy: Sendable, Hashable {
 
     /// The decision for a WebSocket request on `/api`. `host` has been checked with `hostIsOurs`.
     public func decide(host: String?, origin: String?, localAddress: String, port: Int) -> Decision {
-        guard let host, Self.hostIsOurs(host, localAddress: localAddress, port: port) else { return .refused(.foreignHost) }
+        guard let host, Self.hostIsOurs(host, localAddress: localAddress, port: port) else {
+            return .refused(.foreignHost)
+        }
         guard let origin, !origin.isEmpty else { return .refused(.missingOrigin) }
         // The reception page: served by us on the very address the browser used.
         if origin == "http://" + host.lowercased() {
@@ -73,12 +75,14 @@ public struct WebAccessPolicy: Sendable, Hashable {
         guard scheme == "http" || scheme == "https" else { return nil }
         let authority = rest[separator.upperBound...].lowercased()
         guard !authority.isEmpty,
-              authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]".contains($0)) })
+            authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]".contains($0)) })
         else { return nil }
         var hostPart = Substring(authority)
         var port: Int?
         if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            guard let value = Int(authority[authority.index(after: colon)...]), (1...65535).contains(value) else { return nil }
+            guard let value = Int(authority[authority.index(after: colon)...]), (1...65535).contains(value) else {
+                return nil
+            }
             hostPart = authority[..<colon]
             port = value
         }

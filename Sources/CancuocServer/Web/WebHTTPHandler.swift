@@ -15,9 +15,11 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// What every response carries: only our own scripts, styles, images and WebSocket; never
     /// framed (clickjacking the reception page); no referrer leaves the page.
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy",
-         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-            + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+                + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        ),
         ("X-Frame-Options", "DENY"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
@@ -55,8 +57,10 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let path = String(head.uri.prefix { $0 != "?" && $0 != "#" })
         let host = head.headers.first(name: "host")
         guard WebAccessPolicy.hostIsOurs(host, localAddress: localAddress, port: port) else {
-            logger.notice("refused a browser request: Host is not this loopback address (DNS rebinding?)",
-                          metadata: ["host": "\(LogText.quoted(host ?? ""))", "path": "\(LogText.quoted(path))"])
+            logger.notice(
+                "refused a browser request: Host is not this loopback address (DNS rebinding?)",
+                metadata: ["host": "\(LogText.quoted(host ?? ""))", "path": "\(LogText.quoted(path))"]
+            )
             return send(context, .forbidden, text: "Host not allowed — Địa chỉ truy cập không hợp lệ\n")
         }
         if path == WebSocketServer.apiPath {
@@ -64,9 +68,13 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch configuration.access.decide(host: host, origin: origin, localAddress: localAddress, port: port) {
             case .refused(let refusal):
                 logRefusal(refusal, origin: origin)
-                return send(context, .forbidden, text: refusal == .missingOrigin
-                    ? "Origin required: local programs use the Unix socket — Chương trình trên máy dùng socket Unix\n"
-                    : "Origin not allowed — Trang web này chưa được phép dùng dịch vụ đọc thẻ\n")
+                return send(
+                    context,
+                    .forbidden,
+                    text: refusal == .missingOrigin
+                        ? "Origin required: local programs use the Unix socket — Chương trình trên máy dùng socket Unix\n"
+                        : "Origin not allowed — Trang web này chưa được phép dùng dịch vụ đọc thẻ\n"
+                )
             case .allowed:
                 return send(context, .upgradeRequired, text: "WebSocket only\n", extra: [("Upgrade", "websocket")])
             }
@@ -83,7 +91,8 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         var extra: [(String, String)] = []
         if path == "/cancuoc.js", let origin = head.headers.first(name: "origin"),
-           configuration.access.allowedOrigins.contains(origin) {
+            configuration.access.allowedOrigins.contains(origin)
+        {
             // An allowed HIS page may import the client from here (module scripts need CORS).
             extra = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         }
@@ -91,29 +100,46 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func logRefusal(_ refusal: WebAccessPolicy.Refusal, origin: String?) {
-        let why = switch refusal {
-        case .foreignHost: "Host is not this loopback address"
-        case .missingOrigin: "no Origin header (local programs use the Unix socket)"
-        case .originNotAllowed: "origin not allowed: add it to web.allowedOrigins or --web-origin if it is the HIS"
-        }
+        let why =
+            switch refusal {
+            case .foreignHost: "Host is not this loopback address"
+            case .missingOrigin: "no Origin header (local programs use the Unix socket)"
+            case .originNotAllowed: "origin not allowed: add it to web.allowedOrigins or --web-origin if it is the HIS"
+            }
         logger.notice("refused a browser connection: \(why)", metadata: ["origin": "\(LogText.quoted(origin ?? ""))"])
     }
 
-    private func send(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, text: String,
-                      extra: [(String, String)] = []) {
+    private func send(
+        _ context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        text: String,
+        extra: [(String, String)] = []
+    ) {
         send(context, status, body: Array(text.utf8), contentType: "text/plain; charset=utf-8", extra: extra, head: nil)
     }
 
-    private func send(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, body: [UInt8], contentType: String,
-                      extra: [(String, String)] = [], head: HTTPRequestHead?) {
+    private func send(
+        _ context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        body: [UInt8],
+        contentType: String,
+        extra: [(String, String)] = [],
+        head: HTTPRequestHead?
+    ) {
         var headers = HTTPHeaders(Self.securityHeaders)
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: "\(body.count)")
         headers.add(name: "Connection", value: "close")
         for (name, value) in extra { headers.add(name: name, value: value) }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            promise: nil
+        )
         if head?.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
         }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }

@@ -21,8 +21,13 @@ public struct WebServerConfiguration: Sendable {
     /// Limits shared with the Unix socket: message length, clients, idle time, queues.
     public var limits: APIServerConfiguration
 
-    public init(listen: [Listen], access: WebAccessPolicy, files: WebStaticFiles = WebStaticFiles(),
-                pageClearSeconds: Int = 120, limits: APIServerConfiguration = APIServerConfiguration()) {
+    public init(
+        listen: [Listen],
+        access: WebAccessPolicy,
+        files: WebStaticFiles = WebStaticFiles(),
+        pageClearSeconds: Int = 120,
+        limits: APIServerConfiguration = APIServerConfiguration()
+    ) {
         self.listen = listen
         self.access = access
         self.files = files

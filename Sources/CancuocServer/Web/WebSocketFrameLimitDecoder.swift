@@ -39,7 +39,7 @@ struct WebSocketFrameLimitDecoder: ByteToMessageDecoder {
         let state = try frames.decode(context: context, buffer: &buffer)
         if state == .continue, let first = frameStart {  // one whole frame was passed on
             frameStart = nil
-            let isControl = first & 0x08 != 0          // close, ping, pong: may come between fragments
+            let isControl = first & 0x08 != 0  // close, ping, pong: may come between fragments
             if !isControl { fragmented = first & 0x80 == 0 }
         }
         completion.update(partial: frameStart != nil || fragmented, context: context) { context, limit in
@@ -48,7 +48,11 @@ struct WebSocketFrameLimitDecoder: ByteToMessageDecoder {
         return state
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    mutating func decodeLast(
+        context: ChannelHandlerContext,
+        buffer: inout ByteBuffer,
+        seenEOF: Bool
+    ) throws
         -> DecodingState
     {
         let state = try decode(context: context, buffer: &buffer)

@@ -27,8 +27,10 @@ final class WebSocketMessageCodec: ChannelDuplexHandler {
             context.fireChannelRead(wrapInboundOut(.message(frame.unmaskedData)))
         case .ping:
             guard !closing else { return }
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),
-                                  promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),
+                promise: nil
+            )
         case .connectionClose:
             close(context: context, code: nil)
         case .binary:

@@ -42,9 +42,13 @@ public final class WebSocketServer: Service, Sendable {
         var stopping = false
     }
 
-    public init(configuration: WebServerConfiguration, service: some APIService,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "cancuoc.web"), onListening: @escaping @Sendable () -> Void = {}) {
+    public init(
+        configuration: WebServerConfiguration,
+        service: some APIService,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "cancuoc.web"),
+        onListening: @escaping @Sendable () -> Void = {}
+    ) {
         self.configuration = configuration
         self.service = service
         self.group = group
@@ -58,7 +62,9 @@ public final class WebSocketServer: Service, Sendable {
     /// Where each listener is bound (port 0 in the configuration becomes the real port).
     public var boundAddresses: [WebListenAddress] {
         state.withLock { $0.serverChannels }.compactMap { channel in
-            guard let address = channel.localAddress, let host = address.ipAddress, let port = address.port else { return nil }
+            guard let address = channel.localAddress, let host = address.ipAddress, let port = address.port else {
+                return nil
+            }
             return try? WebListenAddress(host: host, port: port)
         }
     }
@@ -97,7 +103,10 @@ public final class WebSocketServer: Service, Sendable {
         }
         state.withLock { $0.serverChannels = channels }
         for address in boundAddresses {
-            logger.info("listening for browsers", metadata: ["address": "\(address)", "api": "ws://\(address)\(Self.apiPath)"])
+            logger.info(
+                "listening for browsers",
+                metadata: ["address": "\(address)", "api": "ws://\(address)\(Self.apiPath)"]
+            )
         }
     }
 
@@ -135,12 +144,17 @@ public final class WebSocketServer: Service, Sendable {
         let access = configuration.access
         let http = WebHTTPHandler(configuration: configuration, localAddress: localAddress, port: port, logger: logger)
         let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: limits.maxLineLength + 1, automaticErrorHandling: false,
+            maxFrameSize: limits.maxLineLength + 1,
+            automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 let path = head.uri.prefix { $0 != "?" && $0 != "#" }
                 guard path == Self.apiPath,
-                      case .allowed = access.decide(host: head.headers.first(name: "host"), origin: head.headers.first(name: "origin"),
-                                                    localAddress: localAddress, port: port)
+                    case .allowed = access.decide(
+                        host: head.headers.first(name: "host"),
+                        origin: head.headers.first(name: "origin"),
+                        localAddress: localAddress,
+                        port: port
+                    )
                 else {
                     return channel.eventLoop.makeSucceededFuture(nil)  // WebHTTPHandler answers 403
                 }
@@ -148,13 +162,21 @@ public final class WebSocketServer: Service, Sendable {
             },
             upgradePipelineHandler: { [self] channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard case .allowed(let origin, let mayReceiveRecords) = access.decide(
-                        host: head.headers.first(name: "host"), origin: head.headers.first(name: "origin"),
-                        localAddress: localAddress, port: port)
+                    guard
+                        case .allowed(let origin, let mayReceiveRecords) = access.decide(
+                            host: head.headers.first(name: "host"),
+                            origin: head.headers.first(name: "origin"),
+                            localAddress: localAddress,
+                            port: port
+                        )
                     else { throw APIServerError.stopping }
-                    try self.startConnection(on: channel, principal: Principal(origin: origin, mayReceiveRecords: mayReceiveRecords))
+                    try self.startConnection(
+                        on: channel,
+                        principal: Principal(origin: origin, mayReceiveRecords: mayReceiveRecords)
+                    )
                 }
-            })
+            }
+        )
         let pipeline = channel.pipeline.syncOperations
         // A connection that has not become a WebSocket within 10 s of silence is closed: an
         // idle TCP connection must not hold one of the few HTTP slots.
@@ -163,13 +185,17 @@ public final class WebSocketServer: Service, Sendable {
         let bound = NIOLoopBound((http, httpIdle, httpIdleCloser), eventLoop: channel.eventLoop)
         try pipeline.addHandler(httpIdle)
         try pipeline.configureHTTPServerPipeline(
-            withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                let (http, idle, closer) = bound.value
-                context.pipeline.syncOperations.removeHandler(http, promise: nil)
-                context.pipeline.syncOperations.removeHandler(idle, promise: nil)
-                context.pipeline.syncOperations.removeHandler(closer, promise: nil)
-            }),
-            withErrorHandling: true)
+            withServerUpgrade: (
+                upgraders: [upgrader],
+                completionHandler: { context in
+                    let (http, idle, closer) = bound.value
+                    context.pipeline.syncOperations.removeHandler(http, promise: nil)
+                    context.pipeline.syncOperations.removeHandler(idle, promise: nil)
+                    context.pipeline.syncOperations.removeHandler(closer, promise: nil)
+                }
+            ),
+            withErrorHandling: true
+        )
         try pipeline.addHandler(http)
         try pipeline.addHandler(httpIdleCloser)
     }
@@ -181,13 +207,28 @@ public final class WebSocketServer: Service, Sendable {
         let limits = configuration.limits
         let pipeline = channel.pipeline.syncOperations
         // NIO's upgrader installed its frame decoder; ours wraps it with the completion limit.
-        pipeline.removeHandler(context: try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self),
-                               promise: nil)
-        try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameLimitDecoder(
-            maxFrameSize: limits.maxLineLength + 1, completionLimit: limits.requestCompletionTimeout)))
-        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) { id in
-            Connection(id: id, principal: principal, transport: ChannelTransport(channel: channel), service: service,
-                       limits: limits.connectionLimits, logger: logger)
+        pipeline.removeHandler(
+            context: try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self),
+            promise: nil
+        )
+        try pipeline.addHandler(
+            ByteToMessageHandler(
+                WebSocketFrameLimitDecoder(
+                    maxFrameSize: limits.maxLineLength + 1,
+                    completionLimit: limits.requestCompletionTimeout
+                )
+            )
+        )
+        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) {
+            id in
+            Connection(
+                id: id,
+                principal: principal,
+                transport: ChannelTransport(channel: channel),
+                service: service,
+                limits: limits.connectionLimits,
+                logger: logger
+            )
         }
         let connection: Connection
         switch admission {
@@ -197,11 +238,16 @@ public final class WebSocketServer: Service, Sendable {
             throw APIServerError.stopping
         case .refused(let refusal):
             let limit = refusal == .tooManyForCaller ? limits.maxClientsPerUser : limits.maxClients
-            logger.warning("refusing a browser connection: \(refusal.logMessage)",
-                           metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 })
-            try pipeline.addHandler(WebSocketRefusalHandler(
-                message: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit)),
-                reason: refusal == .tooManyForCaller ? "too many connections from this origin" : "too many clients"))
+            logger.warning(
+                "refusing a browser connection: \(refusal.logMessage)",
+                metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 }
+            )
+            try pipeline.addHandler(
+                WebSocketRefusalHandler(
+                    message: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit)),
+                    reason: refusal == .tooManyForCaller ? "too many connections from this origin" : "too many clients"
+                )
+            )
             return
         }
         logger.debug("browser client connected", metadata: connection.logMetadata)
@@ -214,8 +260,13 @@ public final class WebSocketServer: Service, Sendable {
         if limits.idleTimeout > .zero {
             try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(limits.idleTimeout)))
         }
-        try pipeline.addHandler(NIOWebSocketFrameAggregator(
-            minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: limits.maxLineLength))
+        try pipeline.addHandler(
+            NIOWebSocketFrameAggregator(
+                minNonFinalFragmentSize: 1,
+                maxAccumulatedFrameCount: 1024,
+                maxAccumulatedFrameSize: limits.maxLineLength
+            )
+        )
         try pipeline.addHandler(WebSocketMessageCodec())
         try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
     }
@@ -237,8 +288,10 @@ final class WebSocketRefusalHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         let allocator = context.channel.allocator
-        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: allocator.buffer(bytes: message))),
-                      promise: nil)
+        context.write(
+            wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: allocator.buffer(bytes: message))),
+            promise: nil
+        )
         var close = allocator.buffer(capacity: 2 + reason.utf8.count)
         close.write(webSocketErrorCode: .unknown(1013))
         close.writeString(reason)

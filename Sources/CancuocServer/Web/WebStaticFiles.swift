@@ -49,7 +49,10 @@ public struct WebStaticFiles: Sendable, Hashable {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while result.count <= limit {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             if n == 0 { return result }
             result += chunk[0..<n]
         }

@@ -14,7 +14,9 @@ extension SecureChip {
     }
 
     func bacExternalAuthenticate(_ command: CommandAPDU) -> ResponseAPDU {
-        guard configuration.supportsBAC, let mrz = configuration.mrz else { return ResponseAPDU(status: .insNotSupported) }
+        guard configuration.supportsBAC, let mrz = configuration.mrz else {
+            return ResponseAPDU(status: .insNotSupported)
+        }
         guard let rndIC = bacChallenge else { return ResponseAPDU(status: .conditionsNotSatisfied) }
         bacChallenge = nil
         guard command.data.count == 40 else { return ResponseAPDU(status: .wrongLength) }
@@ -22,7 +24,9 @@ extension SecureChip {
             let keys = try BAC.keys(for: mrz)
             let eIFD = Array(command.data[0..<32])
             let mIFD = Array(command.data[32..<40])
-            guard try Crypto.retailMAC(key: keys.mac, eIFD) == mIFD else { return ResponseAPDU(status: StatusWord(0x6300)) }
+            guard try Crypto.retailMAC(key: keys.mac, eIFD) == mIFD else {
+                return ResponseAPDU(status: StatusWord(0x6300))
+            }
             let s = try Crypto.tripleDES(encrypt: false, key: keys.encryption, eIFD)
             guard Array(s[8..<16]) == rndIC else { return ResponseAPDU(status: StatusWord(0x6300)) }
             let rndIFD = Array(s[0..<8])

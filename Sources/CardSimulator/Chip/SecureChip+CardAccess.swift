@@ -31,7 +31,9 @@ extension SecureChip.Configuration {
             TLV(tag: 0x30, children: [oid(bsi + [0x03, 0x02, 0x02]), integer(1)]),
         ]
         if supportsPACE {
-            infos.append(TLV(tag: 0x30, children: [oid(bsi + [0x04, 0x02, cipherByte]), integer(2), integer(paceParameterId)]))
+            infos.append(
+                TLV(tag: 0x30, children: [oid(bsi + [0x04, 0x02, cipherByte]), integer(2), integer(paceParameterId)])
+            )
         }
         return TLV(tag: 0x31, children: infos).encoded
     }

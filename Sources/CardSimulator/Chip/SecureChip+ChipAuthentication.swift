@@ -24,7 +24,8 @@ extension SecureChip {
         chipAuthenticationSelected = false
         guard keys.caCipher != .tripleDES else { return ResponseAPDU(status: .conditionsNotSatisfied) }
         guard let objects = try? TLV.decodeSequence(command.data),
-              let oid = objects.first(where: { $0.tag == 0x80 })?.value else {
+            let oid = objects.first(where: { $0.tag == 0x80 })?.value
+        else {
             return ResponseAPDU(status: .wrongData)
         }
         let ours = ChipAuthenticator.protocolOID(keyAgreement: .ecdh, cipher: keys.caCipher)
@@ -39,7 +40,8 @@ extension SecureChip {
     private func chipAuthenticationSetKAT(_ command: CommandAPDU, keys: ChipKeys) -> ResponseAPDU {
         guard keys.caCipher == .tripleDES else { return ResponseAPDU(status: .conditionsNotSatisfied) }
         guard let objects = try? TLV.decodeSequence(command.data),
-              let terminal = objects.first(where: { $0.tag == 0x91 })?.value else {
+            let terminal = objects.first(where: { $0.tag == 0x91 })?.value
+        else {
             return ResponseAPDU(status: .wrongData)
         }
         return agree(terminal, keys: keys) ? ResponseAPDU(status: .success) : ResponseAPDU(status: .wrongData)
@@ -49,21 +51,26 @@ extension SecureChip {
         guard chipAuthenticationSelected else { return ResponseAPDU(status: .conditionsNotSatisfied) }
         chipAuthenticationSelected = false
         guard let outer = try? TLV.decode(command.data), outer.tag == 0x7C,
-              let terminal = (try? TLV.decodeSequence(outer.value))?.first(where: { $0.tag == 0x80 })?.value else {
+            let terminal = (try? TLV.decodeSequence(outer.value))?.first(where: { $0.tag == 0x80 })?.value
+        else {
             return ResponseAPDU(status: .wrongData)
         }
-        return agree(terminal, keys: keys) ? ResponseAPDU(data: [0x7C, 0x00], status: .success) : ResponseAPDU(status: .wrongData)
+        return agree(terminal, keys: keys)
+            ? ResponseAPDU(data: [0x7C, 0x00], status: .success) : ResponseAPDU(status: .wrongData)
     }
 
     /// ECDH with the terminal's ephemeral key; the new session starts after this answer.
     private func agree(_ terminal: [UInt8], keys: ChipKeys) -> Bool {
         guard let curve = try? ECCurve(parameterId: keys.caParameterId), curve.isValidPoint(terminal),
-              let shared = try? curve.sharedSecret(privateKey: keys.caPrivateKey, peerPublicKey: terminal),
-              let sessionKeys = try? SessionKeys(cipher: keys.caCipher, sharedSecret: shared) else {
+            let shared = try? curve.sharedSecret(privateKey: keys.caPrivateKey, peerPublicKey: terminal),
+            let sessionKeys = try? SessionKeys(cipher: keys.caCipher, sharedSecret: shared)
+        else {
             return false
         }
-        pendingSession = Session(codec: SecureMessagingCodec(keys: sessionKeys),
-                                 ssc: [UInt8](repeating: 0, count: keys.caCipher.blockSize))
+        pendingSession = Session(
+            codec: SecureMessagingCodec(keys: sessionKeys),
+            ssc: [UInt8](repeating: 0, count: keys.caCipher.blockSize)
+        )
         return true
     }
 }

@@ -16,15 +16,17 @@ extension SecureChip {
         pace = .idle
         let info = configuration.paceInfo
         guard let objects = try? TLV.decodeSequence(command.data),
-              let oid = objects.first(where: { $0.tag == 0x80 })?.value,
-              let reference = objects.first(where: { $0.tag == 0x83 })?.value, reference.count == 1 else {
+            let oid = objects.first(where: { $0.tag == 0x80 })?.value,
+            let reference = objects.first(where: { $0.tag == 0x83 })?.value, reference.count == 1
+        else {
             return ResponseAPDU(status: .wrongData)
         }
         guard let expected = try? PACE.authenticationOIDBytes(info), oid == expected else {
             return ResponseAPDU(status: .wrongData)
         }
         if let parameter = objects.first(where: { $0.tag == 0x84 })?.value,
-           parameter != [UInt8(truncatingIfNeeded: configuration.paceParameterId)] {
+            parameter != [UInt8(truncatingIfNeeded: configuration.paceParameterId)]
+        {
             return ResponseAPDU(status: .wrongData)
         }
         let key: AccessKey
@@ -36,7 +38,8 @@ extension SecureChip {
         default: return ResponseAPDU(status: StatusWord(0x6A88))
         }
         guard let curve = try? ECCurve(parameterId: configuration.paceParameterId),
-              let kPi = try? PACE.passwordKey(key, cipher: configuration.paceCipher) else {
+            let kPi = try? PACE.passwordKey(key, cipher: configuration.paceCipher)
+        else {
             return ResponseAPDU(status: .noPreciseDiagnosis)
         }
         pace = .selected(curve: curve, passwordKey: kPi)
@@ -45,9 +48,10 @@ extension SecureChip {
 
     func paceGeneralAuthenticate(_ command: CommandAPDU) -> ResponseAPDU {
         let state = pace
-        pace = .idle   // any failure below leaves PACE to be restarted from MSE:Set AT
+        pace = .idle  // any failure below leaves PACE to be restarted from MSE:Set AT
         guard let outer = try? TLV.decode(command.data), outer.tag == 0x7C,
-              let objects = try? TLV.decodeSequence(outer.value) else {
+            let objects = try? TLV.decodeSequence(outer.value)
+        else {
             return ResponseAPDU(status: .wrongData)
         }
         let cipher = configuration.paceCipher
@@ -64,7 +68,8 @@ extension SecureChip {
                 return dynamicData([TLV(tag: 0x80, value: encrypted)])
 
             case .nonceSent(let curve, let nonce):
-                guard let terminal = objects.first(where: { $0.tag == 0x81 })?.value, curve.isValidPoint(terminal) else {
+                guard let terminal = objects.first(where: { $0.tag == 0x81 })?.value, curve.isValidPoint(terminal)
+                else {
                     return ResponseAPDU(status: .wrongData)
                 }
                 let secret = try takeKey(\.mappingPrivateKey) ?? curve.generatePrivateKey()
@@ -75,7 +80,8 @@ extension SecureChip {
                 return dynamicData([TLV(tag: 0x82, value: chipPublic)])
 
             case .mapped(let curve, let generator):
-                guard let terminal = objects.first(where: { $0.tag == 0x83 })?.value, curve.isValidPoint(terminal) else {
+                guard let terminal = objects.first(where: { $0.tag == 0x83 })?.value, curve.isValidPoint(terminal)
+                else {
                     return ResponseAPDU(status: .wrongData)
                 }
                 let secret = try takeKey(\.agreementPrivateKey) ?? curve.generatePrivateKey()

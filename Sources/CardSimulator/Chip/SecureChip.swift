@@ -24,9 +24,15 @@ public actor SecureChip: APDUHandler {
         /// Keys for chip and active authentication (ICAO 9303-11 §6); nil: the chip offers neither.
         public var chipKeys: ChipKeys?
 
-        public init(can: String, mrz: AccessKey? = nil, paceParameterId: Int = 13,
-                    paceCipher: SecureMessagingCipher = .aes128, supportsBAC: Bool = true, supportsPACE: Bool = true,
-                    chipKeys: ChipKeys? = nil) {
+        public init(
+            can: String,
+            mrz: AccessKey? = nil,
+            paceParameterId: Int = 13,
+            paceCipher: SecureMessagingCipher = .aes128,
+            supportsBAC: Bool = true,
+            supportsPACE: Bool = true,
+            chipKeys: ChipKeys? = nil
+        ) {
             self.chipKeys = chipKeys
             self.can = can
             self.mrz = mrz
@@ -48,8 +54,13 @@ public actor SecureChip: APDUHandler {
         public var agreementPrivateKey: [UInt8]?
         public var rndIC: [UInt8]?
         public var kIC: [UInt8]?
-        public init(paceNonce: [UInt8]? = nil, mappingPrivateKey: [UInt8]? = nil, agreementPrivateKey: [UInt8]? = nil,
-                    rndIC: [UInt8]? = nil, kIC: [UInt8]? = nil) {
+        public init(
+            paceNonce: [UInt8]? = nil,
+            mappingPrivateKey: [UInt8]? = nil,
+            agreementPrivateKey: [UInt8]? = nil,
+            rndIC: [UInt8]? = nil,
+            kIC: [UInt8]? = nil
+        ) {
             self.paceNonce = paceNonce
             self.mappingPrivateKey = mappingPrivateKey
             self.agreementPrivateKey = agreementPrivateKey
@@ -109,7 +120,8 @@ public actor SecureChip: APDUHandler {
         case 0x22 where command.p1 == 0xC1 && command.p2 == 0xA4:
             return configuration.supportsPACE ? paceSetAT(command) : ResponseAPDU(status: .insNotSupported)
         case 0x86:
-            return configuration.supportsPACE ? paceGeneralAuthenticate(command) : ResponseAPDU(status: .insNotSupported)
+            return configuration.supportsPACE
+                ? paceGeneralAuthenticate(command) : ResponseAPDU(status: .insNotSupported)
         case 0x84:
             return bacGetChallenge(command)
         case 0x82:
@@ -186,7 +198,9 @@ public actor SecureChip: APDUHandler {
     private func readBeforeAccess(_ command: CommandAPDU) async -> ResponseAPDU {
         let bySFI = command.p1 & 0x80 != 0
         if bySFI {
-            guard command.p1 & 0x1F == Self.cardAccessSFI else { return ResponseAPDU(status: .securityStatusNotSatisfied) }
+            guard command.p1 & 0x1F == Self.cardAccessSFI else {
+                return ResponseAPDU(status: .securityStatusNotSatisfied)
+            }
             let answer = await inner.process(command)
             cardAccessSelected = answer.status.isSuccess || cardAccessSelected
             return answer

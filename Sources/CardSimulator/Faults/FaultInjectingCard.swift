@@ -56,13 +56,17 @@ public actor FaultInjectingCard: RemovableCard {
     public func process(_ command: CommandAPDU) async -> ResponseAPDU {
         let i = index
         index += 1
-        if let f = take({ if case .fileStatus(let fid, _) = $0 { return Self.addresses(command, fid: fid) } else { return false } }),
-           case .fileStatus(_, let sw) = f {
+        if let f = take({
+            if case .fileStatus(let fid, _) = $0 { return Self.addresses(command, fid: fid) } else { return false }
+        }),
+            case .fileStatus(_, let sw) = f
+        {
             return ResponseAPDU(status: sw)
         }
         if command.ins == 0xA4, command.p1 == 0x04,
-           let f = take({ if case .selectAIDStatus = $0 { return true } else { return false } }),
-           case .selectAIDStatus(let sw) = f {
+            let f = take({ if case .selectAIDStatus = $0 { return true } else { return false } }),
+            case .selectAIDStatus(let sw) = f
+        {
             return ResponseAPDU(status: sw)
         }
         var answer = await inner.process(command)
@@ -74,7 +78,11 @@ public actor FaultInjectingCard: RemovableCard {
         case .pullAt:
             removed = true
         case .corruptAt:
-            if answer.data.isEmpty { answer.status = StatusWord(answer.status.value ^ 0x0001) } else { answer.data[answer.data.count - 1] ^= 0xFF }
+            if answer.data.isEmpty {
+                answer.status = StatusWord(answer.status.value ^ 0x0001)
+            } else {
+                answer.data[answer.data.count - 1] ^= 0xFF
+            }
         case .statusAt(_, let sw):
             answer = ResponseAPDU(status: sw)
         case .truncateAt:
@@ -107,7 +115,9 @@ extension CardFault {
     /// The APDU index a wire-level fault fires at; nil for file and application faults.
     var index: Int? {
         switch self {
-        case .pullAt(let i), .corruptAt(let i), .statusAt(let i, _), .truncateAt(let i), .oversizeAt(let i), .silentAt(let i, _): return i
+        case .pullAt(let i), .corruptAt(let i), .statusAt(let i, _), .truncateAt(let i), .oversizeAt(let i),
+            .silentAt(let i, _):
+            return i
         case .fileStatus, .selectAIDStatus: return nil
         }
     }

@@ -6,9 +6,15 @@ import MRTD
 /// signed attributes (contentType, signingTime, messageDigest), the signer certificate
 /// embedded, definite-length DER.
 enum CMSSigner {
-    static func sign(content: [UInt8], contentType: String, signer: IssuedCertificate, digest: HashAlgorithm,
-                     signingTime: Date?, signedAttributes: Bool = true,
-                     extraCertificates: [X509Certificate] = []) throws(PKIError) -> [UInt8] {
+    static func sign(
+        content: [UInt8],
+        contentType: String,
+        signer: IssuedCertificate,
+        digest: HashAlgorithm,
+        signingTime: Date?,
+        signedAttributes: Bool = true,
+        extraCertificates: [X509Certificate] = []
+    ) throws(PKIError) -> [UInt8] {
         let flags = UInt32(CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP | (signedAttributes ? 0 : CMS_NOATTR))
         guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw .library("CMS_sign") }
         defer { CMS_ContentInfo_free(cms) }
@@ -19,7 +25,8 @@ enum CMSSigner {
         defer { X509_free(cert) }
         let pss = signer.key.scheme == .rsaPSS
         let md = EVP_get_digestbyname(digest.rawValue.replacingOccurrences(of: "-", with: ""))
-        guard let si = CMS_add1_signer(cms, cert, signer.key.pointer, md, flags | UInt32(pss ? CMS_KEY_PARAM : 0)) else {
+        guard let si = CMS_add1_signer(cms, cert, signer.key.pointer, md, flags | UInt32(pss ? CMS_KEY_PARAM : 0))
+        else {
             throw .library("CMS_add1_signer")
         }
         if pss, let pctx = CMS_SignerInfo_get0_pkey_ctx(si) { try PrivateKey.configurePSS(pctx) }

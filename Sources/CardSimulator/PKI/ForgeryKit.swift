@@ -5,22 +5,38 @@ import MRTD
 public enum ForgeryKit {
     /// A genuine card: SOD over all of the profile's data groups, its CSCA trusted.
     /// `extraFiles` (e.g. DG14/DG15 from the chip-side keys) are added before signing.
-    public static func genuine(_ profile: CitizenProfile, scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
-                               pki: TestPKI? = nil, sod: SODBuilder = SODBuilder(),
-                               extraFiles: [DataGroupID: [UInt8]] = [:]) throws -> CardFileSet {
+    public static func genuine(
+        _ profile: CitizenProfile,
+        scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
+        pki: TestPKI? = nil,
+        sod: SODBuilder = SODBuilder(),
+        extraFiles: [DataGroupID: [UInt8]] = [:]
+    ) throws -> CardFileSet {
         let pki = try pki ?? TestPKI(scheme: scheme)
         var files = try profile.files()
         files.merge(extraFiles) { _, new in new }
         files[.sod] = try sod.build(files: files, signer: pki.documentSigner)
-        return CardFileSet(files: files, trustedCSCAs: [pki.csca.certificate], crls: [], pki: pki,
-                           dateOfIssue: issueDate(profile))
+        return CardFileSet(
+            files: files,
+            trustedCSCAs: [pki.csca.certificate],
+            crls: [],
+            pki: pki,
+            dateOfIssue: issueDate(profile)
+        )
     }
 
     /// The file set for `fault`.
-    public static func make(_ fault: Forgery, profile: CitizenProfile,
-                            scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
-                            extraFiles: [DataGroupID: [UInt8]] = [:]) throws -> CardFileSet {
-        func genuine(_ profile: CitizenProfile, scheme: SignatureScheme = scheme, pki: TestPKI? = nil) throws -> CardFileSet {
+    public static func make(
+        _ fault: Forgery,
+        profile: CitizenProfile,
+        scheme: SignatureScheme = .ecdsaBrainpoolP256r1,
+        extraFiles: [DataGroupID: [UInt8]] = [:]
+    ) throws -> CardFileSet {
+        func genuine(
+            _ profile: CitizenProfile,
+            scheme: SignatureScheme = scheme,
+            pki: TestPKI? = nil
+        ) throws -> CardFileSet {
             try ForgeryKit.genuine(profile, scheme: scheme, pki: pki, extraFiles: extraFiles)
         }
         switch fault {
@@ -50,25 +66,38 @@ public enum ForgeryKit {
             return set
         case .rogueCSCA:
             let genuinePKI = try TestPKI(scheme: scheme)
-            let rogueCSCA = try IssuedCertificate.csca(scheme: scheme, notBefore: TestPKI.date("2015-01-01"),
-                                                       notAfter: TestPKI.date("2045-01-01"))
-            let rogueDS = try IssuedCertificate.documentSigner(issuedBy: rogueCSCA, scheme: scheme,
-                                                               notBefore: TestPKI.date("2020-01-01"),
-                                                               notAfter: TestPKI.date("2035-01-01"))
+            let rogueCSCA = try IssuedCertificate.csca(
+                scheme: scheme,
+                notBefore: TestPKI.date("2015-01-01"),
+                notAfter: TestPKI.date("2045-01-01")
+            )
+            let rogueDS = try IssuedCertificate.documentSigner(
+                issuedBy: rogueCSCA,
+                scheme: scheme,
+                notBefore: TestPKI.date("2020-01-01"),
+                notAfter: TestPKI.date("2035-01-01")
+            )
             var set = try genuine(profile, pki: TestPKI(csca: rogueCSCA, documentSigner: rogueDS))
             set.trustedCSCAs = [genuinePKI.csca.certificate]
             return set
         case .forgedDSSignature:
             let genuinePKI = try TestPKI(scheme: scheme)
             let otherKey = try PrivateKey.generate(scheme)
-            let forged = try IssuedCertificate.forgedDocumentSigner(claiming: genuinePKI.csca.certificate, signedWith: otherKey,
-                                                                    scheme: scheme, notBefore: TestPKI.date("2020-01-01"),
-                                                                    notAfter: TestPKI.date("2035-01-01"))
+            let forged = try IssuedCertificate.forgedDocumentSigner(
+                claiming: genuinePKI.csca.certificate,
+                signedWith: otherKey,
+                scheme: scheme,
+                notBefore: TestPKI.date("2020-01-01"),
+                notAfter: TestPKI.date("2035-01-01")
+            )
             return try genuine(profile, pki: TestPKI(csca: genuinePKI.csca, documentSigner: forged))
         case .dsExpiredBeforeIssue:
             let issue = issueDate(profile)
-            let pki = try TestPKI(scheme: scheme, dsNotBefore: issue.addingTimeInterval(-3 * 365 * 86_400),
-                                  dsNotAfter: issue.addingTimeInterval(-30 * 86_400))
+            let pki = try TestPKI(
+                scheme: scheme,
+                dsNotBefore: issue.addingTimeInterval(-3 * 365 * 86_400),
+                dsNotAfter: issue.addingTimeInterval(-30 * 86_400)
+            )
             return try genuine(profile, pki: pki)
         case .revokedDS:
             let pki = try TestPKI(scheme: scheme, dsSerial: 4242)

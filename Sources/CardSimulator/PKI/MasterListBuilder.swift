@@ -8,7 +8,12 @@ public enum MasterListBuilder {
     public static func build(cscas: [X509Certificate], signer: IssuedCertificate) throws(PKIError) -> [UInt8] {
         let content: [UInt8]
         do { content = try CSCAMasterList.encodeContent(cscas) } catch { throw .library("CscaMasterList: \(error)") }
-        return try CMSSigner.sign(content: content, contentType: CSCAMasterList.contentTypeOID, signer: signer,
-                                  digest: .sha256, signingTime: Date())
+        return try CMSSigner.sign(
+            content: content,
+            contentType: CSCAMasterList.contentTypeOID,
+            signer: signer,
+            digest: .sha256,
+            signingTime: Date()
+        )
     }
 }

@@ -49,7 +49,8 @@ public final class PrivateKey: @unchecked Sendable {
     /// RFC 4055).
     static func configurePSS(_ pctx: OpaquePointer) throws(PKIError) {
         guard EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1,
-              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 else {
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1
+        else {
             throw .library("PSS parameters")
         }
     }

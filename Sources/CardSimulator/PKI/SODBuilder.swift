@@ -21,12 +21,23 @@ public struct SODBuilder: Sendable {
     public func build(files: [DataGroupID: [UInt8]], signer: IssuedCertificate) throws(PKIError) -> [UInt8] {
         var hashes: [Int: [UInt8]] = [:]
         for (id, bytes) in files { if let n = id.number { hashes[n] = hashAlgorithm.hash(bytes) } }
-        let lso = LDSSecurityObject(version: ldsVersion == nil ? 0 : 1, hashAlgorithm: hashAlgorithm,
-                                    dataGroupHashes: hashes, ldsVersion: ldsVersion?.0, unicodeVersion: ldsVersion?.1)
+        let lso = LDSSecurityObject(
+            version: ldsVersion == nil ? 0 : 1,
+            hashAlgorithm: hashAlgorithm,
+            dataGroupHashes: hashes,
+            ldsVersion: ldsVersion?.0,
+            unicodeVersion: ldsVersion?.1
+        )
         let content: [UInt8]
         do { content = try lso.derEncoded() } catch { throw .library("LDSSecurityObject: \(error)") }
-        let ci = try CMSSigner.sign(content: content, contentType: SOD.ldsSecurityObjectOID, signer: signer,
-                                    digest: hashAlgorithm, signingTime: signingTime, signedAttributes: signedAttributes)
+        let ci = try CMSSigner.sign(
+            content: content,
+            contentType: SOD.ldsSecurityObjectOID,
+            signer: signer,
+            digest: hashAlgorithm,
+            signingTime: signingTime,
+            signedAttributes: signedAttributes
+        )
         return [0x77] + SODBuilder.length(ci.count) + ci
     }
 
@@ -34,7 +45,10 @@ public struct SODBuilder: Sendable {
         if n < 0x80 { return [UInt8(n)] }
         var bytes: [UInt8] = []
         var v = n
-        while v > 0 { bytes.insert(UInt8(v & 0xFF), at: 0); v >>= 8 }
+        while v > 0 {
+            bytes.insert(UInt8(v & 0xFF), at: 0)
+            v >>= 8
+        }
         return [0x80 | UInt8(bytes.count)] + bytes
     }
 }

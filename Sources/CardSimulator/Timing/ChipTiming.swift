@@ -109,7 +109,8 @@ public struct ChipTiming: Sendable, Hashable, Codable {
 
     /// The time one APDU takes, command sent to answer received.
     public func duration(of command: CommandAPDU, responseBytes: Int) -> Duration {
-        let ms = turnaroundMs + linkMs(bytes: command.bytes.count) + linkMs(bytes: responseBytes)
+        let ms =
+            turnaroundMs + linkMs(bytes: command.bytes.count) + linkMs(bytes: responseBytes)
             + computeMs(Step(command), responseBytes: responseBytes)
         return .microseconds(Int64((ms * 1000).rounded()))
     }
@@ -123,16 +124,34 @@ extension ChipTiming {
     /// authentication one ECDH and key derivation, active authentication one ECDSA-256
     /// signature (the simulator's key), READ BINARY ~4 ms per 223 bytes of secure messaging.
     public static let cccdChip = Compute(
-        paceNonceMs: 5, paceMappingMs: 55, paceKeyAgreementMs: 65, paceMutualAuthenticationMs: 5,
-        bacMs: 8, chipAuthenticationMs: 30, activeAuthenticationMs: 35, selectMs: 2,
-        readBinaryMs: 1.5, readBinaryPerKiBMs: 10, otherMs: 2)
+        paceNonceMs: 5,
+        paceMappingMs: 55,
+        paceKeyAgreementMs: 65,
+        paceMutualAuthenticationMs: 5,
+        bacMs: 8,
+        chipAuthenticationMs: 30,
+        activeAuthenticationMs: 35,
+        selectMs: 2,
+        readBinaryMs: 1.5,
+        readBinaryPerKiBMs: 10,
+        otherMs: 2
+    )
 
     /// ISO 14443 Type A framing: 9 bit periods a byte, PCB and CRC, FSD/FSC 256; between frames
     /// the card's frame delay (1172/fc, 86 µs) and the reader's turnaround (1620/fc, 119 µs);
     /// 3 ms of USB CCID, reader firmware and pcscd per APDU (an assumption: no public figure).
     private static func reader(_ name: String, kbits: Double, extendedLength: Bool) -> ChipTiming {
-        ChipTiming(name: name, bitRate: kbits * 1000, bitsPerByte: 9, frameOverheadBytes: 3, maxFrameBytes: 256,
-                   frameGapMicroseconds: 205, turnaroundMs: 3, extendedLength: extendedLength, compute: cccdChip)
+        ChipTiming(
+            name: name,
+            bitRate: kbits * 1000,
+            bitsPerByte: 9,
+            frameOverheadBytes: 3,
+            maxFrameBytes: 256,
+            frameGapMicroseconds: 205,
+            turnaroundMs: 3,
+            extendedLength: extendedLength,
+            compute: cccdChip
+        )
     }
 
     /// A reader at 106 kbit/s (the ISO 14443 base rate; older and cheaper readers), short APDUs.

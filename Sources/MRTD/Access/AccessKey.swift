@@ -14,8 +14,9 @@ public enum AccessKey: Hashable, Sendable {
         var doc = number.uppercased()
         while doc.count < 9 { doc += "<" }
         guard let c1 = CheckDigit.compute(doc), let c2 = CheckDigit.compute(birth),
-              let c3 = CheckDigit.compute(expiry),
-              birth.count == 6, expiry.count == 6 else { return nil }
+            let c3 = CheckDigit.compute(expiry),
+            birth.count == 6, expiry.count == 6
+        else { return nil }
         return doc + String(c1) + birth + String(c2) + expiry + String(c3)
     }
 

@@ -26,8 +26,11 @@ public enum BAC {
 
     /// Runs GET CHALLENGE and EXTERNAL AUTHENTICATE (§4.3.3) and returns the secure channel.
     /// A refused EXTERNAL AUTHENTICATE (6300, 63Cx, 6982) is `AccessError.wrongKey`.
-    public static func establish(over channel: some CardChannel, key: AccessKey,
-                                 random: TerminalRandom? = nil) async throws -> SecureMessagingChannel {
+    public static func establish(
+        over channel: some CardChannel,
+        key: AccessKey,
+        random: TerminalRandom? = nil
+    ) async throws -> SecureMessagingChannel {
         let keys = try keys(for: key)
         let terminal = try random ?? .generate()
         guard terminal.rndIFD.count == 8, terminal.kIFD.count == 16 else {

@@ -9,7 +9,11 @@ public enum KeyDerivation {
         case password = 3
     }
 
-    public static func derive(_ secret: [UInt8], counter: Counter, cipher: SecureMessagingCipher) throws(CryptoError) -> [UInt8] {
+    public static func derive(
+        _ secret: [UInt8],
+        counter: Counter,
+        cipher: SecureMessagingCipher
+    ) throws(CryptoError) -> [UInt8] {
         let c = counter.rawValue
         let input = secret + [UInt8(c >> 24), UInt8((c >> 16) & 0xFF), UInt8((c >> 8) & 0xFF), UInt8(c & 0xFF)]
         switch cipher {

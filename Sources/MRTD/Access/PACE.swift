@@ -32,20 +32,30 @@ public enum PACE {
     }
 
     /// The nonce cipher: E/D(K_π, ·) in CBC mode with a zero IV (§4.4.3.3).
-    public static func cryptNonce(encrypt: Bool, key: [UInt8], cipher: SecureMessagingCipher, _ data: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func cryptNonce(
+        encrypt: Bool,
+        key: [UInt8],
+        cipher: SecureMessagingCipher,
+        _ data: [UInt8]
+    ) throws(CryptoError) -> [UInt8] {
         cipher == .tripleDES
             ? try Crypto.tripleDES(encrypt: encrypt, key: key, data)
             : try Crypto.aesCBC(encrypt: encrypt, key: key, data)
     }
 
     /// Generic mapping (§4.4.3.3.1): G̃ = s·G + H, with H the ECDH point of the mapping keys.
-    public static func mappedGenerator(curve: ECCurve, nonce: [UInt8], sharedPoint: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func mappedGenerator(
+        curve: ECCurve,
+        nonce: [UInt8],
+        sharedPoint: [UInt8]
+    ) throws(CryptoError) -> [UInt8] {
         try curve.add(try curve.multiplyGenerator(by: nonce), sharedPoint)
     }
 
     /// The authentication token (§4.4.3.4): MAC(KSmac, 7F49 { 06 OID, 86 peer's public point }),
     /// 8 bytes: CMAC for AES, retail MAC for 3DES.
-    public static func authenticationToken(keys: SessionKeys, protocolOID: String, publicKey: [UInt8]) throws -> [UInt8] {
+    public static func authenticationToken(keys: SessionKeys, protocolOID: String, publicKey: [UInt8]) throws -> [UInt8]
+    {
         let oid = try SecurityInfoOIDs.contentBytes(protocolOID)
         let data = TLV(tag: 0x7F49, children: [TLV(tag: 0x06, value: oid), TLV(tag: 0x86, value: publicKey)]).encoded
         switch keys.cipher {
@@ -60,9 +70,13 @@ public enum PACE {
     ///
     /// - Parameter sendParameterId: include DO'84' (the standardized parameter id) in MSE:Set AT;
     ///   the chip knows it from EF.CardAccess, but several sources send it.
-    public static func establish(over channel: some CardChannel, key: AccessKey, info: PACEInfo,
-                                 ephemeralKeys: EphemeralKeys? = nil,
-                                 sendParameterId: Bool = true) async throws -> SecureMessagingChannel {
+    public static func establish(
+        over channel: some CardChannel,
+        key: AccessKey,
+        info: PACEInfo,
+        ephemeralKeys: EphemeralKeys? = nil,
+        sendParameterId: Bool = true
+    ) async throws -> SecureMessagingChannel {
         guard info.mapping == .generic, info.keyAgreement == .ecdh, let cipher = info.cipher else {
             throw AccessError.unsupported("only PACE-ECDH-GM is implemented (\(info))")
         }
@@ -99,8 +113,13 @@ public enum PACE {
             // 2. Mapping
             let mapKey = try ephemeralKeys?.mappingPrivateKey ?? curve.generatePrivateKey()
             let mapPublic = try curve.multiplyGenerator(by: mapKey)
-            let chipMapPublic = try await generalAuthenticate(channel, TLV(tag: 0x81, value: mapPublic).encoded,
-                                                              last: false, expect: 0x82, step: "GA map")
+            let chipMapPublic = try await generalAuthenticate(
+                channel,
+                TLV(tag: 0x81, value: mapPublic).encoded,
+                last: false,
+                expect: 0x82,
+                step: "GA map"
+            )
             guard curve.isValidPoint(chipMapPublic), chipMapPublic != mapPublic else {
                 throw AccessError.protocolFailure(step: "GA map", reason: "chip mapping key is not a valid point")
             }
@@ -110,8 +129,13 @@ public enum PACE {
             // 3. Key agreement on the mapped generator
             let ephemeralKey = try ephemeralKeys?.agreementPrivateKey ?? curve.generatePrivateKey()
             let ephemeralPublic = try curve.multiply(generator, by: ephemeralKey)
-            let chipPublic = try await generalAuthenticate(channel, TLV(tag: 0x83, value: ephemeralPublic).encoded,
-                                                           last: false, expect: 0x84, step: "GA key agreement")
+            let chipPublic = try await generalAuthenticate(
+                channel,
+                TLV(tag: 0x83, value: ephemeralPublic).encoded,
+                last: false,
+                expect: 0x84,
+                step: "GA key agreement"
+            )
             guard curve.isValidPoint(chipPublic), chipPublic != ephemeralPublic else {
                 throw AccessError.protocolFailure(step: "GA key agreement", reason: "chip ephemeral key is not valid")
             }
@@ -120,9 +144,18 @@ public enum PACE {
 
             // 4. Mutual authentication
             let token = try authenticationToken(keys: keys, protocolOID: info.protocolOID, publicKey: chipPublic)
-            let chipToken = try await generalAuthenticate(channel, TLV(tag: 0x85, value: token).encoded,
-                                                          last: true, expect: 0x86, step: "GA mutual authentication")
-            let expected = try authenticationToken(keys: keys, protocolOID: info.protocolOID, publicKey: ephemeralPublic)
+            let chipToken = try await generalAuthenticate(
+                channel,
+                TLV(tag: 0x85, value: token).encoded,
+                last: true,
+                expect: 0x86,
+                step: "GA mutual authentication"
+            )
+            let expected = try authenticationToken(
+                keys: keys,
+                protocolOID: info.protocolOID,
+                publicKey: ephemeralPublic
+            )
             guard constantTimeEqual(expected, chipToken) else { throw AccessError.wrongKey }
             accessLogger.debug("PACE established", metadata: ["protocol": "\(info)", "curve": "\(curve.name)"])
             return SecureMessagingChannel(wrapping: channel, keys: keys)
@@ -135,10 +168,21 @@ public enum PACE {
 
     /// GENERAL AUTHENTICATE (§4.4.4.2): `7C` dynamic authentication data in and out; command
     /// chaining (CLA 10) on every step but the last.
-    private static func generalAuthenticate(_ channel: some CardChannel, _ content: [UInt8], last: Bool,
-                                            expect tag: TLVTag, step: String) async throws -> [UInt8] {
-        let command = CommandAPDU(cla: last ? 0x00 : 0x10, ins: 0x86, p1: 0, p2: 0,
-                                  data: TLV(tag: 0x7C, value: content).encoded, ne: 256)
+    private static func generalAuthenticate(
+        _ channel: some CardChannel,
+        _ content: [UInt8],
+        last: Bool,
+        expect tag: TLVTag,
+        step: String
+    ) async throws -> [UInt8] {
+        let command = CommandAPDU(
+            cla: last ? 0x00 : 0x10,
+            ins: 0x86,
+            p1: 0,
+            p2: 0,
+            data: TLV(tag: 0x7C, value: content).encoded,
+            ne: 256
+        )
         let response = try await channel.transmit(command)
         if last, response.status.sw1 == 0x63 || response.status == .securityStatusNotSatisfied {
             throw AccessError.wrongKey

@@ -86,8 +86,14 @@ public struct SecureMessagingCodec: Sendable {
         guard dos.count <= CommandAPDU.maxExtendedNc else {
             throw SecureMessagingError.malformed("protected command too long")
         }
-        return CommandAPDU(cla: cla, ins: command.ins, p1: command.p1, p2: command.p2, data: dos,
-                           ne: extended ? CommandAPDU.maxExtendedNe : CommandAPDU.maxShortNe)
+        return CommandAPDU(
+            cla: cla,
+            ins: command.ins,
+            p1: command.p1,
+            p2: command.p2,
+            data: dos,
+            ne: extended ? CommandAPDU.maxExtendedNe : CommandAPDU.maxShortNe
+        )
     }
 
     /// Verifies and decrypts a protected response. `ssc` is the counter already incremented
@@ -139,7 +145,9 @@ public struct SecureMessagingCodec: Sendable {
         guard last.value.count == 8 else { throw SecureMessagingError.malformed("DO'8E' length") }
         let header = Crypto.pad([command.cla, command.ins, command.p1, command.p2], blockSize: keys.cipher.blockSize)
         let covered = objects.dropLast().flatMap(\.encoded)
-        guard constantTimeEqual(try mac(ssc: ssc, header + covered), last.value) else { throw SecureMessagingError.badMAC }
+        guard constantTimeEqual(try mac(ssc: ssc, header + covered), last.value) else {
+            throw SecureMessagingError.badMAC
+        }
         var data: [UInt8] = []
         var ne: Int?
         for object in objects.dropLast() {
@@ -164,7 +172,14 @@ public struct SecureMessagingCodec: Sendable {
             }
         }
         guard data.count <= CommandAPDU.maxExtendedNc else { throw SecureMessagingError.malformed("data too long") }
-        return CommandAPDU(cla: command.cla & ~0x0C, ins: command.ins, p1: command.p1, p2: command.p2, data: data, ne: ne)
+        return CommandAPDU(
+            cla: command.cla & ~0x0C,
+            ins: command.ins,
+            p1: command.p1,
+            p2: command.p2,
+            data: data,
+            ne: ne
+        )
     }
 
     /// Chip side: wraps a plain response as `[DO'87'] DO'99' DO'8E' SW` (`ssc` already incremented).

@@ -13,8 +13,10 @@ public struct SessionKeys: Sendable, Hashable {
 
     /// Derives KSenc and KSmac from a shared secret (ICAO 9303-11 §9.7.1, counters 1 and 2).
     public init(cipher: SecureMessagingCipher, sharedSecret: [UInt8]) throws(CryptoError) {
-        self.init(cipher: cipher,
-                  encryption: try KeyDerivation.derive(sharedSecret, counter: .encryption, cipher: cipher),
-                  mac: try KeyDerivation.derive(sharedSecret, counter: .mac, cipher: cipher))
+        self.init(
+            cipher: cipher,
+            encryption: try KeyDerivation.derive(sharedSecret, counter: .encryption, cipher: cipher),
+            mac: try KeyDerivation.derive(sharedSecret, counter: .mac, cipher: cipher)
+        )
     }
 }

@@ -19,10 +19,17 @@ public enum ActiveAuthenticator {
     ///   - extendedLength: the link carries extended-length APDUs. An RSA-2048 signature does
     ///     not fit a short protected response (256 bytes + DO'87'/DO'99'/DO'8E'), so with
     ///     extended length and an RSA key longer than 1536 bits Le is `00 00` instead of `00`.
-    public static func run(over channel: any CardChannel, dg15: DG15, dg14: DG14?,
-                           challenge: [UInt8]? = nil, extendedLength: Bool = false) async throws -> AuthenticationOutcome {
+    public static func run(
+        over channel: any CardChannel,
+        dg15: DG15,
+        dg14: DG14?,
+        challenge: [UInt8]? = nil,
+        extendedLength: Bool = false
+    ) async throws -> AuthenticationOutcome {
         if case .ecdsa = dg15.algorithm, ecdsaHash(dg14) == nil {
-            return .notPerformed("ECDSA active authentication needs DG14's ActiveAuthenticationInfo with a known signature algorithm")
+            return .notPerformed(
+                "ECDSA active authentication needs DG14's ActiveAuthenticationInfo with a known signature algorithm"
+            )
         }
         let rnd: [UInt8]
         do { rnd = try challenge ?? Crypto.randomBytes(8) } catch { return .notPerformed("no randomness: \(error)") }
@@ -34,12 +41,16 @@ public enum ActiveAuthenticator {
             return .failed("the chip refused INTERNAL AUTHENTICATE (\(response.status))")
         }
         let outcome = verify(signature: response.data, challenge: rnd, dg15: dg15, dg14: dg14)
-        accessLogger.debug("active authentication", metadata: ["algorithm": "\(dg15.algorithm)", "outcome": "\(outcome.isPassed)"])
+        accessLogger.debug(
+            "active authentication",
+            metadata: ["algorithm": "\(dg15.algorithm)", "outcome": "\(outcome.isPassed)"]
+        )
         return outcome
     }
 
     /// Checks a signature over `challenge` with the DG15 key (no card involved).
-    public static func verify(signature: [UInt8], challenge: [UInt8], dg15: DG15, dg14: DG14?) -> AuthenticationOutcome {
+    public static func verify(signature: [UInt8], challenge: [UInt8], dg15: DG15, dg14: DG14?) -> AuthenticationOutcome
+    {
         guard !signature.isEmpty else { return .failed("empty signature") }
         switch dg15.algorithm {
         case .rsa:
@@ -57,15 +68,23 @@ public enum ActiveAuthenticator {
             }
         case .ecdsa(let parameterId):
             guard let hash = ecdsaHash(dg14) else {
-                return .notPerformed("ECDSA active authentication needs DG14's ActiveAuthenticationInfo with a known signature algorithm")
+                return .notPerformed(
+                    "ECDSA active authentication needs DG14's ActiveAuthenticationInfo with a known signature algorithm"
+                )
             }
             guard let curve = try? ECCurve(parameterId: parameterId), let order = try? curve.order else {
                 return .notPerformed("curve \(parameterId)")
             }
             let length = ECCurve.strip(order).count
             let der = signature.count == 2 * length ? ECDSASignature.der(fromPlain: signature) : signature
-            guard let der, let ok = try? Crypto.ecdsaVerify(subjectPublicKeyInfo: dg15.verificationKey, hash: hash,
-                                                          message: challenge, derSignature: der) else {
+            guard let der,
+                let ok = try? Crypto.ecdsaVerify(
+                    subjectPublicKeyInfo: dg15.verificationKey,
+                    hash: hash,
+                    message: challenge,
+                    derSignature: der
+                )
+            else {
                 return .failed("malformed ECDSA signature")
             }
             return ok ? .passed : .failed("ECDSA signature does not verify with the DG15 key")

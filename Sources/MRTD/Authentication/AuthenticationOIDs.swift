@@ -1,10 +1,10 @@
 /// Object identifiers for chip and active authentication (ICAO 9303-11 §9.2.5, §9.2.6, §9.2.9)
 /// and the public-key algorithms of DG14/DG15.
 enum AuthenticationOIDs {
-    static let caDH: [UInt] = SecurityInfoOIDs.ca + [1]     // id-CA-DH
-    static let caECDH: [UInt] = SecurityInfoOIDs.ca + [2]   // id-CA-ECDH
-    static let pkDH: [UInt] = SecurityInfoOIDs.pk + [1]     // id-PK-DH
-    static let pkECDH: [UInt] = SecurityInfoOIDs.pk + [2]   // id-PK-ECDH
+    static let caDH: [UInt] = SecurityInfoOIDs.ca + [1]  // id-CA-DH
+    static let caECDH: [UInt] = SecurityInfoOIDs.ca + [2]  // id-CA-ECDH
+    static let pkDH: [UInt] = SecurityInfoOIDs.pk + [1]  // id-PK-DH
+    static let pkECDH: [UInt] = SecurityInfoOIDs.pk + [2]  // id-PK-ECDH
 
     static let ecPublicKey: [UInt] = [1, 2, 840, 10045, 2, 1]
     static let primeField: [UInt] = [1, 2, 840, 10045, 1, 1]

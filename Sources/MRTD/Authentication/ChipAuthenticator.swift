@@ -59,15 +59,27 @@ public enum ChipAuthenticator {
         if infos.isEmpty { infos = cardAccess?.chipAuthenticationInfos ?? [] }
         for info in infos {
             guard let (agreement, cipher) = variant(info.protocolOID) else { continue }
-            let key = info.keyId.map { id in keys.first { $0.keyId == id } }
+            let key =
+                info.keyId.map { id in keys.first { $0.keyId == id } }
                 ?? keys.first { keyAgreement(of: $0) == agreement }
             guard let key, keyAgreement(of: key) == agreement else { continue }
-            return Parameters(protocolOID: info.protocolOID, keyAgreement: agreement, cipher: cipher,
-                              publicKey: key, keyId: info.keyId ?? key.keyId)
+            return Parameters(
+                protocolOID: info.protocolOID,
+                keyAgreement: agreement,
+                cipher: cipher,
+                publicKey: key,
+                keyId: info.keyId ?? key.keyId
+            )
         }
         if infos.isEmpty, let key = keys.first, let agreement = keyAgreement(of: key) {
             let oid = SecurityInfoOIDs.dotted(DG14.chipAuthenticationOID(agreement: agreement, cipher: .tripleDES))
-            return Parameters(protocolOID: oid, keyAgreement: agreement, cipher: .tripleDES, publicKey: key, keyId: key.keyId)
+            return Parameters(
+                protocolOID: oid,
+                keyAgreement: agreement,
+                cipher: .tripleDES,
+                publicKey: key,
+                keyId: key.keyId
+            )
         }
         return nil
     }
@@ -100,16 +112,30 @@ public enum ChipAuthenticator {
     /// - Parameter confirm: send the 1-byte probe under the new keys before answering. A
     ///   reader with more to read passes `false` and lets its next command confirm (a bad MAC
     ///   on it means the chip does not hold the key): one APDU less per read.
-    public static func run(over channel: SecureMessagingChannel, dg14: DG14, cardAccess: SecurityInfos? = nil,
-                           ephemeralPrivateKey: [UInt8]? = nil, confirm: Bool = true) async throws -> Result {
+    public static func run(
+        over channel: SecureMessagingChannel,
+        dg14: DG14,
+        cardAccess: SecurityInfos? = nil,
+        ephemeralPrivateKey: [UInt8]? = nil,
+        confirm: Bool = true
+    ) async throws -> Result {
         guard let parameters = parameters(in: dg14, cardAccess: cardAccess) else {
             return Result(outcome: .notSupported, channel: channel)
         }
-        return try await run(over: channel, parameters: parameters, ephemeralPrivateKey: ephemeralPrivateKey, confirm: confirm)
+        return try await run(
+            over: channel,
+            parameters: parameters,
+            ephemeralPrivateKey: ephemeralPrivateKey,
+            confirm: confirm
+        )
     }
 
-    public static func run(over channel: SecureMessagingChannel, parameters: Parameters,
-                           ephemeralPrivateKey: [UInt8]? = nil, confirm: Bool = true) async throws -> Result {
+    public static func run(
+        over channel: SecureMessagingChannel,
+        parameters: Parameters,
+        ephemeralPrivateKey: [UInt8]? = nil,
+        confirm: Bool = true
+    ) async throws -> Result {
         func keep(_ outcome: AuthenticationOutcome) -> Result { Result(outcome: outcome, channel: channel) }
         let key = parameters.publicKey
         let cipher = parameters.cipher
@@ -118,8 +144,10 @@ public enum ChipAuthenticator {
         do {
             switch parameters.keyAgreement {
             case .ecdh:
-                guard let curve = ECCurve.from(algorithmParameters: key.algorithmParameters)
-                        ?? key.parameterId.flatMap({ try? ECCurve(parameterId: $0) }) else {
+                guard
+                    let curve = ECCurve.from(algorithmParameters: key.algorithmParameters)
+                        ?? key.parameterId.flatMap({ try? ECCurve(parameterId: $0) })
+                else {
                     return keep(.notPerformed("DG14 chip authentication key on unknown domain parameters"))
                 }
                 guard curve.isValidPoint(key.publicKey) else {
@@ -127,7 +155,10 @@ public enum ChipAuthenticator {
                 }
                 let secret = try ephemeralPrivateKey ?? curve.generatePrivateKey()
                 ephemeralPublic = try curve.multiplyGenerator(by: secret)
-                keys = try SessionKeys(cipher: cipher, sharedSecret: curve.sharedSecret(privateKey: secret, peerPublicKey: key.publicKey))
+                keys = try SessionKeys(
+                    cipher: cipher,
+                    sharedSecret: curve.sharedSecret(privateKey: secret, peerPublicKey: key.publicKey)
+                )
             case .dh:
                 guard let group = DHGroup(algorithmOID: key.algorithmOID, parameters: key.algorithmParameters) else {
                     return keep(.notPerformed("DG14 DH key with standardized, unknown or weak domain parameters"))
@@ -137,7 +168,10 @@ public enum ChipAuthenticator {
                 }
                 let secret = try ephemeralPrivateKey ?? group.generateKeyPair().privateKey
                 ephemeralPublic = try group.publicKey(secret)
-                keys = try SessionKeys(cipher: cipher, sharedSecret: group.sharedSecret(privateKey: secret, peerPublicKey: y))
+                keys = try SessionKeys(
+                    cipher: cipher,
+                    sharedSecret: group.sharedSecret(privateKey: secret, peerPublicKey: y)
+                )
             }
         } catch {
             return keep(.notPerformed("key agreement: \(error)"))
@@ -145,18 +179,35 @@ public enum ChipAuthenticator {
         let keyReference = parameters.keyId.map { TLV(tag: 0x84, value: minimalBytes($0)).encoded } ?? []
 
         if cipher == .tripleDES {
-            let kat = CommandAPDU(ins: 0x22, p1: 0x41, p2: 0xA6, data: TLV(tag: 0x91, value: ephemeralPublic).encoded + keyReference)
+            let kat = CommandAPDU(
+                ins: 0x22,
+                p1: 0x41,
+                p2: 0xA6,
+                data: TLV(tag: 0x91, value: ephemeralPublic).encoded + keyReference
+            )
             let r = try await channel.transmit(kat)
             guard r.status.isSuccess else { return keep(.failed("the chip refused MSE:Set KAT (\(r.status))")) }
         } else {
             let oid = try SecurityInfoOIDs.contentBytes(parameters.protocolOID)
-            let mse = CommandAPDU(ins: 0x22, p1: 0x41, p2: 0xA4, data: TLV(tag: 0x80, value: oid).encoded + keyReference)
+            let mse = CommandAPDU(
+                ins: 0x22,
+                p1: 0x41,
+                p2: 0xA4,
+                data: TLV(tag: 0x80, value: oid).encoded + keyReference
+            )
             let r = try await channel.transmit(mse)
             guard r.status.isSuccess else { return keep(.failed("the chip refused MSE:Set AT (\(r.status))")) }
-            let ga = CommandAPDU(ins: 0x86, p1: 0, p2: 0,
-                                 data: TLV(tag: 0x7C, children: [TLV(tag: 0x80, value: ephemeralPublic)]).encoded, ne: 256)
+            let ga = CommandAPDU(
+                ins: 0x86,
+                p1: 0,
+                p2: 0,
+                data: TLV(tag: 0x7C, children: [TLV(tag: 0x80, value: ephemeralPublic)]).encoded,
+                ne: 256
+            )
             let g = try await channel.transmit(ga)
-            guard g.status.isSuccess else { return keep(.failed("the chip refused GENERAL AUTHENTICATE (\(g.status))")) }
+            guard g.status.isSuccess else {
+                return keep(.failed("the chip refused GENERAL AUTHENTICATE (\(g.status))"))
+            }
         }
 
         // The chip now speaks under the new keys with SSC 0 (§6.2.3, §9.8.2).
@@ -166,10 +217,17 @@ public enum ChipAuthenticator {
             _ = try await next.transmit(probeCommand)
         } catch let error as SecureMessagingError {
             accessLogger.info("chip authentication failed", metadata: ["protocol": "\(cipher)", "error": "\(error)"])
-            return Result(outcome: .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key"),
-                          channel: nil)
+            return Result(
+                outcome: .failed(
+                    "the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key"
+                ),
+                channel: nil
+            )
         }
-        accessLogger.debug("chip authentication passed", metadata: ["agreement": "\(parameters.keyAgreement)", "cipher": "\(cipher)"])
+        accessLogger.debug(
+            "chip authentication passed",
+            metadata: ["agreement": "\(parameters.keyAgreement)", "cipher": "\(cipher)"]
+        )
         return Result(outcome: .passed, channel: next)
     }
 

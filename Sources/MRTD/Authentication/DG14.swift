@@ -29,26 +29,49 @@ public struct DG14: Sendable, Hashable {
     /// (`id-CA-ECDH-<cipher>`, version 1), ChipAuthenticationPublicKeyInfo (`id-PK-ECDH`,
     /// the chip's static key) and, when AA uses ECDSA, ActiveAuthenticationInfo naming
     /// `ecdsa-plain-<hash>` (ICAO 9303-11 §9.2.5, §9.2.6, §9.2.9).
-    public static func encode(chipAuthenticationCipher cipher: SecureMessagingCipher, curve: ECCurve,
-                              publicKey: [UInt8], keyId: Int? = nil, explicitParameters: Bool = false,
-                              activeAuthenticationHash: Crypto.Hash? = nil) throws -> [UInt8] {
-        func oid(_ c: [UInt]) throws -> TLV { TLV(tag: 0x06, value: try SecurityInfoOIDs.contentBytes(SecurityInfoOIDs.dotted(c))) }
+    public static func encode(
+        chipAuthenticationCipher cipher: SecureMessagingCipher,
+        curve: ECCurve,
+        publicKey: [UInt8],
+        keyId: Int? = nil,
+        explicitParameters: Bool = false,
+        activeAuthenticationHash: Crypto.Hash? = nil
+    ) throws -> [UInt8] {
+        func oid(_ c: [UInt]) throws -> TLV {
+            TLV(tag: 0x06, value: try SecurityInfoOIDs.contentBytes(SecurityInfoOIDs.dotted(c)))
+        }
         let id = keyId.map { [integer($0)] } ?? []
         var infos: [TLV] = [
-            TLV(tag: 0x30, children: [try oid(chipAuthenticationOID(agreement: .ecdh, cipher: cipher)), integer(1)] + id),
-            TLV(tag: 0x30, value: try oid(AuthenticationOIDs.pkECDH).encoded
-                + curve.subjectPublicKeyInfo(publicKey: publicKey, explicitParameters: explicitParameters)
-                + id.flatMap(\.encoded)),
+            TLV(
+                tag: 0x30,
+                children: [try oid(chipAuthenticationOID(agreement: .ecdh, cipher: cipher)), integer(1)] + id
+            ),
+            TLV(
+                tag: 0x30,
+                value: try oid(AuthenticationOIDs.pkECDH).encoded
+                    + curve.subjectPublicKeyInfo(publicKey: publicKey, explicitParameters: explicitParameters)
+                    + id.flatMap(\.encoded)
+            ),
         ]
         if let hash = activeAuthenticationHash {
-            infos.append(TLV(tag: 0x30, children: [try oid(SecurityInfoOIDs.aa), integer(1),
-                                                   try oid(AuthenticationOIDs.ecdsaPlainOID(hash))]))
+            infos.append(
+                TLV(
+                    tag: 0x30,
+                    children: [
+                        try oid(SecurityInfoOIDs.aa), integer(1),
+                        try oid(AuthenticationOIDs.ecdsaPlainOID(hash)),
+                    ]
+                )
+            )
         }
         return encode(securityInfos: TLV(tag: 0x31, children: infos).encoded)
     }
 
     /// `id-CA-<DH|ECDH>-<cipher>` (§9.2.5).
-    static func chipAuthenticationOID(agreement: ChipAuthenticator.KeyAgreement, cipher: SecureMessagingCipher) -> [UInt] {
+    static func chipAuthenticationOID(
+        agreement: ChipAuthenticator.KeyAgreement,
+        cipher: SecureMessagingCipher
+    ) -> [UInt] {
         let base = agreement == .ecdh ? AuthenticationOIDs.caECDH : AuthenticationOIDs.caDH
         switch cipher {
         case .tripleDES: return base + [1]

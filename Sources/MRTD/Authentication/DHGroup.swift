@@ -18,21 +18,27 @@ struct DHGroup {
     init?(algorithmOID: String, parameters der: [UInt8]?) {
         let oid = algorithmOID.split(separator: ".").compactMap { UInt($0) }
         guard oid == AuthenticationOIDs.dhPublicNumber || oid == AuthenticationOIDs.pkcs3DH,
-              let der, let node = try? DER.parse(der),
-              let values = try? DER.sequence(node, identifier: .sequence, { it -> [[UInt8]] in
-                  var out: [[UInt8]] = []
-                  while let n = it.next(), n.identifier == .integer, out.count < 3 {
-                      out.append(ECCurve.strip(Array(try ArraySlice<UInt8>(derEncoded: n))))
-                  }
-                  return out
-              }), values.count >= 2 else { return nil }
+            let der, let node = try? DER.parse(der),
+            let values = try? DER.sequence(
+                node,
+                identifier: .sequence,
+                { it -> [[UInt8]] in
+                    var out: [[UInt8]] = []
+                    while let n = it.next(), n.identifier == .integer, out.count < 3 {
+                        out.append(ECCurve.strip(Array(try ArraySlice<UInt8>(derEncoded: n))))
+                    }
+                    return out
+                }
+            ), values.count >= 2
+        else { return nil }
         p = values[0]
         g = values[1]
         // PKCS #3's third integer is a private-value length, not q.
         q = oid == AuthenticationOIDs.dhPublicNumber && values.count > 2 ? values[2] : nil
         // ICAO 9303-11 §9.5.1 groups are 1024 bits and up; refuse toy groups a chip could send.
         guard p.count >= 128, p.count <= 1024, p.last.map({ $0 & 1 == 1 }) == true,
-              BigNumber.compare(g, [1]) > 0, BigNumber.compare(g, p) < 0 else { return nil }
+            BigNumber.compare(g, [1]) > 0, BigNumber.compare(g, p) < 0
+        else { return nil }
     }
 
     /// The chip's public value y from a key's BIT STRING (a DER INTEGER, RFC 3279 §2.3.3, or
@@ -42,7 +48,8 @@ struct DHGroup {
         if let integer = try? ArraySlice<UInt8>(derEncoded: bitString[...]) { y = Array(integer) }
         y = ECCurve.strip(y)
         guard let pMinus1 = try? BigNumber.subtractOne(p), BigNumber.compare(y, [1]) > 0,
-              BigNumber.compare(y, pMinus1) < 0 else { return nil }
+            BigNumber.compare(y, pMinus1) < 0
+        else { return nil }
         if let q {
             guard let check = try? modExp(y, q), check == [1] else { return nil }
         }
@@ -74,7 +81,10 @@ struct DHGroup {
 
     func modExp(_ base: [UInt8], _ exponent: [UInt8]) throws(CryptoError) -> [UInt8] {
         let ctx = try BNContext()
-        let r = try BigNumber(), a = try BigNumber(bytes: base), e = try BigNumber(bytes: exponent), m = try BigNumber(bytes: p)
+        let r = try BigNumber()
+        let a = try BigNumber(bytes: base)
+        let e = try BigNumber(bytes: exponent)
+        let m = try BigNumber(bytes: p)
         guard BN_mod_exp(r.bn, a.bn, e.bn, m.bn, ctx.ctx) == 1 else { throw Crypto.libraryError("BN_mod_exp") }
         return try r.bytes(length: nil)
     }
@@ -89,7 +99,8 @@ struct DHGroup {
 extension BigNumber {
     /// Compares two big-endian unsigned values.
     static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        let x = ECCurve.strip(a), y = ECCurve.strip(b)
+        let x = ECCurve.strip(a)
+        let y = ECCurve.strip(b)
         if x.count != y.count { return x.count < y.count ? -1 : 1 }
         for (u, v) in zip(x, y) where u != v { return u < v ? -1 : 1 }
         return 0

@@ -6,7 +6,9 @@ extension ECCurve {
     /// The curve's prime p and coefficients a, b, big-endian without leading zeros.
     func curveParameters() throws(CryptoError) -> (p: [UInt8], a: [UInt8], b: [UInt8]) {
         let ctx = try BNContext()
-        let p = try BigNumber(), a = try BigNumber(), b = try BigNumber()
+        let p = try BigNumber()
+        let a = try BigNumber()
+        let b = try BigNumber()
         guard EC_GROUP_get_curve(group, p.bn, a.bn, b.bn, ctx.ctx) == 1 else {
             throw Crypto.libraryError("EC_GROUP_get_curve")
         }
@@ -21,10 +23,12 @@ extension ECCurve {
         guard let fields = try? parseExplicit(der) else { return nil }
         for id in supportedParameterIds {
             guard let curve = try? ECCurve(parameterId: id),
-                  let (p, a, b) = try? curve.curveParameters(),
-                  let g = try? curve.generator, let n = try? curve.order else { continue }
+                let (p, a, b) = try? curve.curveParameters(),
+                let g = try? curve.generator, let n = try? curve.order
+            else { continue }
             if strip(fields.p) == p, strip(fields.a) == strip(a), strip(fields.b) == strip(b),
-               fields.base == g, strip(fields.order) == strip(n) {
+                fields.base == g, strip(fields.order) == strip(n)
+            {
                 return curve
             }
         }
@@ -37,7 +41,8 @@ extension ECCurve {
         guard let der, let node = try? DER.parse(der) else { return nil }
         if node.identifier == .objectIdentifier {
             guard let oid = try? ASN1ObjectIdentifier(derEncoded: node),
-                  let id = SecurityInfoOIDs.namedCurves[oid.oidComponents] else { return nil }
+                let id = SecurityInfoOIDs.namedCurves[oid.oidComponents]
+            else { return nil }
             return try? ECCurve(parameterId: id)
         }
         if node.identifier == .integer, let id = try? Int(derEncoded: node) {
@@ -91,14 +96,17 @@ extension ECCurve {
             return TLV(tag: 0x04, value: [UInt8](repeating: 0, count: max(0, fieldSize - s.count)) + s)
         }
         let primeField = TLV(tag: 0x06, value: [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x01, 0x01])
-        return TLV(tag: 0x30, children: [
-            integer([1]),
-            TLV(tag: 0x30, children: [primeField, integer(p)]),
-            TLV(tag: 0x30, children: [octets(a), octets(b)]),
-            TLV(tag: 0x04, value: try generator),
-            integer(try order),
-            integer([1]),
-        ]).encoded
+        return TLV(
+            tag: 0x30,
+            children: [
+                integer([1]),
+                TLV(tag: 0x30, children: [primeField, integer(p)]),
+                TLV(tag: 0x30, children: [octets(a), octets(b)]),
+                TLV(tag: 0x04, value: try generator),
+                integer(try order),
+                integer([1]),
+            ]
+        ).encoded
     }
 
     /// A SubjectPublicKeyInfo (id-ecPublicKey) for `point` on this curve, with the named-curve
@@ -114,7 +122,10 @@ extension ECCurve {
             }
             parameters = TLV(tag: 0x06, value: try SecurityInfoOIDs.contentBytes(SecurityInfoOIDs.dotted(oid))).encoded
         }
-        let algorithm = TLV(tag: 0x06, value: try SecurityInfoOIDs.contentBytes(SecurityInfoOIDs.dotted(AuthenticationOIDs.ecPublicKey)))
+        let algorithm = TLV(
+            tag: 0x06,
+            value: try SecurityInfoOIDs.contentBytes(SecurityInfoOIDs.dotted(AuthenticationOIDs.ecPublicKey))
+        )
         let algorithmIdentifier = TLV(tag: 0x30, value: algorithm.encoded + parameters)
         return TLV(tag: 0x30, children: [algorithmIdentifier, TLV(tag: 0x03, value: [0] + point)]).encoded
     }

@@ -79,8 +79,13 @@ public enum ISO9796Scheme1 {
 
     /// Builds the representative for a modulus of `length` bytes with M1 = `m1` (chip side;
     /// `m1` must be exactly `recoverableLength(...)` bytes).
-    public static func representative(length: Int, hash: Crypto.Hash, implicitTrailer: Bool = true,
-                                      m1: [UInt8], challenge m2: [UInt8]) throws -> [UInt8] {
+    public static func representative(
+        length: Int,
+        hash: Crypto.Hash,
+        implicitTrailer: Bool = true,
+        m1: [UInt8],
+        challenge m2: [UInt8]
+    ) throws -> [UInt8] {
         let trailer = trailer(for: hash, implicit: implicitTrailer)
         guard m1.count == recoverableLength(modulusLength: length, hash: hash, implicitTrailer: implicitTrailer) else {
             throw Failure.tooShort

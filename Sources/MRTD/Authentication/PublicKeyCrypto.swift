@@ -35,8 +35,10 @@ final class PKey {
         get throws(CryptoError) { try der(i2d_PrivateKey, "i2d_PrivateKey") }
     }
 
-    private func der(_ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32,
-                     _ name: String) throws(CryptoError) -> [UInt8] {
+    private func der(
+        _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32,
+        _ name: String
+    ) throws(CryptoError) -> [UInt8] {
         let der = OpenSSL.encode(pkey, i2d)
         guard !der.isEmpty else { throw Crypto.libraryError(name) }
         return der
@@ -46,9 +48,13 @@ final class PKey {
     var size: Int { Int(EVP_PKEY_get_size(pkey)) }
 
     static func generate(algorithm: String, configure: (OpaquePointer) -> Int32) throws(CryptoError) -> PKey {
-        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else { throw Crypto.libraryError("EVP_PKEY_CTX_new_from_name") }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else {
+            throw Crypto.libraryError("EVP_PKEY_CTX_new_from_name")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
-        guard EVP_PKEY_keygen_init(ctx) == 1, configure(ctx) > 0 else { throw Crypto.libraryError("EVP_PKEY_keygen_init") }
+        guard EVP_PKEY_keygen_init(ctx) == 1, configure(ctx) > 0 else {
+            throw Crypto.libraryError("EVP_PKEY_keygen_init")
+        }
         var key: OpaquePointer?
         guard EVP_PKEY_generate(ctx, &key) == 1, let key else { throw Crypto.libraryError("EVP_PKEY_generate") }
         return PKey(owning: key)
@@ -56,7 +62,9 @@ final class PKey {
 
     /// Runs `body` with a context for this key, freed afterwards.
     func withContext<T>(_ body: (OpaquePointer) throws(CryptoError) -> T) throws(CryptoError) -> T {
-        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else { throw Crypto.libraryError("EVP_PKEY_CTX_new_from_pkey") }
+        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
+            throw Crypto.libraryError("EVP_PKEY_CTX_new_from_pkey")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
         return try body(ctx)
     }
@@ -68,13 +76,17 @@ final class PKey {
 /// logged.
 extension Crypto {
     /// A fresh RSA key pair: the private key as DER, the public key as a SubjectPublicKeyInfo.
-    public static func generateRSAKeyPair(bits: Int) throws(CryptoError) -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
+    public static func generateRSAKeyPair(
+        bits: Int
+    ) throws(CryptoError) -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
         let key = try PKey.generate(algorithm: "RSA") { EVP_PKEY_CTX_set_rsa_keygen_bits($0, Int32(bits)) }
         return (try key.privateKeyDER, try key.subjectPublicKeyInfo)
     }
 
     /// A fresh EC key pair on an ICAO standardized curve (§9.5.1), for ECDSA.
-    public static func generateECKeyPair(parameterId: Int) throws(CryptoError) -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
+    public static func generateECKeyPair(
+        parameterId: Int
+    ) throws(CryptoError) -> (privateKey: [UInt8], subjectPublicKeyInfo: [UInt8]) {
         guard let entry = ECCurve.curves[parameterId], let name = OBJ_nid2sn(entry.nid) else {
             throw .unsupportedCurve(parameterId)
         }
@@ -111,7 +123,9 @@ extension Crypto {
             }
             var out = [UInt8](repeating: 0, count: key.size)
             var length = out.count
-            guard EVP_PKEY_sign(ctx, &out, &length, input, input.count) == 1 else { throw libraryError("EVP_PKEY_sign") }
+            guard EVP_PKEY_sign(ctx, &out, &length, input, input.count) == 1 else {
+                throw libraryError("EVP_PKEY_sign")
+            }
             return Array(out.prefix(length))
         }
     }
@@ -121,21 +135,34 @@ extension Crypto {
         let key = try PKey.privateKey(der: privateKey)
         guard let ctx = EVP_MD_CTX_new() else { throw libraryError("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestSignInit(ctx, nil, hash.md, nil, key.pkey) == 1 else { throw libraryError("EVP_DigestSignInit") }
+        guard EVP_DigestSignInit(ctx, nil, hash.md, nil, key.pkey) == 1 else {
+            throw libraryError("EVP_DigestSignInit")
+        }
         var length = 0
-        guard EVP_DigestSign(ctx, nil, &length, message, message.count) == 1 else { throw libraryError("EVP_DigestSign") }
+        guard EVP_DigestSign(ctx, nil, &length, message, message.count) == 1 else {
+            throw libraryError("EVP_DigestSign")
+        }
         var out = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(ctx, &out, &length, message, message.count) == 1 else { throw libraryError("EVP_DigestSign") }
+        guard EVP_DigestSign(ctx, &out, &length, message, message.count) == 1 else {
+            throw libraryError("EVP_DigestSign")
+        }
         return Array(out.prefix(length))
     }
 
     /// Verifies a DER ECDSA signature over `message` with `hash`. False for any mismatch or
     /// malformed signature; throws only when the key cannot be loaded.
-    public static func ecdsaVerify(subjectPublicKeyInfo: [UInt8], hash: Hash, message: [UInt8], derSignature: [UInt8]) throws(CryptoError) -> Bool {
+    public static func ecdsaVerify(
+        subjectPublicKeyInfo: [UInt8],
+        hash: Hash,
+        message: [UInt8],
+        derSignature: [UInt8]
+    ) throws(CryptoError) -> Bool {
         let key = try PKey.publicKey(subjectPublicKeyInfo: subjectPublicKeyInfo)
         guard let ctx = EVP_MD_CTX_new() else { throw libraryError("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, hash.md, nil, key.pkey) == 1 else { throw libraryError("EVP_DigestVerifyInit") }
+        guard EVP_DigestVerifyInit(ctx, nil, hash.md, nil, key.pkey) == 1 else {
+            throw libraryError("EVP_DigestVerifyInit")
+        }
         let ok = EVP_DigestVerify(ctx, derSignature, derSignature.count, message, message.count) == 1
         if !ok { _ = cancuoc_ERR_get_error() }
         return ok
@@ -155,7 +182,8 @@ public enum ECDSASignature {
     /// DER to plain, each integer left-padded to `length` bytes; nil when malformed or too long.
     public static func plain(fromDER der: [UInt8], length: Int) -> [UInt8]? {
         guard let seq = try? TLV.decode(der), seq.tag == 0x30, let parts = try? seq.children(),
-              parts.count == 2, parts.allSatisfy({ $0.tag == 0x02 }) else { return nil }
+            parts.count == 2, parts.allSatisfy({ $0.tag == 0x02 })
+        else { return nil }
         var out: [UInt8] = []
         for part in parts {
             let v = ECCurve.strip(part.value)

@@ -34,8 +34,12 @@ public enum Crypto {
 
     /// Two-key 3DES (DES-EDE) in CBC mode with a zero IV unless given, no padding
     /// (ICAO 9303-11 §9.8.6.1: BAC and 3DES secure messaging). `key` is 16 bytes (K1||K2).
-    public static func tripleDES(encrypt: Bool, key: [UInt8], iv: [UInt8] = [UInt8](repeating: 0, count: 8),
-                                 _ data: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func tripleDES(
+        encrypt: Bool,
+        key: [UInt8],
+        iv: [UInt8] = [UInt8](repeating: 0, count: 8),
+        _ data: [UInt8]
+    ) throws(CryptoError) -> [UInt8] {
         guard key.count == 16 else { throw .invalidKeyLength(key.count) }
         return try cipher(EVP_des_ede_cbc(), encrypt: encrypt, key: key, iv: iv, blockSize: 8, data)
     }
@@ -48,8 +52,12 @@ public enum Crypto {
     }
 
     /// AES-CBC (128/192/256 by key length), no padding; zero IV unless given.
-    public static func aesCBC(encrypt: Bool, key: [UInt8], iv: [UInt8] = [UInt8](repeating: 0, count: 16),
-                              _ data: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func aesCBC(
+        encrypt: Bool,
+        key: [UInt8],
+        iv: [UInt8] = [UInt8](repeating: 0, count: 16),
+        _ data: [UInt8]
+    ) throws(CryptoError) -> [UInt8] {
         let evp: OpaquePointer?
         switch key.count {
         case 16: evp = EVP_aes_128_cbc()
@@ -72,8 +80,14 @@ public enum Crypto {
         return try cipher(evp, encrypt: encrypt, key: key, iv: nil, blockSize: 16, data)
     }
 
-    private static func cipher(_ evp: OpaquePointer?, encrypt: Bool, key: [UInt8], iv: [UInt8]?,
-                               blockSize: Int, _ data: [UInt8]) throws(CryptoError) -> [UInt8] {
+    private static func cipher(
+        _ evp: OpaquePointer?,
+        encrypt: Bool,
+        key: [UInt8],
+        iv: [UInt8]?,
+        blockSize: Int,
+        _ data: [UInt8]
+    ) throws(CryptoError) -> [UInt8] {
         guard data.count % blockSize == 0 else { throw .notBlockAligned(data.count) }
         if let iv, iv.count != blockSize { throw .invalidKeyLength(iv.count) }
         guard let ctx = EVP_CIPHER_CTX_new() else { throw libraryError("EVP_CIPHER_CTX_new") }
@@ -88,7 +102,8 @@ public enum Crypto {
         var final: Int32 = 0
         let ok = out.withUnsafeMutableBufferPointer { o -> Bool in
             guard let base = o.baseAddress,
-                  EVP_CipherUpdate(ctx, base, &written, data, Int32(data.count)) == 1 else { return false }
+                EVP_CipherUpdate(ctx, base, &written, data, Int32(data.count)) == 1
+            else { return false }
             return EVP_CipherFinal_ex(ctx, base + Int(written), &final) == 1
         }
         guard ok else { throw libraryError("EVP_CipherUpdate") }

@@ -70,7 +70,9 @@ public final class ECCurve: @unchecked Sendable {
     }
 
     /// A fresh key pair on `generator` (G by default; PACE passes the mapped generator G̃).
-    public func generateKeyPair(generator: [UInt8]? = nil) throws(CryptoError) -> (privateKey: [UInt8], publicKey: [UInt8]) {
+    public func generateKeyPair(
+        generator: [UInt8]? = nil
+    ) throws(CryptoError) -> (privateKey: [UInt8], publicKey: [UInt8]) {
         let privateKey = try generatePrivateKey()
         let base: [UInt8]
         if let generator { base = generator } else { base = try self.generator }
@@ -83,7 +85,9 @@ public final class ECCurve: @unchecked Sendable {
         let p = try decode(point, ctx)
         let k = try checkedScalar(scalar)
         let r = try ECPointBox(group)
-        guard EC_POINT_mul(group, r.point, nil, p.point, k.bn, ctx.ctx) == 1 else { throw Crypto.libraryError("EC_POINT_mul") }
+        guard EC_POINT_mul(group, r.point, nil, p.point, k.bn, ctx.ctx) == 1 else {
+            throw Crypto.libraryError("EC_POINT_mul")
+        }
         return try encode(r.point, ctx)
     }
 
@@ -98,7 +102,9 @@ public final class ECCurve: @unchecked Sendable {
         let a = try decode(p, ctx)
         let b = try decode(q, ctx)
         let r = try ECPointBox(group)
-        guard EC_POINT_add(group, r.point, a.point, b.point, ctx.ctx) == 1 else { throw Crypto.libraryError("EC_POINT_add") }
+        guard EC_POINT_add(group, r.point, a.point, b.point, ctx.ctx) == 1 else {
+            throw Crypto.libraryError("EC_POINT_add")
+        }
         return try encode(r.point, ctx)
     }
 
@@ -134,8 +140,9 @@ public final class ECCurve: @unchecked Sendable {
         guard bytes.count == 1 + 2 * fieldSize, bytes.first == 0x04 else { throw .invalidPoint }
         let p = try ECPointBox(group)
         guard EC_POINT_oct2point(group, p.point, bytes, bytes.count, ctx.ctx) == 1,
-              EC_POINT_is_at_infinity(group, p.point) == 0,
-              EC_POINT_is_on_curve(group, p.point, ctx.ctx) == 1 else {
+            EC_POINT_is_at_infinity(group, p.point) == 0,
+            EC_POINT_is_on_curve(group, p.point, ctx.ctx) == 1
+        else {
             _ = cancuoc_ERR_get_error()
             throw .invalidPoint
         }

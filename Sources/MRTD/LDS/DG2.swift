@@ -36,11 +36,14 @@ public struct DG2: Sendable, Hashable {
     /// template names ISO/IEC JTC 1/SC 37 (`87` 0101) and the face format (`88` 0008).
     public static func encode(jpeg: [UInt8], width: Int, height: Int) -> [UInt8] {
         let face = FaceImage(imageData: jpeg, width: width, height: height)
-        let header = TLV(tag: 0xA1, children: [
-            TLV(tag: 0x80, value: [0x01, 0x01]),
-            TLV(tag: 0x87, value: [0x01, 0x01]),
-            TLV(tag: 0x88, value: [0x00, 0x08]),
-        ])
+        let header = TLV(
+            tag: 0xA1,
+            children: [
+                TLV(tag: 0x80, value: [0x01, 0x01]),
+                TLV(tag: 0x87, value: [0x01, 0x01]),
+                TLV(tag: 0x88, value: [0x00, 0x08]),
+            ]
+        )
         let template = TLV(tag: 0x7F60, children: [header, TLV(tag: 0x5F2E, value: face.record())])
         let group = TLV(tag: 0x7F61, children: [TLV(tag: 0x02, value: [0x01]), template])
         return TLV(tag: 0x75, children: [group]).encoded

@@ -5,9 +5,22 @@ import SmartCard
 /// SFI) and the tag their content starts with (ICAO 9303-10 §4.6, Table 38–40).
 public enum DataGroupID: String, CaseIterable, Sendable, Hashable, Codable {
     case com = "COM"
-    case dg1 = "DG1", dg2 = "DG2", dg3 = "DG3", dg4 = "DG4", dg5 = "DG5", dg6 = "DG6"
-    case dg7 = "DG7", dg8 = "DG8", dg9 = "DG9", dg10 = "DG10", dg11 = "DG11", dg12 = "DG12"
-    case dg13 = "DG13", dg14 = "DG14", dg15 = "DG15", dg16 = "DG16"
+    case dg1 = "DG1"
+    case dg2 = "DG2"
+    case dg3 = "DG3"
+    case dg4 = "DG4"
+    case dg5 = "DG5"
+    case dg6 = "DG6"
+    case dg7 = "DG7"
+    case dg8 = "DG8"
+    case dg9 = "DG9"
+    case dg10 = "DG10"
+    case dg11 = "DG11"
+    case dg12 = "DG12"
+    case dg13 = "DG13"
+    case dg14 = "DG14"
+    case dg15 = "DG15"
+    case dg16 = "DG16"
     case sod = "SOD"
     case cardAccess = "CardAccess"
 
@@ -58,8 +71,14 @@ public enum DataGroupID: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The data group whose content starts with `tag` (the EF.COM tag list uses these).
     public init?(tag: UInt8) {
-        if tag == 0x60 { self = .com; return }
-        if tag == 0x77 { self = .sod; return }
+        if tag == 0x60 {
+            self = .com
+            return
+        }
+        if tag == 0x77 {
+            self = .sod
+            return
+        }
         guard let i = DataGroupID.tags.firstIndex(of: tag) else { return nil }
         self = DataGroupID.dataGroups[i]
     }

@@ -33,12 +33,18 @@ public struct EFCOM: Sendable, Hashable {
     }
 
     /// Builds EF.COM (used by the card simulator). Versions must be 4 and 6 digits.
-    public static func encode(ldsVersion: String = "0107", unicodeVersion: String = "040000",
-                              dataGroups: [DataGroupID]) -> [UInt8] {
-        TLV(tag: 0x60, children: [
-            TLV(tag: 0x5F01, value: Array(ldsVersion.utf8)),
-            TLV(tag: 0x5F36, value: Array(unicodeVersion.utf8)),
-            TLV(tag: 0x5C, value: dataGroups.compactMap(\.tag)),
-        ]).encoded
+    public static func encode(
+        ldsVersion: String = "0107",
+        unicodeVersion: String = "040000",
+        dataGroups: [DataGroupID]
+    ) -> [UInt8] {
+        TLV(
+            tag: 0x60,
+            children: [
+                TLV(tag: 0x5F01, value: Array(ldsVersion.utf8)),
+                TLV(tag: 0x5F36, value: Array(unicodeVersion.utf8)),
+                TLV(tag: 0x5C, value: dataGroups.compactMap(\.tag)),
+            ]
+        ).encoded
     }
 }

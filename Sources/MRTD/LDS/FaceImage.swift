@@ -22,8 +22,15 @@ public struct FaceImage: Sendable, Hashable {
     public let gender: UInt8
     public let featurePointCount: Int
 
-    public init(imageData: [UInt8], width: Int, height: Int, faceImageType: UInt8 = 1,
-                imageDataType: UInt8 = 0, gender: UInt8 = 0, featurePointCount: Int = 0) {
+    public init(
+        imageData: [UInt8],
+        width: Int,
+        height: Int,
+        faceImageType: UInt8 = 1,
+        imageDataType: UInt8 = 0,
+        gender: UInt8 = 0,
+        featurePointCount: Int = 0
+    ) {
         self.imageData = imageData
         self.mimeType = FaceImage.mimeType(of: imageData)
         self.width = width
@@ -56,7 +63,8 @@ public struct FaceImage: Sendable, Hashable {
         try r.skip(points * 8)
         faceImageType = try r.byte()
         imageDataType = try r.byte()
-        let w = try r.uint(2), h = try r.uint(2)
+        let w = try r.uint(2)
+        let h = try r.uint(2)
         try r.skip(1 + 1 + 2 + 2)
         let imageLength = blockStart + dataLength - r.offset
         imageData = try r.bytes(imageLength)
@@ -100,8 +108,14 @@ public struct FaceImage: Sendable, Hashable {
         while i + 4 <= data.count {
             guard data[i] == 0xFF else { return nil }
             let marker = data[i + 1]
-            if marker == 0xFF { i += 1; continue }
-            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
+            if marker == 0xFF {
+                i += 1
+                continue
+            }
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) {
+                i += 2
+                continue
+            }
             if marker == 0xD9 || marker == 0xDA { return nil }
             let length = Int(data[i + 2]) << 8 | Int(data[i + 3])
             guard length >= 2 else { return nil }

@@ -16,7 +16,8 @@ extension MRZ {
         for (n, line) in lines.enumerated() {
             let bytes = Array(line.utf8)
             for (col, b) in bytes.enumerated() {
-                let ok = (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                let ok =
+                    (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
                     || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "<")
                 guard ok else { throw .invalidCharacter(line: n + 1, column: col + 1) }
             }
@@ -30,7 +31,8 @@ extension MRZ {
 
     static func check(_ field: ArraySlice<UInt8>, _ digit: UInt8, _ name: Field) throws(MRZError) {
         guard let c = CheckDigit.compute(String(decoding: field, as: UTF8.self)),
-              c == Character(UnicodeScalar(digit)) else { throw .badCheckDigit(name) }
+            c == Character(UnicodeScalar(digit))
+        else { throw .badCheckDigit(name) }
     }
 
     /// Field text without trailing or embedded filler.
@@ -46,7 +48,8 @@ extension MRZ {
             throw .invalidField(name)
         }
         let d = bytes.map { Int($0 - UInt8(ascii: "0")) }
-        let month = d[2] * 10 + d[3], day = d[4] * 10 + d[5]
+        let month = d[2] * 10 + d[3]
+        let day = d[4] * 10 + d[5]
         guard (1...12).contains(month), (1...31).contains(day) else { throw .invalidField(name) }
         return String(decoding: bytes, as: UTF8.self)
     }

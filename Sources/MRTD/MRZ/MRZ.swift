@@ -11,13 +11,15 @@ public struct MRZ: Sendable, Hashable {
 
     /// Sex as printed (ICAO 9303-3 §4.6): `M`, `F` or `<` (unspecified; `X` is read as unspecified).
     public enum Sex: String, Sendable, Hashable {
-        case male = "M", female = "F", unspecified = "<"
+        case male = "M"
+        case female = "F"
+        case unspecified = "<"
     }
 
     /// The fields that carry check digits or syntax; named in `MRZError`.
     public enum Field: String, Sendable, Hashable {
         case documentCode, issuingState, documentNumber, dateOfBirth, sex, dateOfExpiry,
-             nationality, optionalData, composite
+            nationality, optionalData, composite
     }
 
     public let format: Format
@@ -99,7 +101,8 @@ public struct MRZ: Sendable, Hashable {
             }
             let rest = opt1[opt1.startIndex..<(end - 1)]
             let full = Array(docField) + Array(rest)
-            guard CheckDigit.compute(String(decoding: full, as: UTF8.self)) == Character(UnicodeScalar(opt1[end - 1])) else {
+            guard CheckDigit.compute(String(decoding: full, as: UTF8.self)) == Character(UnicodeScalar(opt1[end - 1]))
+            else {
                 throw .badCheckDigit(.documentNumber)
             }
             documentNumber = MRZ.text(full[...])

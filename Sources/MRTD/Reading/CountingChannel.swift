@@ -1,5 +1,6 @@
 import SmartCard
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif

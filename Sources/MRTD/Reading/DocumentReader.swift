@@ -65,29 +65,48 @@ public struct DocumentReader: Sendable {
         let infos = cardAccess.flatMap { try? SecurityInfos(derEncoded: $0) }
 
         // 2. Access control.
-        let (secure, access) = try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request)
+        let (secure, access) = try await openChip(
+            counter,
+            infos: infos,
+            cardAccessPresent: cardAccess != nil,
+            request: request
+        )
         logger.debug("chip opened", metadata: ["method": "\(access.method.rawValue)", "extendedLength": "\(extended)"])
 
         // 3. Files, each counted.
         let wire = extended ? min(65536, request.readerMaxResponse ?? 65536) : 256
-        let chunk = request.fixedChunkSize ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
+        let chunk =
+            request.fixedChunkSize ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
         var reader = LDSFileReader(channel: secure, chunkSize: chunk)
         var result = ChipRead(access: access, cardAccess: cardAccess, extendedLength: extended, stats: stats)
 
         let com = try await readCounted(.com, reader: &reader, counter: counter, into: &result)
-        let listed = try com.map { bytes throws(FileReadError) -> [DataGroupID] in
-            do { return try EFCOM(bytes).dataGroups } catch { throw FileReadError.malformed("COM", detail: "\(error)") }
-        } ?? [.dg1, .dg2, .dg13, .dg14, .dg15]
+        let listed =
+            try com.map { bytes throws(FileReadError) -> [DataGroupID] in
+                do { return try EFCOM(bytes).dataGroups } catch {
+                    throw FileReadError.malformed("COM", detail: "\(error)")
+                }
+            } ?? [.dg1, .dg2, .dg13, .dg14, .dg15]
         let plan = ReadingPlan(listed: listed, request: request)
         result.skipped = listed.filter { !plan.wanted.contains($0) }
         var files = FileSession(secure: secure, reader: reader, wire: wire, plan: plan, request: request)
-        let reopen = { try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0 }
+        let reopen = {
+            try await openChip(counter, infos: infos, cardAccessPresent: cardAccess != nil, request: request).0
+        }
 
         // 4. The identity: DG13, DG1, DG14 with chip authentication, EF.SOD. When chip
         //    authentication did not pass, active authentication is the chip proof the verdict
         //    needs, so DG15 and INTERNAL AUTHENTICATE come before the checkpoint as well.
         for dg in plan.identity {
-            try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
+            try await readStep(
+                dg,
+                files: &files,
+                into: &result,
+                counter: counter,
+                infos: infos,
+                isLast: false,
+                reopen: reopen
+            )
         }
         /// Chip authentication's outcome when DG14 was not read or is absent.
         func settleChipAuthentication() {
@@ -101,8 +120,23 @@ public struct DocumentReader: Sendable {
         if plan.identityCheckpoint {
             settleChipAuthentication()
             if !result.chipAuthentication.isPassed, plan.rest.contains(.dg15) {
-                try await readStep(.dg15, files: &files, into: &result, counter: counter, infos: infos, isLast: false, reopen: reopen)
-                try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
+                try await readStep(
+                    .dg15,
+                    files: &files,
+                    into: &result,
+                    counter: counter,
+                    infos: infos,
+                    isLast: false,
+                    reopen: reopen
+                )
+                try await activeAuthentication(
+                    &result,
+                    over: files.secure,
+                    counter: counter,
+                    listed: listed,
+                    plan: plan,
+                    request: request
+                )
                 activeDone = true
             }
             if let identityRead = request.identityRead {
@@ -113,11 +147,26 @@ public struct DocumentReader: Sendable {
         }
         // 5. The rest: the face, DG15, the other files; active authentication last.
         for (i, dg) in plan.rest.enumerated() where !files.done.contains(dg) {
-            try await readStep(dg, files: &files, into: &result, counter: counter, infos: infos, isLast: i == plan.rest.count - 1, reopen: reopen)
+            try await readStep(
+                dg,
+                files: &files,
+                into: &result,
+                counter: counter,
+                infos: infos,
+                isLast: i == plan.rest.count - 1,
+                reopen: reopen
+            )
         }
         settleChipAuthentication()
         if !activeDone {
-            try await activeAuthentication(&result, over: files.secure, counter: counter, listed: listed, plan: plan, request: request)
+            try await activeAuthentication(
+                &result,
+                over: files.secure,
+                counter: counter,
+                listed: listed,
+                plan: plan,
+                request: request
+            )
         }
         result.stats.finish(counter.snapshot, since: start)
         return result
@@ -136,7 +185,8 @@ public struct DocumentReader: Sendable {
         let total: Int
         let progress: (@Sendable (String, Int, Int) -> Void)?
 
-        init(secure: SecureMessagingChannel, reader: LDSFileReader, wire: Int, plan: ReadingPlan, request: ReadRequest) {
+        init(secure: SecureMessagingChannel, reader: LDSFileReader, wire: Int, plan: ReadingPlan, request: ReadRequest)
+        {
             self.secure = secure
             self.reader = reader
             self.wire = wire
@@ -146,8 +196,15 @@ public struct DocumentReader: Sendable {
     }
 
     /// Reads one file of the plan; chip authentication right after DG14.
-    private func readStep(_ dg: DataGroupID, files: inout FileSession, into result: inout ChipRead, counter: CountingChannel,
-                          infos: SecurityInfos?, isLast: Bool, reopen: () async throws -> SecureMessagingChannel) async throws {
+    private func readStep(
+        _ dg: DataGroupID,
+        files: inout FileSession,
+        into result: inout ChipRead,
+        counter: CountingChannel,
+        infos: SecurityInfos?,
+        isLast: Bool,
+        reopen: () async throws -> SecureMessagingChannel
+    ) async throws {
         files.done.insert(dg)
         files.progress?(dg.rawValue, files.done.count, files.total)
         if Self.terminalAuthenticationFiles.contains(dg) {
@@ -165,7 +222,9 @@ public struct DocumentReader: Sendable {
                 // The first command under the chip-authentication keys failed its MAC: the
                 // chip does not hold DG14's key. Open the chip again and read on.
                 files.caUnconfirmed = false
-                result.chipAuthentication = .failed("the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key")
+                result.chipAuthentication = .failed(
+                    "the chip did not answer under the keys agreed with the DG14 key (\(error)): it does not hold that private key"
+                )
                 files.secure = try await reopen()
                 files.reader = LDSFileReader(channel: files.secure, chunkSize: files.reader.chunkSize)
                 bytes = try await readCounted(dg, reader: &files.reader, counter: counter, into: &result)
@@ -174,12 +233,24 @@ public struct DocumentReader: Sendable {
                 // Chip authentication right after DG14: the rest of the read runs under its keys,
                 // and the next file's first READ BINARY confirms them.
                 let caStart = counter.snapshot
-                (result.chipAuthentication, files.secure) = try await chipAuthentication(bytes, cardAccess: infos, over: files.secure, confirm: isLast, reopen: reopen)
+                (result.chipAuthentication, files.secure) = try await chipAuthentication(
+                    bytes,
+                    cardAccess: infos,
+                    over: files.secure,
+                    confirm: isLast,
+                    reopen: reopen
+                )
                 files.caUnconfirmed = !isLast && result.chipAuthentication.isPassed
                 if counter.snapshot.apdus > caStart.apdus {
                     result.stats.record("ChipAuthentication", bytes: 0, counters: counter.snapshot - caStart)
                 }
-                files.reader = LDSFileReader(channel: files.secure, chunkSize: min(files.reader.chunkSize, maxSecureMessagingPlaintext(wireLimit: files.wire, blockSize: files.secure.cipher.blockSize)))
+                files.reader = LDSFileReader(
+                    channel: files.secure,
+                    chunkSize: min(
+                        files.reader.chunkSize,
+                        maxSecureMessagingPlaintext(wireLimit: files.wire, blockSize: files.secure.cipher.blockSize)
+                    )
+                )
             }
         } catch FileReadError.accessDenied {
             // A protected answer under secure messaging passed its MAC: keys confirmed.
@@ -194,11 +265,21 @@ public struct DocumentReader: Sendable {
     /// Chip authentication from DG14 (ICAO 9303-11 §6.2). When the chip switched to keys we
     /// could not derive (a DG14 key it does not hold), the session is gone: `reopen` opens the
     /// chip again so the remaining files and the SOD can still be read.
-    private func chipAuthentication(_ dg14: [UInt8], cardAccess: SecurityInfos?, over secure: SecureMessagingChannel, confirm: Bool,
-                                    reopen: () async throws -> SecureMessagingChannel) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
+    private func chipAuthentication(
+        _ dg14: [UInt8],
+        cardAccess: SecurityInfos?,
+        over secure: SecureMessagingChannel,
+        confirm: Bool,
+        reopen: () async throws -> SecureMessagingChannel
+    ) async throws -> (AuthenticationOutcome, SecureMessagingChannel) {
         let parsed: DG14
         do { parsed = try DG14(dg14) } catch { return (.notPerformed("DG14 unreadable: \(error)"), secure) }
-        let result = try await ChipAuthenticator.run(over: secure, dg14: parsed, cardAccess: cardAccess, confirm: confirm)
+        let result = try await ChipAuthenticator.run(
+            over: secure,
+            dg14: parsed,
+            cardAccess: cardAccess,
+            confirm: confirm
+        )
         logger.debug("chip authentication", metadata: ["outcome": "\(result.outcome)"])
         if let next = result.channel { return (result.outcome, next) }
         return (result.outcome, try await reopen())
@@ -206,17 +287,34 @@ public struct DocumentReader: Sendable {
 
     /// Active authentication from DG15 (ICAO 9303-11 §6.1), once DG15 is read, booked in the
     /// statistics. Skipped when chip authentication passed, unless the request asks for both.
-    private func activeAuthentication(_ read: inout ChipRead, over secure: SecureMessagingChannel, counter: CountingChannel,
-                                      listed: [DataGroupID], plan: ReadingPlan, request: ReadRequest) async throws {
+    private func activeAuthentication(
+        _ read: inout ChipRead,
+        over secure: SecureMessagingChannel,
+        counter: CountingChannel,
+        listed: [DataGroupID],
+        plan: ReadingPlan,
+        request: ReadRequest
+    ) async throws {
         let before = counter.snapshot
-        read.activeAuthentication = try await activeAuthentication(read, over: secure, listed: listed, wanted: plan.wanted, request: request)
+        read.activeAuthentication = try await activeAuthentication(
+            read,
+            over: secure,
+            listed: listed,
+            wanted: plan.wanted,
+            request: request
+        )
         if counter.snapshot.apdus > before.apdus {
             read.stats.record("ActiveAuthentication", bytes: 0, counters: counter.snapshot - before)
         }
     }
 
-    private func activeAuthentication(_ read: ChipRead, over secure: SecureMessagingChannel, listed: [DataGroupID],
-                                      wanted: [DataGroupID], request: ReadRequest) async throws -> AuthenticationOutcome {
+    private func activeAuthentication(
+        _ read: ChipRead,
+        over secure: SecureMessagingChannel,
+        listed: [DataGroupID],
+        wanted: [DataGroupID],
+        request: ReadRequest
+    ) async throws -> AuthenticationOutcome {
         guard let bytes = read.files[.dg15] else {
             if !wanted.contains(.dg15) && listed.contains(.dg15) { return .notPerformed("DG15 not read") }
             return .notSupported
@@ -228,15 +326,24 @@ public struct DocumentReader: Sendable {
         do { dg15 = try DG15(bytes) } catch { return .notPerformed("DG15 unreadable: \(error)") }
         let dg14 = read.files[.dg14].flatMap { try? DG14($0) }
         do {
-            return try await ActiveAuthenticator.run(over: secure, dg15: dg15, dg14: dg14, extendedLength: read.extendedLength)
+            return try await ActiveAuthenticator.run(
+                over: secure,
+                dg15: dg15,
+                dg14: dg14,
+                extendedLength: read.extendedLength
+            )
         } catch let error as SecureMessagingError {
             return .notPerformed("secure messaging failed during INTERNAL AUTHENTICATE: \(error)")
         }
     }
 
     /// Reads one file and books its statistics; `nil` when absent.
-    private func readCounted(_ dg: DataGroupID, reader: inout LDSFileReader, counter: CountingChannel,
-                             into result: inout ChipRead) async throws -> [UInt8]? {
+    private func readCounted(
+        _ dg: DataGroupID,
+        reader: inout LDSFileReader,
+        counter: CountingChannel,
+        into result: inout ChipRead
+    ) async throws -> [UInt8]? {
         let before = counter.snapshot
         do {
             let bytes = try await reader.readFile(fid: dg.fileID, sfi: dg.shortFileID, name: dg.rawValue)
@@ -264,7 +371,10 @@ public struct DocumentReader: Sendable {
                     }
                     // Extended works but the answer is incomplete: read it properly.
                     var reader = LDSFileReader(channel: channel, chunkSize: 4096)
-                    return (try await reader.readFile(fid: DataGroupID.cardAccess.fileID, sfi: sfi, name: "CardAccess"), true)
+                    return (
+                        try await reader.readFile(fid: DataGroupID.cardAccess.fileID, sfi: sfi, name: "CardAccess"),
+                        true
+                    )
                 case .fileNotFound, .securityStatusNotSatisfied:
                     return (nil, false)
                 default:
@@ -282,8 +392,12 @@ public struct DocumentReader: Sendable {
         }
     }
 
-    private func openChip(_ channel: any CardChannel, infos: SecurityInfos?, cardAccessPresent: Bool,
-                          request: ReadRequest) async throws -> (SecureMessagingChannel, AccessReport) {
+    private func openChip(
+        _ channel: any CardChannel,
+        infos: SecurityInfos?,
+        cardAccessPresent: Bool,
+        request: ReadRequest
+    ) async throws -> (SecureMessagingChannel, AccessReport) {
         var why: String
         if request.forceBAC {
             why = "BAC requested"
@@ -297,7 +411,10 @@ public struct DocumentReader: Sendable {
                 throw ReadError.wrongKey
             } catch let AccessError.protocolFailure(step, reason) {
                 why = "PACE failed at \(step) (\(reason)); BAC fallback"
-                logger.warning("PACE failed, falling back to BAC", metadata: ["step": "\(step)", "reason": "\(reason)"])
+                logger.warning(
+                    "PACE failed, falling back to BAC",
+                    metadata: ["step": "\(step)", "reason": "\(reason)"]
+                )
             }
         } else if infos != nil {
             why = "EF.CardAccess offers no PACE variant this reader supports"
@@ -307,7 +424,9 @@ public struct DocumentReader: Sendable {
 
         let keys = ([request.key] + request.alternativeBACKeys).filter { $0.mrzInformation != nil }
         guard !keys.isEmpty else {
-            throw ReadError.accessFailed("\(why), and BAC needs the MRZ data (document number, birth and expiry dates), not a CAN")
+            throw ReadError.accessFailed(
+                "\(why), and BAC needs the MRZ data (document number, birth and expiry dates), not a CAN"
+            )
         }
         let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
         try await channel.transmitChecked(select, step: "SELECT eMRTD application")

@@ -68,11 +68,20 @@ public struct LDSFileReader: Sendable {
         guard total <= maxFileSize else { throw FileReadError.tooLarge(name, bytes: total) }
         data.reserveCapacity(total)
         while data.count < total {
-            guard !atEnd else { throw FileReadError.malformed(name, detail: "file ends at \(data.count) of \(total) bytes") }
+            guard !atEnd else {
+                throw FileReadError.malformed(name, detail: "file ends at \(data.count) of \(total) bytes")
+            }
             // B1 answers carry a DO'53' header: leave room for it in the chunk.
             let budget = data.count > 0x7FFF ? max(1, chunkSize - 4) : chunkSize
-            let (chunk, end) = try await readChunk(offset: data.count, length: min(budget, total - data.count), sfi: nil, name: name)
-            guard !chunk.isEmpty else { throw FileReadError.malformed(name, detail: "empty answer at offset \(data.count)") }
+            let (chunk, end) = try await readChunk(
+                offset: data.count,
+                length: min(budget, total - data.count),
+                sfi: nil,
+                name: name
+            )
+            guard !chunk.isEmpty else {
+                throw FileReadError.malformed(name, detail: "empty answer at offset \(data.count)")
+            }
             data += chunk
             atEnd = end
         }
@@ -81,7 +90,8 @@ public struct LDSFileReader: Sendable {
 
     /// One READ BINARY, with the step-downs: returns the data and whether the card said
     /// end of file (`6282`).
-    private mutating func readChunk(offset: Int, length: Int, sfi: UInt8?, name: String) async throws -> ([UInt8], Bool) {
+    private mutating func readChunk(offset: Int, length: Int, sfi: UInt8?, name: String) async throws -> ([UInt8], Bool)
+    {
         var length = length
         for _ in 0..<8 {
             let command = Self.readBinary(offset: offset, length: length, sfi: sfi)
@@ -121,7 +131,10 @@ public struct LDSFileReader: Sendable {
         // Odd INS: offset in DO'54', data back in DO'53' (ISO 7816-4 §11.2.3; tag + up to 4 length bytes).
         var off: [UInt8] = []
         var v = offset
-        while v > 0 { off.insert(UInt8(v & 0xFF), at: 0); v >>= 8 }
+        while v > 0 {
+            off.insert(UInt8(v & 0xFF), at: 0)
+            v >>= 8
+        }
         let overhead = length < 0x80 ? 2 : length <= 0xFF ? 3 : 4
         return CommandAPDU(ins: 0xB1, p1: 0, p2: 0, data: TLV(tag: 0x54, value: off).encoded, ne: length + overhead)
     }

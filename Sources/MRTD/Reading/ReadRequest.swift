@@ -2,7 +2,10 @@ import SmartCard
 
 /// How the chip was opened, and why that way: the record always says which protocol ran.
 public struct AccessReport: Hashable, Sendable {
-    public enum Method: String, Sendable, Codable { case pace = "PACE", bac = "BAC" }
+    public enum Method: String, Sendable, Codable {
+        case pace = "PACE"
+        case bac = "BAC"
+    }
     public var method: Method
     public var reason: String
 

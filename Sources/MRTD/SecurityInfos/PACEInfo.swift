@@ -22,7 +22,9 @@ public struct PACEInfo: Sendable, Hashable, CustomStringConvertible {
         var mapping: Mapping?
         var agreement: KeyAgreement?
         var cipher: SecureMessagingCipher?
-        if parts.count == SecurityInfoOIDs.pace.count + 2, Array(parts.prefix(SecurityInfoOIDs.pace.count)) == SecurityInfoOIDs.pace {
+        if parts.count == SecurityInfoOIDs.pace.count + 2,
+            Array(parts.prefix(SecurityInfoOIDs.pace.count)) == SecurityInfoOIDs.pace
+        {
             switch parts[parts.count - 2] {
             case 1: (agreement, mapping) = (.dh, .generic)
             case 2: (agreement, mapping) = (.ecdh, .generic)
@@ -55,7 +57,11 @@ public struct PACEInfo: Sendable, Hashable, CustomStringConvertible {
         case .aes192: last = 3
         case .aes256: last = 4
         }
-        return PACEInfo(protocolOID: SecurityInfoOIDs.dotted(SecurityInfoOIDs.pace + [2, last]), version: 2, parameterId: parameterId)
+        return PACEInfo(
+            protocolOID: SecurityInfoOIDs.dotted(SecurityInfoOIDs.pace + [2, last]),
+            version: 2,
+            parameterId: parameterId
+        )
     }
 
     public var description: String {
@@ -67,6 +73,7 @@ public struct PACEInfo: Sendable, Hashable, CustomStringConvertible {
         case .chipAuthentication: m = "CAM"
         case nil: m = "?"
         }
-        return "PACE-\(a)-\(m)-\(cipher?.description ?? "?") v\(version) param \(parameterId.map(String.init) ?? "explicit")"
+        return
+            "PACE-\(a)-\(m)-\(cipher?.description ?? "?") v\(version) param \(parameterId.map(String.init) ?? "explicit")"
     }
 }

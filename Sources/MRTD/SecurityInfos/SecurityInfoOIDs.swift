@@ -1,14 +1,14 @@
-import SwiftASN1
 import SmartCard
+import SwiftASN1
 
 /// Object identifiers of ICAO 9303-11 §9.2 (BSI TR-03110 arc 0.4.0.127.0.7.2.2).
 enum SecurityInfoOIDs {
     static let bsi: [UInt] = [0, 4, 0, 127, 0, 7, 2, 2]
-    static let pk: [UInt] = bsi + [1]        // id-PK: chip authentication public keys
-    static let ta: [UInt] = bsi + [2]        // id-TA
-    static let ca: [UInt] = bsi + [3]        // id-CA
-    static let pace: [UInt] = bsi + [4]      // id-PACE
-    static let aa: [UInt] = [2, 23, 136, 1, 1, 5] // id-icao-mrtd-security-aaProtocolObject
+    static let pk: [UInt] = bsi + [1]  // id-PK: chip authentication public keys
+    static let ta: [UInt] = bsi + [2]  // id-TA
+    static let ca: [UInt] = bsi + [3]  // id-CA
+    static let pace: [UInt] = bsi + [4]  // id-PACE
+    static let aa: [UInt] = [2, 23, 136, 1, 1, 5]  // id-icao-mrtd-security-aaProtocolObject
 
     /// Named curve OIDs to ICAO standardized parameter ids (§9.5.1).
     static let namedCurves: [[UInt]: Int] = [

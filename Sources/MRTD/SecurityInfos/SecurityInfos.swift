@@ -70,32 +70,55 @@ public struct SecurityInfos: Sendable, Hashable {
 
             if O.hasPrefix(c, O.pace) && c.count == O.pace.count + 2 {
                 try expect(rest, atMost: 2)
-                return .pace(PACEInfo(protocolOID: dotted, version: try Int(derEncoded: rest[0]),
-                                      parameterId: try optionalInt(rest, 1)))
+                return .pace(
+                    PACEInfo(
+                        protocolOID: dotted,
+                        version: try Int(derEncoded: rest[0]),
+                        parameterId: try optionalInt(rest, 1)
+                    )
+                )
             }
             if O.hasPrefix(c, O.pace) && c.count == O.pace.count + 1 {
                 try expect(rest, atMost: 2)
-                return .paceDomainParameters(PACEDomainParameterInfo(
-                    protocolOID: dotted, domainParameter: Array(rest[0].encodedBytes), parameterId: try optionalInt(rest, 1)))
+                return .paceDomainParameters(
+                    PACEDomainParameterInfo(
+                        protocolOID: dotted,
+                        domainParameter: Array(rest[0].encodedBytes),
+                        parameterId: try optionalInt(rest, 1)
+                    )
+                )
             }
             if O.hasPrefix(c, O.ca) && c.count == O.ca.count + 2 {
                 try expect(rest, atMost: 2)
-                return .chipAuthentication(ChipAuthenticationInfo(
-                    protocolOID: dotted, version: try Int(derEncoded: rest[0]), keyId: try optionalInt(rest, 1)))
+                return .chipAuthentication(
+                    ChipAuthenticationInfo(
+                        protocolOID: dotted,
+                        version: try Int(derEncoded: rest[0]),
+                        keyId: try optionalInt(rest, 1)
+                    )
+                )
             }
             if O.hasPrefix(c, O.pk) && c.count == O.pk.count + 1 {
                 try expect(rest, atMost: 2)
-                return .chipAuthenticationPublicKey(try parsePublicKey(dotted, rest[0], keyId: try optionalInt(rest, 1)))
+                return .chipAuthenticationPublicKey(
+                    try parsePublicKey(dotted, rest[0], keyId: try optionalInt(rest, 1))
+                )
             }
             if c == O.ta {
-                return .terminalAuthentication(TerminalAuthenticationInfo(protocolOID: dotted, version: try Int(derEncoded: rest[0])))
+                return .terminalAuthentication(
+                    TerminalAuthenticationInfo(protocolOID: dotted, version: try Int(derEncoded: rest[0]))
+                )
             }
             if c == O.aa {
                 try expect(rest, atMost: 2)
                 let algorithm = rest.count > 1 ? try ASN1ObjectIdentifier(derEncoded: rest[1]) : nil
-                return .activeAuthentication(ActiveAuthenticationInfo(
-                    protocolOID: dotted, version: try Int(derEncoded: rest[0]),
-                    signatureAlgorithmOID: algorithm.map { O.dotted($0.oidComponents) }))
+                return .activeAuthentication(
+                    ActiveAuthenticationInfo(
+                        protocolOID: dotted,
+                        version: try Int(derEncoded: rest[0]),
+                        signatureAlgorithmOID: algorithm.map { O.dotted($0.oidComponents) }
+                    )
+                )
             }
             return .unknown(UnknownSecurityInfo(protocolOID: dotted, encoded: Array(node.encodedBytes)))
         }
@@ -110,25 +133,37 @@ public struct SecurityInfos: Sendable, Hashable {
     }
 
     /// SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
-    private static func parsePublicKey(_ oid: String, _ node: ASN1Node, keyId: Int?) throws -> ChipAuthenticationPublicKeyInfo {
+    private static func parsePublicKey(
+        _ oid: String,
+        _ node: ASN1Node,
+        keyId: Int?
+    ) throws -> ChipAuthenticationPublicKeyInfo {
         try DER.sequence(node, identifier: .sequence) { iterator in
-            guard let algorithmNode = iterator.next() else { throw SecurityInfosError.malformed("SPKI without algorithm") }
-            let (algorithm, parameters) = try DER.sequence(algorithmNode, identifier: .sequence) { inner -> (ASN1ObjectIdentifier, ASN1Node?) in
+            guard let algorithmNode = iterator.next() else {
+                throw SecurityInfosError.malformed("SPKI without algorithm")
+            }
+            let (algorithm, parameters) = try DER.sequence(algorithmNode, identifier: .sequence) {
+                inner -> (ASN1ObjectIdentifier, ASN1Node?) in
                 let a = try ASN1ObjectIdentifier(derEncoded: &inner)
                 return (a, inner.next())
             }
             let bits = try ASN1BitString(derEncoded: &iterator)
             var parameterId: Int?
             if let parameters, parameters.identifier == .objectIdentifier {
-                parameterId = SecurityInfoOIDs.namedCurves[try ASN1ObjectIdentifier(derEncoded: parameters).oidComponents]
+                parameterId =
+                    SecurityInfoOIDs.namedCurves[try ASN1ObjectIdentifier(derEncoded: parameters).oidComponents]
             } else if let parameters, parameters.identifier == .integer {
                 parameterId = try Int(derEncoded: parameters)
             }
             return ChipAuthenticationPublicKeyInfo(
-                protocolOID: oid, subjectPublicKeyInfo: Array(node.encodedBytes),
+                protocolOID: oid,
+                subjectPublicKeyInfo: Array(node.encodedBytes),
                 algorithmOID: SecurityInfoOIDs.dotted(algorithm.oidComponents),
-                algorithmParameters: parameters.map { Array($0.encodedBytes) }, parameterId: parameterId,
-                publicKey: Array(bits.bytes), keyId: keyId)
+                algorithmParameters: parameters.map { Array($0.encodedBytes) },
+                parameterId: parameterId,
+                publicKey: Array(bits.bytes),
+                keyId: keyId
+            )
         }
     }
 }

@@ -32,7 +32,8 @@ final class CMSSignedData {
     /// The encapsulated content bytes.
     func eContent() throws(PKIError) -> [UInt8] {
         guard let pp = CMS_get0_content(pointer), let os = pp.pointee,
-              let bytes = OpenSSL.bytes(UnsafePointer(os)) else { throw .malformed("SignedData has no eContent") }
+            let bytes = OpenSSL.bytes(UnsafePointer(os))
+        else { throw .malformed("SignedData has no eContent") }
         return bytes
     }
 
@@ -65,8 +66,14 @@ final class CMSSignedData {
 
     /// The signed messageDigest attribute (RFC 5652 §11.2).
     func messageDigest(_ signerInfo: OpaquePointer) -> [UInt8]? {
-        guard let raw = CMS_signed_get0_data_by_OBJ(signerInfo, OBJ_nid2obj(NID_pkcs9_messageDigest), -3,
-                                                    V_ASN1_OCTET_STRING) else { return nil }
+        guard
+            let raw = CMS_signed_get0_data_by_OBJ(
+                signerInfo,
+                OBJ_nid2obj(NID_pkcs9_messageDigest),
+                -3,
+                V_ASN1_OCTET_STRING
+            )
+        else { return nil }
         return OpenSSL.bytes(raw.assumingMemoryBound(to: ASN1_OCTET_STRING.self))
     }
 

@@ -67,8 +67,13 @@ public struct CheckResult: Sendable, Hashable {
 
     public var name: String { kind.rawValue }
 
-    public init(_ kind: CheckKind, _ outcome: CheckOutcome, reason: String? = nil,
-                notes: [CheckNote] = [], details: [String: String] = [:]) {
+    public init(
+        _ kind: CheckKind,
+        _ outcome: CheckOutcome,
+        reason: String? = nil,
+        notes: [CheckNote] = [],
+        details: [String: String] = [:]
+    ) {
         self.kind = kind
         self.outcome = outcome
         self.reason = reason

@@ -20,15 +20,23 @@ public struct ActiveAuthentication: VerificationCheck {
 }
 
 enum ChipProofRule {
-    static func result(_ kind: CheckKind, _ proof: VerificationEvidence.ChipProof, keyFile: DataGroupID,
-                       _ evidence: VerificationEvidence) -> CheckResult {
+    static func result(
+        _ kind: CheckKind,
+        _ proof: VerificationEvidence.ChipProof,
+        keyFile: DataGroupID,
+        _ evidence: VerificationEvidence
+    ) -> CheckResult {
         switch proof {
         case .failed(let reason): return CheckResult(kind, .failed, reason: reason)
         case .notSupported: return CheckResult(kind, .notSupported, reason: "the card does not offer it")
         case .notPerformed(let reason): return CheckResult(kind, .notPerformed, reason: reason)
         case .passed:
             guard evidence.files[keyFile] != nil else {
-                return CheckResult(kind, .inconclusive, reason: "\(keyFile.rawValue) (the chip's public key) was not read, so its hash was not checked")
+                return CheckResult(
+                    kind,
+                    .inconclusive,
+                    reason: "\(keyFile.rawValue) (the chip's public key) was not read, so its hash was not checked"
+                )
             }
             return CheckResult(kind, .passed)
         }

@@ -25,12 +25,20 @@ public struct DataGroupHashes: VerificationCheck {
                 return CheckResult(kind, .failed, reason: "\(id.rawValue) was read but the SOD has no hash for it")
             }
             guard algorithm.hash(bytes) == expected else {
-                return CheckResult(kind, .failed, reason: "\(id.rawValue) does not match its SOD hash (\(algorithm.rawValue))")
+                return CheckResult(
+                    kind,
+                    .failed,
+                    reason: "\(id.rawValue) does not match its SOD hash (\(algorithm.rawValue))"
+                )
             }
             matched.append(id.rawValue)
         }
         guard !matched.isEmpty else { return CheckResult(kind, .inconclusive, reason: "no data group was read") }
-        return CheckResult(kind, .passed, notes: notes + [.matched(matched)],
-                           details: ["hashAlgorithm": algorithm.rawValue, "matched": matched.joined(separator: " ")])
+        return CheckResult(
+            kind,
+            .passed,
+            notes: notes + [.matched(matched)],
+            details: ["hashAlgorithm": algorithm.rawValue, "matched": matched.joined(separator: " ")]
+        )
     }
 }

@@ -27,9 +27,12 @@ public struct DocumentSignerChain: VerificationCheck {
         let candidates = trust.issuers(of: ds)
         guard !candidates.isEmpty else {
             let aki = ds.authorityKeyIdentifier.map { " key id " + Hex.encode($0).lowercased() } ?? ""
-            return CheckResult(kind, .inconclusive,
-                               reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
-                               details: details)
+            return CheckResult(
+                kind,
+                .inconclusive,
+                reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
+                details: details
+            )
         }
         let (date, source) = evidence.validityDate
         // Several certificates may carry the same CSCA key (a re-issued CSCA): prefer one
@@ -38,11 +41,21 @@ public struct DocumentSignerChain: VerificationCheck {
         guard let csca = verifying.first(where: { $0.isValid(onDayOf: date) }) ?? verifying.first else {
             // Name and key id point to a trusted CSCA (with an AKI), yet its key refuses the DS: forged.
             if ds.authorityKeyIdentifier != nil {
-                return CheckResult(kind, .failed, reason: "the Document Signer's signature does not verify under the trusted CSCA \(candidates[0].subject)",
-                                   details: details)
+                return CheckResult(
+                    kind,
+                    .failed,
+                    reason:
+                        "the Document Signer's signature does not verify under the trusted CSCA \(candidates[0].subject)",
+                    details: details
+                )
             }
-            return CheckResult(kind, .inconclusive, reason: "the Document Signer has no authority key id and no trusted CSCA of its issuer name verifies it",
-                               details: details)
+            return CheckResult(
+                kind,
+                .inconclusive,
+                reason:
+                    "the Document Signer has no authority key id and no trusted CSCA of its issuer name verifies it",
+                details: details
+            )
         }
         details["csca"] = csca.subject
         var notes: [CheckNote] = [.validityCheckedAt(source)]
@@ -52,10 +65,22 @@ public struct DocumentSignerChain: VerificationCheck {
         let invalid: CheckOutcome = source == "now" ? .inconclusive : .failed
         let when = source == "now" ? "now (no date of issue or signing time known)" : "at the \(source)"
         guard csca.isValid(onDayOf: date) else {
-            return CheckResult(kind, invalid, reason: "the CSCA certificate was not valid \(when)", notes: notes, details: details)
+            return CheckResult(
+                kind,
+                invalid,
+                reason: "the CSCA certificate was not valid \(when)",
+                notes: notes,
+                details: details
+            )
         }
         guard ds.isValid(onDayOf: date) else {
-            return CheckResult(kind, invalid, reason: "the Document Signer certificate was not valid \(when)", notes: notes, details: details)
+            return CheckResult(
+                kind,
+                invalid,
+                reason: "the Document Signer certificate was not valid \(when)",
+                notes: notes,
+                details: details
+            )
         }
         if let na = ds.notAfter, na < evidence.now { notes.append(.documentSignerExpiredSinceIssue) }
 
@@ -67,7 +92,13 @@ public struct DocumentSignerChain: VerificationCheck {
             notes.append(.revocationNotChecked)
         } else if verifiedCRLs.contains(where: { $0.revokes(ds) }) {
             details["revocation"] = "revoked"
-            return CheckResult(kind, .failed, reason: "the Document Signer certificate is revoked by the CSCA's CRL", notes: notes, details: details)
+            return CheckResult(
+                kind,
+                .failed,
+                reason: "the Document Signer certificate is revoked by the CSCA's CRL",
+                notes: notes,
+                details: details
+            )
         } else {
             details["revocation"] = "notRevoked"
         }

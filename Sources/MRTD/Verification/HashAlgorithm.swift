@@ -4,7 +4,11 @@ import SwiftASN1
 /// The hash algorithms ICAO 9303-11 §5 / 9303-12 allow for the LDS security object and
 /// the SOD signature.
 public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
-    case sha1 = "SHA-1", sha224 = "SHA-224", sha256 = "SHA-256", sha384 = "SHA-384", sha512 = "SHA-512"
+    case sha1 = "SHA-1"
+    case sha224 = "SHA-224"
+    case sha256 = "SHA-256"
+    case sha384 = "SHA-384"
+    case sha512 = "SHA-512"
 
     /// The algorithm's object identifier (NIST CSOR / OIW).
     public var oid: ASN1ObjectIdentifier {

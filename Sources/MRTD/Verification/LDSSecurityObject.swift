@@ -24,8 +24,13 @@ public struct LDSSecurityObject: DERImplicitlyTaggable, Sendable, Hashable {
     /// The supported hash algorithm, or nil.
     public var hashAlgorithm: HashAlgorithm? { HashAlgorithm(oid: hashAlgorithmOID) }
 
-    public init(version: Int = 0, hashAlgorithm: HashAlgorithm, dataGroupHashes: [Int: [UInt8]],
-                ldsVersion: String? = nil, unicodeVersion: String? = nil) {
+    public init(
+        version: Int = 0,
+        hashAlgorithm: HashAlgorithm,
+        dataGroupHashes: [Int: [UInt8]],
+        ldsVersion: String? = nil,
+        unicodeVersion: String? = nil
+    ) {
         self.version = version
         self.hashAlgorithmOID = hashAlgorithm.oid
         self.dataGroupHashes = dataGroupHashes
@@ -63,14 +68,20 @@ public struct LDSSecurityObject: DERImplicitlyTaggable, Sendable, Hashable {
                     hashes[n] = h
                 }
             }
-            var lds: String?, unicode: String?
+            var lds: String?
+            var unicode: String?
             if let info = nodes.next() {
                 (lds, unicode) = try DER.sequence(info, identifier: .sequence) { v in
                     (String(try ASN1PrintableString(derEncoded: &v)), String(try ASN1PrintableString(derEncoded: &v)))
                 }
             }
-            var result = LDSSecurityObject(version: version, hashAlgorithm: .sha256, dataGroupHashes: hashes,
-                                           ldsVersion: lds, unicodeVersion: unicode)
+            var result = LDSSecurityObject(
+                version: version,
+                hashAlgorithm: .sha256,
+                dataGroupHashes: hashes,
+                ldsVersion: lds,
+                unicodeVersion: unicode
+            )
             result.hashAlgorithmOID = oid
             return result
         }

@@ -26,7 +26,8 @@ public enum OpenSSL {
     }
 
     /// Runs `body` with a read-only memory BIO over `bytes`.
-    static func withMemoryBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws(PKIError) -> T) throws(PKIError) -> T {
+    static func withMemoryBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws(PKIError) -> T) throws(PKIError) -> T
+    {
         let bio: OpaquePointer? = bytes.withUnsafeBytes { raw in
             BIO_new_mem_buf(raw.baseAddress, Int32(raw.count))
         }
@@ -53,7 +54,10 @@ public enum OpenSSL {
 
     /// DER through an `i2d_*` function (two passes, no libcrypto allocation to free); empty
     /// when libcrypto cannot encode the object.
-    public static func encode(_ object: OpaquePointer, _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
+    public static func encode(
+        _ object: OpaquePointer,
+        _ i2d: (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32
+    ) -> [UInt8] {
         let n = Int(i2d(object, nil))
         guard n > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: n)

@@ -44,7 +44,8 @@ public struct TrustStore: Sendable {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
             guard let data = try? Data(contentsOf: url) else {
-                rejected.append((name, "cannot read the file")); continue
+                rejected.append((name, "cannot read the file"))
+                continue
             }
             let bytes = [UInt8](data)
             switch url.pathExtension.lowercased() {
@@ -70,7 +71,10 @@ public struct TrustStore: Sendable {
         do {
             let certs = try X509Certificate.load(bytes)
             let cas = certs.filter(\.isCA)
-            guard !cas.isEmpty else { rejected.append((file, "not a CA certificate (basicConstraints)")); return }
+            guard !cas.isEmpty else {
+                rejected.append((file, "not a CA certificate (basicConstraints)"))
+                return
+            }
             cscas += cas
             entries.append(Entry(file: file, kind: .certificate, subjects: cas.map(\.subject)))
         } catch {

@@ -19,9 +19,13 @@ public struct VerificationEvidence: Sendable {
     public var now: Date
 
     /// `files` may include `.sod`; it is parsed here once.
-    public init(files: [DataGroupID: [UInt8]], dateOfIssue: Date? = nil,
-                chipAuthentication: ChipProof = .notPerformed("not run"), activeAuthentication: ChipProof = .notPerformed("not run"),
-                now: Date = Date()) {
+    public init(
+        files: [DataGroupID: [UInt8]],
+        dateOfIssue: Date? = nil,
+        chipAuthentication: ChipProof = .notPerformed("not run"),
+        activeAuthentication: ChipProof = .notPerformed("not run"),
+        now: Date = Date()
+    ) {
         self.files = files
         self.dateOfIssue = dateOfIssue
         self.chipAuthentication = chipAuthentication
@@ -46,7 +50,8 @@ public struct VerificationEvidence: Sendable {
     func requireSOD(for kind: CheckKind) -> SODAvailability {
         switch sod {
         case .success(let s)?: return .success(s)
-        case .failure(let e)?: return .failure(CheckResult(kind, .inconclusive, reason: "EF.SOD could not be parsed: \(e)"))
+        case .failure(let e)?:
+            return .failure(CheckResult(kind, .inconclusive, reason: "EF.SOD could not be parsed: \(e)"))
         case nil: return .failure(CheckResult(kind, .notPerformed, reason: "EF.SOD was not read"))
         }
     }

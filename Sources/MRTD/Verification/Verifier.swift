@@ -44,7 +44,9 @@ public struct VerificationReport: Sendable, Hashable {
     /// missing chip proof).
     public var decisive: CheckResult? {
         if let failed = checks.first(where: { $0.outcome == .failed }) { return failed }
-        if let missing = checks.first(where: { $0.outcome != .passed && Verdict.passive.contains($0.kind) }) { return missing }
+        if let missing = checks.first(where: { $0.outcome != .passed && Verdict.passive.contains($0.kind) }) {
+            return missing
+        }
         return status == .unverified ? self[.chipAuthentication] ?? self[.activeAuthentication] : nil
     }
 }
