@@ -23,9 +23,18 @@ DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-uti
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: all deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
+.PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
 
 all: build
+
+# swift-format with the repository's .swift-format (swift-nio's: 120 columns, ordered imports).
+# `make format` rewrites in place; `make lint` (run by .ci/run) fails on any difference.
+FORMAT_PATHS = Sources Tests Benchmarks Fuzz Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(FORMAT_PATHS)
 
 # Installs the Debian packages named in $(1) that are missing (apt-get; sudo when not root). The
 # package lists are updated first (quietly): on a fresh machine they are empty or stale and apt
