@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "CancuocAPI",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "CancuocUsage",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "MRTD", "PCSC", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -1,7 +1,7 @@
 import CardService
 
 /// The one place a `ReadFailure` becomes what an API client sees: a total mapping the
-/// compiler checks, codes and default texts from `APIError.Kind` alone.
+/// compiler checks; codes from `APIError.Kind`, texts from `ReadFailure` (one table, in CardService).
 extension ReadFailure {
     /// The API error kind for each failure kind.
     public var apiKind: APIError.Kind {

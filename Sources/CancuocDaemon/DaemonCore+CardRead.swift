@@ -124,36 +124,45 @@ extension DaemonCore {
     ) async {
         let readerID = session.info.id.rawValue
         var metadata = metadata.merging(["reader": "\(readerID)"]) { $1 }
-        let event: ReadEvent
         var completed = ReadCompleted(
             reader: readerID,
             name: session.info.name,
-            outcome: "ok",
+            outcome: .ok,
             durationMs: Int(elapsed.milliseconds),
             trigger: scanner == nil ? nil : "scanner",
             scanner: scanner
         )
+        var bytes = 0
         switch result {
         case .success(let record):
-            event = ReadEvent(readerID: readerID, record: record)
             completed.access = record.access.method
-            completed.verification = record.verification.status.rawValue
+            completed.verification = record.verification.status
             completed.durationMs = record.stats.durationMs
             completed.apdus = record.stats.apdus
-            metadata["access"] = "\(record.access.method)"
+            bytes = record.stats.bytesSent + record.stats.bytesReceived
+            metadata["access"] = "\(record.access.method.rawValue)"
             metadata["verification"] = "\(record.verification.status.rawValue)"
         case .failure(let failure):
-            event = ReadEvent(readerID: readerID, failure: failure, durationMs: Int(elapsed.milliseconds))
-            completed.outcome = failure.reason
+            completed.outcome = .failed(failure.kind)
             if case .internal(let why) = failure {
                 // Internal errors are logged in full (they come from our code, not the chip's data).
                 logger.error("read failed internally", metadata: ["reader": "\(readerID)", "error": "\(why)"])
             }
         }
-        metadata["outcome"] = "\(completed.outcome)"
+        metadata["outcome"] = "\(completed.outcome.rawValue)"
         metadata["durationMs"] = "\(completed.durationMs)"
         logger.info(scanner == nil ? "card.read" : "scanned read", metadata: metadata)
-        await usage.readFinished(event)
+        await usage.readFinished(
+            ReadEvent(
+                readerID: readerID,
+                outcome: completed.outcome,
+                access: completed.access,
+                verification: completed.verification,
+                durationMs: completed.durationMs,
+                apdus: completed.apdus ?? 0,
+                bytes: bytes
+            )
+        )
         subscribers.broadcast(.readCompleted(completed))
     }
 

@@ -345,7 +345,7 @@ extension ReaderDiagnostics {
                 status: record.verification.status == .failed ? .fail : .ok,
                 detail: detail,
                 data: [
-                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method,
+                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method.rawValue,
                     "verification": record.verification.status.rawValue,
                 ]
             )

@@ -53,7 +53,7 @@ struct ReadCardThroughPCSCD {
         #expect(record.person == expected.person)
         #expect(record.person.fullName == profile.dg13.fullName)
         #expect(record.document.mrz == profile.mrz)
-        #expect(record.access.method == "PACE")
+        #expect(record.access.method == .pace)
         #expect(record.face?.mimeType == "image/jpeg" && record.face?.width == profile.faceWidth)
         #expect(record.verification.status == .unverified, "no trust anchors given: at best unverified")
         #expect(record.stats.files.first { $0.name == "DG2" }?.bytes ?? 0 > 15_000)
@@ -66,7 +66,7 @@ struct ReadCardThroughPCSCD {
         let byQR = try await Self.read(KeySpec(qr: Self.qrText(profile)), profile: profile)
         #expect(byCAN.person.idNumber == profile.dg13.idNumber)
         #expect(byQR.person == byCAN.person)
-        #expect(byQR.access.method == "PACE")
+        #expect(byQR.access.method == .pace)
     }
 
     @Test func bacWithTheMRZAndWithTheDates() async throws {
@@ -76,7 +76,7 @@ struct ReadCardThroughPCSCD {
             KeySpec(mrz: profile.mrz.joined(separator: "\n"), method: "BAC"),
             profile: profile
         )
-        #expect(byMRZ.access.method == "BAC")
+        #expect(byMRZ.access.method == .bac)
         let byDates = try await Self.read(
             KeySpec(
                 documentNumber: mrz.documentNumber,
@@ -97,7 +97,7 @@ struct ReadCardThroughPCSCD {
             profile: profile,
             options: .init(supportsPACE: false)
         )
-        #expect(record.access.method == "BAC")
+        #expect(record.access.method == .bac)
         #expect(record.access.reason?.contains("no PACE") == true)
     }
 

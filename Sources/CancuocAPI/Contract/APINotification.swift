@@ -1,4 +1,6 @@
 import CCCD
+import CardService
+import MRTD
 import PCSC
 import SmartCard
 
@@ -197,9 +199,9 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     public var reader: String
     public var name: String
     /// `ok` or the failure's `data.reason`.
-    public var outcome: String
-    @ExplicitNull public var access: String?
-    @ExplicitNull public var verification: String?
+    public var outcome: ReadOutcome
+    @ExplicitNull public var access: AccessMethod?
+    @ExplicitNull public var verification: VerificationStatus?
     public var durationMs: Int
     @ExplicitNull public var apdus: Int?
     /// `scanner` when a paired QR scanner started the read; absent otherwise.
@@ -209,9 +211,9 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     public init(
         reader: String,
         name: String,
-        outcome: String,
-        access: String? = nil,
-        verification: String? = nil,
+        outcome: ReadOutcome,
+        access: AccessMethod? = nil,
+        verification: VerificationStatus? = nil,
         durationMs: Int,
         apdus: Int? = nil,
         trigger: String? = nil,

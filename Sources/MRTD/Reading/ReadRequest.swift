@@ -1,11 +1,15 @@
 import SmartCard
 
+/// How a chip is opened (ICAO 9303-11 §4): the one list the record, the API, the usage log and the
+/// metrics share (its raw value is the wire and database spelling).
+public enum AccessMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    case pace = "PACE"
+    case bac = "BAC"
+}
+
 /// How the chip was opened, and why that way: the record always says which protocol ran.
 public struct AccessReport: Hashable, Sendable {
-    public enum Method: String, Sendable, Codable {
-        case pace = "PACE"
-        case bac = "BAC"
-    }
+    public typealias Method = AccessMethod
     public var method: Method
     public var reason: String
 
