@@ -70,11 +70,10 @@ func stopSimulator(_ p: Process, reader: String, context: PCSCContext) async {
 
 /// One full read with `chunk` (nil: our strategy).
 func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Sample {
-    var options = try CardReadOptions(key: key)
-    options.fixedChunkSize = chunk
+    let request = try CardReadRequest(key: key, options: ReadOptions(fixedChunkSize: chunk))
     let cpu0 = cpuSeconds()
     let t0 = ContinuousClock.now
-    let record = try await CardReading().read(reader: reader, identity: nil, options: options)
+    let record = try await CardReading().read(reader: reader, identity: nil, request: request)
     let wall = ContinuousClock.now - t0
     let cpu = cpuSeconds() - cpu0
     return Sample(

@@ -4,6 +4,7 @@ import CancuocUsage
 import CardService
 import Foundation
 import Logging
+import MRTD
 import PCSC
 
 extension DaemonCore {
@@ -19,15 +20,10 @@ extension DaemonCore {
     ///   `read.completed` with outcome and timings only.
     /// - Cancelled when the client disconnects (the connection cancels this task).
     func cardRead(_ params: CardReadParams, connection: Connection) async throws -> CitizenRecord {
-        let wait = params.waitForCardSeconds ?? 0
-        guard wait >= 0, wait <= configuration.maxWaitForCardSeconds else {
-            throw APIError.invalidParams(
-                "waitForCardSeconds must be between 0 and \(configuration.maxWaitForCardSeconds)"
-            )
-        }
-        let skipFace = params.skipFace ?? false
-        guard !(skipFace && params.includeFace == true) else {
-            throw APIError.invalidParams("includeFace and skipFace cannot both be true")
+        do throws(ReadOptions.Invalid) {
+            try params.options.validate(maxWait: .seconds(configuration.maxWaitForCardSeconds))
+        } catch {
+            throw APIError.invalidParams(error.message)
         }
         let key: ResolvedKey
         do {
@@ -35,7 +31,7 @@ extension DaemonCore {
         } catch {
             throw error.apiError()
         }
-        let deadline = ContinuousClock.now + .seconds(wait)
+        let deadline = ContinuousClock.now + params.options.waitForCard
         let caller = connection.principal.throttleKey
         let session: ReaderSession
         do throws(ReadFailure) {
@@ -55,18 +51,14 @@ extension DaemonCore {
             throw error.apiError(reader: params.reader)
         }
         let readerID = session.info.id.rawValue
-        var options = CardReadOptions(
-            key: key,
-            includeFace: params.includeFace ?? false,
-            waitForCard: max(.zero, deadline - .now),
-            progress: { step, done, total in
-                connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
-            }
-        )
-        options.readFace = !skipFace
-        options.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record)))
+        var options = params.options
+        options.waitForCard = max(.zero, deadline - .now)
+        var request = CardReadRequest(key: key, options: options) { step, done, total in
+            connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
         }
-        let result = await read(on: session, options: options, metadata: connection.logMetadata)
+        request.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record)))
+        }
+        let result = await read(on: session, request: request, metadata: connection.logMetadata)
         switch result {
         case .success(let record):
             wrongKeys.rightKey(caller: caller, reader: readerID)
@@ -85,14 +77,14 @@ extension DaemonCore {
     /// already claimed; one deadline; release; report (log, usage, `read.completed`).
     func read(
         on session: ReaderSession,
-        options: CardReadOptions,
+        request: CardReadRequest,
         metadata: Logger.Metadata,
         scanner: String? = nil
     ) async -> Result<CitizenRecord, ReadFailure> {
-        var options = options
-        options.trust = { [trustDirectory] in trustDirectory.current() }
-        options.timeout = .seconds(configuration.readTimeoutSeconds)
-        let job = ReadJob(readerName: session.info.name, identity: session.info.identity, options: options)
+        var request = request
+        request.trust = { [trustDirectory] in trustDirectory.current() }
+        request.timeout = .seconds(configuration.readTimeoutSeconds)
+        let job = ReadJob(readerName: session.info.name, identity: session.info.identity, request: request)
         let started = ContinuousClock.now
         let task = Task { await job.run(release: { await session.release() }) }
         let result: Result<CitizenRecord, ReadFailure>

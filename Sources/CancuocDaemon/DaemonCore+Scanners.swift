@@ -46,7 +46,7 @@ extension DaemonCore {
         }
         let result = await read(
             on: session,
-            options: CardReadOptions(key: key),
+            request: CardReadRequest(key: key),
             metadata: metadata,
             scanner: scan.scanner
         )

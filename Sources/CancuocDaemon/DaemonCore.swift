@@ -69,7 +69,9 @@ public final class DaemonCore: APIService, Service {
         table.register(.eventsSubscribe) { (core, params: SubscribeParams, connection) in
             try core.subscribe(params, connection: connection)
         }
-        table.register(.readerDiagnose) { (core, params: DiagnoseParams, _) in await core.diagnose(params) }
+        table.register(.readerDiagnose) { (core, params: DiagnoseParams, connection) in
+            try await core.diagnose(params, connection: connection)
+        }
         table.register(.inventorySummary) { (core, _: NoParams, _) in try await core.inventorySummary() }
         return table
     }()

@@ -322,14 +322,11 @@ extension ReaderDiagnostics {
         return steps
     }
 
-    func testRead(_ reader: Reader, identity: ReaderIdentity, key: KeySpec) async -> DiagnosticStep {
+    func testRead(_ reader: ReaderInfo, key: KeySpec) async -> DiagnosticStep {
         let start = monotonicNanoseconds()
-        do {
-            let record = try await CardReading().read(
-                reader: reader,
-                identity: identity,
-                options: CardReadOptions(key: key, waitForCard: .seconds(2))
-            )
+        do throws(ReadFailure) {
+            let request = try CardReadRequest(key: key, options: ReadOptions(waitForCard: Self.testReadCardWait))
+            let record = try await runRead(reader, request).get()
             let ms = (monotonicNanoseconds() &- start) / 1_000_000
             let files = record.stats.files.map { "\($0.name) \($0.bytes) B/\($0.apdus) APDU/\($0.durationMs) ms" }
                 .joined(separator: ", ")

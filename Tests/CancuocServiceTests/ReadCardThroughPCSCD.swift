@@ -23,7 +23,7 @@ struct ReadCardThroughPCSCD {
                 try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 0)),
                     identity: nil,
-                    options: CardReadOptions(key: key, waitForCard: .seconds(5))
+                    request: CardReadRequest(key: key, options: ReadOptions(waitForCard: .seconds(5)))
                 )
             }
         }
@@ -138,13 +138,13 @@ struct ReadCardThroughPCSCD {
                     try await CardReading().read(
                         reader: reader,
                         identity: nil,
-                        options: CardReadOptions(key: KeySpec(can: "123456"))
+                        request: CardReadRequest(key: KeySpec(can: "123456"))
                     )
                 }
                 let record = try await CardReading().read(
                     reader: reader,
                     identity: nil,
-                    options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber))
+                    request: CardReadRequest(key: KeySpec(id: profile.dg13.idNumber))
                 )
                 #expect(record.person.idNumber == profile.dg13.idNumber)
             }
@@ -159,7 +159,10 @@ struct ReadCardThroughPCSCD {
                 try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 1)),
                     identity: nil,
-                    options: CardReadOptions(key: KeySpec(can: "123456"), waitForCard: .milliseconds(300))
+                    request: CardReadRequest(
+                        key: KeySpec(can: "123456"),
+                        options: ReadOptions(waitForCard: .milliseconds(300))
+                    )
                 )
             }
         }

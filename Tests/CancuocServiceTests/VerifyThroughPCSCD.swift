@@ -21,12 +21,15 @@ struct VerifyThroughPCSCD {
         let bench = try await PCSCBench.shared()
         return try await bench.withInserted(card.handler) {
             try await PCSCContext.with { context in
-                var read = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
+                var read = try CardReadRequest(
+                    key: KeySpec(id: profile.dg13.idNumber),
+                    options: ReadOptions(waitForCard: .seconds(5))
+                )
                 if trusted { read.trust = { card.trustStore } }
                 return try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 0)),
                     identity: nil,
-                    options: read
+                    request: read
                 )
             }
         }

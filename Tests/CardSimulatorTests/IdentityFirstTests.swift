@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func withoutTheFaceDG2IsNeverAskedForAndTheRecordSaysSo() async throws {
-        let (read, journal, trust, commands) = try await Self.read { $0.readFace = false }
+        let (read, journal, trust, commands) = try await Self.read { $0.options.skipFace = true }
         #expect(!journal.steps.contains("DG2"))
         #expect(read.files[.dg2] == nil)
         #expect(read.skipped == [.dg2])
@@ -84,7 +84,7 @@ import Testing
     @Test func thePeersOrderReadsByNumberWithTheSODLastAndGivesTheSameRecord() async throws {
         let card = try SimulatedCCCD.build(profile: Self.citizen, options: .shortOnly)
         let (ours, _, trust, _) = try await Self.read(card: card)
-        let (read, journal, _, _) = try await Self.read(card: card) { $0.order = .sequential }
+        let (read, journal, _, _) = try await Self.read(card: card) { $0.options.order = .sequential }
         #expect(journal.steps == ["DG1", "DG2", "DG3", "DG13", "DG14", "DG15", "SOD"])
         #expect(journal.identity.withLock { $0 } == nil)
         #expect(read.files == ours.files)

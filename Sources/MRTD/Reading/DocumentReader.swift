@@ -76,7 +76,8 @@ public struct DocumentReader: Sendable {
         // 3. Files, each counted.
         let wire = extended ? min(65536, request.readerMaxResponse ?? 65536) : 256
         let chunk =
-            request.fixedChunkSize ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
+            request.options.fixedChunkSize
+            ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
         var reader = LDSFileReader(channel: secure, chunkSize: chunk)
         var result = ChipRead(access: access, cardAccess: cardAccess, extendedLength: extended, stats: stats)
 
