@@ -133,8 +133,8 @@ let package = Package(
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-                "PrometheusClient",
+                "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD",
+                "SmartCard", "PrometheusClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -51,7 +51,7 @@ func waitForRecord(
                         sent()
                         response = try socket.call(id: 1, method: "card.read", params: params)
                     } else {
-                        let connection = try APIConnection(path: path)
+                        let connection = try UnixSocketClient(path: path)
                         sent()
                         response = try connection.call(method: "card.read", params: params)
                     }
@@ -91,7 +91,7 @@ final class Subscriber: Sendable {
     private let socket = Mutex<Int32?>(nil)
     init(path: String, ready: @escaping @Sendable () -> Void) {
         Thread {
-            guard let connection = try? APIConnection(path: path),
+            guard let connection = try? UnixSocketClient(path: path),
                 (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil
             else { return }
             self.socket.withLock { $0 = connection.fileDescriptor }
@@ -115,7 +115,7 @@ func callOffPool(path: String, method: String, params: JSONValue) async throws -
         Thread {
             c.resume(
                 with: Result {
-                    let connection = try APIConnection(path: path)
+                    let connection = try UnixSocketClient(path: path)
                     return try connection.call(method: method, params: params)
                 }
             )

@@ -92,16 +92,16 @@ public struct CardReading: Sendable {
                 if ReaderClassification.classify(name: reader.name, atr: state.atr).holdsContactCard {
                     throw ReadFailure.unreadableCard(Self.contactCardOnReader)
                 }
-                let answered = AnswerCounter()
+                // Counts what the card answered: "gone before saying anything" is not this read's card.
+                let wire = Mutex<CountingChannel?>(nil)
                 do {
                     // The protocol runs on the context's own thread: no hop per APDU.
                     let read = try await withTaskExecutorPreference(reader.context.taskExecutor) { [request] in
                         try await reader.withCard(share: .shared) { card in
-                            try await card.withTransaction {
-                                try await DocumentReader().read(
-                                    over: CountingChannel(base: card, answered: answered),
-                                    request: request
-                                )
+                            let counting = CountingChannel(card)
+                            wire.withLock { $0 = counting }
+                            return try await card.withTransaction {
+                                try await DocumentReader().read(over: counting, request: request)
                             }
                         }
                     }
@@ -116,7 +116,8 @@ public struct CardReading: Sendable {
                     // Gone before the chip said anything (a quick swap, a stale presence):
                     // not this read's card. Wait for the next one while the wait lasts.
                     let failure = ReadFailure.classify(error)
-                    guard answered.count == 0, failure == .cardRemoved || failure == .noCard,
+                    guard (wire.withLock { $0 }?.snapshot.answered ?? 0) == 0,
+                        failure == .cardRemoved || failure == .noCard,
                         ContinuousClock.now < waitUntil
                     else { throw failure }
                     logger.debug(
@@ -174,25 +175,5 @@ public struct CardReading: Sendable {
                 state = changed
             }
         }
-    }
-}
-
-/// Counts the answers a card gave, to tell "the card left before saying anything" from a
-/// card lost in the middle of a read.
-final class AnswerCounter: Sendable {
-    private let value = Mutex(0)
-    var count: Int { value.withLock { $0 } }
-    func add() { value.withLock { $0 += 1 } }
-}
-
-/// A `CardChannel` decorator that counts answered commands.
-struct CountingChannel: CardChannel {
-    let base: any CardChannel
-    let answered: AnswerCounter
-
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
-        let response = try await base.transmit(command)
-        answered.add()
-        return response
     }
 }

@@ -256,7 +256,7 @@ extension ReaderDiagnostics {
         var times: [Double] = []
         for _ in 0..<max(1, latencyProbes) {
             let start = monotonicNanoseconds()
-            _ = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 4))
+            _ = try await card.transmit(.readBinary(sfi: sfi, ne: 4))
             times.append(Double(monotonicNanoseconds() &- start) / 1e6)
         }
         times.sort()
@@ -278,7 +278,7 @@ extension ReaderDiagnostics {
             )
         )
         // Extended length.
-        let probe = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536))
+        let probe = try await card.transmit(.readBinary(sfi: sfi, ne: 65536))
         let extended = probe.status == .success || probe.status == .endOfFileReached
         steps.append(
             DiagnosticStep(
@@ -293,7 +293,7 @@ extension ReaderDiagnostics {
             )
         )
         // The eMRTD application.
-        let select = try await card.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: DocumentReader.emrtdAID))
+        let select = try await card.transmit(.selectApplication(DocumentReader.emrtdAID))
         switch select.status {
         case .success, .securityStatusNotSatisfied:
             steps.append(

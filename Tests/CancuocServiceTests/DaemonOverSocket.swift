@@ -1,3 +1,4 @@
+import CancuocServer
 import CardSimulator
 import Foundation
 import TestBench
@@ -300,15 +301,15 @@ extension DaemonIntegration {
 
         @Test func theCommandLineClientGetsResultsErrorsAndEvents() async throws {
             try await RunningDaemon.with { daemon in
-                let connection = try APIConnection(path: daemon.path)
+                let connection = try UnixSocketClient(path: daemon.path)
                 let hello = try connection.call(method: "hello")
                 #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 let unknown = try connection.call(method: "card.erase")
                 #expect(errorCode(unknown) == -32601)
                 let subscribed = try connection.call(method: "events.subscribe")
                 #expect(subscribed["result"]?["subscribed"] == .bool(true))
-                #expect(throws: APIConnection.Failure.self) {
-                    try APIConnection(path: daemon.directory + "/missing.sock")
+                #expect(throws: UnixSocketClient.Failure.self) {
+                    try UnixSocketClient(path: daemon.directory + "/missing.sock")
                 }
             }
         }

@@ -363,7 +363,7 @@ public struct DocumentReader: Sendable {
     private func readCardAccess(_ channel: any CardChannel, probeExtended: Bool) async throws -> ([UInt8]?, Bool) {
         let sfi = DataGroupID.cardAccess.shortFileID
         if probeExtended {
-            let probe = CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536)
+            let probe = CommandAPDU.readBinary(sfi: sfi, ne: 65536)
             if let r = try? await channel.transmit(probe) {
                 switch r.status {
                 case .success, .endOfFileReached:
@@ -405,7 +405,7 @@ public struct DocumentReader: Sendable {
         } else if let infos, let pace = PACE.preferredInfo(in: infos) {
             do {
                 let secure = try await PACE.establish(over: channel, key: request.key, info: pace)
-                let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+                let select = CommandAPDU.selectApplication(Self.emrtdAID)
                 try await secure.transmitChecked(select, step: "SELECT eMRTD application")
                 return (secure, AccessReport(method: .pace, reason: "EF.CardAccess offers \(pace)"))
             } catch AccessError.wrongKey {
@@ -429,7 +429,7 @@ public struct DocumentReader: Sendable {
                 "\(why), and BAC needs the MRZ data (document number, birth and expiry dates), not a CAN"
             )
         }
-        let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+        let select = CommandAPDU.selectApplication(Self.emrtdAID)
         try await channel.transmitChecked(select, step: "SELECT eMRTD application")
         for (i, key) in keys.enumerated() {
             do {
