@@ -9,7 +9,7 @@ import SmartCard
 import Synchronization
 import TestBench
 
-/// The daemon's figures (issue 8): event latency from the moment pcscd reports the card,
+/// The daemon's figures (docs/performance.md): event latency from the moment pcscd reports the card,
 /// read.completed after the card's last APDU, fan-out to 200 subscribers, two readers at
 /// once (resident memory: DaemonMemory.swift, on the real binary). The daemon runs in this process on its own socket; clients are
 /// blocking sockets on threads of their own, as an HIS would be.
@@ -21,7 +21,7 @@ struct DaemonFigures: Codable {
     var lastAPDUToCompletedMsMax: Double
     var oneReaderReadMs: Double
     var twoReadersBothReadMs: Double
-    /// Tap → record at a client already waiting in `card.read` (issue 21), the same reads over
+    /// Tap → record at a client already waiting in `card.read` (docs/security.md), the same reads over
     /// the Unix socket and over the WebSocket, taken in turns.
     var tapToRecordUnixMsMedian: Double
     var tapToRecordWebSocketMsMedian: Double

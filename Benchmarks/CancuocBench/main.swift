@@ -8,7 +8,7 @@ import TestBench
 
 // make bench: full CCCD reads through a private pcscd + vpcd + the simulated card (in a child
 // process, so CPU figures are the reader side only), our strategy beside fixed READ BINARY
-// sizes other readers use, and the theoretical minimum APDU count (issue 8).
+// sizes other readers use, and the theoretical minimum APDU count (docs/performance.md).
 
 struct Sample {
     var wallMs: Double
@@ -143,7 +143,7 @@ let readerName = bench.readerName(slot: 0)
 let reader = context.reader(named: readerName)
 var rows: [Row] = []
 
-// BENCH_ONLY=timing: only the timing profiles (issue 18).
+// BENCH_ONLY=timing: only the timing profiles (docs/design.md §5).
 if only == "timing" {
     var timingRows: [TimingRow] = []
     for timing in ChipTiming.profiles {

@@ -1,5 +1,5 @@
 /// What the connection handler does with one received line, without a channel: the fuzz
-/// harness (issue 9) drives the real request decoder through this, so a line that traps
+/// harness (docs/fuzzing.md) drives the real request decoder through this, so a line that traps
 /// here would trap the daemon.
 package enum RequestLineDecoding {
     /// The error line the server would write back for `line`, or `nil` when the line is

@@ -22,7 +22,7 @@ public final class DaemonCore: APIService, Service {
     public let usage: any UsageRecorder
     let subscribers: SubscriberList
     let logger: Logger
-    /// Pending scan-and-tap keys (issue 11); idle when no scanner is configured.
+    /// Pending scan-and-tap keys (docs/integration.md §5); idle when no scanner is configured.
     let pairing: ScannerPairing
     /// Growing delays for callers that loop wrong keys on a reader.
     let wrongKeys = WrongKeyThrottle()

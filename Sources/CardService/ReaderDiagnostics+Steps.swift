@@ -25,7 +25,7 @@ extension ReaderDiagnostics {
         )
     }
 
-    /// What the reader is for (issue 17): a technician sees at once which reader is the ID-card
+    /// What the reader is for (docs/design.md §9.5): a technician sees at once which reader is the ID-card
     /// reader and which is a signature token.
     static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool, failing: Bool = false) -> DiagnosticStep {
         let because: String

@@ -9,7 +9,7 @@ import Testing
 
 @testable import CardService
 
-/// A reception desk sees cards pulled early and cards that misbehave (issue 10): every fault
+/// A reception desk sees cards pulled early and cards that misbehave (docs/design.md §7): every fault
 /// gives a clear, classified error — never a crash or a hang — and the next read of a good
 /// card on the same reader succeeds. `make soak` (SOAK=1) pulls the card at every APDU index.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(10)))

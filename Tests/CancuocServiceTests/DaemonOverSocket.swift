@@ -13,7 +13,7 @@ import Glibc
 
 extension DaemonIntegration {
     /// What an HIS does with the daemon, over the real socket, with the real core, the bench's
-    /// pcscd + vpcd and the simulated chip (issue 5 "Tests that must exist").
+    /// pcscd + vpcd and the simulated chip (docs/api.md "Tests that must exist").
     @Suite(.serialized)
     struct DaemonOverSocket {
         @Test func helloAndReadersListShowTheVirtualReaderWithItsCard() async throws {

@@ -10,7 +10,7 @@ import Testing
 @testable import CardService
 
 /// Identity first through a real pcscd + vpcd, on a card as slow as a real chip on a
-/// 424 kbit/s short-APDU reader (issue 18). Behaviour only; the times are `make bench`'s.
+/// 424 kbit/s short-APDU reader (docs/design.md §5). Behaviour only; the times are `make bench`'s.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(3)))
 struct IdentityFirstThroughPCSCD {
     @Test func theVerifiedIdentityArrivesBeforeTheFaceIsRead() async throws {

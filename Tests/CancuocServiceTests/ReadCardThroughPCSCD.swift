@@ -9,7 +9,7 @@ import Testing
 @testable import CardService
 
 /// What a receptionist's software does through a real pcscd + vpcd + the simulated CCCD:
-/// read the card with each kind of key (issue 3, "end to end").
+/// read the card with each kind of key (docs/design.md §4, "end to end").
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(3)))
 struct ReadCardThroughPCSCD {
     static func read(

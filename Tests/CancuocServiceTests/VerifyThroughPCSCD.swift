@@ -8,7 +8,7 @@ import Testing
 @testable import CardService
 
 /// A reception desk must never be told "verified" for a cloned or edited card, and never
-/// "forged" for a genuine one (issue 4): the whole matrix through pcscd + vpcd.
+/// "forged" for a genuine one (docs/verification.md): the whole matrix through pcscd + vpcd.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(5)))
 struct VerifyThroughPCSCD {
     static func read(

@@ -6,7 +6,7 @@ import Testing
 
 @testable import CardSimulator
 
-/// Identity first (issue 18): what identifies and verifies the person is read, and can be
+/// Identity first (docs/design.md §5): what identifies and verifies the person is read, and can be
 /// verified, before the face; the face can be skipped; the peers' order is still available.
 @Suite struct IdentityFirstReading {
     /// What a read did, in order: the files it started (progress) and the identity checkpoint.

@@ -182,7 +182,7 @@ public struct ReadProgress: Codable, Sendable, Hashable {
     }
 }
 
-/// The identity part of a read (issue 18): the record without the face (`faceStatus`
+/// The identity part of a read (docs/design.md §5): the record without the face (`faceStatus`
 /// `pending`), verified over the files read so far; the full record follows as the result.
 public struct ReadIdentity: Encodable, Sendable {
     public var reader: String
@@ -239,7 +239,7 @@ public struct CardRecordEvent: Encodable, Sendable {
     public var record: CitizenRecord
     public var qrMatchesChip: Bool
     public var qrMismatches: [String]
-    /// The fields compared: only those the QR carried recognisably (issue 17).
+    /// The fields compared: only those the QR carried recognisably (docs/design.md §9.5).
     public var qrCompared: [String]
 
     public init(
@@ -266,7 +266,7 @@ public struct QRScanned: Codable, Sendable, Hashable {
     public struct Fields: Codable, Sendable, Hashable {
         public var idNumber: String
         @ExplicitNull public var oldIdNumber: String?
-        // A field the QR did not carry recognisably is null (issue 17).
+        // A field the QR did not carry recognisably is null (docs/design.md §9.5).
         @ExplicitNull public var fullName: String?
         @ExplicitNull public var dateOfBirth: String?
         @ExplicitNull public var sex: String?

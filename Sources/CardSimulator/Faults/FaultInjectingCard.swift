@@ -7,7 +7,7 @@ public protocol RemovableCard: APDUHandler {
     func isRemoved() async -> Bool
 }
 
-/// What a misbehaving card or a reception desk does to a read (issue 10). Indexes count the
+/// What a misbehaving card or a reception desk does to a read (docs/design.md §7). Indexes count the
 /// APDUs of one card session, from 0 at power-on.
 public enum CardFault: Sendable, Hashable {
     /// The card is pulled while answering APDU `index`.

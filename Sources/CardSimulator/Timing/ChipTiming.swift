@@ -1,6 +1,6 @@
 import SmartCard
 
-/// How long a real CCCD chip on a real contactless reader takes to answer one APDU (issue 18):
+/// How long a real CCCD chip on a real contactless reader takes to answer one APDU (docs/design.md §5):
 /// the reader's turnaround (USB CCID and pcscd), the ISO/IEC 14443-4 link both ways (bytes ×
 /// bits per byte / bit rate, frames of at most `maxFrameBytes` each with its header, CRC and
 /// frame delay, chained frames acknowledged), and the chip's own work for the command

@@ -4,12 +4,12 @@ import SmartCard
 /// Opens a chip and reads its files: the terminal's whole side of ICAO 9303-11 §4 for one
 /// card session, over any `CardChannel`.
 ///
-/// Access policy (issue 3): PACE when EF.CardAccess offers a variant we support; BAC only when
+/// Access policy (docs/design.md §4): PACE when EF.CardAccess offers a variant we support; BAC only when
 /// the chip offers no PACE, PACE failed for a protocol reason, or the caller forces it. A
 /// refused password is `wrongKey` and never retried under BAC. The result says which ran and
 /// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
 ///
-/// Identity first (issue 18, `ReadingPlan`): DG13, DG1, DG14 and EF.SOD are read before the
+/// Identity first (docs/design.md §5, `ReadingPlan`): DG13, DG1, DG14 and EF.SOD are read before the
 /// face, and `ReadRequest.identityRead` is called with what is read so far, which is enough to
 /// verify the person's data; the face (most of the bytes) and the rest follow.
 ///
