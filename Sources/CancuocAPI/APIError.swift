@@ -40,20 +40,11 @@ public struct APIError: Error, Sendable, Hashable {
             }
         }
 
-        /// The read failure this code reports (1001–1009), whose sentences it takes.
+        /// The read failure this code reports (1001–1009), whose sentences it takes: the inverse
+        /// of `ReadFailure.Kind.apiKind` (badKey and internal report protocol codes).
         public var readFailure: ReadFailure.Kind? {
-            switch self {
-            case .parseError, .invalidRequest, .methodNotFound, .invalidParams, .internalError, .serverBusy: nil
-            case .noReader: .noReader
-            case .noCard: .noCard
-            case .wrongKey: .wrongKey
-            case .cardRemoved: .cardRemoved
-            case .readerBusy: .readerBusy
-            case .unreadableCard: .unreadableCard
-            case .pcscUnavailable: .pcscUnavailable
-            case .timeout: .timeout
-            case .cancelled: .cancelled
-            }
+            guard code > 0 else { return nil }
+            return ReadFailure.Kind.allCases.first { $0.apiKind == self }
         }
 
         /// The default English message: a read failure's from `ReadFailure.Kind`'s table.
