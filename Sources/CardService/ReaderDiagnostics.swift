@@ -50,9 +50,7 @@ public struct ReaderDiagnostics: Sendable {
             context = try await PCSCContext.establish()
             steps.append(
                 DiagnosticStep(
-                    id: "pcscd",
-                    title: "Smart-card service",
-                    titleVi: "Dịch vụ thẻ thông minh (pcscd)",
+                    .pcscd,
                     status: .ok,
                     detail: "reachable at \(Self.pcscdSocket)"
                 )
@@ -68,9 +66,7 @@ public struct ReaderDiagnostics: Sendable {
         guard !names.isEmpty else {
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .fail,
                     detail: "pcscd sees no reader",
                     fix:
@@ -101,9 +97,7 @@ public struct ReaderDiagnostics: Sendable {
                 let failure = ReadFailure.noReader("no reader named \(reader ?? "")")
                 steps.append(
                     DiagnosticStep(
-                        id: "readers",
-                        title: "Card readers",
-                        titleVi: "Đầu đọc thẻ",
+                        .readers,
                         status: .fail,
                         detail: "\(failure.message); connected: \(names.joined(separator: ", "))",
                         fix: "Name the reader with --reader (its id or name, as listed).",
@@ -115,9 +109,7 @@ public struct ReaderDiagnostics: Sendable {
             }
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .ok,
                     detail: "\(names.count) connected; checking \(chosen.info.name)",
                     data: ["reader": chosen.info.name, "id": chosen.info.id.rawValue]
@@ -136,9 +128,7 @@ public struct ReaderDiagnostics: Sendable {
             let noneEligible = !candidates.contains { $0.classification.mayReadIDCards }
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: noneEligible ? .fail : .warning,
                     detail: "\(names.count) connected: \(error.message)",
                     fix: noneEligible
@@ -155,9 +145,7 @@ public struct ReaderDiagnostics: Sendable {
             let others = candidates.filter { $0.info.name != idCardReader.name }.map(\.info.name)
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .ok,
                     detail:
                         "\(names.count) connected; the ID-card reader is \(idCardReader.name); also checked: \(others.joined(separator: ", "))",
@@ -209,9 +197,7 @@ public struct ReaderDiagnostics: Sendable {
         if let state, state.isPresent, classification.holdsContactCard {
             steps.append(
                 DiagnosticStep(
-                    id: "card",
-                    title: "Card on the reader",
-                    titleVi: "Thẻ trên đầu đọc",
+                    .card,
                     status: testReadImpossible ? .fail : .ok,
                     detail: "a contact card (a digital-signature token, for example): not touched",
                     fix: isIDCardReader
@@ -231,9 +217,7 @@ public struct ReaderDiagnostics: Sendable {
             let notForIDCards = candidate.classification.kind == .contactOnly
             steps.append(
                 DiagnosticStep(
-                    id: "card",
-                    title: "Card on the reader",
-                    titleVi: "Thẻ trên đầu đọc",
+                    .card,
                     status: !isIDCardReader || notForIDCards ? .skipped : key == nil ? .warning : .fail,
                     detail: mute ? "a card is present but does not answer (mute)" : "no card",
                     fix: !isIDCardReader
@@ -253,9 +237,7 @@ public struct ReaderDiagnostics: Sendable {
         }
         steps.append(
             DiagnosticStep(
-                id: "card",
-                title: "Card on the reader",
-                titleVi: "Thẻ trên đầu đọc",
+                .card,
                 status: .ok,
                 detail: "present"
             )
