@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "CancuocAPI",
             dependencies: [
-                "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
+                "CardService", "CCCD", "MRTD", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -133,8 +133,8 @@ let package = Package(
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD",
-                "SmartCard", "PrometheusClient",
+                "CancuocAPI", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC",
+                "MRTD", "CCCD", "SmartCard", "PrometheusClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

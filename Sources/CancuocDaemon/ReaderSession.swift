@@ -84,7 +84,7 @@ public actor ReaderSession {
         ReaderListing(
             id: info.id.rawValue,
             name: info.name,
-            identity: info.identity,
+            identity: ReaderIdentityListing(info.identity),
             cardPresent: cardPresent,
             atr: atr,
             busy: isReading,

@@ -1,5 +1,6 @@
 import Foundation
 import PCSC
+import SmartCard
 
 /// This clinic's reader inventory: the file a clinic sends to the province
 /// (`cancuoc inventory --json`) and the result of `inventory.summary`. Counts and timings

@@ -1,4 +1,5 @@
 import PCSC
+import SmartCard
 
 /// One line of the technician's checklist: what was checked, how it went, and what to do.
 public struct DiagnosticStep: Codable, Sendable, Hashable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CancuocAPI
+import CancuocDaemon
 import CardService
 import Foundation
 import Logging
@@ -95,7 +96,7 @@ struct ReaderEntry {
         ReaderListing(
             id: id.rawValue,
             name: name,
-            identity: identity,
+            identity: ReaderIdentityListing(identity),
             cardPresent: cardPresent,
             atr: atr,
             busy: nil,

@@ -2,6 +2,7 @@ import CardSimulator
 import Foundation
 import MRTD
 import PCSC
+import SmartCard
 import TestBench
 import Testing
 

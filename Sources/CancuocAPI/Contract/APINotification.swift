@@ -1,7 +1,6 @@
 import CCCD
 import CardService
 import MRTD
-import PCSC
 import SmartCard
 
 /// Every event the daemon sends (docs/api.md "Events"): one case per method name, each with
@@ -97,28 +96,6 @@ public enum APINotification: Sendable {
     }
 }
 
-extension APINotification {
-    /// The reader events, built from what the monitor knows of the reader — the one place the
-    /// daemon's registry and `cancuoc readers --watch --json` take them from.
-    public static func attached(_ info: ReaderInfo) -> APINotification {
-        .readerAttached(
-            ReaderAttached(reader: info.id.rawValue, name: info.name, identity: ReaderIdentityListing(info.identity))
-        )
-    }
-
-    public static func detached(_ info: ReaderInfo) -> APINotification { .readerDetached(ReaderRef(info)) }
-
-    public static func inserted(_ info: ReaderInfo, atr: [UInt8]) -> APINotification {
-        .cardInserted(CardInserted(reader: info.id.rawValue, name: info.name, atr: Hex.encode(atr)))
-    }
-
-    public static func removed(_ info: ReaderInfo) -> APINotification { .cardRemoved(ReaderRef(info)) }
-
-    public static func unavailable(_ error: PCSCError) -> APINotification {
-        .pcscUnavailable(PCSCProblem(error: error.name))
-    }
-}
-
 /// A reader in an event: its stable id (docs/design.md "Readers") and its PC/SC name.
 public struct ReaderRef: Codable, Sendable, Hashable {
     public var reader: String
@@ -127,10 +104,6 @@ public struct ReaderRef: Codable, Sendable, Hashable {
     public init(reader: String, name: String) {
         self.reader = reader
         self.name = name
-    }
-
-    public init(_ info: ReaderInfo) {
-        self.init(reader: info.id.rawValue, name: info.name)
     }
 }
 
