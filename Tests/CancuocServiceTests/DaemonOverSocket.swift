@@ -18,9 +18,7 @@ extension DaemonIntegration {
     struct DaemonOverSocket {
         @Test func helloAndReadersListShowTheVirtualReaderWithItsCard() async throws {
             let bench = try await PCSCBench.shared()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 let (hello, _) = try await client.request(1, "hello")
                 #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 #expect(hello["result"]?["version"]?.stringValue == Product.version)
@@ -91,9 +89,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("dang-ngoc-mai")
             await bench.remove(slot: 0)
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 async let read = client.request(
                     3,
                     "card.read",
@@ -113,9 +109,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("le-thi-hong-nhung")
             await bench.removeAll()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 async let read = client.request(
                     3,
                     "card.read",
@@ -131,9 +125,7 @@ extension DaemonIntegration {
         @Test func noCardWithoutWaitingIsError1002() async throws {
             let bench = try await PCSCBench.shared()
             await bench.remove(slot: 0)
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 let (response, _) = try await client.request(
                     4,
                     "card.read",
@@ -148,9 +140,7 @@ extension DaemonIntegration {
         @Test func cardPulledMidReadIsError1004AndTheNextReadSucceeds() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(20)), slot: 0)
                 try await client.send(
                     #"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#
@@ -209,9 +199,7 @@ extension DaemonIntegration {
         @Test func wrongKeyIsError1003AndTheRightKeyThenReads() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let wrongCAN = profile.dg13.idNumber.suffix(6) == "000000" ? "111111" : "000000"
                 let (wrong, _) = try await client.request(

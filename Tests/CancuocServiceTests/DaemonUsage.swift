@@ -11,9 +11,7 @@ extension DaemonIntegration {
         @Test func readsThroughTheDaemonAreCountedAndNoPersonalDataReachesTheUsageLog() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("le-thi-hong-nhung")
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
                 let ok = try await client.request(1, "card.read", ["reader": "Virtual PCD 00 00", "key": key]).response

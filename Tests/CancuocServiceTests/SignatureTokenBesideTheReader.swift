@@ -48,9 +48,7 @@ extension DaemonIntegration {
 
         @Test func cardReadWithoutReaderReadsTheIDCardAndReadersListSaysWhichIsWhich() async throws {
             try await Self.withTokenAndCard { bench, token, profile in
-                try await RunningDaemon.with { daemon in
-                    let client = try await daemon.connect()
-                    defer { Task { await client.close() } }
+                try await RunningDaemon.withClient { daemon, client in
                     let (read, _) = try await client.request(
                         1,
                         "card.read",
