@@ -99,6 +99,11 @@ public struct DocumentSignerChain: VerificationCheck {
                 notes: notes,
                 details: details
             )
+        } else if let newest = verifiedCRLs.compactMap(\.nextUpdate).max(), newest < evidence.now,
+            verifiedCRLs.allSatisfy({ $0.nextUpdate != nil })
+        {
+            details["revocation"] = "notChecked"
+            notes.append(.revocationNotCheckedCRLExpired(newest))
         } else {
             details["revocation"] = "notRevoked"
         }
