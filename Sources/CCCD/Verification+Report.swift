@@ -23,6 +23,9 @@ extension CitizenRecord.Verification {
         } else if passiveResults.count == Verdict.passive.count, passiveResults.allSatisfy({ $0.outcome == .passed }) {
             var notes: [String] = []
             if chain?.notes.contains(.revocationNotChecked) == true { notes.append("revocation: notChecked") }
+            for case .revocationNotCheckedCRLExpired(let date) in chain?.notes ?? [] {
+                notes.append(CheckNote.revocationNotCheckedCRLExpired(date).description)
+            }
             if chain?.notes.contains(.documentSignerExpiredSinceIssue) == true {
                 notes.append("Document Signer certificate expired since the date of issue")
             }

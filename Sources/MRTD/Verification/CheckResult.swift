@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checks passive, chip and active authentication consist of (docs/design.md §9.4).
 public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Every data group read hashes to its SOD value (ICAO 9303-11 §5.1 step 3).
@@ -41,6 +43,9 @@ public enum CheckNote: Sendable, Hashable, CustomStringConvertible {
     case unverifiedCRLsIgnored(Int)
     /// No CRL from this CSCA was loaded.
     case revocationNotChecked
+    /// The newest CRL of this CSCA is past its nextUpdate (this date): it is not used to say
+    /// "not revoked" (a DS it lists is still refused).
+    case revocationNotCheckedCRLExpired(Date)
 
     public var description: String {
         switch self {
@@ -51,6 +56,8 @@ public enum CheckNote: Sendable, Hashable, CustomStringConvertible {
             "Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)"
         case .unverifiedCRLsIgnored(let count): "\(count) CRL(s) naming the CSCA ignored: signature does not verify"
         case .revocationNotChecked: "revocation: notChecked (no CRL from this CSCA loaded)"
+        case .revocationNotCheckedCRLExpired(let date):
+            "revocation not checked: the CRL expired on \(String(ISO8601DateFormatter().string(from: date).prefix(10)))"
         }
     }
 }

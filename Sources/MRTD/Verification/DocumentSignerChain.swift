@@ -99,6 +99,11 @@ public struct DocumentSignerChain: VerificationCheck {
                 notes: notes,
                 facts: facts
             )
+        } else if let newest = verifiedCRLs.compactMap(\.nextUpdate).max(), newest < evidence.now,
+            verifiedCRLs.allSatisfy({ $0.nextUpdate != nil })
+        {
+            facts.revocation = .notChecked
+            notes.append(.revocationNotCheckedCRLExpired(newest))
         } else {
             facts.revocation = .notRevoked
         }
