@@ -113,7 +113,9 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongKey: return "Sai khóa truy cập thẻ: kiểm tra lại số định danh"
         case .cardRemoved: return "Thẻ đã bị rút ra hoặc mất kết nối trong khi đọc: vui lòng đặt lại thẻ"
         case .readerBusy: return "Đầu đọc đang bận"
-        case .unreadableCard: return "Không đọc được thẻ này"
+        case .unreadableCard(let s):
+            // The ID card in a contact slot (issue 30): the desk is told where the card goes.
+            return s == KnownCard.contactChipAdvice ? KnownCard.contactChipAdviceVi : "Không đọc được thẻ này"
         case .pcscUnavailable: return "Dịch vụ đọc thẻ (pcscd) không hoạt động"
         case .timeout: return "Thẻ không phản hồi kịp thời"
         case .cancelled: return "Đã hủy việc đọc thẻ"
