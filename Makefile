@@ -107,11 +107,16 @@ bench: deps
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/CancuocBench"
 
 # Soak: the card pulled at every APDU index of a full read (short and extended cards, each
-# followed by a good read), and 10,000 reads through the real cancuocd with its memory sampled
-# (SOAK_READS=N for fewer). make test runs a sampled subset of the first.
+# followed by a good read; make test runs a sampled subset), then a measurement outside any
+# test time limit: SOAK_READS reads (default 50,000) through the released cancuocd with its
+# resident memory sampled every SOAK_EVERY (5,000) (scripts/daemon-soak.sh, issue 30).
+SOAK_READS ?= 50000
 soak: deps
 	$(SWIFT) build --build-tests
-	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD|DaemonSoak"
+	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD"
+	$(SWIFT) build $(RELEASE) --product cancuoc
+	$(SWIFT) build $(RELEASE) --product cancuocd
+	SOAK_READS=$(SOAK_READS) scripts/daemon-soak.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)"
 
 clean:
 	rm -rf .build bench-results dist .build-deb

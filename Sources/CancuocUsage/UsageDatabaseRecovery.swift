@@ -195,7 +195,7 @@ struct Salvage {
         config.label = "cancuoc.usage.salvage"
         guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return s }
         defer { try? queue.close() }
-        try? queue.inDatabase { db in
+        queue.inDatabase { db in
             for row in Self.scan(db, "SELECT key, value FROM settings") {
                 if let k = row[0] as String?, let v = row[1] as String? { s.settings[k] = v }
             }
