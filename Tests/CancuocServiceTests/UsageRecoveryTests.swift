@@ -58,6 +58,53 @@ import Testing
         #expect(metrics.contains("cancuoc_usage_log_salvaged_events \(d.salvagedEvents)"))
     }
 
+    /// Damage that appears while the daemon runs: the open check passed, then a write meets
+    /// damaged pages (SQLITE_CORRUPT). The log recovers in place and the read is not lost.
+    @Test func aWriteThatMeetsDamageRecoversAndKeepsTheRead() async throws {
+        let dir = try usageTempDir()
+        let path = dir.appendingPathComponent("usage.sqlite").path
+        let store = try UsageStore(path: path)
+        let now = Date()
+        try store.applySync(
+            [.readerSeen(sampleReader, at: now)]
+                + (0..<600).map { .read(event(at: now.addingTimeInterval(-Double($0) * 300), reader: sampleReader.id)) }
+        )
+        try store.checkpoint()
+        // Every page of the raw events and the daily roll-ups (dbstat is compiled in Debian's SQLite).
+        let pages = try await store.pool.read { db in
+            try Int.fetchAll(
+                db,
+                sql: "SELECT pageno FROM dbstat WHERE name IN ('read_events', 'daily_usage', 'read_events_by_time')"
+            )
+        }
+        try store.close()
+        #expect(pages.count > 3)
+
+        let logs = CollectedLogs()
+        let log = UsageLog(configuration: .init(path: path, facilityID: "TEST-01"), logger: logs.logger())
+        await log.readerSeen(sampleReader)  // opens (the check passes) and touches the readers table only
+        await log.flush()
+        #expect(try damagedFiles(in: dir.path).isEmpty)
+
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        for page in pages {
+            try file.seek(toOffset: UInt64((page - 1) * UsageDamage.pageSize))
+            try file.write(contentsOf: Data(repeating: 0x55, count: UsageDamage.pageSize))
+        }
+        try file.close()
+
+        await log.readFinished(event(at: Date(), reader: sampleReader.id))
+        await log.flush()
+        #expect(await log.lostEvents == 0, "the read that met the damage is stored in the fresh file")
+        let report = await log.summary()
+        let d = try #require(report.usageLogDamage)
+        #expect(d.recoveries == 1)
+        let reads = report.readers.first { $0.id == sampleReader.id }?.usage.last30Days.reads
+        #expect(reads == d.salvagedEvents + 1)
+        #expect(try damagedFiles(in: dir.path).contains(d.movedTo))
+        #expect(logs.all.filter { $0.level == .error }.contains { $0.text.contains("usage database was damaged") })
+    }
+
     @Test func aSoundUsageLogIsLeftAlone() async throws {
         let dir = try usageTempDir()
         let path = dir.appendingPathComponent("usage.sqlite").path
