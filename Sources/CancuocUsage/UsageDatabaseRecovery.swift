@@ -221,12 +221,18 @@ struct Salvage {
     /// ahead (doubling) until rows come again, up to the largest id SQLite still knows.
     static func events(_ db: Database) -> [Row] {
         var out: [Row] = []
-        let maxID =
+        // The larger of what AUTOINCREMENT recorded and what the table's last page says; either may be unreadable.
+        let maxID = max(
             (try? Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'read_events'")).flatMap { $0 }
-            ?? (try? Int64.fetchOne(db, sql: "SELECT max(id) FROM read_events")).flatMap { $0 } ?? 0
+                ?? 0,
+            (try? Int64.fetchOne(db, sql: "SELECT max(id) FROM read_events")).flatMap { $0 } ?? 0
+        )
         var next: Int64 = 1
         var skip: Int64 = 1
-        while next <= maxID {
+        // A damaged sqlite_sequence may claim any maximum: stop after 40 failing ranges in a
+        // row (the steps double to 2^20, so that still skips past about 20 million ids).
+        var failuresInARow = 0
+        while next <= maxID, failuresInARow < 40 {
             let sql = "SELECT \(eventColumns) FROM read_events WHERE id >= ? ORDER BY id LIMIT 256"
             var batch: [Row] = []
             var failed = false
@@ -245,9 +251,13 @@ struct Salvage {
             }
             out += batch
             if let last = batch.last?["id"] as Int64? {
+                guard last < maxID else { break }
                 next = last + 1
                 skip = 1
+                failuresInARow = 0
             } else if failed {
+                failuresInARow += 1
+                guard next <= maxID - skip else { break }
                 next += skip
                 skip = min(skip * 2, 1 << 20)
             } else {
