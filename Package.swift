@@ -182,7 +182,7 @@ let package = Package(
             dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")],
             resources: [.copy("Vectors")]
         ),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator", "AdminUnits"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "AdminUnitsTests", dependencies: ["AdminUnits"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Resolves an address printed on the card (DG13 place of origin and place of residence, the
 /// QR code's residence) to the administrative units printed and to today's units with their
@@ -136,7 +137,7 @@ package struct AddressResolver: Sendable {
         if list.list == .nso2025 {
             reading.communes = take(
                 &parts,
-                in: list.children["P" + province.code],
+                in: list.children("P" + province.code),
                 types: TypeWords.commune,
                 anyTail: false
             )
@@ -144,7 +145,7 @@ package struct AddressResolver: Sendable {
             var afterDistrict = parts
             let districts = take(
                 &afterDistrict,
-                in: list.children["P" + province.code],
+                in: list.children("P" + province.code),
                 types: TypeWords.district,
                 anyTail: false
             )
@@ -155,7 +156,7 @@ package struct AddressResolver: Sendable {
                     var trial = afterDistrict
                     let hits = take(
                         &trial,
-                        in: list.children["D" + district.code],
+                        in: list.children("D" + district.code),
                         types: TypeWords.commune,
                         anyTail: false
                     )
@@ -176,7 +177,7 @@ package struct AddressResolver: Sendable {
                 // No district printed (or none known): the commune within the whole province.
                 reading.communes = take(
                     &parts,
-                    in: list.communesOfProvince["P" + province.code],
+                    in: list.communesOfProvince("P" + province.code),
                     types: TypeWords.commune,
                     anyTail: false
                 )
@@ -192,7 +193,8 @@ package struct AddressResolver: Sendable {
 
     private func fill(_ result: inout ResolvedAddress, from reading: Reading) {
         let store = indexes.store
-        result.detail = reading.detail.joined(separator: ", ")
+        let detail = reading.detail.joined(separator: ", ")
+        result.detail = detail.isEmpty ? nil : detail
         result.asPrinted.list = reading.list.rawValue
         result.asPrinted.province = UnitRef(reading.province)
         if reading.districts.count == 1 { result.asPrinted.district = UnitRef(reading.districts[0]) }
@@ -267,15 +269,14 @@ package struct AddressResolver: Sendable {
     private func indexesList(_ list: UnitList) -> ListIndexes { indexes.list(list) }
 }
 
-/// The name indexes of one list (built once, on first use).
-struct ListIndexes: Sendable {
+/// The name indexes of one list. The provinces' index is built with the list; the index of
+/// each province's or district's children on its first lookup (a read pays for the two or
+/// three parents it touches, not for 24,000 units), then kept.
+final class ListIndexes: Sendable {
     let list: UnitList
     let store: IndexedList
     let provinces: NameIndex
-    /// "P"+province or "D"+district → its children (districts, or communes).
-    let children: [String: NameIndex]
-    /// "P"+province → all its communes (for an address without its district).
-    let communesOfProvince: [String: NameIndex]
+    private let cache = Mutex<[String: NameIndex]>([:])
 
     init(_ store: IndexedList) {
         list = store.list
@@ -285,20 +286,30 @@ struct ListIndexes: Sendable {
             types: TypeWords.province,
             aliases: ["79": ["Hồ Chí Minh", "HCM", "TPHCM", "Sài Gòn"], "01": ["HN"]]
         )
-        var children: [String: NameIndex] = [:]
-        var byProvince: [String: [AdminUnit]] = [:]
-        for (parent, units) in store.children {
-            let types = units.first?.level == .district ? TypeWords.district : TypeWords.commune
-            children[parent] = NameIndex(units, types: types)
-            if store.list != .nso2025, parent.hasPrefix("D"),
-                let district = store.districts[String(parent.dropFirst())],
-                let province = district.parent
-            {
-                byProvince["P" + province, default: []] += units
-            }
+    }
+
+    /// "P"+province or "D"+district → the index of its children (districts, or communes).
+    func children(_ parent: String) -> NameIndex? {
+        index(parent) {
+            guard let units = store.children[parent], let first = units.first else { return nil }
+            return NameIndex(units, types: first.level == .district ? TypeWords.district : TypeWords.commune)
         }
-        self.children = children
-        communesOfProvince = byProvince.mapValues { NameIndex($0, types: TypeWords.commune) }
+    }
+
+    /// "P"+province → all its communes (for an address printed without its district).
+    func communesOfProvince(_ province: String) -> NameIndex? {
+        index("A" + province) {
+            let districts = store.children[province]?.filter { $0.level == .district } ?? []
+            let communes = districts.flatMap { store.children["D" + $0.code] ?? [] }
+            return communes.isEmpty ? nil : NameIndex(communes, types: TypeWords.commune)
+        }
+    }
+
+    private func index(_ key: String, build: () -> NameIndex?) -> NameIndex? {
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        guard let built = build() else { return nil }
+        cache.withLock { $0[key] = built }
+        return built
     }
 }
 

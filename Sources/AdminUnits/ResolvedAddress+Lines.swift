@@ -4,7 +4,7 @@ extension ResolvedAddress {
         func unit(_ ref: UnitRef?) -> String { ref.map { "\($0.name) (\($0.code))" } ?? "—" }
         var rows = [
             "Địa chỉ / address:        \(text)",
-            "Chi tiết / detail:        \(detail.isEmpty ? "—" : detail)",
+            "Chi tiết / detail:        \(detail ?? "—")",
             "Như in / as printed:      \(unit(asPrinted.commune)), \(unit(asPrinted.district)), \(unit(asPrinted.province)) [\(asPrinted.list ?? "—")]",
             "Hiện nay / current:       \(unit(current.commune)), \(unit(current.province)) [\(current.list)]",
         ]

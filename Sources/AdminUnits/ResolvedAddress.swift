@@ -56,8 +56,9 @@ public struct ResolvedAddress: Sendable, Hashable, Codable {
 
     /// The text as given (NFC, whitespace and commas tidied).
     public var text: String
-    /// What is left of the text once the units are taken away (house, street, hamlet).
-    public var detail: String
+    /// What is left of the text once the units are taken away (house, street, hamlet); nil
+    /// (JSON `null`, never "") when nothing is left.
+    public var detail: String?
     public var asPrinted: Printed
     public var current: Current
     public var match: AddressMatch
@@ -66,6 +67,17 @@ public struct ResolvedAddress: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case text, detail, asPrinted, current, match, dataVersion
+    }
+
+    /// Every key, absent values as `null` (the record's contract, design.md §9.1).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(text, forKey: .text)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(asPrinted, forKey: .asPrinted)
+        try c.encode(current, forKey: .current)
+        try c.encode(match, forKey: .match)
+        try c.encode(dataVersion, forKey: .dataVersion)
     }
 }
 

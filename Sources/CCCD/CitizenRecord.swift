@@ -1,3 +1,4 @@
+import AdminUnits
 import Foundation
 
 /// The citizen record handed to the HIS: `cancuoc read --json` and the `result` of
@@ -79,6 +80,10 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         @ExplicitNull public var oldIdNumber: String?
         /// Unknown DG13 fields keyed by field number ("16"); omitted when empty.
         public var extra: [String: String]?
+        /// The place of origin and of residence resolved to administrative units and their
+        /// codes (issue 27, docs/address.md); `null` when the field is absent.
+        @ExplicitNull public var placeOfOriginAddress: ResolvedAddress? = nil
+        @ExplicitNull public var placeOfResidenceAddress: ResolvedAddress? = nil
 
         public init(
             idNumber: String? = nil,
