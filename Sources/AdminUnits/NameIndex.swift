@@ -101,7 +101,7 @@ enum Tokenizer {
                 }
                 head = rest
                 rest = ""
-                let folded = VietnameseText.foldedKey(word: head)
+                let folded = head.utf8.count <= 2 ? VietnameseText.foldedKey(word: head) : ""
                 if head.allSatisfy(\.isASCII), let expansion = TypeWords.abbreviations[folded],
                     TypeWords.undotted.contains(folded)
                         || (first && words.count > 1 && words[1].allSatisfy { $0.isASCII && $0.isNumber })
@@ -116,7 +116,8 @@ enum Tokenizer {
                         )
                     }
                 } else {
-                    tokens.append(Token(exact: VietnameseText.exactKey(word: head), folded: folded, word: index))
+                    let keys = VietnameseText.keys(word: head)
+                    tokens.append(Token(exact: keys.exact, folded: keys.folded, word: index))
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The spelling-insensitive keys the resolver compares names by (issue 27).
 ///
@@ -30,9 +31,38 @@ enum VietnameseText {
         return cleaned.split(whereSeparator: { $0 == " " || $0.isNewline })
     }
 
+    /// Both keys of a word. ASCII words are keyed without Foundation's normalisation; the
+    /// others are remembered (names repeat: a batch of 100,000 addresses has a few thousand
+    /// distinct marked words), up to a bound so hostile input cannot grow the cache for ever.
+    static func keys(word: some StringProtocol) -> (exact: String, folded: String) {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            let key = asciiKey(word)
+            return (key, key)
+        }
+        let text = String(word)
+        if let hit = cache.withLock({ $0[text] }) { return hit }
+        let keys = (exactKey(word: text), foldedKey(word: text))
+        cache.withLock { if $0.count < 50_000 { $0[text] = keys } }
+        return keys
+    }
+
+    private static let cache = Mutex<[String: (exact: String, folded: String)]>([:])
+
+    private static func asciiKey(_ word: some StringProtocol) -> String {
+        if word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let trimmed = word.drop(while: { $0 == "0" })
+            return trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        return String(
+            decoding: word.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }.filter { $0 != 0x2E },
+            as: UTF8.self
+        )
+    }
+
     /// One syllable with its tone moved to the end ("hoà" and "hòa" → "hoa2"); digits without
     /// their leading zeros.
     static func exactKey(word: some StringProtocol) -> String {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiKey(word) }
         if word.allSatisfy(\.isASCII), word.allSatisfy(\.isNumber) {
             let trimmed = word.drop(while: { $0 == "0" })
             return trimmed.isEmpty ? "0" : String(trimmed)
@@ -53,6 +83,7 @@ enum VietnameseText {
 
     /// One syllable without any mark: "đồng" and "đông" → "dong".
     static func foldedKey(word: some StringProtocol) -> String {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiKey(word) }
         var base = String.UnicodeScalarView()
         for scalar in word.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark || scalar == "." { continue }
