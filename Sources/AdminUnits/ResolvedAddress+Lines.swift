@@ -17,6 +17,20 @@ extension ResolvedAddress {
     }
 }
 
+extension ResolvedAddress {
+    /// Today's units in one line, for the record's human view: the commune and province with
+    /// their codes, or the candidates to choose from, and the match.
+    package var currentLine: String {
+        func unit(_ ref: UnitRef?) -> String? { ref.map { "\($0.name) (\($0.code))" } }
+        let commune =
+            current.candidates.isEmpty
+            ? unit(current.commune)
+            : "chọn một / choose one of: " + current.candidates.compactMap(unit).joined(separator: "; ")
+        let units = [commune, unit(current.province)].compactMap(\.self).joined(separator: ", ")
+        return (units.isEmpty ? "—" : units) + " [\(match.rawValue)]"
+    }
+}
+
 extension AddressMatch {
     /// What the match means, for people, in Vietnamese and English.
     package var sentence: String {
