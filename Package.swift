@@ -50,8 +50,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Vietnam's administrative units and their official codes; the printed address resolved
+        // to them (issue 27). Foundation only; the data is generated into Sources/AdminUnits/Data.
+        .target(name: "AdminUnits"),
         // The Vietnamese CCCD profile: DG13, QR, keys from the ID, the citizen record.
-        .target(name: "CCCD", dependencies: ["MRTD", "SmartCard"]),
+        .target(name: "CCCD", dependencies: ["MRTD", "SmartCard", "AdminUnits"]),
         // A virtual CCCD chip and the vpcd transport.
         .target(
             name: "CardSimulator",
@@ -134,7 +137,7 @@ let package = Package(
             name: "cancuoc",
             dependencies: [
                 "CancuocAPI", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC",
-                "MRTD", "CCCD", "SmartCard", "PrometheusClient",
+                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "AdminUnits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -146,7 +149,7 @@ let package = Package(
             dependencies: [
                 "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC",
                 "MRTD",
-                "CCCD", "TestBench",
+                "CCCD", "TestBench", "AdminUnits",
             ],
             path: "Benchmarks/CancuocBench"
         ),
@@ -157,7 +160,7 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
-                "CancuocUsage",
+                "CancuocUsage", "AdminUnits",
             ]
         ),
         .executableTarget(
@@ -179,9 +182,10 @@ let package = Package(
             dependencies: ["MRTD", "SmartCard", "CardSimulator", .product(name: "SwiftASN1", package: "swift-asn1")],
             resources: [.copy("Vectors")]
         ),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator", "AdminUnits"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
+        .testTarget(name: "AdminUnitsTests", dependencies: ["AdminUnits"]),
         .testTarget(
             name: "CancuocServiceTests",
             dependencies: [

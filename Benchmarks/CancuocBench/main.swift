@@ -293,6 +293,20 @@ for (label, m) in [
 }
 print(String(format: "  peak RSS %.1f MB", memory.peakMB))
 
+let address = measureAddresses()
+print("")
+print("Address resolver (issue 27; in-process, release)")
+print(String(format: "  first use (indexes built): %.0f ms", address.firstUseMs))
+print(
+    String(
+        format: "  %d addresses in %.2f s: %.0f addresses/s; a read (2 addresses) adds %.3f ms",
+        address.addresses,
+        address.batchSeconds,
+        address.addressesPerSecond,
+        address.perReadMs
+    )
+)
+
 let out = URL(fileURLWithPath: "bench-results")
 try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
 let encoder = JSONEncoder()
@@ -302,4 +316,5 @@ try encoder.encode(rows).write(to: out.appendingPathComponent("read-\(stamp).jso
 try encoder.encode(daemon).write(to: out.appendingPathComponent("daemon-\(stamp).json"))
 try encoder.encode(memory).write(to: out.appendingPathComponent("memory-\(stamp).json"))
 try encoder.encode(timingRows).write(to: out.appendingPathComponent("timing-\(stamp).json"))
+try encoder.encode(address).write(to: out.appendingPathComponent("address-\(stamp).json"))
 print("written: bench-results/read-\(stamp).json")

@@ -36,6 +36,7 @@ extension CitizenRecord {
             if !d.extra.isEmpty {
                 person.extra = Dictionary(uniqueKeysWithValues: d.extra.map { (String($0.key), $0.value) })
             }
+            person.resolveAddresses()
         }
         if let m = mrz {
             if person.fullName == nil {

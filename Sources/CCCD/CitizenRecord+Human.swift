@@ -34,6 +34,7 @@ extension CitizenRecord {
             ("Tôn giáo (Religion)", p.religion),
             ("Quê quán (Place of origin)", p.placeOfOrigin),
             ("Nơi thường trú (Place of residence)", p.placeOfResidence),
+            ("Thường trú, đơn vị hiện nay (today's units)", p.placeOfResidenceAddress?.currentLine),
             ("Đặc điểm nhận dạng (Identifying marks)", p.identifyingMarks),
             ("Ngày cấp (Date of issue)", date(p.dateOfIssue)),
             ("Có giá trị đến (Date of expiry)", date(p.dateOfExpiry) ?? "Không thời hạn (no expiry)"),

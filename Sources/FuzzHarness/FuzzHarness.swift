@@ -32,6 +32,7 @@ public enum FuzzHarness {
         case .sod: VerificationTargets.sod(data)
         case .certificate: VerificationTargets.certificate(data)
         case .dg15: VerificationTargets.dg15(data)
+        case .address: AddressTarget.run(data)
         }
     }
 

@@ -87,6 +87,7 @@ for (index, name) in profiles.enumerated() {
 // QR texts as scanners deliver them (docs/design.md §9.5): BOM, zero-width characters, CR/LF, the 6-field
 // layout with dd/MM/yyyy dates, an unknown layout (only the ID), and a health-insurance card's QR.
 for (name, text) in QRSamples.all { seed(.qr, name, text) }
+for (name, text) in AddressSamples.all { seed(.address, name, text) }
 
 // EF.CardAccess as the simulator (and CCCD cards) carry it; DG14 wraps SecurityInfos in 6E.
 for (i, cipher) in [SecureMessagingCipher.aes128, .tripleDES, .aes256].enumerated() {

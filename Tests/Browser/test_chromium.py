@@ -173,13 +173,46 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
     wait(browser, lambda d: "toàn bộ" in d.find_element(By.ID, "copied").text)
     row = clipboard(browser).split("\t")
     assert row[0] == person["idNumber"] and row[1] == person["fullName"]
-    assert len(row) == 16
+    assert len(row) == 18  # 16 fields, then the current province and commune codes (issue 27)
+    assert row[16] == "01" and row[17] == ""  # Quảng An was split: no commune until one is picked
     browser.save_screenshot(os.environ.get("CANCUOC_SCREENSHOT", str(bench.work / "reception.png")))
     bench.remove_card()
     wait(browser, lambda d: not record.is_displayed())
     assert person["fullName"] not in browser.find_element(By.TAG_NAME, "main").text
     assert browser.find_elements(By.CSS_SELECTOR, 'td[data-field]') == []
     assert "rút ra" in browser.find_element(By.ID, "status").text
+
+
+def test_reception_page_offers_the_wards_a_split_commune_became_and_copies_the_pick(browser, bench):
+    """The profile's residence, "…, Quảng An, Tây Hồ, Hà Nội" on a card of 2021: Quảng An was
+    split, so the page names the two current wards, chooses neither, and copies the one staff
+    pick with Hà Nội's code (issue 27)."""
+    person = profile_json()["dg13"]
+    assert "Quảng An, Tây Hồ, Hà Nội" in person["placeOfResidence"]
+    bench.remove_card()
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": bench.page_origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    bench.insert_card()
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    browser.find_element(By.ID, "key").send_keys(person["idNumber"], Keys.ENTER)
+    wait(browser, lambda d: d.find_element(By.ID, "address").is_displayed())
+    current = browser.find_element(By.ID, "address-current")
+    assert "Thành phố Hà Nội (01)" in current.text and current.get_attribute("data-commune") == ""
+    buttons = browser.find_elements(By.CSS_SELECTOR, "#address button[data-candidate]")
+    assert sorted(b.text for b in buttons) == ["Phường Hồng Hà", "Phường Tây Hồ"]
+    pick = next(b for b in buttons if b.text == "Phường Tây Hồ")
+    pick.click()
+    wait(browser, lambda d: d.find_element(By.ID, "address-current").get_attribute("data-commune") == "00103")
+    assert pick.get_attribute("aria-pressed") == "true"
+    browser.find_element(By.ID, "copy-all").click()
+    wait(browser, lambda d: "toàn bộ" in d.find_element(By.ID, "copied").text)
+    row = clipboard(browser).split("\t")
+    assert row[-2:] == ["01", "00103"]
+    bench.remove_card()
+    wait(browser, lambda d: not d.find_element(By.ID, "address").is_displayed())
+    assert "Quảng An" not in browser.find_element(By.TAG_NAME, "main").text
 
 
 def test_reception_page_shows_the_verified_identity_while_the_face_is_read(browser, bench):

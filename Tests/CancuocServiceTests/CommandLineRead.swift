@@ -67,8 +67,12 @@ struct CommandLineRead {
                 "idNumber", "fullName", "dateOfBirth", "sex", "nationality", "ethnicity", "religion",
                 "placeOfOrigin", "placeOfResidence", "identifyingMarks", "dateOfIssue", "dateOfExpiry",
                 "fatherName", "motherName", "spouseName", "oldIdNumber",
+                "placeOfOriginAddress", "placeOfResidenceAddress",
             ]
         )
+        // The residence resolved to today's units (issue 27): Nghệ An keeps its code 40.
+        let residence = try #require(person["placeOfResidenceAddress"] as? [String: Any])
+        #expect(((residence["current"] as? [String: Any])?["province"] as? [String: Any])?["code"] as? String == "40")
         #expect(person["dateOfExpiry"] is NSNull)
         #expect(person["dateOfBirth"] as? String == "1962-06-21")
         #expect(person["sex"] as? String == "male")

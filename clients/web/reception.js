@@ -40,7 +40,7 @@ function date(iso) {
 
 let client = null;
 let readers = new Map();       // reader id → listing
-let shown = null;              // { reader, values } of the record on screen
+let shown = null;              // { reader, values, address } of the record on screen
 let clearAfterMs = 120000;
 let idleTimer = null;
 
@@ -73,6 +73,8 @@ function clearRecord(why) {
   clearTimeout(idleTimer);
   $("record").hidden = true;
   $("fields").tBodies[0].replaceChildren();
+  $("address").replaceChildren();
+  $("address").hidden = true;
   $("face-image").removeAttribute("src");
   $("face-note").textContent = "";
   $("verdict").textContent = "";
@@ -165,11 +167,68 @@ function showRecord(reader, record) {
       : face?.data ? "Ảnh dạng JPEG 2000: trình duyệt không hiển thị được" : "Không có ảnh";
   }
   verdict(record.verification);
-  shown = { reader, values };
+  shown = { reader, values, address: showAddress(person.placeOfResidenceAddress) };
   $("record").hidden = false;
   setStatus(record.faceStatus === "pending" ? "Đã đọc và xác thực thông tin; đang đọc ảnh…"
     : "Đã đọc xong. Rút thẻ ra để xóa dữ liệu khỏi màn hình.");
   touch();
+}
+
+/**
+ * The place of residence in today's units (issue 27, docs/address.md): the current province and
+ * commune with their codes; where the commune was split or the name is ambiguous, one button per
+ * candidate and nothing chosen until staff pick one. Returns the state the copy-all row reads.
+ */
+function showAddress(address) {
+  const box = $("address");
+  box.replaceChildren();
+  box.hidden = !address;
+  if (!address) return null;
+  const state = { address, commune: address.current.commune };
+  const unit = (u) => (u ? `${u.name} (${u.code})` : "—");
+  const line = document.createElement("p");
+  const render = () => {
+    line.textContent = `Địa chỉ hiện nay: ${unit(state.commune)}, ${unit(address.current.province)}`;
+    line.dataset.commune = state.commune?.code ?? "";
+  };
+  render();
+  line.id = "address-current";
+  box.append(line);
+  if (address.current.candidates.length > 0) {
+    const note = document.createElement("p");
+    note.textContent = address.match === "split"
+      ? `${address.asPrinted.commune?.name ?? "Xã/phường"} đã được chia — chọn xã/phường hiện nay:`
+      : "Tên trùng nhiều đơn vị — chọn xã/phường hiện nay:";
+    box.append(note);
+    for (const candidate of address.current.candidates) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = candidate.name;
+      button.dataset.candidate = candidate.code;
+      button.addEventListener("click", () => {
+        state.commune = candidate;
+        for (const b of box.querySelectorAll("button[data-candidate]")) {
+          b.setAttribute("aria-pressed", String(b === button));
+        }
+        render();
+        touch();
+      });
+      button.setAttribute("aria-pressed", "false");
+      box.append(button);
+    }
+  } else if (!state.commune) {
+    const note = document.createElement("p");
+    note.textContent = address.match === "unresolved"
+      ? "Không nhận ra đơn vị hành chính — chọn trong danh mục của phần mềm."
+      : "Chỉ xác định được tỉnh — chọn xã/phường trong danh mục của phần mềm.";
+    box.append(note);
+  }
+  return state;
+}
+
+/** The codes the copy-all row ends with: current province (2 digits), commune (5), as chosen. */
+function addressCodes(state) {
+  return [state?.address?.current?.province?.code ?? "", state?.commune?.code ?? ""];
 }
 
 /** The key as typed or scanned: 12 digits, 6 digits, or the QR text of the card's front. */
@@ -254,7 +313,8 @@ async function start() {
 
 $("key-form").addEventListener("submit", readCard);
 $("clear").addEventListener("click", () => clearRecord("Đã xóa dữ liệu"));
-$("copy-all").addEventListener("click", () => shown && copy(shown.values.join("\t"), "toàn bộ thông tin"));
+$("copy-all").addEventListener("click", () => shown && copy(
+  [...shown.values, ...addressCodes(shown.address)].join("\t"), "toàn bộ thông tin"));
 for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, touch);
 start().catch((error) => {
   $("connection").textContent = error?.messageVi ?? "Không kết nối được dịch vụ đọc thẻ";
