@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "CancuocAPI",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "CancuocUsage",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "MRTD", "PCSC", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -133,8 +133,8 @@ let package = Package(
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-                "PrometheusClient",
+                "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD",
+                "SmartCard", "PrometheusClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -191,7 +191,7 @@ read_card_as_member() {
   grep -q '"status":"verified"' <<< "$out" || { echo "$out" | cut -c1-300; return 1; }
 }
 
-# The browser endpoint (cancuocd-web.socket, issue 21): systemd listens on loopback port 28710
+# The browser endpoint (cancuocd-web.socket, docs/security.md): systemd listens on loopback port 28710
 # and passes the socket to the daemon, which keeps PrivateNetwork=yes; the reception page is
 # served, a foreign origin gets 403 before any WebSocket, and the listener is loopback only.
 web_endpoint() {

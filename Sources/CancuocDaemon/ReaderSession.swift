@@ -23,7 +23,7 @@ public actor ReaderSession {
     }
 
     /// A contactless card was placed on this reader since it was attached: it is an ID-card
-    /// reader even when empty and its name says nothing (issue 17).
+    /// reader even when empty and its name says nothing (docs/design.md §9.5).
     public private(set) var sawContactlessCard = false
 
     func cardInserted(atr: [UInt8]) {

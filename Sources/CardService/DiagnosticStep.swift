@@ -54,7 +54,7 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
 public struct DiagnosticReport: Codable, Sendable, Hashable {
     public var reader: String?
     public var steps: [DiagnosticStep]
-    /// What the reader is for (issue 17); nil for the common part of a several-reader report.
+    /// What the reader is for (docs/design.md §9.5); nil for the common part of a several-reader report.
     public var kind: ReaderKind?
     /// In a several-reader report: whether this is the reader ID cards are read on.
     public var isIDCardReader: Bool?

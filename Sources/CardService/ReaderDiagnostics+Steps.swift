@@ -25,7 +25,7 @@ extension ReaderDiagnostics {
         )
     }
 
-    /// What the reader is for (issue 17): a technician sees at once which reader is the ID-card
+    /// What the reader is for (docs/design.md §9.5): a technician sees at once which reader is the ID-card
     /// reader and which is a signature token.
     static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool, failing: Bool = false) -> DiagnosticStep {
         let because: String
@@ -256,7 +256,7 @@ extension ReaderDiagnostics {
         var times: [Double] = []
         for _ in 0..<max(1, latencyProbes) {
             let start = monotonicNanoseconds()
-            _ = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 4))
+            _ = try await card.transmit(.readBinary(sfi: sfi, ne: 4))
             times.append(Double(monotonicNanoseconds() &- start) / 1e6)
         }
         times.sort()
@@ -278,7 +278,7 @@ extension ReaderDiagnostics {
             )
         )
         // Extended length.
-        let probe = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536))
+        let probe = try await card.transmit(.readBinary(sfi: sfi, ne: 65536))
         let extended = probe.status == .success || probe.status == .endOfFileReached
         steps.append(
             DiagnosticStep(
@@ -293,7 +293,7 @@ extension ReaderDiagnostics {
             )
         )
         // The eMRTD application.
-        let select = try await card.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: DocumentReader.emrtdAID))
+        let select = try await card.transmit(.selectApplication(DocumentReader.emrtdAID))
         switch select.status {
         case .success, .securityStatusNotSatisfied:
             steps.append(
@@ -322,14 +322,11 @@ extension ReaderDiagnostics {
         return steps
     }
 
-    func testRead(_ reader: Reader, identity: ReaderIdentity, key: KeySpec) async -> DiagnosticStep {
+    func testRead(_ reader: ReaderInfo, key: KeySpec) async -> DiagnosticStep {
         let start = monotonicNanoseconds()
-        do {
-            let record = try await CardReading().read(
-                reader: reader,
-                identity: identity,
-                options: CardReadOptions(key: key, waitForCard: .seconds(2))
-            )
+        do throws(ReadFailure) {
+            let request = try CardReadRequest(key: key, options: ReadOptions(waitForCard: Self.testReadCardWait))
+            let record = try await runRead(reader, request).get()
             let ms = (monotonicNanoseconds() &- start) / 1_000_000
             let files = record.stats.files.map { "\($0.name) \($0.bytes) B/\($0.apdus) APDU/\($0.durationMs) ms" }
                 .joined(separator: ", ")
@@ -345,7 +342,7 @@ extension ReaderDiagnostics {
                 status: record.verification.status == .failed ? .fail : .ok,
                 detail: detail,
                 data: [
-                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method,
+                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method.rawValue,
                     "verification": record.verification.status.rawValue,
                 ]
             )

@@ -13,12 +13,34 @@ public struct ReaderDiagnostics: Sendable {
     public var showPersonalData: Bool
     /// Harmless commands timed for the latency figure.
     public var latencyProbes: Int
+    /// How the test read runs: as every read does, a `ReadJob` (one deadline, its own PC/SC
+    /// context). The daemon runs it under the reader's claim, like `card.read`, so that it is
+    /// refused while another read runs and counted in the usage log.
+    public var runRead: TestRead
 
-    public init(reader: String? = nil, key: KeySpec? = nil, showPersonalData: Bool = false, latencyProbes: Int = 20) {
+    /// One read on the named reader, as its owner runs reads.
+    public typealias TestRead = @Sendable (ReaderInfo, CardReadRequest) async -> Result<CitizenRecord, ReadFailure>
+
+    /// A read with nobody else to share the reader with (`cancuoc diag`): a `ReadJob`.
+    public static let readJob: TestRead = { reader, request in
+        await ReadJob(readerName: reader.name, identity: reader.identity, request: request).run()
+    }
+
+    /// How long the test read waits for the card that the checklist has just seen.
+    static let testReadCardWait: Duration = .seconds(2)
+
+    public init(
+        reader: String? = nil,
+        key: KeySpec? = nil,
+        showPersonalData: Bool = false,
+        latencyProbes: Int = 20,
+        runRead: @escaping TestRead = ReaderDiagnostics.readJob
+    ) {
         self.reader = reader
         self.key = key
         self.showPersonalData = showPersonalData
         self.latencyProbes = latencyProbes
+        self.runRead = runRead
     }
 
     public func run() async -> DiagnosticReport {
@@ -241,7 +263,7 @@ public struct ReaderDiagnostics: Sendable {
         steps.append(Self.atrStep(state.atr))
         steps += await cardSteps(context.reader(named: chosen.name))
         if let key, isIDCardReader {
-            steps.append(await testRead(context.reader(named: chosen.name), identity: chosen.identity, key: key))
+            steps.append(await testRead(chosen, key: key))
         }
         return steps
     }

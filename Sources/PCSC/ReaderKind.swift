@@ -1,6 +1,6 @@
 import SmartCard
 
-/// What a reader is for, as far as PC/SC tells (issue 17). Clinic PCs often have a USB
+/// What a reader is for, as far as PC/SC tells (docs/design.md §9.5). Clinic PCs often have a USB
 /// digital-signature token plugged in (tax and insurance filings): to PC/SC it is a contact
 /// reader holding a contact card. It must never be taken for the ID-card reader, and never be
 /// sent a command: some tokens count failed commands against their PIN.

@@ -86,7 +86,7 @@ struct ReaderEntry {
     var atr: [UInt8]?
 
     var id: ReaderID { ReaderID(name: name, identity: identity) }
-    /// What the reader is for, from its name, features and the card on it now (issue 17).
+    /// What the reader is for, from its name, features and the card on it now (docs/design.md §9.5).
     var classification: ReaderClassification {
         .classify(name: name, identity: identity, atr: cardPresent ? atr : nil)
     }

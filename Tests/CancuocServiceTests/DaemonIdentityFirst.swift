@@ -6,7 +6,7 @@ import Testing
 @testable import CancuocAPI
 
 extension DaemonIntegration {
-    /// `read.identity` and `skipFace` over the real socket (issue 18).
+    /// `read.identity` and `skipFace` over the real socket (docs/design.md §5).
     @Suite(.serialized)
     struct DaemonIdentityFirst {
         @Test func theCallerGetsTheIdentityBeforeTheRecordAndNobodyElseDoes() async throws {

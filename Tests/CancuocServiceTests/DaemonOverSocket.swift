@@ -1,3 +1,4 @@
+import CancuocServer
 import CardSimulator
 import Foundation
 import TestBench
@@ -12,7 +13,7 @@ import Glibc
 
 extension DaemonIntegration {
     /// What an HIS does with the daemon, over the real socket, with the real core, the bench's
-    /// pcscd + vpcd and the simulated chip (issue 5 "Tests that must exist").
+    /// pcscd + vpcd and the simulated chip (docs/api.md "Tests that must exist").
     @Suite(.serialized)
     struct DaemonOverSocket {
         @Test func helloAndReadersListShowTheVirtualReaderWithItsCard() async throws {
@@ -300,15 +301,15 @@ extension DaemonIntegration {
 
         @Test func theCommandLineClientGetsResultsErrorsAndEvents() async throws {
             try await RunningDaemon.with { daemon in
-                let connection = try APIConnection(path: daemon.path)
+                let connection = try UnixSocketClient(path: daemon.path)
                 let hello = try connection.call(method: "hello")
                 #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 let unknown = try connection.call(method: "card.erase")
                 #expect(errorCode(unknown) == -32601)
                 let subscribed = try connection.call(method: "events.subscribe")
                 #expect(subscribed["result"]?["subscribed"] == .bool(true))
-                #expect(throws: APIConnection.Failure.self) {
-                    try APIConnection(path: daemon.directory + "/missing.sock")
+                #expect(throws: UnixSocketClient.Failure.self) {
+                    try UnixSocketClient(path: daemon.directory + "/missing.sock")
                 }
             }
         }

@@ -6,7 +6,7 @@ import Testing
 @testable import CancuocAPI
 
 extension DaemonIntegration {
-    /// The inventory counts what the daemon did, and holds no personal data (issue 6).
+    /// The inventory counts what the daemon did, and holds no personal data (docs/inventory.md).
     @Suite struct DaemonUsage {
         @Test func readsThroughTheDaemonAreCountedAndNoPersonalDataReachesTheUsageLog() async throws {
             let bench = try await PCSCBench.shared()

@@ -4,7 +4,7 @@ import Testing
 
 @testable import CardService
 
-/// A clinic technician runs `cancuoc diag` (issue 7): through pcscd + vpcd.
+/// A clinic technician runs `cancuoc diag` (docs/troubleshooting.md): through pcscd + vpcd.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(2)))
 struct DiagnoseReader {
     func step(_ report: DiagnosticReport, _ id: String) throws -> DiagnosticStep {

@@ -1,5 +1,6 @@
 import CardSimulator
 import Foundation
+import MRTD
 import PCSC
 import TestBench
 import Testing
@@ -107,7 +108,7 @@ extension DaemonIntegration {
                         _ = try await CardReading().read(
                             reader: context.reader(named: bench.readerName(slot: 1)),
                             identity: nil,
-                            options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber))
+                            request: CardReadRequest(key: KeySpec(id: profile.dg13.idNumber))
                         )
                         return nil
                     } catch let failure as ReadFailure {

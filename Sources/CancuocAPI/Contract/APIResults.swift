@@ -40,7 +40,7 @@ public struct ReaderListing: Codable, Sendable, Hashable {
     @ExplicitNull public var atr: String?
     /// A read is running on it (daemon only; absent from the CLI's listing).
     public var busy: Bool?
-    /// What the reader is for (issue 17): a signature token is `contactOnly`.
+    /// What the reader is for (docs/design.md §9.5): a signature token is `contactOnly`.
     public var kind: ReaderKind
 
     public init(

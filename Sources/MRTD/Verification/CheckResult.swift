@@ -62,8 +62,8 @@ public struct CheckResult: Sendable, Hashable {
     public var outcome: CheckOutcome
     public var reason: String?
     public var notes: [CheckNote]
-    /// Named facts for reports ("documentSigner", "csca", "revocation").
-    public var details: [String: String]
+    /// What the check established, for reports: typed, never read back from words.
+    public var facts: CheckFacts
 
     public var name: String { kind.rawValue }
 
@@ -72,12 +72,41 @@ public struct CheckResult: Sendable, Hashable {
         _ outcome: CheckOutcome,
         reason: String? = nil,
         notes: [CheckNote] = [],
-        details: [String: String] = [:]
+        facts: CheckFacts = CheckFacts()
     ) {
         self.kind = kind
         self.outcome = outcome
         self.reason = reason
         self.notes = notes
-        self.details = details
+        self.facts = facts
+    }
+}
+
+/// Facts a check established along the way, for the record and for people: the certificates it
+/// used and what it found about revocation.
+public struct CheckFacts: Sendable, Hashable {
+    /// Whether the Document Signer was checked against a CRL of its CSCA, and the answer.
+    public enum Revocation: String, Sendable, Hashable, Codable {
+        case notChecked, revoked, notRevoked
+    }
+
+    /// Subject of the Document Signer certificate.
+    public var documentSigner: String?
+    /// Subject of the trusted CSCA the Document Signer chains to.
+    public var csca: String?
+    public var revocation: Revocation?
+    /// The SOD's hash algorithm.
+    public var hashAlgorithm: HashAlgorithm?
+
+    public init(
+        documentSigner: String? = nil,
+        csca: String? = nil,
+        revocation: Revocation? = nil,
+        hashAlgorithm: HashAlgorithm? = nil
+    ) {
+        self.documentSigner = documentSigner
+        self.csca = csca
+        self.revocation = revocation
+        self.hashAlgorithm = hashAlgorithm
     }
 }
