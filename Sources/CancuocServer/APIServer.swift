@@ -37,7 +37,7 @@ public final class APIServer: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let state = Mutex(State())
-    private let table = ConnectionTable()
+    private let acceptor: ConnectionAcceptor
 
     private struct State {
         var serverChannel: (any Channel)?
@@ -58,10 +58,11 @@ public final class APIServer: Service, Sendable {
         self.group = group
         self.logger = logger
         self.onListening = onListening
+        self.acceptor = ConnectionAcceptor(limits: configuration, service: service, logger: logger)
     }
 
     /// The connections open now.
-    public var connections: [Connection] { table.all }
+    public var connections: [Connection] { acceptor.connections }
 
     /// `Service`: listen until the group shuts down, then stop.
     public func run() async throws {
@@ -92,7 +93,7 @@ public final class APIServer: Service, Sendable {
         state.withLock { $0.socketGroupID = groupID }
 
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: ConnectionAcceptor.listenBacklog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { [self] channel in
                 self.initializeChild(channel)
@@ -117,8 +118,9 @@ public final class APIServer: Service, Sendable {
     }
 
     /// Close the listener; let every connection's running requests answer (they are
-    /// cancelled: `cancelled`, 1009) and close it; wait (at most 5 s) until all are closed and
-    /// the service was told; remove the socket file we created. Calling it again does nothing.
+    /// cancelled: `cancelled`, 1009) and close it; wait (at most
+    /// `ConnectionAcceptor.shutdownGrace`) until all are closed and the service was told; remove
+    /// the socket file we created. Calling it again does nothing.
     public func stop() async {
         let (listener, path) = state.withLock { state in
             defer {
@@ -128,7 +130,7 @@ public final class APIServer: Service, Sendable {
             return (state.serverChannel, state.boundPath)
         }
         try? await listener?.close()
-        await table.drain(within: .seconds(5), logger: logger)
+        await acceptor.drain()
         if let path {
             unlink(path)
         }
@@ -137,63 +139,21 @@ public final class APIServer: Service, Sendable {
 
     // MARK: - Connections
 
+    /// Learns who the peer is from the kernel, then the one accept path (`ConnectionAcceptor`)
+    /// with newline framing. Root is not limited per user; a peer without credentials is only
+    /// counted in the total.
     private func initializeChild(_ channel: any Channel) -> EventLoopFuture<Void> {
         PeerCredentials.of(channel).flatMapThrowing { [self] credentials in
             let socketGroup = state.withLock { $0.socketGroupID }
-            let principal = Principal.localUser(credentials, socketGroup: socketGroup)
-            // Root is not limited per user; a peer without credentials is only counted in the total.
-            let perUser: Int? = credentials == nil || credentials?.uid == 0 ? nil : configuration.maxClientsPerUser
-            let admission = table.admit(principal, maxClients: configuration.maxClients, maxPerCaller: perUser) { id in
-                Connection(
-                    id: id,
-                    principal: principal,
-                    transport: ChannelTransport(channel: channel),
-                    service: service,
-                    limits: configuration.connectionLimits,
-                    logger: logger
-                )
-            }
-            let pipeline = channel.pipeline.syncOperations
-            let connection: Connection
-            switch admission {
-            case .admitted(let admitted):
-                connection = admitted
-            case .stopping:
-                throw APIServerError.stopping  // NIO closes the new connection
-            case .refused(let refusal):
-                let limit = refusal == .tooManyForCaller ? configuration.maxClientsPerUser : configuration.maxClients
-                logger.warning(
-                    "refusing a connection: \(refusal.logMessage)",
-                    metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 }
-                )
-                try pipeline.addHandler(
-                    RefuseConnectionHandler(
-                        line: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit))
-                    )
-                )
-                return
-            }
-            logger.debug("client connected", metadata: connection.logMetadata)
-            channel.closeFuture.whenComplete { [self] _ in
-                Task {
-                    await connection.finish()
-                    table.remove(connection)
-                    MemoryRelease.soon()
-                }
-            }
-            if configuration.idleTimeout > .zero {
-                try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
-            }
-            try pipeline.addHandler(
-                ByteToMessageHandler(
-                    LineFrameDecoder(
-                        maxLength: configuration.maxLineLength,
-                        completionLimit: configuration.requestCompletionTimeout
-                    )
-                )
+            try acceptor.accept(
+                channel,
+                principal: Principal.localUser(credentials, socketGroup: socketGroup),
+                framing: LineFraming(
+                    maxLength: configuration.maxLineLength,
+                    completionLimit: configuration.requestCompletionTimeout
+                ),
+                limitedPerCaller: credentials != nil && credentials?.uid != 0
             )
-            try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
-            try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
         }
     }
 
@@ -239,70 +199,17 @@ public final class APIServer: Service, Sendable {
         return warnings
     }
 
+    /// Room for one group's record (name, password, members) for getgrnam_r: glibc's
+    /// `sysconf(_SC_GETGR_R_SIZE_MAX)` (1024) is too small for a group with many members.
+    static let groupRecordBufferSize = 16384
+
     /// Resolve a group name with getgrnam_r.
     static func groupID(named name: String) -> UInt32? {
         var group = Glibc.group()
         var result: UnsafeMutablePointer<Glibc.group>?
-        var buffer = [CChar](repeating: 0, count: 16384)
+        var buffer = [CChar](repeating: 0, count: groupRecordBufferSize)
         let status = getgrnam_r(name, &group, &buffer, buffer.count, &result)
         guard status == 0, result != nil else { return nil }
         return group.gr_gid
-    }
-}
-
-/// Gives freed heap back to the system a moment after connections close: glibc keeps freed
-/// arenas, so without this a burst of hostile clients leaves the daemon's resident memory at
-/// its peak for ever. At most once every two seconds.
-enum MemoryRelease {
-    private static let scheduled = Mutex(false)
-    private static let trim: (@convention(c) (Int) -> Int32)? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
-
-    static func soon() {
-        guard
-            scheduled.withLock({ state in
-                defer { state = true }
-                return !state
-            })
-        else { return }
-        Task {
-            try? await Task.sleep(for: .seconds(2))
-            scheduled.withLock { $0 = false }
-            _ = trim?(0)
-        }
-    }
-}
-
-/// Writes one error line to a connection we cannot serve, then closes it.
-private final class RefuseConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    private let line: [UInt8]
-
-    init(line: [UInt8]) {
-        self.line = line
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { refuse(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        refuse(context)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-
-    private func refuse(_ context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: line.count + 1)
-        buffer.writeBytes(line)
-        buffer.writeInteger(UInt8(ascii: "\n"))
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            loopBound.value.close(promise: nil)
-        }
     }
 }

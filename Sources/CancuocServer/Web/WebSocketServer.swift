@@ -14,8 +14,8 @@ import Synchronization
 /// `cancuoc.js`.
 ///
 /// Built on swift-nio's own NIOHTTP1 and NIOWebSocket: swift-nio is already the transport of
-/// the Unix socket, so the WebSocket shares its event loops, `ChannelTransport` and
-/// `ConnectionHandler` and adds no package (Hummingbird's or Vapor's WebSocket would bring a
+/// the Unix socket, so the WebSocket shares its event loops and its accept path
+/// (`ConnectionAcceptor`, with `WebSocketFraming`) and adds no package (Hummingbird's or Vapor's WebSocket would bring a
 /// framework and several packages for one route).
 ///
 /// Who may connect is decided before the upgrade (`WebAccessPolicy`): a foreign `Host`, a
@@ -26,6 +26,12 @@ public final class WebSocketServer: Service, Sendable {
     public static let settingsPath = "/reception-settings.json"
     /// Browser clients are numbered apart from the Unix socket's in the logs.
     public static let firstConnectionID: UInt64 = 1_000_001
+    /// TCP connections beyond `maxClients` that may be open before they upgrade (the page's
+    /// HTTP requests): a few, so page loads do not starve and idle sockets cannot pile up.
+    static let httpSlotsBeyondClients = 16
+    /// A connection that has not become a WebSocket within this much silence is closed: an idle
+    /// TCP connection must not hold one of the few HTTP slots.
+    static let httpIdleTimeout: TimeAmount = .seconds(10)
 
     public let configuration: WebServerConfiguration
     private let service: any APIService
@@ -33,7 +39,7 @@ public final class WebSocketServer: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let state = Mutex(State())
-    private let table = ConnectionTable(firstID: WebSocketServer.firstConnectionID)
+    private let acceptor: ConnectionAcceptor
 
     private struct State {
         var serverChannels: [any Channel] = []
@@ -54,10 +60,16 @@ public final class WebSocketServer: Service, Sendable {
         self.group = group
         self.logger = logger
         self.onListening = onListening
+        self.acceptor = ConnectionAcceptor(
+            limits: configuration.limits,
+            service: service,
+            firstConnectionID: Self.firstConnectionID,
+            logger: logger
+        )
     }
 
     /// The WebSocket connections open now.
-    public var connections: [Connection] { table.all }
+    public var connections: [Connection] { acceptor.connections }
 
     /// Where each listener is bound (port 0 in the configuration becomes the real port).
     public var boundAddresses: [WebListenAddress] {
@@ -82,7 +94,7 @@ public final class WebSocketServer: Service, Sendable {
             state.started = true
         }
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: ConnectionAcceptor.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture { try self.initializeChild(channel) }
@@ -111,7 +123,7 @@ public final class WebSocketServer: Service, Sendable {
     }
 
     /// Close the listeners, drain every WebSocket connection like the Unix socket's, wait at
-    /// most 5 s, then close what is left.
+    /// most `ConnectionAcceptor.shutdownGrace`, then close what is left.
     public func stop() async {
         let listeners = state.withLock { state in
             state.stopping = true
@@ -119,7 +131,7 @@ public final class WebSocketServer: Service, Sendable {
             return state.serverChannels
         }
         for listener in listeners { try? await listener.close() }
-        await table.drain(within: .seconds(5), logger: logger)
+        await acceptor.drain()
         logger.info("stopped listening for browsers")
     }
 
@@ -130,7 +142,9 @@ public final class WebSocketServer: Service, Sendable {
         let limits = configuration.limits
         let admitted = state.withLock { state in
             // HTTP requests for the page count too: at most a few more than the WebSocket clients.
-            guard !state.stopping, state.openChannels < limits.maxClients + 16 else { return false }
+            guard !state.stopping, state.openChannels < limits.maxClients + Self.httpSlotsBeyondClients else {
+                return false
+            }
             state.openChannels += 1
             return true
         }
@@ -144,7 +158,7 @@ public final class WebSocketServer: Service, Sendable {
         let access = configuration.access
         let http = WebHTTPHandler(configuration: configuration, localAddress: localAddress, port: port, logger: logger)
         let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: limits.maxLineLength + 1,
+            maxFrameSize: WebSocketFraming.maxFrameSize(forMessagesOf: limits.maxLineLength),
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 let path = head.uri.prefix { $0 != "?" && $0 != "#" }
@@ -178,9 +192,7 @@ public final class WebSocketServer: Service, Sendable {
             }
         )
         let pipeline = channel.pipeline.syncOperations
-        // A connection that has not become a WebSocket within 10 s of silence is closed: an
-        // idle TCP connection must not hold one of the few HTTP slots.
-        let httpIdle = IdleStateHandler(readTimeout: .seconds(10))
+        let httpIdle = IdleStateHandler(readTimeout: Self.httpIdleTimeout)
         let httpIdleCloser = CloseOnIdleHandler()
         let bound = NIOLoopBound((http, httpIdle, httpIdleCloser), eventLoop: channel.eventLoop)
         try pipeline.addHandler(httpIdle)
@@ -200,9 +212,10 @@ public final class WebSocketServer: Service, Sendable {
         try pipeline.addHandler(httpIdleCloser)
     }
 
-    /// An upgraded WebSocket: admitted (at most `maxClients`, and `maxClientsPerUser` per origin
-    /// so one website — or a local program sending one origin — cannot keep the HIS out) or
-    /// refused the way the Unix socket refuses, in a text frame, then closed with 1013.
+    /// An upgraded WebSocket: its frame decoder gets the completion limit, then the one accept
+    /// path (`ConnectionAcceptor`): admitted (at most `maxClients`, and `maxClientsPerUser` per
+    /// origin so one website — or a local program sending one origin — cannot keep the HIS out)
+    /// or refused the way the Unix socket refuses, in a text frame, then closed with 1013.
     private func startConnection(on channel: any Channel, principal: Principal) throws {
         let limits = configuration.limits
         let pipeline = channel.pipeline.syncOperations
@@ -214,93 +227,17 @@ public final class WebSocketServer: Service, Sendable {
         try pipeline.addHandler(
             ByteToMessageHandler(
                 WebSocketFrameLimitDecoder(
-                    maxFrameSize: limits.maxLineLength + 1,
+                    maxFrameSize: WebSocketFraming.maxFrameSize(forMessagesOf: limits.maxLineLength),
                     completionLimit: limits.requestCompletionTimeout
                 )
             )
         )
-        let admission = table.admit(principal, maxClients: limits.maxClients, maxPerCaller: limits.maxClientsPerUser) {
-            id in
-            Connection(
-                id: id,
-                principal: principal,
-                transport: ChannelTransport(channel: channel),
-                service: service,
-                limits: limits.connectionLimits,
-                logger: logger
-            )
-        }
-        let connection: Connection
-        switch admission {
-        case .admitted(let admitted):
-            connection = admitted
-        case .stopping:
-            throw APIServerError.stopping
-        case .refused(let refusal):
-            let limit = refusal == .tooManyForCaller ? limits.maxClientsPerUser : limits.maxClients
-            logger.warning(
-                "refusing a browser connection: \(refusal.logMessage)",
-                metadata: principal.logMetadata.merging(["limit": "\(limit)"]) { $1 }
-            )
-            try pipeline.addHandler(
-                WebSocketRefusalHandler(
-                    message: JSONRPCMessage.error(id: .null, refusal.error(for: principal, limit: limit)),
-                    reason: refusal == .tooManyForCaller ? "too many connections from this origin" : "too many clients"
-                )
-            )
-            return
-        }
-        logger.debug("browser client connected", metadata: connection.logMetadata)
-        channel.closeFuture.whenComplete { [self] _ in
-            Task {
-                await connection.finish()
-                table.remove(connection)
-            }
-        }
-        if limits.idleTimeout > .zero {
-            try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(limits.idleTimeout)))
-        }
-        try pipeline.addHandler(
-            NIOWebSocketFrameAggregator(
-                minNonFinalFragmentSize: 1,
-                maxAccumulatedFrameCount: 1024,
-                maxAccumulatedFrameSize: limits.maxLineLength
-            )
+        try acceptor.accept(
+            channel,
+            principal: principal,
+            framing: WebSocketFraming(maxMessageLength: limits.maxLineLength)
         )
-        try pipeline.addHandler(WebSocketMessageCodec())
-        try pipeline.addHandler(ConnectionHandler(connection: connection, logger: logger))
     }
-}
-
-/// Tells a WebSocket client it cannot be served — the Unix socket's one error message, in a
-/// text frame — and closes with 1013 (try again later) and a short reason a page can read
-/// (`CloseEvent.reason`).
-final class WebSocketRefusalHandler: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
-    private let message: [UInt8]
-    private let reason: String
-
-    init(message: [UInt8], reason: String) {
-        self.message = message
-        self.reason = reason
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        let allocator = context.channel.allocator
-        context.write(
-            wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: allocator.buffer(bytes: message))),
-            promise: nil
-        )
-        var close = allocator.buffer(capacity: 2 + reason.utf8.count)
-        close.write(webSocketErrorCode: .unknown(1013))
-        close.writeString(reason)
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: close)))
-            .whenComplete { _ in loopBound.value.close(promise: nil) }
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
 
 /// Closes an HTTP connection that sent nothing for a while (before any upgrade).
