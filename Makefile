@@ -14,15 +14,20 @@ RELEASE = -c release --static-swift-stdlib
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid
-DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils \
+  $(DEB_FACE_BUILD_PACKAGES)
+# The face check's matcher (issue 26, docs/face-check.md): dlib, its image and BLAS libraries,
+# OpenJPEG for JPEG 2000 portraits, libseccomp for its sandbox.
+DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev libopenjp2-7-dev libseccomp-dev
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
-  prometheus prometheus-node-exporter
+  prometheus prometheus-node-exporter ffmpeg imagemagick
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
+.PHONY: face-models
 .PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
 
 all: build
@@ -53,6 +58,7 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
+	scripts/face-assets.sh
 	@python3 -c 'import selenium, pytest, marionette_driver' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
 
 build-deps:
@@ -112,6 +118,11 @@ bench: deps
 soak: deps
 	$(SWIFT) build --build-tests
 	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD|DaemonSoak"
+
+# The face check's model files and test photos (issue 26) from PyPI sdists, sha256-checked
+# (config/face/assets.sha256), into .build/face (never committed).
+face-models:
+	scripts/face-assets.sh
 
 clean:
 	rm -rf .build bench-results dist .build-deb
