@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "cancuoc", targets: ["cancuoc"]),
         .executable(name: "cancuocd", targets: ["cancuocd"]),
+        .executable(name: "cancuoc-face-matcher", targets: ["cancuoc-face-matcher"]),
         // Every parser behind one entry point, for the fuzzers under Fuzz/ (issue 9).
         .library(name: "FuzzHarness", targets: ["FuzzHarness"]),
     ],
@@ -134,11 +135,28 @@ let package = Package(
             name: "cancuoc",
             dependencies: [
                 "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-                "PrometheusClient",
+                "PrometheusClient", "FaceCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // The face check (issue 26, docs/face-check.md). FaceCheck: the decision, the thresholds,
+        // the matcher's wire protocol and the client that starts the matcher; pure Swift, no dlib.
+        // CFaceMatcher (dlib, OpenJPEG, libseccomp: Debian's libdlib-dev, libopenjp2-7-dev,
+        // libseccomp-dev) is linked only by the sandboxed cancuoc-face-matcher process.
+        .target(name: "FaceCheck"),
+        .target(
+            name: "CFaceMatcher",
+            // OpenJPEG 2.5 keeps its header in a versioned folder (bookworm 2.5.0, trixie 2.5.3).
+            cxxSettings: [.unsafeFlags(["-O2", "-I/usr/include/openjpeg-2.5"])],
+            linkerSettings: [
+                .linkedLibrary("dlib"), .linkedLibrary("openjp2"), .linkedLibrary("seccomp"),
+                .linkedLibrary("jpeg"), .linkedLibrary("png"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
+            ]
+        ),
+        .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
+        .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
         .executableTarget(
@@ -157,7 +175,7 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
-                "CancuocUsage",
+                "CancuocUsage", "FaceCheck",
             ]
         ),
         .executableTarget(
