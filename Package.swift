@@ -157,6 +157,7 @@ let package = Package(
         ),
         .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
         .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
+        .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator"]),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
         .executableTarget(

@@ -40,17 +40,6 @@ package enum FaceCheckPolicy {
         }
         checks.append(.init(.oneFace, .passed))
 
-        if frames.contains(where: { ($0.face?.width ?? 0) < t.minFaceWidth }) {
-            checks.append(.init(.faceSize, .failed))
-            return result(.faceTooSmall)
-        }
-        checks.append(.init(.faceSize, .passed))
-        if frames.contains(where: { Double($0.sharpness) < t.minSharpness }) {
-            checks.append(.init(.sharpness, .failed))
-            return result(.faceTooSmall)
-        }
-        checks.append(.init(.sharpness, .passed))
-
         var distances: [Double] = []
         for frame in frames {
             // One face was found in every frame, so every frame has a descriptor; a frame
@@ -63,11 +52,23 @@ package enum FaceCheckPolicy {
         }
         let mean = distances.reduce(0, +) / Double(distances.count)
 
+        // The chip portrait itself, whatever its size: a presentation, not a quality problem.
         if distances.contains(where: { $0 < t.portraitReplayBelow }) {
             checks.append(.init(.notChipPortrait, .failed))
             return result(.notLive, distance: mean)
         }
         checks.append(.init(.notChipPortrait, .passed))
+
+        if frames.contains(where: { ($0.face?.width ?? 0) < t.minFaceWidth }) {
+            checks.append(.init(.faceSize, .failed))
+            return result(.faceTooSmall)
+        }
+        checks.append(.init(.faceSize, .passed))
+        if frames.contains(where: { Double($0.sharpness) < t.minSharpness }) {
+            checks.append(.init(.sharpness, .failed))
+            return result(.faceTooSmall)
+        }
+        checks.append(.init(.sharpness, .passed))
 
         if source == .file || frames.count < 2 {
             checks.append(.init(.framesChange, .notApplicable))

@@ -45,7 +45,7 @@ import Testing
         #expect(r.distance == 0.35)
         #expect(
             r.checks.map(\.name) == [
-                .portraitFace, .oneFace, .faceSize, .sharpness, .notChipPortrait, .framesChange, .distance,
+                .portraitFace, .oneFace, .notChipPortrait, .faceSize, .sharpness, .framesChange, .distance,
             ]
         )
         #expect(r.checks.allSatisfy { $0.outcome == .passed })
