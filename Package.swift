@@ -118,6 +118,7 @@ let package = Package(
             name: "CancuocDaemon",
             dependencies: [
                 "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
+                "FaceCheck",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -204,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "CancuocServiceTests",
             dependencies: [
-                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
+                "FaceCheck", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
                 "PrometheusClient",
                 "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
                 .product(name: "NIOCore", package: "swift-nio"),

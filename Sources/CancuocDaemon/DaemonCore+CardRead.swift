@@ -29,6 +29,9 @@ extension DaemonCore {
         guard !(skipFace && params.includeFace == true) else {
             throw APIError.invalidParams("includeFace and skipFace cannot both be true")
         }
+        guard !(skipFace && params.faceCheck == true) else {
+            throw APIError.invalidParams("faceCheck needs the face: skipFace cannot be true")
+        }
         let key: ResolvedKey
         do {
             key = try params.key.resolve()
@@ -57,7 +60,7 @@ extension DaemonCore {
         let readerID = session.info.id.rawValue
         var options = CardReadOptions(
             key: key,
-            includeFace: params.includeFace ?? false,
+            includeFace: params.includeFace == true || params.faceCheck == true,
             waitForCard: max(.zero, deadline - .now),
             progress: { step, done, total in
                 connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
@@ -68,8 +71,9 @@ extension DaemonCore {
         }
         let result = await read(on: session, options: options, metadata: connection.logMetadata)
         switch result {
-        case .success(let record):
+        case .success(var record):
             wrongKeys.rightKey(caller: caller, reader: readerID)
+            keepPortraitForFaceCheck(&record, params: params, connection: connection)
             return record
         case .failure(.wrongKey):
             var error = ReadFailure.wrongKey.apiError(reader: readerID)

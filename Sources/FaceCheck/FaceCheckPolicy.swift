@@ -70,7 +70,7 @@ package enum FaceCheckPolicy {
         }
         checks.append(.init(.sharpness, .passed))
 
-        if source == .file || frames.count < 2 {
+        if frames.count < 2 {
             checks.append(.init(.framesChange, .notApplicable))
         } else {
             var largestChange = 0.0

@@ -36,6 +36,24 @@ public struct FaceCheckResult: Codable, Equatable, Sendable {
         self.messageVi = decision.message.vi
     }
 
+    enum CodingKeys: String, CodingKey {
+        case decision, distance, thresholds, model, checks, source, frames, message, messageVi
+    }
+
+    /// Every key present; `distance` is `null` when no comparison was made.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(decision, forKey: .decision)
+        try c.encode(distance, forKey: .distance)
+        try c.encode(thresholds, forKey: .thresholds)
+        try c.encode(model, forKey: .model)
+        try c.encode(checks, forKey: .checks)
+        try c.encode(source, forKey: .source)
+        try c.encode(frames, forKey: .frames)
+        try c.encode(message, forKey: .message)
+        try c.encode(messageVi, forKey: .messageVi)
+    }
+
     /// The models the matcher runs (dlib 19.24 from Debian, the files of the PyPI sdist
     /// face_recognition_models 0.3.0).
     public static let model =

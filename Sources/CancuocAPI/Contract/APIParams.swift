@@ -8,6 +8,8 @@ public struct CardReadParams: Codable, Sendable, Hashable {
     public var includeFace: Bool?
     /// Do not read the face at all (the record says `faceStatus: "skipped"`).
     public var skipFace: Bool?
+    /// Keep the chip portrait (in memory) for this connection's `face.check` (docs/face-check.md).
+    public var faceCheck: Bool?
 }
 
 /// `reader.diagnose` params (docs/api.md).
