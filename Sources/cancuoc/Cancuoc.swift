@@ -11,7 +11,7 @@ struct Cancuoc: AsyncParsableCommand {
         version: Product.version,
         subcommands: [
             ReadCommand.self, ReadersCommand.self, DiagCommand.self, TrustCommand.self, SimCommand.self,
-            CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self,
+            CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self, FaceCommand.self,
         ]
     )
 }
