@@ -110,6 +110,7 @@ bench: deps
 	$(SWIFT) build $(RELEASE) --product cancuoc
 	$(SWIFT) build $(RELEASE) --product cancuocd
 	$(SWIFT) build $(RELEASE) --product CancuocBench
+	$(SWIFT) build $(RELEASE) --product cancuoc-face-matcher
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/CancuocBench"
 
 # Soak: the card pulled at every APDU index of a full read (short and extended cards, each

@@ -166,7 +166,7 @@ let package = Package(
             dependencies: [
                 "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC",
                 "MRTD",
-                "CCCD", "TestBench",
+                "CCCD", "TestBench", "FaceCheck",
             ],
             path: "Benchmarks/CancuocBench"
         ),

@@ -154,8 +154,8 @@ public struct FaceChecker: Sendable {
 }
 
 /// The matcher as a child process on one end of a socketpair (its stdin and stdout).
-final class MatcherProcess {
-    let pid: pid_t
+package final class MatcherProcess {
+    package let pid: pid_t
     let socket: Int32
     private var decoder = MatcherFrameDecoder()
     private var exitStatus: Int32? = nil
@@ -165,7 +165,7 @@ final class MatcherProcess {
         self.socket = socket
     }
 
-    static func start(_ configuration: FaceMatcherConfiguration) throws -> MatcherProcess {
+    package static func start(_ configuration: FaceMatcherConfiguration) throws -> MatcherProcess {
         guard access(configuration.executable, X_OK) == 0 else { throw FaceMatcherFailure.notInstalled }
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
@@ -232,7 +232,7 @@ final class MatcherProcess {
         }
     }
 
-    func send(_ image: FaceCheckImage, deadline: ContinuousClock.Instant) throws {
+    package func send(_ image: FaceCheckImage, deadline: ContinuousClock.Instant) throws {
         let payloadLength = image.count + 2
         guard image.count > 0, payloadLength <= MatcherProtocol.maxFrameLength else {
             throw FaceMatcherFailure.imageRefused(.tooLarge)
@@ -245,7 +245,7 @@ final class MatcherProcess {
         try image.withBytes { try sendAll($0, deadline: deadline) }
     }
 
-    func receive(deadline: ContinuousClock.Instant) throws -> MatcherResponse {
+    package func receive(deadline: ContinuousClock.Instant) throws -> MatcherResponse {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             do {
@@ -283,7 +283,7 @@ final class MatcherProcess {
     }
 
     /// Closes the socket (the matcher exits on end of input); kills it if it lingers.
-    func stop(deadline: ContinuousClock.Instant) {
+    package func stop(deadline: ContinuousClock.Instant) {
         decoder.zero()
         close(socket)
         guard exitStatus == nil else { return }
