@@ -143,6 +143,18 @@ export class Cancuoc extends EventTarget {
     }
   }
 
+  /** `face.check` (docs/face-check.md, docs/api.md): the patient's live face against the chip
+   *  portrait of this connection's last `read(key, {faceCheck: true})`. Ask the patient first:
+   *  without `consent: true` nothing is captured or sent and the answer is `declined`. Give
+   *  `frames` (base64 JPEG strings) or a playing `video` element (a camera preview): `count`
+   *  frames are taken `intervalMs` apart at 640×480. Resolves to the `faceCheck` result
+   *  (`decision`, `distance`, `checks`, `messageVi`…). Frames stay in memory; none is kept. */
+  async faceCheck({ consent = false, frames, video, count = 3, intervalMs = 300 } = {}) {
+    if (consent !== true) return this.call("face.check", { consent: false });
+    if (!frames && video) frames = await captureFrames(video, count, intervalMs);
+    return this.call("face.check", { consent: true, frames: frames ?? [] });
+  }
+
   /** The events as an async iterator of `{method, params}`, ending when the client closes.
    *  Leaving the loop (`break`, `return`, an exception) ends the iterator and removes its
    *  listeners: iterate as often as you like. */
@@ -229,4 +241,21 @@ export class Cancuoc extends EventTarget {
       this.open().catch(() => { if (!this._closedByUser) this._scheduleReconnect(); });
     }, delay);
   }
+}
+
+/** `count` JPEG frames (base64, 640×480 at most) from a playing video element, `intervalMs` apart. */
+async function captureFrames(video, count, intervalMs) {
+  const scale = Math.min(1, 640 / (video.videoWidth || 640), 480 / (video.videoHeight || 480));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round((video.videoWidth || 640) * scale);
+  canvas.height = Math.round((video.videoHeight || 480) * scale);
+  const context = canvas.getContext("2d");
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    frames.push(canvas.toDataURL("image/jpeg", 0.8).split(",")[1]);
+  }
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  return frames;
 }
