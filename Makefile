@@ -58,7 +58,7 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
-	scripts/face-assets.sh
+	@scripts/face-assets.sh --quiet
 	@python3 -c 'import selenium, pytest, marionette_driver' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
 
 build-deps:

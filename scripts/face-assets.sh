@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Face check assets (issue 26): the two dlib model files and the test photos, from PyPI sdists,
 # checked against config/face/assets.sha256. Build time only: nothing downloads at run time.
-#   scripts/face-assets.sh [DIR]      (default .build/face; DIR/models, DIR/photos)
+#   scripts/face-assets.sh [--quiet] [DIR]   (default .build/face; DIR/models, DIR/photos)
+#   --quiet: say nothing when the assets are already present and checked (make deps)
 # An asset already present with the right sha256 is kept (no network then).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 sums="$here/config/face/assets.sha256"
+quiet=0
+if [ "${1:-}" = "--quiet" ]; then quiet=1; shift; fi
 dest=${1:-"$here/.build/face"}
 mkdir -p "$dest/models" "$dest/photos" "$dest/sdist"
 
@@ -14,7 +17,10 @@ ok() { [ -f "$dest/$1" ] && [ "$(sha256sum "$dest/$1" | cut -d' ' -f1)" = "$(exp
 
 all_ok=1
 for f in $(awk '$1 !~ /^#/ && NF == 2 && $2 ~ /\// { print $2 }' "$sums"); do ok "$f" || all_ok=0; done
-if [ "$all_ok" = 1 ]; then echo "face assets: present and checked in $dest"; exit 0; fi
+if [ "$all_ok" = 1 ]; then
+  [ "$quiet" = 1 ] || echo "face assets: present and checked in $dest"
+  exit 0
+fi
 
 fetch() { # sdist name==version
   local file="$1" spec="$2"
