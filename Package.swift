@@ -149,10 +149,13 @@ let package = Package(
         .target(name: "FaceCheck"),
         .target(
             name: "CFaceMatcher",
+            // dlib is linked from Debian's libdlib.a: bookworm ships libdlib.so.19.1 (libdlib19.1),
+            // trixie libdlib19.2 (19.24.6), so one build of the matcher runs on both only without
+            // the shared library. Its BLAS, LAPACK, JPEG and PNG stay shared (same sonames on both).
             // OpenJPEG 2.5 keeps its header in a versioned folder (bookworm 2.5.0, trixie 2.5.3).
             cxxSettings: [.unsafeFlags(["-O2", "-I/usr/include/openjpeg-2.5"])],
             linkerSettings: [
-                .linkedLibrary("dlib"), .linkedLibrary("openjp2"), .linkedLibrary("seccomp"),
+                .linkedLibrary(":libdlib.a"), .linkedLibrary("openjp2"), .linkedLibrary("seccomp"),
                 .linkedLibrary("jpeg"), .linkedLibrary("png"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
             ]
         ),
