@@ -27,7 +27,7 @@ DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-uti
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: face-models
+.PHONY: face-models face-deb
 .PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
 
 all: build
@@ -204,6 +204,17 @@ deb: build-deps system-test-deps
 	rm -rf "$(DEB_STAGE)" "$(CURDIR)"/dist/cancuoc_*.deb
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
 	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
+	  ls -l "$$deb" && lintian --fail-on error "$$deb"
+	$(MAKE) --no-print-directory face-deb
+
+# The second package, cancuoc-face (issue 26): the sandboxed matcher (release, libdlib.a linked
+# in) and the two checked model files. → dist/cancuoc-face_VERSION_ARCH.deb, checked by lintian.
+face-deb: build-deps system-test-deps
+	rm -f "$(CURDIR)"/dist/cancuoc-face_*.deb
+	@scripts/face-assets.sh --quiet
+	$(SWIFT) build $(RELEASE) --product cancuoc-face-matcher
+	deb=$$(scripts/make-face-deb.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/cancuoc-face-matcher" \
+	  "$(CURDIR)/.build/face/models" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
 
 # The .deb installed and run under a real systemd: Debian 12 and 13 roots (debootstrap, cached
