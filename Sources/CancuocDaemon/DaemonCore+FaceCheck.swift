@@ -17,6 +17,8 @@ public final class FaceDesk: Sendable {
 
     private let kept = Mutex<[UInt64: Kept]>([:])
     private let settings: Mutex<(FaceMatcherConfiguration, FaceThresholds)>
+    /// One matcher kept warm between checks (it exits by itself after its idle time).
+    private let matcher = WarmMatcher()
     /// How long a portrait waits for its face check (consent, the camera, three frames).
     public static let keepFor: Duration = .seconds(180)
     /// At most this many portraits at once (one per connected desk is the normal case).
@@ -29,7 +31,10 @@ public final class FaceDesk: Sendable {
     /// The matcher and thresholds (tests point them at a development build).
     public var configuration: FaceMatcherConfiguration {
         get { settings.withLock { $0.0 } }
-        set { settings.withLock { $0.0 = newValue } }
+        set {
+            settings.withLock { $0.0 = newValue }
+            matcher.stop()
+        }
     }
 
     func keep(_ portrait: FaceCheckImage, for connection: UInt64) {
@@ -62,7 +67,9 @@ public final class FaceDesk: Sendable {
         FaceCheckResult, FaceMatcherFailure?
     ) {
         let (configuration, thresholds) = settings.withLock { $0 }
-        return await FaceChecker(configuration: configuration, thresholds: thresholds).check(
+        return await matcher.check(
+            configuration: configuration,
+            thresholds: thresholds,
             portrait: portrait,
             frames: frames,
             source: source

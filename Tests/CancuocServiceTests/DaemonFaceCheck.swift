@@ -68,7 +68,8 @@ extension DaemonIntegration {
                 daemon.core.faceDesk.configuration = FaceMatcherConfiguration(
                     executable: bin.appendingPathComponent("cancuoc-face-matcher").path,
                     modelsDirectory: assets.appendingPathComponent("models").path,
-                    deadline: .seconds(60)
+                    deadline: .seconds(60),
+                    idleSeconds: 1
                 )
                 let client = try await daemon.connect()
                 defer { Task { await client.close() } }
@@ -131,6 +132,19 @@ extension DaemonIntegration {
                     seconds: 60
                 )
                 #expect(again["result"]?["decision"]?.stringValue == "unavailable")
+
+                // The warm matcher exits after its idle time (1 s here); the next check starts
+                // a new one.
+                try await Task.sleep(for: .seconds(2))
+                let reread = try await Self.read(client, 4, idNumber: idNumber)
+                #expect(reread["result"]?["faceStatus"]?.stringValue == "read")
+                let (second, _) = try await client.request(
+                    5,
+                    "face.check",
+                    ["consent": true, "frames": .array(frames.map { .string($0) })],
+                    seconds: 120
+                )
+                #expect(second["result"]?["decision"]?.stringValue == "match", "\(second)")
 
                 // The observer heard of the read, never of the face check.
                 let (completed, lines) = try await observer.waitFor("read.completed")
