@@ -22,13 +22,13 @@ DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev 
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
   prometheus prometheus-node-exporter ffmpeg imagemagick
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
-DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils
+DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
 .PHONY: face-models face-deb
-.PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test
+.PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test repo
 
 all: build
 
@@ -177,7 +177,7 @@ install:
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
 	install -Dm644 udev/70-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/70-cancuoc.rules"; \
 	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \
-	install -d -m755 "$(DESTDIR)/etc/cancuoc" "$(DESTDIR)/etc/cancuoc/trust"; \
+	install -d -m755 "$(DESTDIR)/etc/cancuoc" "$(DESTDIR)/etc/cancuoc/trust" "$(DESTDIR)/etc/cancuoc/cancuocd.json.d"; \
 	if [ -e "$(DESTDIR)/etc/cancuoc/cancuocd.json" ]; then \
 	  echo "keeping $(DESTDIR)/etc/cancuoc/cancuocd.json (the new defaults are in $(DOCDIR)/cancuocd.json)"; \
 	else install -m644 config/cancuocd.json "$(DESTDIR)/etc/cancuoc/cancuocd.json"; fi; \
@@ -216,6 +216,16 @@ face-deb: build-deps system-test-deps
 	deb=$$(scripts/make-face-deb.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/cancuoc-face-matcher" \
 	  "$(CURDIR)/.build/face/models" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
+
+# The province's signed apt repository (docs/fleet.md): reprepro, bookworm and trixie, signed by
+# REPO_KEY (a key id or fingerprint in GNUPGHOME; never committed), for clinics that reach it at
+# REPO_URL; also dist/cancuoc-repo-PROVINCE_1_all.deb, the clinic package with the key and the
+# deb822 .sources. → dist/repo/ (publish it) and dist/repo-state/ (keep it with the key).
+PROVINCE ?= province
+repo: deb
+	@[ -n "$(REPO_KEY)" ] && [ -n "$(REPO_URL)" ] || { echo "make repo: set REPO_KEY=FINGERPRINT and REPO_URL=https://… (docs/fleet.md)" >&2; exit 2; }
+	scripts/make-repo.sh --key "$(REPO_KEY)" --url "$(REPO_URL)" --province "$(PROVINCE)" \
+	  "$(CURDIR)/dist/cancuoc_$(DEB_VERSION)_$$(dpkg --print-architecture).deb"
 
 # The .deb installed and run under a real systemd: Debian 12 and 13 roots (debootstrap, cached
 # in .build-system-test/), booted with systemd-nspawn. SYSTEM_TEST_RELEASES picks releases.

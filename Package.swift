@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "CancuocAPI",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "CCCD", "MRTD", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "CancuocUsage",
             dependencies: [
-                "CardService", "CCCD", "PCSC", "SmartCard",
+                "CardService", "MRTD", "PCSC", "SmartCard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -135,8 +135,8 @@ let package = Package(
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CancuocAPI", "CancuocUsage", "CardService", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
-                "PrometheusClient", "FaceCheck",
+                "CancuocAPI", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC",
+                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "FaceCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// libFuzzer targets for cancuoc (issue 9, design.md §10). Kept out of the main package so a
+// libFuzzer targets for cancuoc (docs/fuzzing.md, design.md §10). Kept out of the main package so a
 // plain `swift build` never links libFuzzer. Build: `make fuzz`, or
 //   swift build -c release --sanitize=fuzzer --sanitize=address
 // One executable drives every target; FUZZ_TARGET names which (see FuzzTarget).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make fuzz (issue 9): build the libFuzzer binary once (release, fuzzer + address sanitizer),
+# make fuzz (docs/fuzzing.md): build the libFuzzer binary once (release, fuzzer + address sanitizer),
 # then run each target for FUZZ_SECONDS and print one summary line per target.
 #   FUZZ_SECONDS=300 FUZZ_TARGETS="tlv dg13" make fuzz
 # Crash, timeout and out-of-memory inputs land in Fuzz/artifacts/ (git-ignored); the corpus

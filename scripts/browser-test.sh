@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The browser path (issue 21) against real processes: private pcscd + vpcd, the real cancuocd
+# The browser path (docs/security.md) against real processes: private pcscd + vpcd, the real cancuocd
 # with --web-listen, the simulated card, headless Chromium (Debian's chromium and
 # chromium-driver, driven by Selenium) and headless Firefox ESR (Debian's firefox-esr, driven
 # through Marionette by marionette_driver). Needs root (pcsc-bench.sh uses unshare -m).

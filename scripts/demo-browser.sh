@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The browser demo (make demo calls it, issue 21): cancuocd with the browser endpoint, the
+# The browser demo (make demo calls it, docs/security.md): cancuocd with the browser endpoint, the
 # simulated card on the reader, and headless Chromium on the reception page at
 # http://127.0.0.1:PORT/ typing the ID number — the record, the verdict and the copy buttons
 # as reception staff see them. The screenshot is saved under demo-output/ (git-ignored).

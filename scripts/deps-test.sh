@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make deps` on a machine where packages are missing (issue 17): the package lists are
+# `make deps` on a machine where packages are missing (docs/design.md §9.5): the package lists are
 # updated first and quietly, then only the missing packages are installed, once. Runs the
 # real Makefile target against stand-in dpkg-query / apt-get / sudo / id on PATH.
 set -euo pipefail

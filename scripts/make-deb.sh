@@ -29,7 +29,8 @@ printf 'cancuoc (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -
   "$version" "$commit" "$maintainer" "$date" | gzip -9n > "$doc/changelog.gz"
 
 install -d "$stage/DEBIAN"
-install -m755 "$root/debian/postinst" "$root/debian/prerm" "$root/debian/postrm" "$stage/DEBIAN/"
+install -m755 "$root/debian/postinst" "$root/debian/prerm" "$root/debian/postrm" "$root/debian/config" "$stage/DEBIAN/"
+install -m644 "$root/debian/templates" "$stage/DEBIAN/"
 echo /etc/cancuoc/cancuocd.json > "$stage/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@MAINTAINER@|$maintainer|" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The province inventory through Prometheus (issue 19): promtool on contrib/prometheus/, then
+# The province inventory through Prometheus (docs/inventory.md): promtool on contrib/prometheus/, then
 # three simulated clinics remote-writing to a province Prometheus, all real processes on
 # loopback (scripts/prometheus_test.py). Needs root (pcsc-bench.sh uses unshare -m), and
 # Debian's prometheus and prometheus-node-exporter (make deps).   Usage: scripts/prometheus-test.sh BIN_DIR

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load check of the province path (issue 19): N synthetic facilities remote-written to one
+"""Load check of the province path (docs/inventory.md): N synthetic facilities remote-written to one
 province Prometheus, then the roll-up timed. A measurement, not a test (make prometheus-load).
 
 What runs, all on loopback:

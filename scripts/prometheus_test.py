@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The province inventory through Prometheus (issue 19), with real processes on loopback.
+"""The province inventory through Prometheus (docs/inventory.md), with real processes on loopback.
 
 Three simulated clinics, each: a private pcscd + vpcd (scripts/pcsc-bench.sh), the real
 cancuocd writing its usage log and metrics textfile, Debian's prometheus-node-exporter serving

@@ -94,7 +94,7 @@ host_mirror() {
 # Packages of the minimal root: systemd to boot, pcscd + vpcd for the simulated card,
 # node_exporter for the metrics, and the package's runtime dependencies (no network later).
 root_packages() {
-  local common=systemd,systemd-sysv,dbus,passwd,procps,pcscd,libccid,vsmartcard-vpcd,prometheus-node-exporter,libpcsclite1,libsqlite3-0
+  local common=systemd,systemd-sysv,dbus,passwd,procps,pcscd,libccid,vsmartcard-vpcd,prometheus-node-exporter,libpcsclite1,libsqlite3-0,python3,debconf-utils,unattended-upgrades
   case $1 in
     bookworm) echo "$common,libssl3,libcurl4" ;;
     *) echo "$common,libssl3t64,libcurl4t64,libpam-systemd" ;;                 # Debian 13: pcscd needs polkitd, polkitd a logind
@@ -136,6 +136,11 @@ boot() {
   mkdir -p "$run/root/srv/system-test"
   cp "$deb" "$run/root/srv/system-test/current.deb"
   cp "$work/previous.deb" "$run/root/srv/system-test/previous.deb"
+  # The province's repositories (fleet checks, docs/fleet.md), served by python3 -m http.server.
+  mkdir -p "$run/root/srv/www"
+  cp -a "$work/repo-n" "$work/repo-next" "$work/repo-back" "$work/repo-foreign" "$run/root/srv/system-test/"
+  ln -sfn /srv/system-test/repo-n "$run/root/srv/www/repo"
+  ln -sfn /srv/system-test/repo-foreign "$run/root/srv/www/foreign"
   systemd-nspawn -b --private-network --register=no --keep-unit -q -D "$run/root" \
     --machine="cancuoc-$rel" > "$run/console.log" 2>&1 < /dev/null &
   nspawn_pid=$!
@@ -191,7 +196,7 @@ read_card_as_member() {
   grep -q '"status":"verified"' <<< "$out" || { echo "$out" | cut -c1-300; return 1; }
 }
 
-# The browser endpoint (cancuocd-web.socket, issue 21): systemd listens on loopback port 28710
+# The browser endpoint (cancuocd-web.socket, docs/security.md): systemd listens on loopback port 28710
 # and passes the socket to the daemon, which keeps PrivateNetwork=yes; the reception page is
 # served, a foreign origin gets 403 before any WebSocket, and the listener is loopback only.
 web_endpoint() {
@@ -307,6 +312,148 @@ purge_removes_state() {
   ! ct test -L /var/lib/prometheus/node-exporter/cancuoc.prom || { echo "metrics link still there"; return 1; }
 }
 
+# ---- the fleet (issue 28, docs/fleet.md) ------------------------------------------------------
+# The status of one read by the group member ("verified", "unverified", "failed"), or the error.
+read_status() {
+  local out
+  out=$(ct runuser -u his -- timeout 60 cancuoc call card.read "{\"key\":{\"id\":\"$id\"},\"waitForCardSeconds\":30}" 2>&1) || true
+  sed -n 's/.*"status":"\([a-z]*\)".*/\1/p' <<< "$out" | head -1 | grep . || echo "error: ${out:0:200}"
+}
+status_is() { local got; got=$(read_status); [ "$got" = "$1" ] || { echo "read: $got (expected $1)"; return 1; }; }
+# apt without Debian's own sources (the container has no network; the province's repository is
+# on its loopback).
+ct_apt() { ct env DEBIAN_FRONTEND=noninteractive apt-get -q -o Dpkg::Use-Pty=0 "$@" < /dev/null; }
+
+repository_added_with_signed_by() {
+  ct sh -c 'mv /etc/apt/sources.list /etc/apt/sources.list.off 2>/dev/null; rm -f /etc/apt/sources.list.d/debian.sources' || true
+  ct systemd-run -q --unit=repo-http python3 -m http.server 8000 --bind 127.0.0.1 --directory /srv/www
+  ct_until 20 python3 -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8000/repo/")' || { echo "http.server not up"; return 1; }
+  ct_apt install -y /srv/system-test/repo-n/cancuoc-repo-systemtest_1_all.deb > /dev/null || { echo "clinic package not installed"; return 1; }
+  local sources
+  sources=$(ct cat /etc/apt/sources.list.d/cancuoc-systemtest.sources)
+  grep -qx "Suites: $release" <<< "$sources" && grep -qx "Signed-By: /usr/share/keyrings/cancuoc-systemtest.gpg" <<< "$sources" \
+    || { echo "$sources"; return 1; }
+  ct_apt update > /dev/null || { echo "apt-get update failed"; return 1; }
+  ct apt-cache policy cancuoc | grep -q "127.0.0.1:8000/repo $release/main" || { ct apt-cache policy cancuoc; return 1; }
+}
+
+foreign_repository_refused() {
+  local out status=0
+  ct sh -c "printf 'Types: deb\nURIs: http://127.0.0.1:8000/foreign\nSuites: $release\nComponents: main\nSigned-By: /usr/share/keyrings/cancuoc-systemtest.gpg\n' > /etc/apt/sources.list.d/foreign.sources"
+  out=$(ct_apt update 2>&1) || status=$?
+  ct rm -f /etc/apt/sources.list.d/foreign.sources
+  ct_apt update > /dev/null 2>&1 || true
+  grep -Eqi "NO_PUBKEY|not signed|Missing key|couldn.t be verified|signature" <<< "$out" || { echo "exit $status: $(tail -3 <<< "$out")"; return 1; }
+  ! ct sh -c 'ls /var/lib/apt/lists/ | grep -q "_foreign_.*Packages"' || { echo "the foreign repository's package list was accepted"; return 1; }
+}
+
+preseeded_install() {
+  ct sh -c 'printf "cancuoc cancuoc/facility-id string 79999\ncancuoc cancuoc/facility-name string Trạm y tế Hệ thống\ncancuoc cancuoc/his-origins string https://his.example.vn http://127.0.0.1:8080\n" | debconf-set-selections'
+  ct_apt install -y cancuoc > /dev/null 2>&1 || { echo "apt-get install failed"; return 1; }
+  ct usermod -aG cancuoc his
+  # Preseeded answers are "seen" (*): an interactive frontend would not ask them either.
+  [ "$(ct debconf-show cancuoc | grep -c '^\* cancuoc/')" = 3 ] || { ct debconf-show cancuoc; return 1; }
+  ct dpkg-query -W -f '${Version}' cancuoc | grep -qx "$version_n" || { echo "installed $(ct dpkg-query -W -f '${Version}' cancuoc), expected $version_n"; return 1; }
+  ct grep -q '"id": "79999"' /etc/cancuoc/cancuocd.json.d/50-debconf.json || { echo "no drop-in"; return 1; }
+  ! ct grep -q 79999 /etc/cancuoc/cancuocd.json || { echo "the conffile was edited"; return 1; }
+  hello_as his | grep -q '"facilityId":"79999"' || { echo "hello: $(hello_as his | cut -c1-200)"; return 1; }
+  ct runuser -u his -- timeout 20 cancuoc call inventory.summary | grep -q '"id":"79999"' || { echo "inventory.summary lacks the facility id"; return 1; }
+}
+
+reconfigure_changes_the_dropin() {
+  ct sh -c 'echo "cancuoc cancuoc/facility-name string Trạm y tế Mới" | debconf-set-selections'
+  ct dpkg-reconfigure -f noninteractive cancuoc > /dev/null 2>&1 || { echo "dpkg-reconfigure failed"; return 1; }
+  ct grep -q 'Trạm y tế Mới' /etc/cancuoc/cancuocd.json.d/50-debconf.json || { echo "drop-in unchanged"; return 1; }
+  hello_as his | grep -q '"facility":"Trạm y tế Mới"' || { echo "hello: $(hello_as his | cut -c1-200)"; return 1; }
+}
+
+trust_package_live() {
+  local before
+  ct systemctl stop cardsim.service 2> /dev/null || true
+  ct sh -c 'rm -rf /etc/cancuoc/trust/* /srv/trust-src; mkdir -p /srv/trust-src'
+  # Slowed (40 ms an APDU) so that a read lasts long enough to be in flight during an upgrade.
+  ct systemd-run -q --unit=cardsim-fleet cancuoc sim --port 35963 --profile "$profile" --latency 40 --trust-out /srv/trust-src
+  ct_until 20 sh -c 'ls /srv/trust-src | grep -q .' || { echo "the simulator wrote no trust anchors"; return 1; }
+  status_is unverified || return 1
+  before=$(main_pid)
+  ct sh -c 'cd /srv && cancuoc trust package /srv/trust-src --name cancuoc-trust-systemtest --version 1 --out /srv' > /dev/null || { echo "trust package not built"; return 1; }
+  ct dpkg -i /srv/cancuoc-trust-systemtest_1_all.deb > /dev/null || { echo "dpkg -i failed"; return 1; }
+  ct test -L /etc/cancuoc/trust/cancuoc-trust-systemtest || { echo "no link in the trust directory"; return 1; }
+  status_is verified || return 1
+  ct dpkg -r cancuoc-trust-systemtest > /dev/null
+  status_is unverified || return 1
+  [ "$(main_pid)" = "$before" ] || { echo "the daemon was restarted ($before → $(main_pid))"; return 1; }
+  ct dpkg -i /srv/cancuoc-trust-systemtest_1_all.deb > /dev/null
+}
+
+reads_total() { ct runuser -u his -- timeout 20 cancuoc call inventory.summary | sed -n 's/.*"totals":{[^}]*"reads":\([0-9]*\).*/\1/p'; }
+
+# The state an upgrade or a downgrade must keep: both drop-ins, the facility, the reads.
+state_kept() {
+  local reads_before=$1 reads
+  ct grep -q '"id": "79999"' /etc/cancuoc/cancuocd.json.d/50-debconf.json || { echo "50-debconf.json lost"; return 1; }
+  ct grep -q '"logLevel": "debug"' /etc/cancuoc/cancuocd.json.d/90-local.json || { echo "90-local.json lost"; return 1; }
+  hello_as his | grep -q '"facilityId":"79999"' || { echo "facility lost"; return 1; }
+  reads=$(reads_total)
+  [ -n "$reads" ] && [ "$reads" -ge "$reads_before" ] || { echo "reads $reads_before → '$reads'"; return 1; }
+}
+
+# N → N+1 by unattended-upgrades with a read in flight: that read completes, or is answered
+# 1009 (the daemon is stopping; retry); the next read is verified.
+unattended_upgrade_during_a_read() {
+  local reads inflight status=0 pid_before
+  ct sh -c 'echo "{\"logLevel\": \"debug\"}" > /etc/cancuoc/cancuocd.json.d/90-local.json'
+  ct systemctl restart cancuocd.service
+  status_is verified || return 1
+  reads=$(reads_total)
+  ct sh -c 'printf "%s\n" "Unattended-Upgrade::Origins-Pattern:: \"origin=cancuoc-systemtest,label=cancuoc-systemtest\";" > /etc/apt/apt.conf.d/51cancuoc-unattended'
+  ct ln -sfn /srv/system-test/repo-next /srv/www/repo
+  ct_apt update > /dev/null || { echo "apt-get update failed"; return 1; }
+  # A desk reading all the time: one read after another (each about 1.5 s on the slowed
+  # card) from before the upgrade until after it, one line per read: its status or error code.
+  ct rm -f /tmp/reads.out /tmp/reads.stop
+  ct systemd-run -q --unit=desk-reads sh -c "until [ -e /tmp/reads.stop ]; do out=\$(runuser -u his -- timeout 60 cancuoc call card.read '{\"key\":{\"id\":\"$id\"},\"waitForCardSeconds\":30}' 2>&1); case \$out in *'\"status\":\"verified\"'*) echo verified ;; *) echo \"\$out\" | grep -o '\"code\":-\\?[0-9]*' | head -1 | grep . || echo \"other: \$(echo \$out | cut -c1-100)\" ;; esac >> /tmp/reads.out; done"
+  ct_until 20 test -s /tmp/reads.out || { echo "the desk's reads did not start"; return 1; }
+  pid_before=$(main_pid)
+  ct unattended-upgrade > /dev/null 2>&1 || status=$?
+  sleep 2
+  ct touch /tmp/reads.stop
+  ct_until 60 sh -c '! systemctl is-active -q desk-reads.service' || { echo "the desk's reads never ended"; return 1; }
+  inflight=$(ct cat /tmp/reads.out)
+  # What the desk saw, shown after the check.
+  echo "unattended-upgrade exit $status; the desk's $(wc -l <<< "$inflight") reads during the upgrade: $(sort <<< "$inflight" | uniq -c | tr -s ' \n' ' ')" > "$work/inflight.txt"
+  [ "$(main_pid)" != "$pid_before" ] || { echo "the daemon was not restarted by the upgrade"; return 1; }
+  ct dpkg-query -W -f '${Version}' cancuoc | grep -qx "$version_next" || { echo "not upgraded: $(ct dpkg-query -W -f '${Version}' cancuoc)"; ct tail -20 /var/log/unattended-upgrades/unattended-upgrades.log; return 1; }
+  # Every read verified, or refused retryably (-32000 stopping, 1009 cancelled); none lost.
+  ! grep -v -x -e verified -e '"code":-32000' -e '"code":1009' <<< "$inflight" || { echo "a read was lost: $(grep -v -x -e verified -e '"code":-32000' -e '"code":1009' <<< "$inflight" | head -2)"; return 1; }
+  status_is verified || return 1
+  state_kept "$reads"
+}
+
+downgrade_keeps_state() {
+  local reads out
+  reads=$(reads_total)
+  # The province withdraws N+1: it publishes N again, in a newer Release.
+  ct ln -sfn /srv/system-test/repo-back /srv/www/repo
+  out=$(ct_apt update 2>&1) || { echo "apt-get update failed: $(tail -3 <<< "$out")"; return 1; }
+  ct apt-cache policy cancuoc | grep -q " $version_n " || { echo "apt update: $(tail -4 <<< "$out" | tr '\n' ' ') policy: $(ct apt-cache policy cancuoc | tr '\n' ' ')"; return 1; }
+  out=$(ct_apt install -y --allow-downgrades "cancuoc=$version_n" 2>&1) || { echo "apt-get install cancuoc=$version_n failed: $(tail -4 <<< "$out" | tr '\n' ' ')"; return 1; }
+  ct dpkg-query -W -f '${Version}' cancuoc | grep -qx "$version_n" || { echo "still $(ct dpkg-query -W -f '${Version}' cancuoc)"; return 1; }
+  status_is verified || return 1
+  state_kept "$reads"
+}
+
+fleet_checks() {
+  check "fleet: the clinic package adds the repository (deb822, Signed-By); apt update" repository_added_with_signed_by
+  check "fleet: a repository signed by another key is refused by apt" foreign_repository_refused
+  check "fleet: preseeded apt-get install, no prompt; facility id in hello and the inventory" preseeded_install
+  check "fleet: dpkg-reconfigure changes the drop-in, the daemon takes it" reconfigure_changes_the_dropin
+  check "fleet: a trust package turns unverified into verified without a restart, and back" trust_package_live
+  check "fleet: N → N+1 by unattended-upgrades during a read; drop-ins and reads kept" unattended_upgrade_during_a_read
+  [ -f "$work/inflight.txt" ] && echo "NOTE $release  $(cat "$work/inflight.txt")" && rm -f "$work/inflight.txt"
+  check "fleet: N+1 → N downgrade keeps drop-ins and reads" downgrade_keeps_state
+}
+
 test_release() {
   local t0 t1 t2 t3 secs
   t0=$(date +%s%N)
@@ -314,6 +461,17 @@ test_release() {
   t1=$(date +%s%N)
   boot "$release" || { fail "boot with systemd-nspawn"; return; }
   t2=$(date +%s%N)
+  # SYSTEM_TEST_FLEET_ONLY=1: only the fleet checks (issue 28), to iterate on them.
+  if [ -n "${SYSTEM_TEST_FLEET_ONLY:-}" ]; then
+    ct useradd -m his
+    ct systemctl start pcscd.service
+    fleet_checks
+    t3=$(date +%s%N)
+    printf 'TIME %-9s fleet checks only %.1fs\n' "$release" "$(awk -v a="$t2" -v b="$t3" 'BEGIN { print (b - a) / 1e9 }')"
+    [ "$failed" = 0 ] || ct journalctl --no-pager -u cancuocd.service -n 30 -o short-monotonic || true
+    stop_container
+    return
+  fi
 
   check "dpkg -i of the previous build (runtime dependencies only)" ct dpkg -i /srv/system-test/previous.deb
   check "user and group cancuoc created" ct sh -c 'getent passwd cancuoc && getent group cancuoc'
@@ -355,6 +513,8 @@ test_release() {
   check "dpkg -r stops the socket, keeps configuration and state" remove_keeps_state
   check "dpkg -P removes the state" purge_removes_state
 
+  fleet_checks
+
   t3=$(date +%s%N)
   printf 'TIME %-9s debootstrap %ss (0: cached), copy+boot %.1fs, install+checks %.1fs\n' "$release" "$secs" \
     "$(awk -v a="$t1" -v b="$t2" 'BEGIN { print (b - a) / 1e9 }')" "$(awk -v a="$t2" -v b="$t3" 'BEGIN { print (b - a) / 1e9 }')"
@@ -378,6 +538,27 @@ trap 'stop_container; rm -rf "$work"' EXIT
 dpkg-deb -R "$deb" "$work/previous"
 sed -i 's/^Version: \(.*\)$/Version: \1~previous/' "$work/previous/DEBIAN/control"
 dpkg-deb --root-owner-group -Zgzip -z1 -b "$work/previous" "$work/previous.deb" > /dev/null
+
+# The province's repository (docs/fleet.md) with throwaway keys: N (this build), N+1 (the same
+# binaries with a higher version), and one signed by a foreign key.
+version_n=$(dpkg-deb -f "$deb" Version)
+version_next="$version_n+next"
+dpkg-deb -R "$deb" "$work/next"
+sed -i "s/^Version: .*/Version: $version_next/" "$work/next/DEBIAN/control"
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$work/next" "$work/next.deb" > /dev/null
+export GNUPGHOME=$work/gnupg
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key 'system test province <province@system-test.invalid>' ed25519 sign 1d
+gpg --batch --quiet --passphrase '' --quick-gen-key 'someone else <foreign@system-test.invalid>' ed25519 sign 1d
+make_repo() { REPO_PACKAGE_DIR=$work "$here/make-repo.sh" --province systemtest --url http://127.0.0.1:8000/repo --state "$work/state-$1" --out "$work/repo-$1" --key "$2" "${@:3}" > /dev/null; }
+make_repo foreign foreign@system-test.invalid "$deb"
+make_repo n province@system-test.invalid "$deb"
+sleep 1
+make_repo next province@system-test.invalid "$work/next.deb"
+# N published again after N+1 (a withdrawn update): a newer Release, since apt keeps the
+# newer of two Release files it is offered (no rollback by replaying an old one).
+sleep 1
+make_repo back province@system-test.invalid "$deb"
 
 for release in "${releases[@]}"; do
   test_release

@@ -9,7 +9,7 @@ import SmartCard
 import Synchronization
 import TestBench
 
-/// The daemon's figures (issue 8): event latency from the moment pcscd reports the card,
+/// The daemon's figures (docs/performance.md): event latency from the moment pcscd reports the card,
 /// read.completed after the card's last APDU, fan-out to 200 subscribers, two readers at
 /// once (resident memory: DaemonMemory.swift, on the real binary). The daemon runs in this process on its own socket; clients are
 /// blocking sockets on threads of their own, as an HIS would be.
@@ -21,7 +21,7 @@ struct DaemonFigures: Codable {
     var lastAPDUToCompletedMsMax: Double
     var oneReaderReadMs: Double
     var twoReadersBothReadMs: Double
-    /// Tap → record at a client already waiting in `card.read` (issue 21), the same reads over
+    /// Tap → record at a client already waiting in `card.read` (docs/security.md), the same reads over
     /// the Unix socket and over the WebSocket, taken in turns.
     var tapToRecordUnixMsMedian: Double
     var tapToRecordWebSocketMsMedian: Double
@@ -51,7 +51,7 @@ func waitForRecord(
                         sent()
                         response = try socket.call(id: 1, method: "card.read", params: params)
                     } else {
-                        let connection = try APIConnection(path: path)
+                        let connection = try UnixSocketClient(path: path)
                         sent()
                         response = try connection.call(method: "card.read", params: params)
                     }
@@ -91,7 +91,7 @@ final class Subscriber: Sendable {
     private let socket = Mutex<Int32?>(nil)
     init(path: String, ready: @escaping @Sendable () -> Void) {
         Thread {
-            guard let connection = try? APIConnection(path: path),
+            guard let connection = try? UnixSocketClient(path: path),
                 (try? connection.call(method: "events.subscribe", params: ["records": false])) != nil
             else { return }
             self.socket.withLock { $0 = connection.fileDescriptor }
@@ -115,7 +115,7 @@ func callOffPool(path: String, method: String, params: JSONValue) async throws -
         Thread {
             c.resume(
                 with: Result {
-                    let connection = try APIConnection(path: path)
+                    let connection = try UnixSocketClient(path: path)
                     return try connection.call(method: method, params: params)
                 }
             )

@@ -27,11 +27,11 @@ enum TimingStrategy: String, CaseIterable {
     case peers = "peers' order"
     case noFace = "no face"
 
-    func configure(_ options: inout CardReadOptions) {
+    var options: ReadOptions {
         switch self {
-        case .ours: break
-        case .peers: options.order = .sequential
-        case .noFace: options.readFace = false
+        case .ours: ReadOptions()
+        case .peers: ReadOptions(order: .sequential)
+        case .noFace: ReadOptions(skipFace: true)
         }
     }
 }
@@ -69,13 +69,12 @@ private func measureTimed(
     for round in 0...runs {
         for strategy in TimingStrategy.allCases {
             let identityAt = Mutex<ContinuousClock.Instant?>(nil)
-            var options = CardReadOptions(key: key)
-            options.trust = { card.trustStore }
-            options.identity = { _ in identityAt.withLock { $0 = .now } }
-            strategy.configure(&options)
+            var request = CardReadRequest(key: key, options: strategy.options)
+            request.trust = { card.trustStore }
+            request.identity = { _ in identityAt.withLock { $0 = .now } }
             ledger.reset()
             let start = ContinuousClock.now
-            let record = try await CardReading().read(reader: reader, identity: nil, options: options)
+            let record = try await CardReading().read(reader: reader, identity: nil, request: request)
             let full = ContinuousClock.now - start
             guard record.verification.status == .verified else {
                 throw BenchError.setup("the timed read was not verified: \(record.verification.status)")

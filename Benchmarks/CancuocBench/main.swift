@@ -8,7 +8,7 @@ import TestBench
 
 // make bench: full CCCD reads through a private pcscd + vpcd + the simulated card (in a child
 // process, so CPU figures are the reader side only), our strategy beside fixed READ BINARY
-// sizes other readers use, and the theoretical minimum APDU count (issue 8).
+// sizes other readers use, and the theoretical minimum APDU count (docs/performance.md).
 
 struct Sample {
     var wallMs: Double
@@ -70,11 +70,10 @@ func stopSimulator(_ p: Process, reader: String, context: PCSCContext) async {
 
 /// One full read with `chunk` (nil: our strategy).
 func measureOnce(reader: Reader, key: KeySpec, chunk: Int?) async throws -> Sample {
-    var options = try CardReadOptions(key: key)
-    options.fixedChunkSize = chunk
+    let request = try CardReadRequest(key: key, options: ReadOptions(fixedChunkSize: chunk))
     let cpu0 = cpuSeconds()
     let t0 = ContinuousClock.now
-    let record = try await CardReading().read(reader: reader, identity: nil, options: options)
+    let record = try await CardReading().read(reader: reader, identity: nil, request: request)
     let wall = ContinuousClock.now - t0
     let cpu = cpuSeconds() - cpu0
     return Sample(
@@ -149,7 +148,7 @@ let readerName = bench.readerName(slot: 0)
 let reader = context.reader(named: readerName)
 var rows: [Row] = []
 
-// BENCH_ONLY=timing: only the timing profiles (issue 18).
+// BENCH_ONLY=timing: only the timing profiles (docs/design.md §5).
 if only == "timing" {
     var timingRows: [TimingRow] = []
     for timing in ChipTiming.profiles {

@@ -50,7 +50,7 @@ extension CitizenRecord {
             dg2: dg2,
             faceStatus: faceStatus,
             includeFaceData: includeFaceData,
-            access: Access(method: read.access.method.rawValue, reason: read.access.reason),
+            access: Access(method: read.access.method, reason: read.access.reason),
             stats: Stats(read.stats),
             verification: verification
         )

@@ -47,7 +47,7 @@ extension CitizenRecord {
         }
         rows.append(("Số giấy tờ (Document number)", document.documentNumber))
         rows.append(("Ảnh (Face)", faceLine))
-        rows.append(("Truy cập (Access)", access.method + (access.reason.map { " — \($0)" } ?? "")))
+        rows.append(("Truy cập (Access)", access.method.rawValue + (access.reason.map { " — \($0)" } ?? "")))
         rows.append(("Xác thực (Verification)", verificationLine))
         return rows
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MRTD
 
 /// The citizen record handed to the HIS: `cancuoc read --json` and the `result` of
 /// `card.read` (docs/design.md §9.1, the contract). Keys are exact; absent values are explicit
@@ -122,10 +123,10 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
 
     /// How the chip was opened: `method` "PACE" / "BAC", `reason` why that one.
     public struct Access: Codable, Sendable, Hashable {
-        public var method: String
+        public var method: AccessMethod
         @ExplicitNull public var reason: String?
 
-        public init(method: String, reason: String?) {
+        public init(method: AccessMethod, reason: String?) {
             self.method = method
             self.reason = reason
         }

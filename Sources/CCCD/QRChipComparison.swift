@@ -1,6 +1,6 @@
 import Foundation
 
-/// The QR code on the card front checked against the chip (issue 11, `qrMatchesChip`).
+/// The QR code on the card front checked against the chip (docs/integration.md §5, `qrMatchesChip`).
 ///
 /// The QR is printed, so anyone can print another; the chip is signed. When a scanned QR
 /// opened the chip, its printed fields should still say what the chip says: a mismatch

@@ -11,18 +11,21 @@ extension CitizenRecord.Verification {
     public init(_ report: VerificationReport) {
         let passiveResults = report.checks.filter { Verdict.passive.contains($0.kind) }
         let chain = report[.documentSignerChain]
-        let signer = chain?.details["documentSigner"] ?? report[.sodSignature]?.details["documentSigner"]
+        let signer = chain?.facts.documentSigner ?? report[.sodSignature]?.facts.documentSigner
         let passive: Passive
         if let failed = passiveResults.first(where: { $0.outcome == .failed }) {
             passive = Passive(
                 status: .failed,
                 reason: Self.text(failed),
                 documentSigner: signer,
-                csca: chain?.details["csca"]
+                csca: chain?.facts.csca
             )
         } else if passiveResults.count == Verdict.passive.count, passiveResults.allSatisfy({ $0.outcome == .passed }) {
             var notes: [String] = []
             if chain?.notes.contains(.revocationNotChecked) == true { notes.append("revocation: notChecked") }
+            for case .revocationNotCheckedCRLExpired(let date) in chain?.notes ?? [] {
+                notes.append(CheckNote.revocationNotCheckedCRLExpired(date).description)
+            }
             if chain?.notes.contains(.documentSignerExpiredSinceIssue) == true {
                 notes.append("Document Signer certificate expired since the date of issue")
             }
@@ -30,7 +33,7 @@ extension CitizenRecord.Verification {
                 status: .passed,
                 reason: notes.isEmpty ? nil : notes.joined(separator: "; "),
                 documentSigner: signer,
-                csca: chain?.details["csca"]
+                csca: chain?.facts.csca
             )
         } else if let missing = passiveResults.first(where: { $0.outcome != .passed && $0.outcome != .notPerformed })
             ?? passiveResults.first(where: { $0.outcome != .passed })
@@ -40,7 +43,7 @@ extension CitizenRecord.Verification {
             passive = Passive(status: .notPerformed, reason: "passive authentication was not run")
         }
         self.init(
-            status: Status(rawValue: report.status.rawValue) ?? .unverified,
+            status: report.status,
             passive: passive,
             active: Self.check(report[.activeAuthentication], "active authentication"),
             chip: Self.check(report[.chipAuthentication], "chip authentication")

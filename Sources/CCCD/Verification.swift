@@ -1,10 +1,11 @@
+import MRTD
+
 extension CitizenRecord {
     /// The verdict and its three checks (docs/design.md §9.4). Until the verifier runs, every
     /// check is `notPerformed` with a reason.
     public struct Verification: Codable, Sendable, Hashable {
-        public enum Status: String, Codable, Sendable, Hashable {
-            case verified, unverified, failed, notPerformed
-        }
+        /// The verdict's status: one list, `MRTD.Verdict.Status` (docs/design.md §9.4).
+        public typealias Status = VerificationStatus
 
         public enum CheckStatus: String, Codable, Sendable, Hashable {
             case passed, failed, notSupported, notPerformed

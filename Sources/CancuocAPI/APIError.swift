@@ -1,3 +1,5 @@
+import CardService
+
 /// An error as the API client sees it: a JSON-RPC error object with a stable code, an
 /// English `message`, and in `data` a stable `reason` plus `messageVi` for reception staff
 /// (docs/design.md §9.3). Throw it from `APIRequestHandler.handle`; anything else thrown becomes
@@ -38,7 +40,14 @@ public struct APIError: Error, Sendable, Hashable {
             }
         }
 
-        /// The default English message.
+        /// The read failure this code reports (1001–1009), whose sentences it takes: the inverse
+        /// of `ReadFailure.Kind.apiKind` (badKey and internal report protocol codes).
+        public var readFailure: ReadFailure.Kind? {
+            guard code > 0 else { return nil }
+            return ReadFailure.Kind.allCases.first { $0.apiKind == self }
+        }
+
+        /// The default English message: a read failure's from `ReadFailure.Kind`'s table.
         public var message: String {
             switch self {
             case .parseError: "Parse error: the request is not valid JSON"
@@ -47,15 +56,9 @@ public struct APIError: Error, Sendable, Hashable {
             case .invalidParams: "Invalid params"
             case .internalError: "Internal error"
             case .serverBusy: "Too many clients are connected"
-            case .noReader: "No card reader found"
-            case .noCard: "No card on the reader"
-            case .wrongKey: "The card refused the access key (check the ID number, CAN or MRZ)"
-            case .cardRemoved: "The card was removed during the read"
-            case .readerBusy: "The reader is busy with another read"
-            case .unreadableCard: "The card could not be read (unsupported or damaged chip)"
-            case .pcscUnavailable: "The smart card service (pcscd) is not available"
-            case .timeout: "The operation timed out"
-            case .cancelled: "The operation was cancelled"
+            case .noReader, .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard, .pcscUnavailable, .timeout,
+                .cancelled:
+                readFailure?.message ?? "Internal error"
             }
         }
 
@@ -68,15 +71,9 @@ public struct APIError: Error, Sendable, Hashable {
             case .invalidParams: "Tham số của yêu cầu không hợp lệ"
             case .internalError: "Lỗi nội bộ của dịch vụ đọc thẻ"
             case .serverBusy: "Dịch vụ đọc thẻ đang có quá nhiều kết nối, vui lòng thử lại sau"
-            case .noReader: "Không tìm thấy đầu đọc thẻ"
-            case .noCard: "Chưa có thẻ trên đầu đọc"
-            case .wrongKey: "Sai khóa truy cập thẻ (kiểm tra lại số CCCD, số CAN hoặc MRZ)"
-            case .cardRemoved: "Thẻ đã bị rút ra trong khi đọc, vui lòng đặt lại thẻ và đọc lại"
-            case .readerBusy: "Đầu đọc đang bận, vui lòng thử lại sau giây lát"
-            case .unreadableCard: "Không đọc được thẻ (chip không được hỗ trợ hoặc bị hỏng)"
-            case .pcscUnavailable: "Dịch vụ thẻ thông minh (pcscd) không hoạt động"
-            case .timeout: "Hết thời gian chờ"
-            case .cancelled: "Thao tác đã bị hủy"
+            case .noReader, .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard, .pcscUnavailable, .timeout,
+                .cancelled:
+                readFailure?.messageVi ?? "Lỗi nội bộ của dịch vụ đọc thẻ"
             }
         }
     }

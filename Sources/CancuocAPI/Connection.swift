@@ -244,15 +244,24 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
         if nothingInFlight { closeWhenFlushed() }
     }
 
-    /// The daemon is stopping: refuse new requests, cancel the running ones (each answers
-    /// `cancelled`), and close once they have answered.
-    public func drain() {
+    /// The daemon is stopping: refuse new requests (-32000, retry), let the running ones
+    /// finish for up to `grace` (a read in flight during an upgrade still answers), then
+    /// cancel what is left (each answers `cancelled`, 1009), and close once all have answered.
+    public func drain(grace: Duration = .zero) {
         let (tasks, idle) = state.withLock { state in
             state.draining = true
             return (Array(state.tasks.values), state.tasks.isEmpty)
         }
-        for task in tasks { task.cancel() }
-        if idle { closeWhenFlushed() }
+        if idle {
+            closeWhenFlushed()
+        } else if grace <= .zero {
+            for task in tasks { task.cancel() }
+        } else {
+            Task {
+                try? await Task.sleep(for: grace)
+                for task in tasks { task.cancel() }
+            }
+        }
     }
 
     /// Close once every message queued so far has been written (none is lost to the close).
@@ -375,7 +384,9 @@ public final class Connection: Sendable, Hashable, CustomStringConvertible {
                 logger.info("request", metadata: metadata)
             }
         }
-        if !started, request.id != nil {
+        if !started, request.id != nil, state.withLock({ $0.draining }) {
+            send(JSONRPCMessage.error(id: request.id ?? .null, Self.stopping))
+        } else if !started, request.id != nil {
             let error = APIError(
                 .serverBusy,
                 message: "Too many requests in progress on this connection",

@@ -1,11 +1,11 @@
 import CardService
 
 /// The one place a `ReadFailure` becomes what an API client sees: a total mapping the
-/// compiler checks, codes and default texts from `APIError.Kind` alone.
-extension ReadFailure {
+/// compiler checks; codes from `APIError.Kind`, texts from `ReadFailure` (one table, in CardService).
+extension ReadFailure.Kind {
     /// The API error kind for each failure kind.
     public var apiKind: APIError.Kind {
-        switch kind {
+        switch self {
         case .noReader: .noReader
         case .noCard: .noCard
         case .wrongKey: .wrongKey
@@ -19,6 +19,10 @@ extension ReadFailure {
         case .internal: .internalError
         }
     }
+}
+
+extension ReadFailure {
+    public var apiKind: APIError.Kind { kind.apiKind }
 
     /// The JSON-RPC error for this failure. Anything internal is reported as -32603 without its
     /// text (which is logged instead: it could hold anything).

@@ -5,9 +5,12 @@ import Logging
 
 /// Everything an operator can set in `/etc/cancuoc/cancuocd.json` (docs/operations.md).
 ///
-/// Every setting has a default, so a missing file, or a file with only the settings that
-/// differ, is valid. Unknown keys are refused: a misspelt setting would otherwise be
-/// silently ignored in a hospital where nobody reads the logs until something breaks.
+/// The one table of settings: each is a stored property here with its default (the connection
+/// limits' defaults are `APIServerConfiguration.defaults`), and `validate()` states each range
+/// once. A file is read as the defaults overlaid by what it sets (`parse`), so a missing file,
+/// or a file with only the settings that differ, is valid. Keys are those of the defaults
+/// themselves: unknown keys are refused, since a misspelt setting would otherwise be silently
+/// ignored in a hospital where nobody reads the logs until something breaks.
 public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// Who runs this daemon, reported by `hello` so an HIS can check it talks to the right site.
     public struct Facility: Sendable, Hashable, Codable {
@@ -39,23 +42,23 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// Largest `waitForCardSeconds` a client may ask for.
     public var maxWaitForCardSeconds: Double = 300
     /// Connections beyond this are refused with -32000.
-    public var maxClients = 256
+    public var maxClients = APIServerConfiguration.defaults.maxClients
     /// Longest request line in bytes.
-    public var maxLineLength = 65536
+    public var maxLineLength = APIServerConfiguration.defaults.maxLineLength
     /// A client with nothing in flight that is not subscribed is closed after this long (0: never).
-    public var idleTimeoutSeconds: Double = 300
+    public var idleTimeoutSeconds = APIServerConfiguration.defaults.idleTimeout.seconds
     /// Lines waiting for one slow client before it is disconnected.
-    public var maxQueuedMessagesPerClient = 1024
+    public var maxQueuedMessagesPerClient = APIServerConfiguration.defaults.maxQueuedMessagesPerClient
     /// Connections of one local user (uid; root is not limited) or of one web origin at once,
     /// so one caller cannot take every slot from the HIS.
-    public var maxClientsPerUser = 64
+    public var maxClientsPerUser = APIServerConfiguration.defaults.maxClientsPerUser
     /// A request (a line, or a WebSocket message) must be complete this long after its first
     /// byte, else the client is answered and closed.
-    public var requestCompletionTimeoutSeconds: Double = 10
+    public var requestCompletionTimeoutSeconds = APIServerConfiguration.defaults.requestCompletionTimeout.seconds
     /// Bytes waiting for one slow client before it is disconnected.
-    public var maxQueuedBytesPerClient = 8 << 20
+    public var maxQueuedBytesPerClient = APIServerConfiguration.defaults.maxQueuedBytesPerClient
     /// Requests of one client running at once; more get -32000.
-    public var maxRequestsInFlightPerClient = 64
+    public var maxRequestsInFlightPerClient = APIServerConfiguration.defaults.maxRequestsInFlightPerClient
     /// How often reader plug-in is re-checked and pcscd's health probed.
     public var readerPollSeconds: Double = 1
     /// trace, debug, info, notice, warning, error or critical.
@@ -99,34 +102,6 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var pageClearSeconds = 120
 
         public init() {}
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case listen, allowedOrigins, recordsOrigins, filesDirectory, pageClearSeconds
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Web()
-            listen = try c.decodeIfPresent([String].self, forKey: .listen) ?? d.listen
-            allowedOrigins = try c.decodeIfPresent([String].self, forKey: .allowedOrigins) ?? d.allowedOrigins
-            recordsOrigins = try c.decodeIfPresent([String].self, forKey: .recordsOrigins) ?? d.recordsOrigins
-            filesDirectory = try c.decodeIfPresent(String.self, forKey: .filesDirectory) ?? d.filesDirectory
-            pageClearSeconds = try c.decodeIfPresent(Int.self, forKey: .pageClearSeconds) ?? d.pageClearSeconds
-            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-                .filter { CodingKeys(rawValue: $0) == nil }
-            if !unknown.isEmpty {
-                throw DaemonConfigurationError.unknownSettings(unknown.sorted().map { "web.\($0)" })
-            }
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(listen, forKey: .listen)
-            try c.encode(allowedOrigins, forKey: .allowedOrigins)
-            try c.encode(recordsOrigins, forKey: .recordsOrigins)
-            try c.encode(filesDirectory, forKey: .filesDirectory)
-            try c.encode(pageClearSeconds, forKey: .pageClearSeconds)
-        }
 
         /// The listen addresses, each checked to be loopback.
         public func listenAddresses() throws(DaemonConfigurationError) -> [WebListenAddress] {
@@ -194,88 +169,6 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public init() {}
 
     public static let defaultPath = "/etc/cancuoc/cancuocd.json"
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case socketPath, socketGroup, socketMode, facility, readTimeoutSeconds, maxWaitForCardSeconds, maxClients,
-            maxLineLength, idleTimeoutSeconds, maxQueuedMessagesPerClient, maxClientsPerUser,
-            requestCompletionTimeoutSeconds,
-            maxQueuedBytesPerClient, maxRequestsInFlightPerClient, readerPollSeconds, logLevel,
-            trustDirectory, stateDirectory, usageRetentionDays, metricsTextfile, metricsIntervalSeconds, scanners,
-            scanPendingSeconds, web
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = DaemonConfiguration()
-        socketPath = try c.decodeIfPresent(String.self, forKey: .socketPath) ?? d.socketPath
-        socketGroup =
-            c.contains(.socketGroup) ? try c.decodeIfPresent(String.self, forKey: .socketGroup) : d.socketGroup
-        socketMode = try c.decodeIfPresent(String.self, forKey: .socketMode) ?? d.socketMode
-        facility = try c.decodeIfPresent(Facility.self, forKey: .facility) ?? d.facility
-        readTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? d.readTimeoutSeconds
-        maxWaitForCardSeconds =
-            try c.decodeIfPresent(Double.self, forKey: .maxWaitForCardSeconds) ?? d.maxWaitForCardSeconds
-        maxClients = try c.decodeIfPresent(Int.self, forKey: .maxClients) ?? d.maxClients
-        maxLineLength = try c.decodeIfPresent(Int.self, forKey: .maxLineLength) ?? d.maxLineLength
-        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
-        maxQueuedMessagesPerClient =
-            try c.decodeIfPresent(Int.self, forKey: .maxQueuedMessagesPerClient)
-            ?? d.maxQueuedMessagesPerClient
-        maxClientsPerUser = try c.decodeIfPresent(Int.self, forKey: .maxClientsPerUser) ?? d.maxClientsPerUser
-        requestCompletionTimeoutSeconds =
-            try c.decodeIfPresent(Double.self, forKey: .requestCompletionTimeoutSeconds)
-            ?? d.requestCompletionTimeoutSeconds
-        maxQueuedBytesPerClient =
-            try c.decodeIfPresent(Int.self, forKey: .maxQueuedBytesPerClient) ?? d.maxQueuedBytesPerClient
-        maxRequestsInFlightPerClient =
-            try c.decodeIfPresent(Int.self, forKey: .maxRequestsInFlightPerClient)
-            ?? d.maxRequestsInFlightPerClient
-        readerPollSeconds = try c.decodeIfPresent(Double.self, forKey: .readerPollSeconds) ?? d.readerPollSeconds
-        logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
-        trustDirectory = try c.decodeIfPresent(String.self, forKey: .trustDirectory) ?? d.trustDirectory
-        stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
-        usageRetentionDays = try c.decodeIfPresent(Int.self, forKey: .usageRetentionDays) ?? d.usageRetentionDays
-        metricsTextfile = try c.decodeIfPresent(String.self, forKey: .metricsTextfile) ?? d.metricsTextfile
-        metricsIntervalSeconds =
-            try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
-        scanners = try c.decodeIfPresent([Scanner].self, forKey: .scanners) ?? d.scanners
-        scanPendingSeconds = try c.decodeIfPresent(Double.self, forKey: .scanPendingSeconds) ?? d.scanPendingSeconds
-        web = try c.decodeIfPresent(Web.self, forKey: .web) ?? d.web
-        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-            .filter { CodingKeys(rawValue: $0) == nil }
-        if !unknown.isEmpty {
-            throw DaemonConfigurationError.unknownSettings(unknown.sorted())
-        }
-        try validate()
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(socketPath, forKey: .socketPath)
-        try c.encode(socketGroup, forKey: .socketGroup)
-        try c.encode(socketMode, forKey: .socketMode)
-        try c.encode(facility, forKey: .facility)
-        try c.encode(readTimeoutSeconds, forKey: .readTimeoutSeconds)
-        try c.encode(maxWaitForCardSeconds, forKey: .maxWaitForCardSeconds)
-        try c.encode(maxClients, forKey: .maxClients)
-        try c.encode(maxLineLength, forKey: .maxLineLength)
-        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
-        try c.encode(maxQueuedMessagesPerClient, forKey: .maxQueuedMessagesPerClient)
-        try c.encode(maxClientsPerUser, forKey: .maxClientsPerUser)
-        try c.encode(requestCompletionTimeoutSeconds, forKey: .requestCompletionTimeoutSeconds)
-        try c.encode(maxQueuedBytesPerClient, forKey: .maxQueuedBytesPerClient)
-        try c.encode(maxRequestsInFlightPerClient, forKey: .maxRequestsInFlightPerClient)
-        try c.encode(readerPollSeconds, forKey: .readerPollSeconds)
-        try c.encode(logLevel, forKey: .logLevel)
-        try c.encode(trustDirectory, forKey: .trustDirectory)
-        try c.encode(stateDirectory, forKey: .stateDirectory)
-        try c.encode(usageRetentionDays, forKey: .usageRetentionDays)
-        try c.encode(metricsTextfile, forKey: .metricsTextfile)
-        try c.encode(metricsIntervalSeconds, forKey: .metricsIntervalSeconds)
-        try c.encode(scanners, forKey: .scanners)
-        try c.encode(scanPendingSeconds, forKey: .scanPendingSeconds)
-        try c.encode(web, forKey: .web)
-    }
 
     /// Values that decode but make no sense are refused at start, not discovered at 3 a.m.
     public func validate() throws(DaemonConfigurationError) {
@@ -406,18 +299,60 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         _ data: Data,
         path: String = "(inline)"
     ) throws(DaemonConfigurationError) -> DaemonConfiguration {
+        let given: Any
         do {
-            return try JSONDecoder().decode(DaemonConfiguration.self, from: data)
+            given = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw .malformed(path: path, "not valid JSON (\(error.localizedDescription))")
+        }
+        guard let settings = given as? [String: Any] else {
+            throw .malformed(path: path, "wrong type for the top level")
+        }
+        let defaults = DaemonConfiguration()
+        let unknown = Self.unknownKeys(settings, of: defaults)
+        guard unknown.isEmpty else { throw .unknownSettings(unknown.sorted()) }
+        let configuration: DaemonConfiguration
+        do {
+            let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
+            let merged = Self.overlay(settings, on: base)
+            configuration = try JSONDecoder().decode(
+                DaemonConfiguration.self,
+                from: JSONSerialization.data(withJSONObject: merged)
+            )
         } catch let error as DaemonConfigurationError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .malformed(path: path, "wrong type for \(key.isEmpty ? "the top level" : key)")
-        } catch DecodingError.dataCorrupted(let context) {
-            throw .malformed(path: path, "not valid JSON (\(context.debugDescription))")
         } catch {
             throw .malformed(path: path, String(describing: error))
         }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// The keys of `given` that `template` has no setting for, with their path (`web.listn`);
+    /// objects within are checked against the template's own settings.
+    static func unknownKeys(_ given: [String: Any], of template: Any, prefix: String = "") -> [String] {
+        let settings = Dictionary(
+            Mirror(reflecting: template).children.compactMap { child in child.label.map { ($0, child.value) } }
+        ) { first, _ in first }
+        return given.flatMap { key, value -> [String] in
+            guard let setting = settings[key] else { return [prefix + key] }
+            guard let object = value as? [String: Any], Mirror(reflecting: setting).displayStyle == .struct else {
+                return []
+            }
+            return unknownKeys(object, of: setting, prefix: prefix + key + ".")
+        }
+    }
+
+    /// `given` over `base`: objects are merged member by member, anything else replaces.
+    static func overlay(_ given: Any, on base: Any) -> Any {
+        guard let given = given as? [String: Any], var merged = base as? [String: Any] else { return given }
+        for (key, value) in given {
+            merged[key] = merged[key].map { overlay(value, on: $0) } ?? value
+        }
+        return merged
     }
 
     private struct AnyKey: CodingKey {

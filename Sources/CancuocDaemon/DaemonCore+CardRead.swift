@@ -4,6 +4,7 @@ import CancuocUsage
 import CardService
 import Foundation
 import Logging
+import MRTD
 import PCSC
 
 extension DaemonCore {
@@ -19,17 +20,12 @@ extension DaemonCore {
     ///   `read.completed` with outcome and timings only.
     /// - Cancelled when the client disconnects (the connection cancels this task).
     func cardRead(_ params: CardReadParams, connection: Connection) async throws -> CitizenRecord {
-        let wait = params.waitForCardSeconds ?? 0
-        guard wait >= 0, wait <= configuration.maxWaitForCardSeconds else {
-            throw APIError.invalidParams(
-                "waitForCardSeconds must be between 0 and \(configuration.maxWaitForCardSeconds)"
-            )
+        do throws(ReadOptions.Invalid) {
+            try params.options.validate(maxWait: .seconds(configuration.maxWaitForCardSeconds))
+        } catch {
+            throw APIError.invalidParams(error.message)
         }
-        let skipFace = params.skipFace ?? false
-        guard !(skipFace && params.includeFace == true) else {
-            throw APIError.invalidParams("includeFace and skipFace cannot both be true")
-        }
-        guard !(skipFace && params.faceCheck == true) else {
+        guard !(params.options.skipFace && params.faceCheck == true) else {
             throw APIError.invalidParams("faceCheck needs the face: skipFace cannot be true")
         }
         let key: ResolvedKey
@@ -38,7 +34,7 @@ extension DaemonCore {
         } catch {
             throw error.apiError()
         }
-        let deadline = ContinuousClock.now + .seconds(wait)
+        let deadline = ContinuousClock.now + params.options.waitForCard
         let caller = connection.principal.throttleKey
         let session: ReaderSession
         do throws(ReadFailure) {
@@ -58,18 +54,15 @@ extension DaemonCore {
             throw error.apiError(reader: params.reader)
         }
         let readerID = session.info.id.rawValue
-        var options = CardReadOptions(
-            key: key,
-            includeFace: params.includeFace == true || params.faceCheck == true,
-            waitForCard: max(.zero, deadline - .now),
-            progress: { step, done, total in
-                connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
-            }
-        )
-        options.readFace = !skipFace
-        options.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record)))
+        var options = params.options
+        options.waitForCard = max(.zero, deadline - .now)
+        if params.faceCheck == true { options.includeFace = true }
+        var request = CardReadRequest(key: key, options: options) { step, done, total in
+            connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
         }
-        let result = await read(on: session, options: options, metadata: connection.logMetadata)
+        request.identity = { record in connection.notify(.readIdentity(ReadIdentity(reader: readerID, record: record)))
+        }
+        let result = await read(on: session, request: request, metadata: connection.logMetadata)
         switch result {
         case .success(var record):
             wrongKeys.rightKey(caller: caller, reader: readerID)
@@ -89,14 +82,14 @@ extension DaemonCore {
     /// already claimed; one deadline; release; report (log, usage, `read.completed`).
     func read(
         on session: ReaderSession,
-        options: CardReadOptions,
+        request: CardReadRequest,
         metadata: Logger.Metadata,
         scanner: String? = nil
     ) async -> Result<CitizenRecord, ReadFailure> {
-        var options = options
-        options.trust = { [trustDirectory] in trustDirectory.current() }
-        options.timeout = .seconds(configuration.readTimeoutSeconds)
-        let job = ReadJob(readerName: session.info.name, identity: session.info.identity, options: options)
+        var request = request
+        request.trust = { [trustDirectory] in trustDirectory.current() }
+        request.timeout = .seconds(configuration.readTimeoutSeconds)
+        let job = ReadJob(readerName: session.info.name, identity: session.info.identity, request: request)
         let started = ContinuousClock.now
         let task = Task { await job.run(release: { await session.release() }) }
         let result: Result<CitizenRecord, ReadFailure>
@@ -128,36 +121,45 @@ extension DaemonCore {
     ) async {
         let readerID = session.info.id.rawValue
         var metadata = metadata.merging(["reader": "\(readerID)"]) { $1 }
-        let event: ReadEvent
         var completed = ReadCompleted(
             reader: readerID,
             name: session.info.name,
-            outcome: "ok",
+            outcome: .ok,
             durationMs: Int(elapsed.milliseconds),
             trigger: scanner == nil ? nil : "scanner",
             scanner: scanner
         )
+        var bytes = 0
         switch result {
         case .success(let record):
-            event = ReadEvent(readerID: readerID, record: record)
             completed.access = record.access.method
-            completed.verification = record.verification.status.rawValue
+            completed.verification = record.verification.status
             completed.durationMs = record.stats.durationMs
             completed.apdus = record.stats.apdus
-            metadata["access"] = "\(record.access.method)"
+            bytes = record.stats.bytesSent + record.stats.bytesReceived
+            metadata["access"] = "\(record.access.method.rawValue)"
             metadata["verification"] = "\(record.verification.status.rawValue)"
         case .failure(let failure):
-            event = ReadEvent(readerID: readerID, failure: failure, durationMs: Int(elapsed.milliseconds))
-            completed.outcome = failure.reason
+            completed.outcome = .failed(failure.kind)
             if case .internal(let why) = failure {
                 // Internal errors are logged in full (they come from our code, not the chip's data).
                 logger.error("read failed internally", metadata: ["reader": "\(readerID)", "error": "\(why)"])
             }
         }
-        metadata["outcome"] = "\(completed.outcome)"
+        metadata["outcome"] = "\(completed.outcome.rawValue)"
         metadata["durationMs"] = "\(completed.durationMs)"
         logger.info(scanner == nil ? "card.read" : "scanned read", metadata: metadata)
-        await usage.readFinished(event)
+        await usage.readFinished(
+            ReadEvent(
+                readerID: readerID,
+                outcome: completed.outcome,
+                access: completed.access,
+                verification: completed.verification,
+                durationMs: completed.durationMs,
+                apdus: completed.apdus ?? 0,
+                bytes: bytes
+            )
+        )
         subscribers.broadcast(.readCompleted(completed))
     }
 

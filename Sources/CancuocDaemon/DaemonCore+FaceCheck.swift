@@ -92,7 +92,7 @@ extension DaemonCore {
                 for i in bytes.indices { bytes[i] = 0 }
             }
         }
-        if params.includeFace != true { record.face?.data = nil }
+        if !params.options.includeFace { record.face?.data = nil }
     }
 
     /// `face.check`: the live frames against the portrait kept for this connection. The answer

@@ -4,7 +4,7 @@ import CardService
 import Foundation
 import Logging
 
-/// Scan-and-tap (issue 11, docs/integration.md): serial QR scanners paired with readers.
+/// Scan-and-tap (docs/integration.md): serial QR scanners paired with readers.
 /// A scanned card front becomes the key of the next card on the paired reader; the record
 /// then goes to `"records": true` subscribers only (docs/design.md §9.6), since no client asked.
 extension DaemonCore {
@@ -46,7 +46,7 @@ extension DaemonCore {
         }
         let result = await read(
             on: session,
-            options: CardReadOptions(key: key),
+            request: CardReadRequest(key: key),
             metadata: metadata,
             scanner: scan.scanner
         )

@@ -22,7 +22,7 @@ public final class DaemonCore: APIService, Service {
     public let usage: any UsageRecorder
     let subscribers: SubscriberList
     let logger: Logger
-    /// Pending scan-and-tap keys (issue 11); idle when no scanner is configured.
+    /// Pending scan-and-tap keys (docs/integration.md §5); idle when no scanner is configured.
     let pairing: ScannerPairing
     /// Growing delays for callers that loop wrong keys on a reader.
     let wrongKeys = WrongKeyThrottle()
@@ -71,7 +71,9 @@ public final class DaemonCore: APIService, Service {
         table.register(.eventsSubscribe) { (core, params: SubscribeParams, connection) in
             try core.subscribe(params, connection: connection)
         }
-        table.register(.readerDiagnose) { (core, params: DiagnoseParams, _) in await core.diagnose(params) }
+        table.register(.readerDiagnose) { (core, params: DiagnoseParams, connection) in
+            try await core.diagnose(params, connection: connection)
+        }
         table.register(.inventorySummary) { (core, _: NoParams, _) in try await core.inventorySummary() }
         table.register(.faceCheck) { (core, params: FaceCheckParams, connection) in
             try await core.faceCheck(params, connection: connection)

@@ -23,7 +23,7 @@ public actor ReaderSession {
     }
 
     /// A contactless card was placed on this reader since it was attached: it is an ID-card
-    /// reader even when empty and its name says nothing (issue 17).
+    /// reader even when empty and its name says nothing (docs/design.md §9.5).
     public private(set) var sawContactlessCard = false
 
     func cardInserted(atr: [UInt8]) {
@@ -84,7 +84,7 @@ public actor ReaderSession {
         ReaderListing(
             id: info.id.rawValue,
             name: info.name,
-            identity: info.identity,
+            identity: ReaderIdentityListing(info.identity),
             cardPresent: cardPresent,
             atr: atr,
             busy: isReading,

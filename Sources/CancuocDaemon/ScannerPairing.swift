@@ -2,7 +2,7 @@ import CCCD
 import CardService
 import Logging
 
-/// Scan-and-tap (issue 11): a CCCD QR scanned on a paired scanner becomes the pending key of
+/// Scan-and-tap (docs/integration.md §5): a CCCD QR scanned on a paired scanner becomes the pending key of
 /// that scanner's reader, so the next card placed there opens without anyone typing.
 ///
 /// - One pending scan per reader; a new scan replaces it (the clerk rescanned, or moved on

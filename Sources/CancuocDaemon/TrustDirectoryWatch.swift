@@ -43,11 +43,12 @@ final class TrustDirectoryWatch: Sendable {
         return store
     }
 
-    /// File names and modification times: what changes when anyone edits the directory.
+    /// File names and modification times, of the directory and of its subdirectories (trust
+    /// packages): what changes when anyone edits them or a package is installed or removed.
     static func stamp(_ path: String) -> [String: Date] {
         let fm = FileManager.default
         var stamp: [String: Date] = [:]
-        for name in (try? fm.contentsOfDirectory(atPath: path)) ?? [] {
+        for name in TrustStore.fileNames(in: path) {
             stamp[name] =
                 (try? fm.attributesOfItem(atPath: path + "/" + name))?[.modificationDate] as? Date ?? .distantPast
         }

@@ -63,6 +63,9 @@ public struct APIServerConfiguration: Sendable {
         return limits
     }
 
+    /// The defaults of every limit: the daemon's configuration takes its defaults from here.
+    public static let defaults = APIServerConfiguration()
+
     public init(
         listen: Listen = .path("/run/cancuoc/api.sock"),
         socketGroup: String? = "cancuoc",

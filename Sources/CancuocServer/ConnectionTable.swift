@@ -105,16 +105,16 @@ final class ConnectionTable: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Stops admitting, drains every connection and waits until all have closed, at most
-    /// `limit`; then closes what is left.
-    func drain(within limit: Duration, logger: Logger) async {
+    /// Stops admitting, drains every connection (running requests may finish for `grace`)
+    /// and waits until all have closed, at most `grace + limit`; then closes what is left.
+    func drain(within limit: Duration, grace: Duration = shutdownGrace, logger: Logger) async {
         let open = state.withLock { state in
             state.stopping = true
             return Array(state.connections.values)
         }
-        for connection in open { connection.drain() }
+        for connection in open { connection.drain(grace: grace) }
         do {
-            try await withDeadline(limit) { await self.allClosed() }
+            try await withDeadline(grace + limit) { await self.allClosed() }
         } catch {
             for connection in all { connection.close() }
             logger.warning("connections still open at shutdown were closed")

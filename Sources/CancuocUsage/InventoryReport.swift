@@ -1,5 +1,6 @@
 import Foundation
 import PCSC
+import SmartCard
 
 /// This clinic's reader inventory: the file a clinic sends to the province
 /// (`cancuoc inventory --json`) and the result of `inventory.summary`. Counts and timings
@@ -47,7 +48,7 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         public var lastOK: Date?
         public var usage: Usage
 
-        /// What the reader is for (issue 17), from its name and what it says it is, and whether
+        /// What the reader is for (docs/design.md §9.5), from its name and what it says it is, and whether
         /// an ID card was ever read on it. A digital-signature token plugged into the clinic PC
         /// is `contactOnly`: listed, but never counted as a chip-ID reader.
         public var kind: ReaderKind { Self.kind(name: name, vendor: vendor, product: product, readOK: lastOK != nil) }

@@ -71,7 +71,10 @@ extension UsageStore {
                     INSERT INTO read_events (reader_id, time, outcome, access, verification, duration_ms, apdus, bytes)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [e.readerID, t, e.outcome, e.access, e.verification, e.durationMs, e.apdus, e.bytes]
+                arguments: [
+                    e.readerID, t, e.outcome.rawValue, e.access?.rawValue, e.verification?.rawValue, e.durationMs,
+                    e.apdus, e.bytes,
+                ]
             )
             let bucket = bucketColumn(durationMs: e.durationMs)
             try db.execute(
@@ -82,7 +85,7 @@ extension UsageStore {
                         total_ms = total_ms + excluded.total_ms, apdus = apdus + excluded.apdus,
                         bytes = bytes + excluded.bytes, \(bucket) = \(bucket) + 1
                     """,
-                arguments: [dayString(e.time), e.readerID, e.outcome, e.durationMs, e.apdus, e.bytes]
+                arguments: [dayString(e.time), e.readerID, e.outcome.rawValue, e.durationMs, e.apdus, e.bytes]
             )
         }
     }

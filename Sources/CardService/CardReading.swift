@@ -5,28 +5,19 @@ import PCSC
 import SmartCard
 import Synchronization
 
-/// What to read, and with which key.
-public struct CardReadOptions: Sendable {
+/// One read as the card service runs it: the key, what the caller asked (`ReadOptions`, the
+/// same value from the API's params to the reading plan), where progress and the identity go,
+/// and what the read is verified against.
+public struct CardReadRequest: Sendable {
     public var key: ResolvedKey
-    /// Put the face image's bytes in the record (`face.data`).
-    public var includeFace: Bool
-    /// Read DG2 at all; without it the record's `faceStatus` is `skipped` and the verdict
-    /// covers the files read.
-    public var readFace = true
+    public var options: ReadOptions
     /// Called once, before the face is read, with the identity verified so far (the record
     /// without the face: `faceStatus` `pending`), from a task of its own while the read goes
     /// on; always before the read returns or throws.
     public var identity: (@Sendable (CitizenRecord) -> Void)?
-    /// File order (`ReadingOrder.sequential` is how other readers read: the benchmark).
-    public var order: ReadingOrder = .identityFirst
-    /// How long to wait for a card to be placed. A card that leaves before the chip answered
-    /// anything (a quick swap, a stale presence) does not end the wait.
-    public var waitForCard: Duration
     public var progress: (@Sendable (String, Int, Int) -> Void)?
-    /// Fixed READ BINARY size instead of the largest the link allows (benchmark, diagnostics).
-    public var fixedChunkSize: Int?
     /// The read, once the card is there, must end within this or it is `timeout`
-    /// (`ReadJob` holds the one deadline: `waitForCard + timeout`).
+    /// (`ReadJob` holds the one deadline: `options.waitForCard + timeout`).
     public var timeout: Duration = .seconds(30)
     /// CSCAs, master lists and CRLs to verify against; with none the verdict is at best
     /// `unverified` (docs/design.md "Verification"). Asked once the chip is read, not when
@@ -35,24 +26,21 @@ public struct CardReadOptions: Sendable {
 
     public init(
         key: ResolvedKey,
-        includeFace: Bool = false,
-        waitForCard: Duration = .zero,
+        options: ReadOptions = ReadOptions(),
         progress: (@Sendable (String, Int, Int) -> Void)? = nil
     ) {
         self.key = key
-        self.includeFace = includeFace
-        self.waitForCard = waitForCard
+        self.options = options
         self.progress = progress
     }
 
     /// Resolves `key` (a malformed one is `badKey`).
     public init(
         key: KeySpec,
-        includeFace: Bool = false,
-        waitForCard: Duration = .zero,
+        options: ReadOptions = ReadOptions(),
         progress: (@Sendable (String, Int, Int) -> Void)? = nil
     ) throws(ReadFailure) {
-        self.init(key: try key.resolve(), includeFace: includeFace, waitForCard: waitForCard, progress: progress)
+        self.init(key: try key.resolve(), options: options, progress: progress)
     }
 }
 
@@ -67,15 +55,14 @@ public struct CardReading: Sendable {
     public func read(
         reader: Reader,
         identity: ReaderIdentity?,
-        options: CardReadOptions
+        request: CardReadRequest
     ) async throws(ReadFailure) -> CitizenRecord {
+        let options = request
         var request = ReadRequest(key: options.key.key)
         request.alternativeBACKeys = options.key.alternatives
         request.forceBAC = options.key.forceBAC
         request.progress = options.progress
-        request.fixedChunkSize = options.fixedChunkSize
-        request.readFace = options.readFace
-        request.order = options.order
+        request.options = options.options
         // The identity is verified beside the read (the chip goes on with the face meanwhile)
         // and always reported before the full record.
         let identityReport = Mutex<Task<Void, Never>?>(nil)
@@ -97,7 +84,7 @@ public struct CardReading: Sendable {
         request.alwaysRunActiveAuthentication = true
         // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
         request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
-        let waitUntil = ContinuousClock.now + options.waitForCard
+        let waitUntil = ContinuousClock.now + options.options.waitForCard
         do {
             while true {
                 let state = try await Self.waitForCard(reader, timeout: max(.zero, waitUntil - .now))
@@ -105,27 +92,32 @@ public struct CardReading: Sendable {
                 if ReaderClassification.classify(name: reader.name, atr: state.atr).holdsContactCard {
                     throw ReadFailure.unreadableCard(Self.contactCardOnReader)
                 }
-                let answered = AnswerCounter()
+                // Counts what the card answered: "gone before saying anything" is not this read's card.
+                let wire = Mutex<CountingChannel?>(nil)
                 do {
                     // The protocol runs on the context's own thread: no hop per APDU.
                     let read = try await withTaskExecutorPreference(reader.context.taskExecutor) { [request] in
                         try await reader.withCard(share: .shared) { card in
-                            try await card.withTransaction {
-                                try await DocumentReader().read(
-                                    over: CountingChannel(base: card, answered: answered),
-                                    request: request
-                                )
+                            let counting = CountingChannel(card)
+                            wire.withLock { $0 = counting }
+                            return try await card.withTransaction {
+                                try await DocumentReader().read(over: counting, request: request)
                             }
                         }
                     }
                     await identityReport.withLock { $0 }?.value
-                    return try CitizenRecord.build(from: read, includeFace: options.includeFace, trust: options.trust())
+                    return try CitizenRecord.build(
+                        from: read,
+                        includeFace: options.options.includeFace,
+                        trust: options.trust()
+                    )
                 } catch {
                     await identityReport.withLock { $0 }?.value
                     // Gone before the chip said anything (a quick swap, a stale presence):
                     // not this read's card. Wait for the next one while the wait lasts.
                     let failure = ReadFailure.classify(error)
-                    guard answered.count == 0, failure == .cardRemoved || failure == .noCard,
+                    guard (wire.withLock { $0 }?.snapshot.answered ?? 0) == 0,
+                        failure == .cardRemoved || failure == .noCard,
                         ContinuousClock.now < waitUntil
                     else { throw failure }
                     logger.debug(
@@ -183,25 +175,5 @@ public struct CardReading: Sendable {
                 state = changed
             }
         }
-    }
-}
-
-/// Counts the answers a card gave, to tell "the card left before saying anything" from a
-/// card lost in the middle of a read.
-final class AnswerCounter: Sendable {
-    private let value = Mutex(0)
-    var count: Int { value.withLock { $0 } }
-    func add() { value.withLock { $0 += 1 } }
-}
-
-/// A `CardChannel` decorator that counts answered commands.
-struct CountingChannel: CardChannel {
-    let base: any CardChannel
-    let answered: AnswerCounter
-
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
-        let response = try await base.transmit(command)
-        answered.add()
-        return response
     }
 }

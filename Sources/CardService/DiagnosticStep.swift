@@ -1,12 +1,55 @@
 import PCSC
+import SmartCard
 
 /// One line of the technician's checklist: what was checked, how it went, and what to do.
 public struct DiagnosticStep: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable { case ok, warning, fail, skipped }
 
-    /// Stable identifier for programs (`pcscd`, `readers`, `kind`, `identity`, `ccidSupport`, `features`,
-    /// `card`, `atr`, `application`, `cardAccess`, `latency`, `extendedLength`, `testRead`).
-    public var id: String
+    /// What a step checks: its stable identifier for programs (the raw value) and its title in
+    /// both languages, in one place.
+    public enum Check: String, Codable, Sendable, Hashable, CaseIterable {
+        case pcscd, readers, kind, identity, ccidSupport, features, card, atr, application, cardAccess, latency,
+            extendedLength, testRead
+
+        public var title: String {
+            switch self {
+            case .pcscd: "Smart-card service"
+            case .readers: "Card readers"
+            case .kind: "Reader kind"
+            case .identity: "Reader identity"
+            case .ccidSupport: "Driver support"
+            case .features: "Reader features (PC/SC part 10)"
+            case .card: "Card on the reader"
+            case .atr: "Answer to reset"
+            case .application: "ID card application (eMRTD)"
+            case .cardAccess: "Access protocols (EF.CardAccess)"
+            case .latency: "Round-trip time"
+            case .extendedLength: "Response size"
+            case .testRead: "Test read"
+            }
+        }
+
+        public var titleVi: String {
+            switch self {
+            case .pcscd: "Dịch vụ thẻ thông minh (pcscd)"
+            case .readers: "Đầu đọc thẻ"
+            case .kind: "Loại đầu đọc"
+            case .identity: "Thông tin đầu đọc"
+            case .ccidSupport: "Hỗ trợ trình điều khiển"
+            case .features: "Tính năng đầu đọc"
+            case .card: "Thẻ trên đầu đọc"
+            case .atr: "Phản hồi khởi động thẻ (ATR)"
+            case .application: "Ứng dụng căn cước (eMRTD)"
+            case .cardAccess: "Giao thức truy cập"
+            case .latency: "Thời gian phản hồi"
+            case .extendedLength: "Kích thước phản hồi"
+            case .testRead: "Đọc thử"
+            }
+        }
+    }
+
+    /// Stable identifier for programs.
+    public var id: Check
     public var title: String
     public var titleVi: String
     public var status: Status
@@ -21,9 +64,7 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
     public var data: [String: String]
 
     public init(
-        id: String,
-        title: String,
-        titleVi: String,
+        _ check: Check,
         status: Status,
         detail: String,
         fix: String? = nil,
@@ -31,9 +72,9 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
         failure: ReadFailure? = nil,
         data: [String: String] = [:]
     ) {
-        self.id = id
-        self.title = title
-        self.titleVi = titleVi
+        self.id = check
+        self.title = check.title
+        self.titleVi = check.titleVi
         self.status = status
         self.detail = detail
         self.fix = fix
@@ -54,7 +95,7 @@ public struct DiagnosticStep: Codable, Sendable, Hashable {
 public struct DiagnosticReport: Codable, Sendable, Hashable {
     public var reader: String?
     public var steps: [DiagnosticStep]
-    /// What the reader is for (issue 17); nil for the common part of a several-reader report.
+    /// What the reader is for (docs/design.md §9.5); nil for the common part of a several-reader report.
     public var kind: ReaderKind?
     /// In a several-reader report: whether this is the reader ID cards are read on.
     public var isIDCardReader: Bool?

@@ -54,6 +54,41 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, CaseIterable, Sendable {
         case noReader, noCard, wrongKey, cardRemoved, readerBusy, unreadableCard, pcscUnavailable, timeout, cancelled,
             badKey, `internal`
+
+        /// The sentence a person reads for this kind of failure, in English: the one table of
+        /// read-failure texts (the API's codes 1001–1009 take theirs from here).
+        public var message: String {
+            switch self {
+            case .noReader: "No card reader found"
+            case .noCard: "No card on the reader"
+            case .wrongKey: "The chip refused the access key: check the ID number (or CAN / MRZ data)"
+            case .cardRemoved: "The card was removed or the connection was lost during the read: place it again"
+            case .readerBusy: "The reader is busy with another read"
+            case .unreadableCard: "The card answered in a way it cannot be read"
+            case .pcscUnavailable: "The smart-card service (pcscd) is unavailable"
+            case .timeout: "The card did not answer in time"
+            case .cancelled: "The read was cancelled"
+            case .badKey: "The access key cannot open a card"
+            case .internal: "Internal error"
+            }
+        }
+
+        /// The same sentence in Vietnamese, for reception staff.
+        public var messageVi: String {
+            switch self {
+            case .noReader: "Không tìm thấy đầu đọc thẻ"
+            case .noCard: "Chưa có thẻ trên đầu đọc"
+            case .wrongKey: "Sai khóa truy cập thẻ: kiểm tra lại số định danh (hoặc số CAN, MRZ)"
+            case .cardRemoved: "Thẻ đã bị rút ra hoặc mất kết nối trong khi đọc: vui lòng đặt lại thẻ"
+            case .readerBusy: "Đầu đọc đang bận, vui lòng thử lại sau giây lát"
+            case .unreadableCard: "Không đọc được thẻ này (chip không được hỗ trợ hoặc bị hỏng)"
+            case .pcscUnavailable: "Dịch vụ đọc thẻ (pcscd) không hoạt động"
+            case .timeout: "Thẻ không phản hồi kịp thời"
+            case .cancelled: "Đã hủy việc đọc thẻ"
+            case .badKey: "Khóa truy cập không mở được thẻ"
+            case .internal: "Lỗi nội bộ"
+            }
+        }
     }
 
     public var kind: Kind {
@@ -88,38 +123,21 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// English, for logs, the terminal and the API `message`. Never holds personal data.
+    /// English, for logs, the terminal and the API `message`: the kind's sentence and what
+    /// is known of the cause. Never holds personal data.
     public var message: String {
         switch self {
-        case .noReader(let s): return "No card reader: \(s)"
-        case .noCard: return "No card on the reader"
-        case .wrongKey: return "The chip refused the access key: check the ID number (or CAN / MRZ data)"
-        case .cardRemoved: return "The card was removed or the connection was lost during the read: place it again"
-        case .readerBusy: return "The reader is busy with another read"
-        case .unreadableCard(let s): return "The card answered in a way it cannot be read: \(s)"
-        case .pcscUnavailable(let s): return "The smart-card service is unavailable: \(s)"
-        case .timeout: return "The card did not answer in time"
-        case .cancelled: return "The read was cancelled"
-        case .badKey(let key): return key.message
-        case .internal(let s): return "Internal error: \(s)"
+        case .noReader(let s), .unreadableCard(let s), .pcscUnavailable(let s), .internal(let s):
+            "\(kind.message): \(s)"
+        case .badKey(let key): key.message
+        case .noCard, .wrongKey, .cardRemoved, .readerBusy, .timeout, .cancelled: kind.message
         }
     }
 
     /// Vietnamese, for reception staff (`data.messageVi`).
     public var messageVi: String {
-        switch self {
-        case .noReader: return "Không tìm thấy đầu đọc thẻ"
-        case .noCard: return "Chưa có thẻ trên đầu đọc"
-        case .wrongKey: return "Sai khóa truy cập thẻ: kiểm tra lại số định danh"
-        case .cardRemoved: return "Thẻ đã bị rút ra hoặc mất kết nối trong khi đọc: vui lòng đặt lại thẻ"
-        case .readerBusy: return "Đầu đọc đang bận"
-        case .unreadableCard: return "Không đọc được thẻ này"
-        case .pcscUnavailable: return "Dịch vụ đọc thẻ (pcscd) không hoạt động"
-        case .timeout: return "Thẻ không phản hồi kịp thời"
-        case .cancelled: return "Đã hủy việc đọc thẻ"
-        case .badKey(let key): return key.messageVi
-        case .internal: return "Lỗi nội bộ"
-        }
+        if case .badKey(let key) = self { return key.messageVi }
+        return kind.messageVi
     }
 
     public var description: String { message }

@@ -3,7 +3,7 @@ import PCSC
 
 /// One read of one card, as the daemon (`card.read`, scan-and-tap) and `cancuoc read` run
 /// it: on a PC/SC context of its own (never queued behind the monitor or another reader),
-/// under one deadline — `waitForCard + timeout` — that fires even while a PC/SC call is
+/// under one deadline — `options.waitForCard + timeout` — that fires even while a PC/SC call is
 /// blocked on the context's thread, with a typed outcome.
 ///
 /// `release` runs when the read has really ended, which after a timeout can be later than
@@ -12,19 +12,19 @@ import PCSC
 public struct ReadJob: Sendable {
     public var readerName: String
     public var identity: ReaderIdentity?
-    public var options: CardReadOptions
+    public var request: CardReadRequest
 
-    public init(readerName: String, identity: ReaderIdentity?, options: CardReadOptions) {
+    public init(readerName: String, identity: ReaderIdentity?, request: CardReadRequest) {
         self.readerName = readerName
         self.identity = identity
-        self.options = options
+        self.request = request
     }
 
     public func run(release: @escaping @Sendable () async -> Void = {}) async -> Result<CitizenRecord, ReadFailure> {
-        let (name, identity, options) = (readerName, self.identity, self.options)
+        let (name, identity, request) = (readerName, self.identity, self.request)
         do {
             return .success(
-                try await withDeadline(options.waitForCard + options.timeout) {
+                try await withDeadline(request.options.waitForCard + request.timeout) {
                     let result: Result<CitizenRecord, ReadFailure>
                     do {
                         result = .success(
@@ -34,7 +34,7 @@ public struct ReadJob: Sendable {
                                     return try await CardReading().read(
                                         reader: reader,
                                         identity: identity,
-                                        options: options
+                                        request: request
                                     )
                                 } catch {
                                     throw await Self.refine(ReadFailure.classify(error), reader: reader)

@@ -10,9 +10,7 @@ extension ReaderDiagnostics {
         let denied = (error as? PCSCError)?.category == .permissionDenied
         let socketExists = FileManager.default.fileExists(atPath: pcscdSocket)
         return DiagnosticStep(
-            id: "pcscd",
-            title: "Smart-card service",
-            titleVi: "Dịch vụ thẻ thông minh (pcscd)",
+            .pcscd,
             status: .fail,
             detail: "\(failure.message); socket \(pcscdSocket) \(socketExists ? "exists" : "does not exist")",
             fix: denied
@@ -25,7 +23,7 @@ extension ReaderDiagnostics {
         )
     }
 
-    /// What the reader is for (issue 17): a technician sees at once which reader is the ID-card
+    /// What the reader is for (docs/design.md §9.5): a technician sees at once which reader is the ID-card
     /// reader and which is a signature token.
     static func kindStep(_ c: ReaderClassification, isIDCardReader: Bool, failing: Bool = false) -> DiagnosticStep {
         let because: String
@@ -41,9 +39,7 @@ extension ReaderDiagnostics {
         switch c.kind {
         case .contactless:
             return DiagnosticStep(
-                id: "kind",
-                title: "Reader kind",
-                titleVi: "Loại đầu đọc",
+                .kind,
                 status: .ok,
                 detail: "contactless: reads chip ID cards (\(because))"
                     + (isIDCardReader ? "; this is the ID-card reader" : ""),
@@ -51,9 +47,7 @@ extension ReaderDiagnostics {
             )
         case .contactOnly:
             return DiagnosticStep(
-                id: "kind",
-                title: "Reader kind",
-                titleVi: "Loại đầu đọc",
+                .kind,
                 status: failing ? .fail : isIDCardReader ? .warning : .ok,
                 detail:
                     "contact cards only, such as a digital-signature token (\(because)): not used for ID cards and never sent a command",
@@ -66,9 +60,7 @@ extension ReaderDiagnostics {
             )
         case .unknown:
             return DiagnosticStep(
-                id: "kind",
-                title: "Reader kind",
-                titleVi: "Loại đầu đọc",
+                .kind,
                 status: .ok,
                 detail: "not known yet (\(because))" + (isIDCardReader ? "; taken as the ID-card reader" : ""),
                 data: data
@@ -82,9 +74,7 @@ extension ReaderDiagnostics {
         let vidpid = i.vendorID.flatMap { v in i.productID.map { CCIDSupportList.key(v, $0) } }
         var steps = [
             DiagnosticStep(
-                id: "identity",
-                title: "Reader identity",
-                titleVi: "Thông tin đầu đọc",
+                .identity,
                 status: .ok,
                 detail:
                     "vendor \(show(i.vendor)), product \(show(i.product)), VID:PID \(show(vidpid)), serial \(show(i.serialNumber)), firmware \(show(i.firmware))"
@@ -98,9 +88,7 @@ extension ReaderDiagnostics {
                 if let name = list.name(vendorID: v, productID: p) {
                     steps.append(
                         DiagnosticStep(
-                            id: "ccidSupport",
-                            title: "Driver support",
-                            titleVi: "Hỗ trợ trình điều khiển",
+                            .ccidSupport,
                             status: .ok,
                             detail: "libccid supports \(CCIDSupportList.key(v, p)) as \"\(name)\""
                         )
@@ -108,9 +96,7 @@ extension ReaderDiagnostics {
                 } else {
                     steps.append(
                         DiagnosticStep(
-                            id: "ccidSupport",
-                            title: "Driver support",
-                            titleVi: "Hỗ trợ trình điều khiển",
+                            .ccidSupport,
                             status: .warning,
                             detail:
                                 "\(CCIDSupportList.key(v, p)) is not in libccid's list; pcscd drives it with another driver",
@@ -124,9 +110,7 @@ extension ReaderDiagnostics {
             } else {
                 steps.append(
                     DiagnosticStep(
-                        id: "ccidSupport",
-                        title: "Driver support",
-                        titleVi: "Hỗ trợ trình điều khiển",
+                        .ccidSupport,
                         status: .warning,
                         detail: "libccid is not installed",
                         fix: "sudo apt install libccid",
@@ -137,9 +121,7 @@ extension ReaderDiagnostics {
         } else {
             steps.append(
                 DiagnosticStep(
-                    id: "ccidSupport",
-                    title: "Driver support",
-                    titleVi: "Hỗ trợ trình điều khiển",
+                    .ccidSupport,
                     status: .skipped,
                     detail: "VID:PID unknown: cannot look it up"
                 )
@@ -154,9 +136,7 @@ extension ReaderDiagnostics {
         let pinPad = i.features[ReaderFeatures.Tag.verifyPINDirect] != nil
         steps.append(
             DiagnosticStep(
-                id: "features",
-                title: "Reader features (PC/SC part 10)",
-                titleVi: "Tính năng đầu đọc",
+                .features,
                 status: .ok,
                 detail: apdu + (pinPad ? "; PIN pad" : ""),
                 data: ["maxAPDUDataSize": i.maxAPDUDataSize.map(String.init) ?? "unknown", "pinPad": "\(pinPad)"]
@@ -171,9 +151,7 @@ extension ReaderDiagnostics {
             let kind = atr.isContactless ? "contactless (PC/SC part 3)" : "contact"
             let tck = atr.checksumValid == false ? "; TCK wrong" : ""
             return DiagnosticStep(
-                id: "atr",
-                title: "Answer to reset",
-                titleVi: "Phản hồi khởi động thẻ (ATR)",
+                .atr,
                 status: atr.checksumValid == false ? .warning : .ok,
                 detail:
                     "\(atr.hex): \(kind), T=\(atr.protocols.map(String.init).joined(separator: ",T=")), historical bytes \(Hex.encode(atr.historicalBytes))\(tck)",
@@ -181,9 +159,7 @@ extension ReaderDiagnostics {
             )
         } catch {
             return DiagnosticStep(
-                id: "atr",
-                title: "Answer to reset",
-                titleVi: "Phản hồi khởi động thẻ (ATR)",
+                .atr,
                 status: .warning,
                 detail: "\(Hex.encode(bytes)): not a valid ATR (\(error))",
                 data: ["atr": Hex.encode(bytes)]
@@ -201,9 +177,7 @@ extension ReaderDiagnostics {
             let failure = ReadFailure.classify(error)
             return [
                 DiagnosticStep(
-                    id: "application",
-                    title: "Talking to the card",
-                    titleVi: "Giao tiếp với thẻ",
+                    .application,
                     status: .fail,
                     detail: failure.message,
                     fix:
@@ -227,9 +201,7 @@ extension ReaderDiagnostics {
             let usable = PACE.preferredInfo(in: infos) != nil
             steps.append(
                 DiagnosticStep(
-                    id: "cardAccess",
-                    title: "Access protocols (EF.CardAccess)",
-                    titleVi: "Giao thức truy cập",
+                    .cardAccess,
                     status: usable ? .ok : .warning,
                     detail: pace.isEmpty
                         ? "no PACE offered: BAC only (needs the MRZ data)"
@@ -242,9 +214,7 @@ extension ReaderDiagnostics {
         } catch {
             steps.append(
                 DiagnosticStep(
-                    id: "cardAccess",
-                    title: "Access protocols (EF.CardAccess)",
-                    titleVi: "Giao thức truy cập",
+                    .cardAccess,
                     status: .warning,
                     detail: "no readable EF.CardAccess (\(error)): the chip offers BAC only, or this is not an ID card",
                     fix: "Read with the MRZ (--mrz).",
@@ -256,7 +226,7 @@ extension ReaderDiagnostics {
         var times: [Double] = []
         for _ in 0..<max(1, latencyProbes) {
             let start = monotonicNanoseconds()
-            _ = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 4))
+            _ = try await card.transmit(.readBinary(sfi: sfi, ne: 4))
             times.append(Double(monotonicNanoseconds() &- start) / 1e6)
         }
         times.sort()
@@ -264,9 +234,7 @@ extension ReaderDiagnostics {
         let worst = times[times.count - 1]
         steps.append(
             DiagnosticStep(
-                id: "latency",
-                title: "Round-trip time",
-                titleVi: "Thời gian phản hồi",
+                .latency,
                 status: worst > 200 ? .warning : .ok,
                 detail: String(format: "median %.2f ms, worst %.2f ms over %d commands", median, worst, times.count),
                 fix: worst > 200
@@ -278,13 +246,11 @@ extension ReaderDiagnostics {
             )
         )
         // Extended length.
-        let probe = try await card.transmit(CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536))
+        let probe = try await card.transmit(.readBinary(sfi: sfi, ne: 65536))
         let extended = probe.status == .success || probe.status == .endOfFileReached
         steps.append(
             DiagnosticStep(
-                id: "extendedLength",
-                title: "Response size",
-                titleVi: "Kích thước phản hồi",
+                .extendedLength,
                 status: .ok,
                 detail: extended
                     ? "the card and reader carry extended-length APDUs (a full read in about 15 commands)"
@@ -293,14 +259,12 @@ extension ReaderDiagnostics {
             )
         )
         // The eMRTD application.
-        let select = try await card.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: DocumentReader.emrtdAID))
+        let select = try await card.transmit(.selectApplication(DocumentReader.emrtdAID))
         switch select.status {
         case .success, .securityStatusNotSatisfied:
             steps.append(
                 DiagnosticStep(
-                    id: "application",
-                    title: "ID card application (eMRTD)",
-                    titleVi: "Ứng dụng căn cước (eMRTD)",
+                    .application,
                     status: .ok,
                     detail: "the ICAO eMRTD application answers: a chip ID card (CCCD) or passport"
                 )
@@ -308,9 +272,7 @@ extension ReaderDiagnostics {
         default:
             steps.append(
                 DiagnosticStep(
-                    id: "application",
-                    title: "ID card application (eMRTD)",
-                    titleVi: "Ứng dụng căn cước (eMRTD)",
+                    .application,
                     status: .fail,
                     detail: "SELECT eMRTD answered \(select.status): this card is not a chip ID card or passport",
                     fix: "Use the citizen's chip ID card (CCCD); bank and health-insurance cards cannot be read.",
@@ -322,14 +284,11 @@ extension ReaderDiagnostics {
         return steps
     }
 
-    func testRead(_ reader: Reader, identity: ReaderIdentity, key: KeySpec) async -> DiagnosticStep {
+    func testRead(_ reader: ReaderInfo, key: KeySpec) async -> DiagnosticStep {
         let start = monotonicNanoseconds()
-        do {
-            let record = try await CardReading().read(
-                reader: reader,
-                identity: identity,
-                options: CardReadOptions(key: key, waitForCard: .seconds(2))
-            )
+        do throws(ReadFailure) {
+            let request = try CardReadRequest(key: key, options: ReadOptions(waitForCard: Self.testReadCardWait))
+            let record = try await runRead(reader, request).get()
             let ms = (monotonicNanoseconds() &- start) / 1_000_000
             let files = record.stats.files.map { "\($0.name) \($0.bytes) B/\($0.apdus) APDU/\($0.durationMs) ms" }
                 .joined(separator: ", ")
@@ -339,22 +298,18 @@ extension ReaderDiagnostics {
                 detail += "; \(record.person.fullName ?? "?"), \(record.person.idNumber ?? "?")"
             }
             return DiagnosticStep(
-                id: "testRead",
-                title: "Test read",
-                titleVi: "Đọc thử",
+                .testRead,
                 status: record.verification.status == .failed ? .fail : .ok,
                 detail: detail,
                 data: [
-                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method,
+                    "apdus": "\(record.stats.apdus)", "ms": "\(ms)", "access": record.access.method.rawValue,
                     "verification": record.verification.status.rawValue,
                 ]
             )
         } catch {
             let (fix, fixVi) = Self.advice(error)
             return DiagnosticStep(
-                id: "testRead",
-                title: "Test read",
-                titleVi: "Đọc thử",
+                .testRead,
                 status: .fail,
                 detail: error.message,
                 fix: fix,

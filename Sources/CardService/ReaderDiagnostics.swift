@@ -13,12 +13,34 @@ public struct ReaderDiagnostics: Sendable {
     public var showPersonalData: Bool
     /// Harmless commands timed for the latency figure.
     public var latencyProbes: Int
+    /// How the test read runs: as every read does, a `ReadJob` (one deadline, its own PC/SC
+    /// context). The daemon runs it under the reader's claim, like `card.read`, so that it is
+    /// refused while another read runs and counted in the usage log.
+    public var runRead: TestRead
 
-    public init(reader: String? = nil, key: KeySpec? = nil, showPersonalData: Bool = false, latencyProbes: Int = 20) {
+    /// One read on the named reader, as its owner runs reads.
+    public typealias TestRead = @Sendable (ReaderInfo, CardReadRequest) async -> Result<CitizenRecord, ReadFailure>
+
+    /// A read with nobody else to share the reader with (`cancuoc diag`): a `ReadJob`.
+    public static let readJob: TestRead = { reader, request in
+        await ReadJob(readerName: reader.name, identity: reader.identity, request: request).run()
+    }
+
+    /// How long the test read waits for the card that the checklist has just seen.
+    static let testReadCardWait: Duration = .seconds(2)
+
+    public init(
+        reader: String? = nil,
+        key: KeySpec? = nil,
+        showPersonalData: Bool = false,
+        latencyProbes: Int = 20,
+        runRead: @escaping TestRead = ReaderDiagnostics.readJob
+    ) {
         self.reader = reader
         self.key = key
         self.showPersonalData = showPersonalData
         self.latencyProbes = latencyProbes
+        self.runRead = runRead
     }
 
     public func run() async -> DiagnosticReport {
@@ -28,9 +50,7 @@ public struct ReaderDiagnostics: Sendable {
             context = try await PCSCContext.establish()
             steps.append(
                 DiagnosticStep(
-                    id: "pcscd",
-                    title: "Smart-card service",
-                    titleVi: "Dịch vụ thẻ thông minh (pcscd)",
+                    .pcscd,
                     status: .ok,
                     detail: "reachable at \(Self.pcscdSocket)"
                 )
@@ -46,9 +66,7 @@ public struct ReaderDiagnostics: Sendable {
         guard !names.isEmpty else {
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .fail,
                     detail: "pcscd sees no reader",
                     fix:
@@ -79,9 +97,7 @@ public struct ReaderDiagnostics: Sendable {
                 let failure = ReadFailure.noReader("no reader named \(reader ?? "")")
                 steps.append(
                     DiagnosticStep(
-                        id: "readers",
-                        title: "Card readers",
-                        titleVi: "Đầu đọc thẻ",
+                        .readers,
                         status: .fail,
                         detail: "\(failure.message); connected: \(names.joined(separator: ", "))",
                         fix: "Name the reader with --reader (its id or name, as listed).",
@@ -93,9 +109,7 @@ public struct ReaderDiagnostics: Sendable {
             }
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .ok,
                     detail: "\(names.count) connected; checking \(chosen.info.name)",
                     data: ["reader": chosen.info.name, "id": chosen.info.id.rawValue]
@@ -114,9 +128,7 @@ public struct ReaderDiagnostics: Sendable {
             let noneEligible = !candidates.contains { $0.classification.mayReadIDCards }
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: noneEligible ? .fail : .warning,
                     detail: "\(names.count) connected: \(error.message)",
                     fix: noneEligible
@@ -133,9 +145,7 @@ public struct ReaderDiagnostics: Sendable {
             let others = candidates.filter { $0.info.name != idCardReader.name }.map(\.info.name)
             steps.append(
                 DiagnosticStep(
-                    id: "readers",
-                    title: "Card readers",
-                    titleVi: "Đầu đọc thẻ",
+                    .readers,
                     status: .ok,
                     detail:
                         "\(names.count) connected; the ID-card reader is \(idCardReader.name); also checked: \(others.joined(separator: ", "))",
@@ -187,9 +197,7 @@ public struct ReaderDiagnostics: Sendable {
         if let state, state.isPresent, classification.holdsContactCard {
             steps.append(
                 DiagnosticStep(
-                    id: "card",
-                    title: "Card on the reader",
-                    titleVi: "Thẻ trên đầu đọc",
+                    .card,
                     status: testReadImpossible ? .fail : .ok,
                     detail: "a contact card (a digital-signature token, for example): not touched",
                     fix: isIDCardReader
@@ -209,9 +217,7 @@ public struct ReaderDiagnostics: Sendable {
             let notForIDCards = candidate.classification.kind == .contactOnly
             steps.append(
                 DiagnosticStep(
-                    id: "card",
-                    title: "Card on the reader",
-                    titleVi: "Thẻ trên đầu đọc",
+                    .card,
                     status: !isIDCardReader || notForIDCards ? .skipped : key == nil ? .warning : .fail,
                     detail: mute ? "a card is present but does not answer (mute)" : "no card",
                     fix: !isIDCardReader
@@ -231,9 +237,7 @@ public struct ReaderDiagnostics: Sendable {
         }
         steps.append(
             DiagnosticStep(
-                id: "card",
-                title: "Card on the reader",
-                titleVi: "Thẻ trên đầu đọc",
+                .card,
                 status: .ok,
                 detail: "present"
             )
@@ -241,7 +245,7 @@ public struct ReaderDiagnostics: Sendable {
         steps.append(Self.atrStep(state.atr))
         steps += await cardSteps(context.reader(named: chosen.name))
         if let key, isIDCardReader {
-            steps.append(await testRead(context.reader(named: chosen.name), identity: chosen.identity, key: key))
+            steps.append(await testRead(chosen, key: key))
         }
         return steps
     }

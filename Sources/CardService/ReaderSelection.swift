@@ -1,6 +1,6 @@
 import PCSC
 
-/// Picks the reader a request means (docs/design.md §9.5, issue 17): the stable id or PC/SC name when
+/// Picks the reader a request means (docs/design.md §9.5): the stable id or PC/SC name when
 /// given; else, among the readers that may read ID cards (not contact-only, not holding a
 /// contact card such as a signature token), the only one, else the only one with a card, else
 /// the only one known to be contactless.

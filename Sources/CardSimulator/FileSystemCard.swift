@@ -89,10 +89,10 @@ public actor FileSystemCard: APDUHandler {
             return ResponseAPDU(status: .wrongLength)
         }
         guard command.cla & 0xE0 == 0 else { return ResponseAPDU(status: .claNotSupported) }
-        switch command.ins {
-        case 0xA4: return select(command)
-        case 0xB0: return readBinary(command)
-        case 0xB1: return readBinaryOdd(command)
+        switch command.instruction {
+        case .select: return select(command)
+        case .readBinary: return readBinary(command)
+        case .readBinaryOdd: return readBinaryOdd(command)
         default: return ResponseAPDU(status: .insNotSupported)
         }
     }

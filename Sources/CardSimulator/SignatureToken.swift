@@ -1,6 +1,6 @@
 import SmartCard
 
-/// A USB digital-signature token as PC/SC sees it (issue 17): a contact reader holding a
+/// A USB digital-signature token as PC/SC sees it (docs/design.md §9.5): a contact reader holding a
 /// contact card (ISO/IEC 7816-3 ATR, T=1). Clinic PCs often have one plugged in for tax and
 /// insurance filings; the software must never take it for the ID-card reader nor send it a
 /// command, so this card counts every command it receives and answers none (`6D00`).

@@ -1,4 +1,4 @@
-/// The parsers the fuzzers drive (issue 9). Every byte from a card or a client is hostile:
+/// The parsers the fuzzers drive (docs/fuzzing.md). Every byte from a card or a client is hostile:
 /// for each target, `FuzzHarness.run` hands the bytes to the real parser and ignores what it
 /// throws (a throw is the right answer); a trap, a hang or an unbounded allocation is the bug.
 public enum FuzzTarget: String, CaseIterable, Sendable {

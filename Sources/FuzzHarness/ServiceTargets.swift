@@ -5,7 +5,7 @@ import Foundation
 
 /// The daemon's API: a line from a client socket, and the read key an HIS sends.
 enum ServiceTargets {
-    /// One line as `APIConnectionHandler` receives it: the JSON parser, the JSON-RPC request
+    /// One line as `Connection.receive` gets it: the JSON parser, the JSON-RPC request
     /// checks and the error line written back. A value that parses must serialize to JSON
     /// that parses back to the same value (the server echoes ids and writes results).
     static func jsonRPC(_ data: [UInt8]) {

@@ -1,4 +1,4 @@
-/// Fictional QR texts in every form `CCCDQRCode` accepts or refuses by name (issue 17); the
+/// Fictional QR texts in every form `CCCDQRCode` accepts or refuses by name (docs/design.md §9.5); the
 /// unit tests (Tests/CCCDTests/QRCodeTests.swift) read the same forms.
 enum QRSamples {
     static let seven = "001099012345|012345678|Nguyễn Văn An|15031999|Nữ|Hà Nội|20052024"

@@ -5,7 +5,7 @@ import FuzzHarness
 import MRTD
 import SmartCard
 
-// Writes the seed corpora under Fuzz/Corpus/<target>/ (issue 9) from the simulator's
+// Writes the seed corpora under Fuzz/Corpus/<target>/ (docs/fuzzing.md) from the simulator's
 // profiles and hand-written inputs. Run: swift run fuzz-seeds Fuzz/Corpus
 // Seeds stay small: the 20 KB face is written once (dg2), never copied into other targets.
 
@@ -84,7 +84,7 @@ for (index, name) in profiles.enumerated() {
     }
 }
 
-// QR texts as scanners deliver them (issue 17): BOM, zero-width characters, CR/LF, the 6-field
+// QR texts as scanners deliver them (docs/design.md §9.5): BOM, zero-width characters, CR/LF, the 6-field
 // layout with dd/MM/yyyy dates, an unknown layout (only the ID), and a health-insurance card's QR.
 for (name, text) in QRSamples.all { seed(.qr, name, text) }
 

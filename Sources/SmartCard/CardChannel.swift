@@ -72,7 +72,7 @@ public struct ResponseCollectingChannel<Base: CardChannel>: CardChannel {
                 throw CardCommandError.malformedResponse(step: "GET RESPONSE", detail: "too many 61xx rounds")
             }
             let ne = response.status.sw2 == 0 ? 256 : Int(response.status.sw2)
-            response = try await base.transmit(CommandAPDU(cla: command.cla & 0x03, ins: 0xC0, p1: 0, p2: 0, ne: ne))
+            response = try await base.transmit(.getResponse(ne: ne, cla: command.cla))
             data += response.data
         }
         return ResponseAPDU(data: data, status: response.status)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CancuocAPI
+import CancuocServer
 import CardService
 import Foundation
 
@@ -32,9 +33,9 @@ struct CallCommand: ParsableCommand {
             throw ValidationError("params are not valid JSON: \(error)")
         }
         guard parsed.objectValue != nil else { throw ValidationError("params must be a JSON object") }
-        let connection: APIConnection
+        let connection: UnixSocketClient
         do {
-            connection = try APIConnection(path: socket)
+            connection = try UnixSocketClient(path: socket)
         } catch {
             Output.error("\(error)")
             throw ExitCode(ExitStatus.pcscUnavailable.rawValue)

@@ -23,9 +23,9 @@ struct UsageStressCommand: ParsableCommand {
                 UsageStore.Change.read(
                     ReadEvent(
                         readerID: reader.id,
-                        outcome: i % 7 == 0 ? "wrongKey" : "ok",
-                        access: "PACE",
-                        verification: "unverified",
+                        outcome: i % 7 == 0 ? .failed(.wrongKey) : .ok,
+                        access: .pace,
+                        verification: .unverified,
                         durationMs: 60 + i,
                         apdus: 23,
                         bytes: 20_000

@@ -101,17 +101,19 @@ struct ReadCommand: AsyncParsableCommand {
         key: KeySpec,
         identity: @escaping @Sendable (CitizenRecord) -> Void
     ) async throws -> CitizenRecord {
-        var options = try CardReadOptions(
+        var request = try CardReadRequest(
             key: key,
-            includeFace: includeFace || face != nil || faceCheck != nil,
-            waitForCard: .seconds(wait)
+            options: ReadOptions(
+                includeFace: includeFace || face != nil || faceCheck != nil,
+                skipFace: skipFace,
+                waitForCard: .seconds(wait)
+            )
         )
         let store = try TrustLoading.load(trust)
-        options.trust = { store }
-        options.readFace = !skipFace
-        options.identity = identity
+        request.trust = { store }
+        request.identity = identity
         let chosen = try await chooseReader()
-        return try await ReadJob(readerName: chosen.name, identity: chosen.identity, options: options).run().get()
+        return try await ReadJob(readerName: chosen.name, identity: chosen.identity, request: request).run().get()
     }
 
     /// The reader to read (`--reader`, else the one `ReaderSelection` picks: signature tokens left out).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CancuocAPI
+import CancuocDaemon
 import CardService
 import Foundation
 import Logging
@@ -86,7 +87,7 @@ struct ReaderEntry {
     var atr: [UInt8]?
 
     var id: ReaderID { ReaderID(name: name, identity: identity) }
-    /// What the reader is for, from its name, features and the card on it now (issue 17).
+    /// What the reader is for, from its name, features and the card on it now (docs/design.md §9.5).
     var classification: ReaderClassification {
         .classify(name: name, identity: identity, atr: cardPresent ? atr : nil)
     }
@@ -95,7 +96,7 @@ struct ReaderEntry {
         ReaderListing(
             id: id.rawValue,
             name: name,
-            identity: identity,
+            identity: ReaderIdentityListing(identity),
             cardPresent: cardPresent,
             atr: atr,
             busy: nil,

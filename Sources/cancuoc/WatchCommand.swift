@@ -1,5 +1,6 @@
 import ArgumentParser
 import CancuocAPI
+import CancuocServer
 import CardService
 import Foundation
 
@@ -18,7 +19,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let connection = try APIConnection(path: socket)
+            let connection = try UnixSocketClient(path: socket)
             let response = try connection.call(method: "events.subscribe", params: ["records": .bool(records)]) {
                 note in
                 Output.line(note.serialized)
@@ -30,7 +31,7 @@ struct WatchCommand: ParsableCommand {
             while true {
                 Output.line(String(decoding: try connection.nextLine(), as: UTF8.self))
             }
-        } catch let failure as APIConnection.Failure {
+        } catch let failure as UnixSocketClient.Failure {
             Output.error("\(failure)")
             throw ExitCode(ExitStatus.pcscUnavailable.rawValue)
         }

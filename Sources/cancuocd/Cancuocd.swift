@@ -21,7 +21,10 @@ struct Cancuocd: AsyncParsableCommand {
 
     @Option(help: "Listen on this Unix socket path (overrides socketPath; ignored under socket activation).")
     var socket: String?
-    @Option(help: "Configuration file (a missing file means the defaults).")
+    @Option(
+        help:
+            "Configuration file (a missing file means the defaults); then FILE.d/*.json in name order, later ones overriding."
+    )
     var config: String = DaemonConfiguration.defaultPath
     @Option(
         name: .customLong("log-level"),
@@ -59,11 +62,11 @@ struct Cancuocd: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded: (configuration: DaemonConfiguration, found: Bool)
+        let loaded: ConfigurationFiles.Loaded
         do {
-            loaded = try DaemonConfiguration.load(path: config)
+            loaded = try ConfigurationFiles(mainPath: config).load()
         } catch {
-            FileHandle.standardError.write(Data("cancuocd: configuration \(config): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cancuocd: configuration \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
         var configuration = loaded.configuration
@@ -88,8 +91,8 @@ struct Cancuocd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "cancuoc.daemon")
-        if loaded.found {
-            logger.info("configuration loaded", metadata: ["path": "\(config)"])
+        if !loaded.files.isEmpty {
+            logger.info("configuration loaded", metadata: ["files": "\(loaded.files.joined(separator: ", "))"])
         } else {
             logger.notice("no configuration file; using the defaults", metadata: ["path": "\(config)"])
         }

@@ -82,7 +82,7 @@ struct Daemon {
         logger.notice("stopped")
     }
 
-    /// The browser endpoint (issue 21), when systemd passed its sockets (`cancuocd-web.socket`)
+    /// The browser endpoint (docs/security.md), when systemd passed its sockets (`cancuocd-web.socket`)
     /// or `web.listen` / `--web-listen` names loopback addresses; else `nil`.
     private func webServer(passed: [Int32], core: DaemonCore) throws -> WebSocketServer? {
         let listen: [WebServerConfiguration.Listen] =

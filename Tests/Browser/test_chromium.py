@@ -74,7 +74,7 @@ def test_allowed_origin_reads_the_card_through_cancuoc_js(browser, bench, his_pa
 
 def test_an_his_page_gets_the_verified_identity_before_the_face(browser, bench, his_page):
     """On a card as slow as a real chip on a 424 kbit/s reader, `onIdentity` gives the page the
-    verified name well before `read` resolves with the face (issue 18)."""
+    verified name well before `read` resolves with the face (docs/design.md §5)."""
     _, allowed, _ = his_page
     person = profile_json()["dg13"]
     bench.remove_card()
@@ -184,7 +184,7 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
 
 def test_reception_page_shows_the_verified_identity_while_the_face_is_read(browser, bench):
     """On a card as slow as a real chip on a 106 kbit/s reader (the face takes ~2.7 s), staff
-    see the verified name and can copy it before the portrait arrives (issue 18)."""
+    see the verified name and can copy it before the portrait arrives (docs/design.md §5)."""
     person = profile_json()["dg13"]
     bench.remove_card()
     browser.get(bench.page_origin + "/")

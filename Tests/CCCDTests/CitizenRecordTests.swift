@@ -28,7 +28,7 @@ import Testing
             dg13: dg13,
             face: face,
             includeFaceData: faceData,
-            access: .init(method: "PACE", reason: "EF.CardAccess offers PACE-ECDH-GM-AES-128 (brainpoolP256r1)"),
+            access: .init(method: .pace, reason: "EF.CardAccess offers PACE-ECDH-GM-AES-128 (brainpoolP256r1)"),
             stats: .init(
                 apdus: 23,
                 bytesSent: 1450,
@@ -94,7 +94,7 @@ import Testing
             mrz: nil,
             dg13: nil,
             face: nil,
-            access: .init(method: "BAC", reason: nil),
+            access: .init(method: .bac, reason: nil),
             stats: .init()
         )
         let o = try Self.object(noFace)
@@ -139,7 +139,7 @@ import Testing
             mrz: try MRZ(lines: Self.mrz),
             dg13: nil,
             face: nil,
-            access: .init(method: "BAC", reason: nil),
+            access: .init(method: .bac, reason: nil),
             stats: .init()
         )
         #expect(r.person.idNumber == "001099012345")

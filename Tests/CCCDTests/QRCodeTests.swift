@@ -3,7 +3,7 @@ import Testing
 
 @testable import CCCD
 
-/// docs/design.md §4 and issue 17: the QR code of a CCCD, as scanners deliver it.
+/// docs/design.md §4 and docs/design.md §9.5: the QR code of a CCCD, as scanners deliver it.
 @Suite struct QRCode {
     static let sample = "049202000284||Khuất Lưu Huy Nhật|24022002|Nam|Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội|31052021"
     static let allSeven: [CCCDQRCode.Field] = CCCDQRCode.Field.allCases

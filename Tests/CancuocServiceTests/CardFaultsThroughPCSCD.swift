@@ -1,6 +1,7 @@
 import CCCD
 import CardSimulator
 import Foundation
+import MRTD
 import PCSC
 import SmartCard
 import TestBench
@@ -8,7 +9,7 @@ import Testing
 
 @testable import CardService
 
-/// A reception desk sees cards pulled early and cards that misbehave (issue 10): every fault
+/// A reception desk sees cards pulled early and cards that misbehave (docs/design.md §7): every fault
 /// gives a clear, classified error — never a crash or a hang — and the next read of a good
 /// card on the same reader succeeds. `make soak` (SOAK=1) pulls the card at every APDU index.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(10)))
@@ -27,7 +28,7 @@ struct CardFaultsThroughPCSCD {
                     try await CardReading().read(
                         reader: context.reader(named: bench.readerName(slot: 0)),
                         identity: nil,
-                        options: CardReadOptions(key: key, waitForCard: .seconds(2))
+                        request: CardReadRequest(key: key, options: ReadOptions(waitForCard: .seconds(2)))
                     )
                 )
             } catch {
@@ -111,9 +112,9 @@ struct CardFaultsThroughPCSCD {
         )
         let clock = ContinuousClock()
         let start = clock.now
-        var options = try CardReadOptions(key: try Self.key, waitForCard: .seconds(2))
+        var options = try CardReadRequest(key: try Self.key, options: ReadOptions(waitForCard: .seconds(2)))
         options.timeout = .seconds(1)
-        let result = await ReadJob(readerName: bench.readerName(slot: 0), identity: nil, options: options).run()
+        let result = await ReadJob(readerName: bench.readerName(slot: 0), identity: nil, request: options).run()
         if case .failure(let failure) = result {
             #expect(failure == .timeout)
         } else {

@@ -11,9 +11,7 @@ extension DaemonIntegration {
         @Test func pcscdKilledMidReadFailsTheReadCleanlyAndTheNextReadWorksWithoutARestart() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("le-thi-hong-nhung")
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await client.subscribe()
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(15)), slot: 0)
                 try await client.send(
@@ -70,9 +68,7 @@ extension DaemonIntegration {
         @Test func readerDiagnoseOverTheSocket() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let (response, _) = try await client.request(
                     1,

@@ -96,6 +96,14 @@ import Testing
         }
     }
 
+    @Test func aNestedSettingKeepsItsSiblingsDefaultsAndNullIsAValue() throws {
+        let c = try DaemonConfiguration.parse(Data(#"{"web":{"pageClearSeconds":30},"socketGroup":null}"#.utf8))
+        #expect(c.web.pageClearSeconds == 30)
+        #expect(c.web.listen == DaemonConfiguration().web.listen)
+        #expect(c.socketGroup == nil)
+        #expect(c.maxClients == APIServerConfiguration.defaults.maxClients)
+    }
+
     @Test func everyDefaultRoundTrips() throws {
         let data = try JSONEncoder().encode(DaemonConfiguration())
         #expect(try DaemonConfiguration.parse(data) == DaemonConfiguration())
@@ -116,6 +124,10 @@ import Testing
             "naming each device once"
         ),
         (#"{"scanPendingSeconds":0}"#, "scanPendingSeconds must be"),
+        (#"{"web":{"listn":["127.0.0.1:28710"]}}"#, "unknown settings: web.listn"),
+        (#"{"facility":{"id":"BV-1","province":"Đồng Nai"}}"#, "unknown settings: facility.province"),
+        (#"{"web":{"pageClearSeconds":"long"}}"#, "wrong type for web.pageClearSeconds"),
+        (#"["socketPath"]"#, "wrong type for the top level"),
     ])
     func malformedFilesAreRefusedWithAClearMessage(text: String, expected: String) {
         #expect {

@@ -6,7 +6,7 @@ import Testing
 @testable import CancuocAPI
 
 extension DaemonIntegration {
-    /// `read.identity` and `skipFace` over the real socket (issue 18).
+    /// `read.identity` and `skipFace` over the real socket (docs/design.md §5).
     @Suite(.serialized)
     struct DaemonIdentityFirst {
         @Test func theCallerGetsTheIdentityBeforeTheRecordAndNobodyElseDoes() async throws {
@@ -56,9 +56,7 @@ extension DaemonIntegration {
         @Test func skipFaceNeverReadsTheFaceAndConflictsWithIncludeFace() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
                 let (both, _) = try await client.request(

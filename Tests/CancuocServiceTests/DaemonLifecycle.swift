@@ -22,9 +22,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
             await bench.removeAll()
-            try await RunningDaemon.with({ $0.readTimeoutSeconds = 45 }) { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient({ $0.readTimeoutSeconds = 45 }) { daemon, client in
                 try await bench.insert(
                     card: SimulatedCCCD.make(profile: profile, options: .init(wireFaults: [.silentAt(8, seconds: 47)])),
                     slot: 0

@@ -1,3 +1,4 @@
+import CancuocServer
 import CardSimulator
 import Foundation
 import TestBench
@@ -12,14 +13,12 @@ import Glibc
 
 extension DaemonIntegration {
     /// What an HIS does with the daemon, over the real socket, with the real core, the bench's
-    /// pcscd + vpcd and the simulated chip (issue 5 "Tests that must exist").
+    /// pcscd + vpcd and the simulated chip (docs/api.md "Tests that must exist").
     @Suite(.serialized)
     struct DaemonOverSocket {
         @Test func helloAndReadersListShowTheVirtualReaderWithItsCard() async throws {
             let bench = try await PCSCBench.shared()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 let (hello, _) = try await client.request(1, "hello")
                 #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 #expect(hello["result"]?["version"]?.stringValue == Product.version)
@@ -90,9 +89,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("dang-ngoc-mai")
             await bench.remove(slot: 0)
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 async let read = client.request(
                     3,
                     "card.read",
@@ -112,9 +109,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("le-thi-hong-nhung")
             await bench.removeAll()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 async let read = client.request(
                     3,
                     "card.read",
@@ -130,9 +125,7 @@ extension DaemonIntegration {
         @Test func noCardWithoutWaitingIsError1002() async throws {
             let bench = try await PCSCBench.shared()
             await bench.remove(slot: 0)
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 let (response, _) = try await client.request(
                     4,
                     "card.read",
@@ -147,9 +140,7 @@ extension DaemonIntegration {
         @Test func cardPulledMidReadIsError1004AndTheNextReadSucceeds() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(20)), slot: 0)
                 try await client.send(
                     #"{"jsonrpc":"2.0","id":5,"method":"card.read","params":{"reader":"Virtual PCD 00 00","key":{"id":"\#(profile.dg13.idNumber)"}}}"#
@@ -208,9 +199,7 @@ extension DaemonIntegration {
         @Test func wrongKeyIsError1003AndTheRightKeyThenReads() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let wrongCAN = profile.dg13.idNumber.suffix(6) == "000000" ? "111111" : "000000"
                 let (wrong, _) = try await client.request(
@@ -300,15 +289,15 @@ extension DaemonIntegration {
 
         @Test func theCommandLineClientGetsResultsErrorsAndEvents() async throws {
             try await RunningDaemon.with { daemon in
-                let connection = try APIConnection(path: daemon.path)
+                let connection = try UnixSocketClient(path: daemon.path)
                 let hello = try connection.call(method: "hello")
                 #expect(hello["result"]?["apiLevel"]?.intValue == Product.apiLevel)
                 let unknown = try connection.call(method: "card.erase")
                 #expect(errorCode(unknown) == -32601)
                 let subscribed = try connection.call(method: "events.subscribe")
                 #expect(subscribed["result"]?["subscribed"] == .bool(true))
-                #expect(throws: APIConnection.Failure.self) {
-                    try APIConnection(path: daemon.directory + "/missing.sock")
+                #expect(throws: UnixSocketClient.Failure.self) {
+                    try UnixSocketClient(path: daemon.directory + "/missing.sock")
                 }
             }
         }

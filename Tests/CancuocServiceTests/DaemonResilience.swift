@@ -11,9 +11,7 @@ extension DaemonIntegration {
         @Test func aReadThatOutlivesItsTimeoutIsError1008() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile()
-            try await RunningDaemon.with({ $0.readTimeoutSeconds = 0.1 }) { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient({ $0.readTimeoutSeconds = 0.1 }) { daemon, client in
                 try await bench.insert(card: Citizens.card(profile, latency: .milliseconds(30)), slot: 0)
                 let (response, _) = try await client.request(
                     1,
@@ -70,9 +68,7 @@ extension DaemonIntegration {
         @Test func readersComeBackAfterAPCSCDRestartAndReadsWorkAgain() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("hoang-van-thach")
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await client.subscribe()
                 try await bench.restartPCSCD()
                 try await client.waitFor("reader.detached", seconds: 30)

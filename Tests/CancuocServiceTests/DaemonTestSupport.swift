@@ -95,6 +95,25 @@ struct RunningDaemon {
         }
         await daemon.stop()
     }
+
+    /// Runs `body` with a started daemon and one client connected to it; the client is closed
+    /// and the daemon stopped on every path.
+    static func withClient(
+        logger: Logger? = nil,
+        _ configure: (inout DaemonConfiguration) -> Void = { _ in },
+        _ body: (RunningDaemon, TestClient) async throws -> Void
+    ) async throws {
+        try await with(logger: logger, configure) { daemon in
+            let client = try await daemon.connect()
+            do {
+                try await body(daemon, client)
+            } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+        }
+    }
 }
 
 /// The simulated citizens the daemon tests read.

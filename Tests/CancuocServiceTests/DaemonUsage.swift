@@ -6,14 +6,12 @@ import Testing
 @testable import CancuocAPI
 
 extension DaemonIntegration {
-    /// The inventory counts what the daemon did, and holds no personal data (issue 6).
+    /// The inventory counts what the daemon did, and holds no personal data (docs/inventory.md).
     @Suite struct DaemonUsage {
         @Test func readsThroughTheDaemonAreCountedAndNoPersonalDataReachesTheUsageLog() async throws {
             let bench = try await PCSCBench.shared()
             let profile = try Citizens.profile("le-thi-hong-nhung")
-            try await RunningDaemon.with { daemon in
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
+            try await RunningDaemon.withClient { daemon, client in
                 try await bench.insert(card: Citizens.card(profile), slot: 0)
                 let key: JSONValue = ["id": .string(profile.dg13.idNumber)]
                 let ok = try await client.request(1, "card.read", ["reader": "Virtual PCD 00 00", "key": key]).response

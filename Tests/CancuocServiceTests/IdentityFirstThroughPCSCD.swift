@@ -10,7 +10,7 @@ import Testing
 @testable import CardService
 
 /// Identity first through a real pcscd + vpcd, on a card as slow as a real chip on a
-/// 424 kbit/s short-APDU reader (issue 18). Behaviour only; the times are `make bench`'s.
+/// 424 kbit/s short-APDU reader (docs/design.md §5). Behaviour only; the times are `make bench`'s.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(3)))
 struct IdentityFirstThroughPCSCD {
     @Test func theVerifiedIdentityArrivesBeforeTheFaceIsRead() async throws {
@@ -23,13 +23,16 @@ struct IdentityFirstThroughPCSCD {
             TimedCard(inner: card.handler, timing: .reader424Short, ledger: ledger)
         ) {
             try await PCSCContext.with { context in
-                var options = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
+                var options = try CardReadRequest(
+                    key: KeySpec(id: profile.dg13.idNumber),
+                    options: ReadOptions(waitForCard: .seconds(5))
+                )
                 options.trust = { card.trustStore }
                 options.identity = { early in identity.withLock { $0 = early } }
                 return try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 0)),
                     identity: nil,
-                    options: options
+                    request: options
                 )
             }
         }

@@ -14,7 +14,11 @@ import Testing
         let now = Date()
         for i in 0..<12 {
             await log.readFinished(
-                event(i % 4 == 0 ? "cardRemoved" : "ok", at: now.addingTimeInterval(-Double(i) * 86_400), ms: 50 + i)
+                event(
+                    i % 4 == 0 ? .failed(.cardRemoved) : .ok,
+                    at: now.addingTimeInterval(-Double(i) * 86_400),
+                    ms: 50 + i
+                )
             )
         }
         await log.flush()
@@ -60,7 +64,7 @@ import Testing
         await log.readerSeen(sampleReader)
         await log.readerSeen(token)
         await log.readerSeen(idle)
-        await log.readFinished(event("ok"))
+        await log.readFinished(event(.ok))
         await log.flush()
         let report = await log.summary()
         #expect(report.readers.count == 3)

@@ -89,9 +89,9 @@ import Testing
                 ReadCompleted(
                     reader: Self.usb.id.rawValue,
                     name: Self.usb.name,
-                    outcome: "ok",
-                    access: "PACE",
-                    verification: "verified",
+                    outcome: .ok,
+                    access: .pace,
+                    verification: .verified,
                     durationMs: 812,
                     apdus: 17
                 )
@@ -100,7 +100,7 @@ import Testing
                 ReadCompleted(
                     reader: Self.usb.id.rawValue,
                     name: Self.usb.name,
-                    outcome: "wrongKey",
+                    outcome: .failed(.wrongKey),
                     durationMs: 240,
                     trigger: "scanner",
                     scanner: "/dev/serial/by-id/usb-scanner"

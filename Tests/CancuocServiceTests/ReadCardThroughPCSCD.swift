@@ -9,7 +9,7 @@ import Testing
 @testable import CardService
 
 /// What a receptionist's software does through a real pcscd + vpcd + the simulated CCCD:
-/// read the card with each kind of key (issue 3, "end to end").
+/// read the card with each kind of key (docs/design.md §4, "end to end").
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(3)))
 struct ReadCardThroughPCSCD {
     static func read(
@@ -23,7 +23,7 @@ struct ReadCardThroughPCSCD {
                 try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 0)),
                     identity: nil,
-                    options: CardReadOptions(key: key, waitForCard: .seconds(5))
+                    request: CardReadRequest(key: key, options: ReadOptions(waitForCard: .seconds(5)))
                 )
             }
         }
@@ -53,7 +53,7 @@ struct ReadCardThroughPCSCD {
         #expect(record.person == expected.person)
         #expect(record.person.fullName == profile.dg13.fullName)
         #expect(record.document.mrz == profile.mrz)
-        #expect(record.access.method == "PACE")
+        #expect(record.access.method == .pace)
         #expect(record.face?.mimeType == "image/jpeg" && record.face?.width == profile.faceWidth)
         #expect(record.verification.status == .unverified, "no trust anchors given: at best unverified")
         #expect(record.stats.files.first { $0.name == "DG2" }?.bytes ?? 0 > 15_000)
@@ -66,7 +66,7 @@ struct ReadCardThroughPCSCD {
         let byQR = try await Self.read(KeySpec(qr: Self.qrText(profile)), profile: profile)
         #expect(byCAN.person.idNumber == profile.dg13.idNumber)
         #expect(byQR.person == byCAN.person)
-        #expect(byQR.access.method == "PACE")
+        #expect(byQR.access.method == .pace)
     }
 
     @Test func bacWithTheMRZAndWithTheDates() async throws {
@@ -76,7 +76,7 @@ struct ReadCardThroughPCSCD {
             KeySpec(mrz: profile.mrz.joined(separator: "\n"), method: "BAC"),
             profile: profile
         )
-        #expect(byMRZ.access.method == "BAC")
+        #expect(byMRZ.access.method == .bac)
         let byDates = try await Self.read(
             KeySpec(
                 documentNumber: mrz.documentNumber,
@@ -97,7 +97,7 @@ struct ReadCardThroughPCSCD {
             profile: profile,
             options: .init(supportsPACE: false)
         )
-        #expect(record.access.method == "BAC")
+        #expect(record.access.method == .bac)
         #expect(record.access.reason?.contains("no PACE") == true)
     }
 
@@ -138,13 +138,13 @@ struct ReadCardThroughPCSCD {
                     try await CardReading().read(
                         reader: reader,
                         identity: nil,
-                        options: CardReadOptions(key: KeySpec(can: "123456"))
+                        request: CardReadRequest(key: KeySpec(can: "123456"))
                     )
                 }
                 let record = try await CardReading().read(
                     reader: reader,
                     identity: nil,
-                    options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber))
+                    request: CardReadRequest(key: KeySpec(id: profile.dg13.idNumber))
                 )
                 #expect(record.person.idNumber == profile.dg13.idNumber)
             }
@@ -159,7 +159,10 @@ struct ReadCardThroughPCSCD {
                 try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 1)),
                     identity: nil,
-                    options: CardReadOptions(key: KeySpec(can: "123456"), waitForCard: .milliseconds(300))
+                    request: CardReadRequest(
+                        key: KeySpec(can: "123456"),
+                        options: ReadOptions(waitForCard: .milliseconds(300))
+                    )
                 )
             }
         }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CardService
 
-/// docs/design.md §9.5 and issue 17: the reader a request without `reader` means.
+/// docs/design.md §9.5 and docs/design.md §9.5: the reader a request without `reader` means.
 @Suite struct ReaderSelectionTests {
     static let tokenATR: [UInt8] = [0x3B, 0x88, 0x01, 0x80, 0x65, 0x54, 0x4F, 0x4B, 0x45, 0x4E, 0x31, 0x06]
     static let cardATR: [UInt8] = [0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x81, 0x00, 0x7E]

@@ -1,6 +1,8 @@
 import CardSimulator
 import Foundation
+import MRTD
 import PCSC
+import SmartCard
 import TestBench
 import Testing
 
@@ -46,9 +48,7 @@ extension DaemonIntegration {
 
         @Test func cardReadWithoutReaderReadsTheIDCardAndReadersListSaysWhichIsWhich() async throws {
             try await Self.withTokenAndCard { bench, token, profile in
-                try await RunningDaemon.with { daemon in
-                    let client = try await daemon.connect()
-                    defer { Task { await client.close() } }
+                try await RunningDaemon.withClient { daemon, client in
                     let (read, _) = try await client.request(
                         1,
                         "card.read",
@@ -107,7 +107,7 @@ extension DaemonIntegration {
                         _ = try await CardReading().read(
                             reader: context.reader(named: bench.readerName(slot: 1)),
                             identity: nil,
-                            options: CardReadOptions(key: KeySpec(id: profile.dg13.idNumber))
+                            request: CardReadRequest(key: KeySpec(id: profile.dg13.idNumber))
                         )
                         return nil
                     } catch let failure as ReadFailure {
@@ -136,12 +136,16 @@ extension DaemonIntegration {
                 let idReader = readers[0]
                 let tokenReport = readers[1]
                 #expect(idReader.isIDCardReader == true && idReader.kind == .contactless)
-                #expect(idReader.steps.first { $0.id == "testRead" }?.status == .ok)
+                #expect(idReader.steps.first { $0.id == .testRead }?.status == .ok)
                 #expect(tokenReport.isIDCardReader == false && tokenReport.kind == .contactOnly)
-                #expect(tokenReport.steps.first { $0.id == "card" }?.detail.contains("not touched") == true)
-                #expect(!tokenReport.steps.contains { ["application", "latency", "testRead"].contains($0.id) })
+                #expect(tokenReport.steps.first { $0.id == .card }?.detail.contains("not touched") == true)
                 #expect(
-                    report.steps.first { $0.id == "readers" }?.detail.contains(
+                    !tokenReport.steps.contains {
+                        [DiagnosticStep.Check.application, .latency, .testRead].contains($0.id)
+                    }
+                )
+                #expect(
+                    report.steps.first { $0.id == .readers }?.detail.contains(
                         "the ID-card reader is \(bench.readerName(slot: 0))"
                     ) == true
                 )
@@ -152,8 +156,8 @@ extension DaemonIntegration {
                     key: KeySpec(id: profile.dg13.idNumber)
                 ).run()
                 #expect(named.exitCode == 2)
-                #expect(named.steps.first { $0.id == "card" }?.status == .fail)
-                #expect(!named.steps.contains { $0.id == "testRead" })
+                #expect(named.steps.first { $0.id == .card }?.status == .fail)
+                #expect(!named.steps.contains { $0.id == .testRead })
 
                 let run = try await CommandLineRead.cancuoc(["diag"], socket: bench.socketPath)
                 #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
@@ -170,7 +174,7 @@ extension DaemonIntegration {
             let report = await ReaderDiagnostics(latencyProbes: 1).run()
             #expect(report.exitCode == 0, "\(report)")
             #expect(report.readers?.count == 2)
-            #expect(report.steps.first { $0.id == "readers" }?.status == .warning)
+            #expect(report.steps.first { $0.id == .readers }?.status == .warning)
         }
     }
 }

@@ -27,7 +27,7 @@ import Glibc
             let profile = try CitizenProfile.load(named: "tran-minh-khoa")
             await log.readerSeen(sampleReader)
             for i in 0..<50 {
-                await log.readFinished(event(i % 5 == 0 ? "noCard" : "ok"))
+                await log.readFinished(event(i % 5 == 0 ? .failed(.noCard) : .ok))
             }
             // Every call returned (the suite's time limit guards a hang); how fast is not a test
             // matter: under a full parallel run the pool may be busy elsewhere for seconds.
@@ -74,7 +74,7 @@ import Glibc
             try? handle.close()
             var lost = 0
             for round in 0..<20 {
-                for _ in 0..<200 { await log.readFinished(event(round % 2 == 0 ? "ok" : "timeout")) }
+                for _ in 0..<200 { await log.readFinished(event(round % 2 == 0 ? .ok : .failed(.timeout))) }
                 await log.flush()
                 lost = await log.lostEvents
                 if lost > 0 { break }

@@ -13,8 +13,8 @@ import Testing
         await log.readerSeen(sampleReader)
         await log.readerSeen(other)
         for ms in [50, 80, 120, 300, 700, 1500, 12_000] { await log.readFinished(event(ms: ms)) }
-        await log.readFinished(event("wrongKey", ms: 20))
-        await log.readFinished(event("cardRemoved", ms: 400, reader: other.id))
+        await log.readFinished(event(.failed(.wrongKey), ms: 20))
+        await log.readFinished(event(.failed(.cardRemoved), ms: 400, reader: other.id))
         await log.flush()
         let file = dir.appendingPathComponent("cancuoc.prom").path
         try await MetricsTextfileWriter(path: file).write(from: log, pcscUp: true)

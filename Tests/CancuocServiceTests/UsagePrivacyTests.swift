@@ -42,9 +42,9 @@ import Testing
             await log.readFinished(
                 ReadEvent(
                     readerID: sampleReader.id,
-                    outcome: "ok",
-                    access: read.access.method.rawValue,
-                    verification: record.verification.status.rawValue,
+                    outcome: .ok,
+                    access: read.access.method,
+                    verification: record.verification.status,
                     durationMs: read.stats.milliseconds,
                     apdus: read.stats.apdus,
                     bytes: read.stats.bytesSent + read.stats.bytesReceived
@@ -52,7 +52,7 @@ import Testing
             )
             // A failed read too, as the daemon records it.
             await log.readFinished(
-                ReadEvent(readerID: sampleReader.id, outcome: ReadFailure.wrongKey.reason, durationMs: 12)
+                ReadEvent(readerID: sampleReader.id, outcome: .failed(.wrongKey), durationMs: 12)
             )
         }
         await log.flush()

@@ -21,9 +21,9 @@ import Testing
                 [
                     .read(event(at: now.addingTimeInterval(-3600), ms: 60)),
                     .read(event(at: now.addingTimeInterval(-2 * 86_400), ms: 100)),
-                    .read(event("wrongKey", at: now.addingTimeInterval(-3 * 86_400), ms: 30)),
+                    .read(event(.failed(.wrongKey), at: now.addingTimeInterval(-3 * 86_400), ms: 30)),
                     .read(event(at: now.addingTimeInterval(-20 * 86_400), ms: 200)),
-                    .read(event("cardRemoved", at: now.addingTimeInterval(-45 * 86_400), ms: 500)),
+                    .read(event(.failed(.cardRemoved), at: now.addingTimeInterval(-45 * 86_400), ms: 500)),
                 ],
                 facilityID: "BP-001"
             )
@@ -83,37 +83,31 @@ import Testing
         #expect(try store.retentionDays() == 31)
     }
 
-    @Test func readEventsAcceptOnlyCodesSoFreeTextCannotBeStored() {
+    @Test func readEventsHoldOnlyValuesOfClosedListsAndBoundedNumbers() {
         for failure: ReadFailure in [
             .noReader("x"), .noCard, .wrongKey, .cardRemoved, .readerBusy, .unreadableCard("x"),
             .pcscUnavailable("x"), .timeout, .cancelled, .badKey(.idNumber), .internal("x"),
         ] {
-            #expect(ReadEvent.outcomes.contains(failure.reason), "\(failure.reason)")
+            #expect(ReadEvent.storedOutcomes.contains(ReadOutcome(failure).rawValue), "\(failure.reason)")
         }
-        let e = ReadEvent(
-            readerID: "r",
-            outcome: "Nguyễn Văn An 001099012345",
-            access: "15/03/1999",
-            verification: "Nguyễn",
-            durationMs: -5
-        )
-        #expect(e.outcome == "other" && e.access == "other" && e.verification == "other" && e.durationMs == 0)
+        let e = ReadEvent(readerID: "r", outcome: .ok, durationMs: -5, apdus: -1, bytes: Int.max)
+        #expect(e.durationMs == 0 && e.apdus == 0 && e.bytes == 1_000_000_000)
         let failed = ReadEvent(
             readerID: "r",
-            failure: .cardRemoved,
-            access: "PACE",
-            verification: "verified",
+            outcome: ReadOutcome(.cardRemoved),
+            access: .pace,
+            verification: .verified,
             durationMs: 40
         )
-        #expect(failed.outcome == "cardRemoved" && failed.access == nil && failed.verification == nil)
+        #expect(failed.outcome.rawValue == "cardRemoved" && failed.access == nil && failed.verification == nil)
         let ok = ReadEvent(
             readerID: "r",
-            failure: nil,
-            access: "PACE",
-            verification: "verified",
+            outcome: .ok,
+            access: .pace,
+            verification: .verified,
             durationMs: 40,
             apdus: 23
         )
-        #expect(ok.outcome == "ok" && ok.access == "PACE" && ok.verification == "verified" && ok.apdus == 23)
+        #expect(ok.outcome == .ok && ok.access == .pace && ok.verification == .verified && ok.apdus == 23)
     }
 }

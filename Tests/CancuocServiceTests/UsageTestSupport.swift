@@ -1,3 +1,4 @@
+import CardService
 import Foundation
 import Logging
 import Synchronization
@@ -116,7 +117,7 @@ let sampleReader = ReaderUsageInfo(
 )
 
 func event(
-    _ outcome: String = "ok",
+    _ outcome: ReadOutcome = .ok,
     at time: Date = Date(),
     ms: Int = 80,
     reader: String = sampleReader.id
@@ -125,8 +126,8 @@ func event(
         readerID: reader,
         time: time,
         outcome: outcome,
-        access: outcome == "ok" ? "PACE" : nil,
-        verification: outcome == "ok" ? "unverified" : nil,
+        access: .pace,
+        verification: .unverified,
         durationMs: ms,
         apdus: 23,
         bytes: 20_160

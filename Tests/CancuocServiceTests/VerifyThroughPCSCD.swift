@@ -8,7 +8,7 @@ import Testing
 @testable import CardService
 
 /// A reception desk must never be told "verified" for a cloned or edited card, and never
-/// "forged" for a genuine one (issue 4): the whole matrix through pcscd + vpcd.
+/// "forged" for a genuine one (docs/verification.md): the whole matrix through pcscd + vpcd.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(5)))
 struct VerifyThroughPCSCD {
     static func read(
@@ -21,12 +21,15 @@ struct VerifyThroughPCSCD {
         let bench = try await PCSCBench.shared()
         return try await bench.withInserted(card.handler) {
             try await PCSCContext.with { context in
-                var read = try CardReadOptions(key: KeySpec(id: profile.dg13.idNumber), waitForCard: .seconds(5))
+                var read = try CardReadRequest(
+                    key: KeySpec(id: profile.dg13.idNumber),
+                    options: ReadOptions(waitForCard: .seconds(5))
+                )
                 if trusted { read.trust = { card.trustStore } }
                 return try await CardReading().read(
                     reader: context.reader(named: bench.readerName(slot: 0)),
                     identity: nil,
-                    options: read
+                    request: read
                 )
             }
         }

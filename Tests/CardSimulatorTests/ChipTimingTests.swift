@@ -6,7 +6,7 @@ import Testing
 
 @testable import CardSimulator
 
-/// The timing model of a real chip on a real reader (issue 18): its arithmetic by hand, its
+/// The timing model of a real chip on a real reader (docs/design.md §5): its arithmetic by hand, its
 /// classification of the wire, and a timed card that really waits.
 @Suite struct ChipTimingModel {
     @Test func airTimeCountsFramesAcknowledgementsAndGaps() {

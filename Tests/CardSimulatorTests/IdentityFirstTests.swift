@@ -6,7 +6,7 @@ import Testing
 
 @testable import CardSimulator
 
-/// Identity first (issue 18): what identifies and verifies the person is read, and can be
+/// Identity first (docs/design.md §5): what identifies and verifies the person is read, and can be
 /// verified, before the face; the face can be skipped; the peers' order is still available.
 @Suite struct IdentityFirstReading {
     /// What a read did, in order: the files it started (progress) and the identity checkpoint.
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func withoutTheFaceDG2IsNeverAskedForAndTheRecordSaysSo() async throws {
-        let (read, journal, trust, commands) = try await Self.read { $0.readFace = false }
+        let (read, journal, trust, commands) = try await Self.read { $0.options.skipFace = true }
         #expect(!journal.steps.contains("DG2"))
         #expect(read.files[.dg2] == nil)
         #expect(read.skipped == [.dg2])
@@ -84,7 +84,7 @@ import Testing
     @Test func thePeersOrderReadsByNumberWithTheSODLastAndGivesTheSameRecord() async throws {
         let card = try SimulatedCCCD.build(profile: Self.citizen, options: .shortOnly)
         let (ours, _, trust, _) = try await Self.read(card: card)
-        let (read, journal, _, _) = try await Self.read(card: card) { $0.order = .sequential }
+        let (read, journal, _, _) = try await Self.read(card: card) { $0.options.order = .sequential }
         #expect(journal.steps == ["DG1", "DG2", "DG3", "DG13", "DG14", "DG15", "SOD"])
         #expect(journal.identity.withLock { $0 } == nil)
         #expect(read.files == ours.files)

@@ -90,7 +90,7 @@ import Testing
             dg13: try DG13(p.dg13File()),
             dg2: try DG2(p.dg2()),
             includeFaceData: true,
-            access: .init(method: "PACE", reason: nil),
+            access: .init(method: .pace, reason: nil),
             stats: .init()
         )
         let json = try record.json(sortedKeys: true)

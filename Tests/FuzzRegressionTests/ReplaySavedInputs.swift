@@ -3,7 +3,7 @@ import FuzzHarness
 import Testing
 
 /// Every input the fuzzers ever crashed, hung or blew up on (Fuzz/Regressions/<target>/) and
-/// every seed (Fuzz/Corpus/<target>/), replayed through the real parsers (issue 9). A trap
+/// every seed (Fuzz/Corpus/<target>/), replayed through the real parsers (docs/fuzzing.md). A trap
 /// here fails the whole test run, which is the point: the parser must throw, not trap.
 @Suite struct ReplaySavedInputs {
     static let fuzzDirectory = URL(fileURLWithPath: #filePath)

@@ -15,8 +15,8 @@ import Testing
             #expect(report[kind]?.outcome == .passed, "\(kind): \(report[kind]?.reason ?? "")")
         }
         #expect(report.status == .verified)
-        #expect(report[.documentSignerChain]?.details["revocation"] == "notChecked")
-        #expect(report[.documentSignerChain]?.details["csca"]?.contains("CSCA Viet Nam TEST") == true)
+        #expect(report[.documentSignerChain]?.facts.revocation == .notChecked)
+        #expect(report[.documentSignerChain]?.facts.csca?.contains("CSCA Viet Nam TEST") == true)
     }
 
     @Test func signatureAlgorithmsAreTheIntendedOnes() throws {
@@ -161,7 +161,7 @@ import Testing
         let forgedCRL = try CRLBuilder.build(issuer: other, revoking: [77])
         let report = PAFixture.verify(card, trust: TrustStore(cscas: card.trustedCSCAs, crls: [forgedCRL]))
         #expect(report.status == .verified)
-        #expect(report[.documentSignerChain]?.details["revocation"] == "notChecked")
+        #expect(report[.documentSignerChain]?.facts.revocation == .notChecked)
     }
 
     @Test func aCRLThatDoesNotListTheDSMeansNotRevoked() throws {
@@ -169,6 +169,6 @@ import Testing
         let crl = try CRLBuilder.build(issuer: card.pki.csca, revoking: [78, 79])
         let report = PAFixture.verify(card, trust: TrustStore(cscas: card.trustedCSCAs, crls: [crl]))
         #expect(report.status == .verified)
-        #expect(report[.documentSignerChain]?.details["revocation"] == "notRevoked")
+        #expect(report[.documentSignerChain]?.facts.revocation == .notRevoked)
     }
 }

@@ -43,7 +43,7 @@ import Testing
         #expect(Set(store.rejected.map(\.file)) == ["broken.pem", "truncated.crl", "notes.txt"])
         let report = PAFixture.verify(card, trust: store)
         #expect(report.status == .verified)
-        #expect(report[.documentSignerChain]?.details["revocation"] == "notRevoked")
+        #expect(report[.documentSignerChain]?.facts.revocation == .notRevoked)
     }
 
     @Test func aPEMFileWithACertificateAndACRL() throws {

@@ -108,3 +108,33 @@ import Testing
         #expect(Hex.decode("zz") == nil)
     }
 }
+
+/// The builders the terminal and the simulated chip share, byte for byte (ISO/IEC 7816-4 §11.1.1, §11.2.3;
+/// ICAO 9303-10 §3.6: eMRTD AID, short file identifiers).
+@Suite struct CommandBuilders {
+    @Test func selectTheEMRTDApplicationAndAFile() {
+        #expect(
+            CommandAPDU.selectApplication([UInt8](hex: "A0000002471001")).bytes
+                == [UInt8](hex: "00A4040C07A0000002471001")
+        )
+        #expect(CommandAPDU.selectFile(0x011E).bytes == [UInt8](hex: "00A4020C02011E"))
+    }
+
+    @Test func readBinaryBySFIAndByOffset() {
+        #expect(CommandAPDU.readBinary(sfi: 0x0D, ne: 4).bytes == [UInt8](hex: "00B08D0004"))
+        #expect(CommandAPDU.readBinary(sfi: 0x2D, offset: 0x10, ne: 256).bytes == [UInt8](hex: "00B08D1000"))
+        #expect(CommandAPDU.readBinary(offset: 0x1234, ne: 223).bytes == [UInt8](hex: "00B01234DF"))
+        #expect(CommandAPDU.readBinary(sfi: 1, ne: 65536).bytes == [UInt8](hex: "00B08100000000"))
+    }
+
+    @Test func getResponseKeepsTheLogicalChannelOnly() {
+        #expect(CommandAPDU.getResponse(ne: 16, cla: 0x0F).bytes == [UInt8](hex: "03C0000010"))
+    }
+
+    @Test func everyInstructionNamesItsByte() {
+        for instruction in Instruction.allCases {
+            #expect(CommandAPDU(instruction, ne: 1).instruction == instruction)
+        }
+        #expect(CommandAPDU(ins: 0xCA, p1: 0, p2: 0).instruction == nil)
+    }
+}

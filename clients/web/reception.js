@@ -1,4 +1,4 @@
-// The reception page (issue 21): readers and cards live, the key typed or scanned, the record
+// The reception page (docs/security.md): readers and cards live, the key typed or scanned, the record
 // with the face and the verdict in plain words, copy buttons, and nothing kept once the card
 // is taken away or nobody has used the page for a while. Same origin as the daemon, no
 // third-party assets; talks to cancuocd only through cancuoc.js.

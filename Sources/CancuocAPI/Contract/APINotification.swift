@@ -1,5 +1,6 @@
 import CCCD
-import PCSC
+import CardService
+import MRTD
 import SmartCard
 
 /// Every event the daemon sends (docs/api.md "Events"): one case per method name, each with
@@ -95,28 +96,6 @@ public enum APINotification: Sendable {
     }
 }
 
-extension APINotification {
-    /// The reader events, built from what the monitor knows of the reader — the one place the
-    /// daemon's registry and `cancuoc readers --watch --json` take them from.
-    public static func attached(_ info: ReaderInfo) -> APINotification {
-        .readerAttached(
-            ReaderAttached(reader: info.id.rawValue, name: info.name, identity: ReaderIdentityListing(info.identity))
-        )
-    }
-
-    public static func detached(_ info: ReaderInfo) -> APINotification { .readerDetached(ReaderRef(info)) }
-
-    public static func inserted(_ info: ReaderInfo, atr: [UInt8]) -> APINotification {
-        .cardInserted(CardInserted(reader: info.id.rawValue, name: info.name, atr: Hex.encode(atr)))
-    }
-
-    public static func removed(_ info: ReaderInfo) -> APINotification { .cardRemoved(ReaderRef(info)) }
-
-    public static func unavailable(_ error: PCSCError) -> APINotification {
-        .pcscUnavailable(PCSCProblem(error: error.name))
-    }
-}
-
 /// A reader in an event: its stable id (docs/design.md "Readers") and its PC/SC name.
 public struct ReaderRef: Codable, Sendable, Hashable {
     public var reader: String
@@ -125,10 +104,6 @@ public struct ReaderRef: Codable, Sendable, Hashable {
     public init(reader: String, name: String) {
         self.reader = reader
         self.name = name
-    }
-
-    public init(_ info: ReaderInfo) {
-        self.init(reader: info.id.rawValue, name: info.name)
     }
 }
 
@@ -180,7 +155,7 @@ public struct ReadProgress: Codable, Sendable, Hashable {
     }
 }
 
-/// The identity part of a read (issue 18): the record without the face (`faceStatus`
+/// The identity part of a read (docs/design.md §5): the record without the face (`faceStatus`
 /// `pending`), verified over the files read so far; the full record follows as the result.
 public struct ReadIdentity: Encodable, Sendable {
     public var reader: String
@@ -197,9 +172,9 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     public var reader: String
     public var name: String
     /// `ok` or the failure's `data.reason`.
-    public var outcome: String
-    @ExplicitNull public var access: String?
-    @ExplicitNull public var verification: String?
+    public var outcome: ReadOutcome
+    @ExplicitNull public var access: AccessMethod?
+    @ExplicitNull public var verification: VerificationStatus?
     public var durationMs: Int
     @ExplicitNull public var apdus: Int?
     /// `scanner` when a paired QR scanner started the read; absent otherwise.
@@ -209,9 +184,9 @@ public struct ReadCompleted: Codable, Sendable, Hashable {
     public init(
         reader: String,
         name: String,
-        outcome: String,
-        access: String? = nil,
-        verification: String? = nil,
+        outcome: ReadOutcome,
+        access: AccessMethod? = nil,
+        verification: VerificationStatus? = nil,
         durationMs: Int,
         apdus: Int? = nil,
         trigger: String? = nil,
@@ -237,7 +212,7 @@ public struct CardRecordEvent: Encodable, Sendable {
     public var record: CitizenRecord
     public var qrMatchesChip: Bool
     public var qrMismatches: [String]
-    /// The fields compared: only those the QR carried recognisably (issue 17).
+    /// The fields compared: only those the QR carried recognisably (docs/design.md §9.5).
     public var qrCompared: [String]
 
     public init(
@@ -264,7 +239,7 @@ public struct QRScanned: Codable, Sendable, Hashable {
     public struct Fields: Codable, Sendable, Hashable {
         public var idNumber: String
         @ExplicitNull public var oldIdNumber: String?
-        // A field the QR did not carry recognisably is null (issue 17).
+        // A field the QR did not carry recognisably is null (docs/design.md §9.5).
         @ExplicitNull public var fullName: String?
         @ExplicitNull public var dateOfBirth: String?
         @ExplicitNull public var sex: String?

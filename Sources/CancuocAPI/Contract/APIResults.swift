@@ -1,5 +1,4 @@
 import CCCD
-import PCSC
 import SmartCard
 
 /// `hello`.
@@ -40,13 +39,13 @@ public struct ReaderListing: Codable, Sendable, Hashable {
     @ExplicitNull public var atr: String?
     /// A read is running on it (daemon only; absent from the CLI's listing).
     public var busy: Bool?
-    /// What the reader is for (issue 17): a signature token is `contactOnly`.
+    /// What the reader is for (docs/design.md §9.5): a signature token is `contactOnly`.
     public var kind: ReaderKind
 
     public init(
         id: String,
         name: String,
-        identity: ReaderIdentity,
+        identity: ReaderIdentityListing,
         cardPresent: Bool,
         atr: [UInt8]?,
         busy: Bool?,
@@ -54,7 +53,7 @@ public struct ReaderListing: Codable, Sendable, Hashable {
     ) {
         self.id = id
         self.name = name
-        self.identity = ReaderIdentityListing(identity)
+        self.identity = identity
         self.cardPresent = cardPresent
         self.atr = atr.map { Hex.encode($0) }
         self.busy = busy
@@ -72,12 +71,19 @@ public struct ReaderIdentityListing: Codable, Sendable, Hashable {
     @ExplicitNull public var serial: String?
     @ExplicitNull public var firmware: String?
 
-    public init(_ identity: ReaderIdentity) {
-        vendor = identity.vendor
-        product = identity.product
-        vid = identity.vendorID.map { Hex.word($0) }
-        pid = identity.productID.map { Hex.word($0) }
-        serial = identity.serialNumber
-        firmware = identity.firmware
+    public init(
+        vendor: String? = nil,
+        product: String? = nil,
+        vid: String? = nil,
+        pid: String? = nil,
+        serial: String? = nil,
+        firmware: String? = nil
+    ) {
+        self.vendor = vendor
+        self.product = product
+        self.vid = vid
+        self.pid = pid
+        self.serial = serial
+        self.firmware = firmware
     }
 }

@@ -8,7 +8,7 @@ import NIOWebSocket
 import ServiceLifecycle
 import Synchronization
 
-/// The browser endpoint (issue 21): `ws://127.0.0.1:PORT/api`, one JSON-RPC message per text
+/// The browser endpoint (docs/security.md): `ws://127.0.0.1:PORT/api`, one JSON-RPC message per text
 /// frame, in front of the same `APIService` as the Unix socket — another adapter of
 /// `Connection`, not a second daemon. HTTP on the same port serves the reception page and
 /// `cancuoc.js`.

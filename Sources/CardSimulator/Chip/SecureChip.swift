@@ -116,19 +116,19 @@ public actor SecureChip: APDUHandler {
             // A plain command ends secure messaging (ICAO 9303-11 §9.8.6).
             session = nil
         }
-        switch command.ins {
-        case 0x22 where command.p1 == 0xC1 && command.p2 == 0xA4:
+        switch command.instruction {
+        case .manageSecurityEnvironment where command.p1 == 0xC1 && command.p2 == 0xA4:
             return configuration.supportsPACE ? paceSetAT(command) : ResponseAPDU(status: .insNotSupported)
-        case 0x86:
+        case .generalAuthenticate:
             return configuration.supportsPACE
                 ? paceGeneralAuthenticate(command) : ResponseAPDU(status: .insNotSupported)
-        case 0x84:
+        case .getChallenge:
             return bacGetChallenge(command)
-        case 0x82:
+        case .externalAuthenticate:
             return bacExternalAuthenticate(command)
-        case 0xA4:
+        case .select:
             return await selectBeforeAccess(command)
-        case 0xB0:
+        case .readBinary:
             return await readBeforeAccess(command)
         default:
             return ResponseAPDU(status: .securityStatusNotSatisfied)

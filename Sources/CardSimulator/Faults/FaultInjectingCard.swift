@@ -7,7 +7,7 @@ public protocol RemovableCard: APDUHandler {
     func isRemoved() async -> Bool
 }
 
-/// What a misbehaving card or a reception desk does to a read (issue 10). Indexes count the
+/// What a misbehaving card or a reception desk does to a read (docs/design.md §7). Indexes count the
 /// APDUs of one card session, from 0 at power-on.
 public enum CardFault: Sendable, Hashable {
     /// The card is pulled while answering APDU `index`.
@@ -63,7 +63,7 @@ public actor FaultInjectingCard: RemovableCard {
         {
             return ResponseAPDU(status: sw)
         }
-        if command.ins == 0xA4, command.p1 == 0x04,
+        if command.instruction == .select, command.p1 == 0x04,
             let f = take({ if case .selectAIDStatus = $0 { return true } else { return false } }),
             case .selectAIDStatus(let sw) = f
         {
@@ -103,9 +103,9 @@ public actor FaultInjectingCard: RemovableCard {
     }
 
     static func addresses(_ c: CommandAPDU, fid: UInt16) -> Bool {
-        switch c.ins {
-        case 0xA4: return c.p1 == 0x02 && c.data == [UInt8(fid >> 8), UInt8(fid & 0xFF)]
-        case 0xB0: return c.p1 & 0x80 != 0 && UInt16(c.p1 & 0x1F) == fid & 0x1F && fid >> 8 == 0x01
+        switch c.instruction {
+        case .select: return c.p1 == 0x02 && c.data == [UInt8(fid >> 8), UInt8(fid & 0xFF)]
+        case .readBinary: return c.p1 & 0x80 != 0 && UInt16(c.p1 & 0x1F) == fid & 0x1F && fid >> 8 == 0x01
         default: return false
         }
     }

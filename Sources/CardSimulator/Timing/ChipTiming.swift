@@ -1,6 +1,6 @@
 import SmartCard
 
-/// How long a real CCCD chip on a real contactless reader takes to answer one APDU (issue 18):
+/// How long a real CCCD chip on a real contactless reader takes to answer one APDU (docs/design.md §5):
 /// the reader's turnaround (USB CCID and pcscd), the ISO/IEC 14443-4 link both ways (bytes ×
 /// bits per byte / bit rate, frames of at most `maxFrameBytes` each with its header, CRC and
 /// frame delay, chained frames acknowledged), and the chip's own work for the command
@@ -62,13 +62,13 @@ public struct ChipTiming: Sendable, Hashable, Codable {
 
         public init(_ command: CommandAPDU) {
             let secured = command.cla & 0x0C != 0
-            switch command.ins {
-            case 0xB0, 0xB1: self = .readBinary
-            case 0xA4, 0x22: self = .select
-            case 0x84, 0x82: self = .bac
-            case 0x88: self = .activeAuthentication
-            case 0x86 where secured: self = .chipAuthentication
-            case 0x86:
+            switch command.instruction {
+            case .readBinary, .readBinaryOdd: self = .readBinary
+            case .select, .manageSecurityEnvironment: self = .select
+            case .getChallenge, .externalAuthenticate: self = .bac
+            case .internalAuthenticate: self = .activeAuthentication
+            case .generalAuthenticate where secured: self = .chipAuthentication
+            case .generalAuthenticate:
                 // Dynamic authentication data `7C`: empty (step 1), `81` mapping, `83` key
                 // agreement, `85` token (ICAO 9303-11 §4.4.4).
                 let inner = command.data.count > 2 && command.data[0] == 0x7C ? command.data[2] : 0
@@ -78,7 +78,7 @@ public struct ChipTiming: Sendable, Hashable, Codable {
                 case 0x85: self = .paceMutualAuthentication
                 default: self = .paceNonce
                 }
-            default: self = .other
+            case .getResponse, nil: self = .other
             }
         }
     }

@@ -37,7 +37,7 @@ public enum BAC {
             throw AccessError.protocolFailure(step: "BAC", reason: "bad terminal random lengths")
         }
 
-        let challenge = try await channel.transmit(CommandAPDU(ins: 0x84, p1: 0, p2: 0, ne: 8))
+        let challenge = try await channel.transmit(CommandAPDU(.getChallenge, ne: 8))
         if challenge.status == .insNotSupported || challenge.status == .functionNotSupported {
             throw AccessError.unsupported("the chip does not offer BAC (\(challenge.status))")
         }
@@ -52,7 +52,7 @@ public enum BAC {
         let s = terminal.rndIFD + rndIC + terminal.kIFD
         let eIFD = try Crypto.tripleDES(encrypt: true, key: keys.encryption, s)
         let mIFD = try Crypto.retailMAC(key: keys.mac, eIFD)
-        let answer = try await channel.transmit(CommandAPDU(ins: 0x82, p1: 0, p2: 0, data: eIFD + mIFD, ne: 40))
+        let answer = try await channel.transmit(CommandAPDU(.externalAuthenticate, data: eIFD + mIFD, ne: 40))
         if answer.status.sw1 == 0x63 || answer.status == .securityStatusNotSatisfied {
             throw AccessError.wrongKey
         }

@@ -93,7 +93,9 @@ public enum PACE {
         // MSE:Set AT (§4.4.4.1)
         var mse = TLV(tag: 0x80, value: oid).encoded + TLV(tag: 0x83, value: [key.pacePasswordReference]).encoded
         if sendParameterId, parameterId <= 0xFF { mse += TLV(tag: 0x84, value: [UInt8(parameterId)]).encoded }
-        let mseResponse = try await channel.transmit(CommandAPDU(ins: 0x22, p1: 0xC1, p2: 0xA4, data: mse))
+        let mseResponse = try await channel.transmit(
+            CommandAPDU(.manageSecurityEnvironment, p1: 0xC1, p2: 0xA4, data: mse)
+        )
         let sw = mseResponse.status
         if sw == .insNotSupported || sw == .functionNotSupported {
             throw AccessError.unsupported("the chip does not offer PACE (\(sw))")
@@ -177,9 +179,7 @@ public enum PACE {
     ) async throws -> [UInt8] {
         let command = CommandAPDU(
             cla: last ? 0x00 : 0x10,
-            ins: 0x86,
-            p1: 0,
-            p2: 0,
+            .generalAuthenticate,
             data: TLV(tag: 0x7C, value: content).encoded,
             ne: 256
         )

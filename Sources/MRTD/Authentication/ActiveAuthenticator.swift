@@ -35,7 +35,7 @@ public enum ActiveAuthenticator {
         do { rnd = try challenge ?? Crypto.randomBytes(8) } catch { return .notPerformed("no randomness: \(error)") }
         var ne = 256
         if extendedLength, case .rsa(let bits) = dg15.algorithm, bits > 1536 { ne = 65536 }
-        let command = CommandAPDU(ins: 0x88, p1: 0, p2: 0, data: rnd, ne: ne)
+        let command = CommandAPDU(.internalAuthenticate, data: rnd, ne: ne)
         let response = try await channel.transmit(command)
         guard response.status.isSuccess else {
             return .failed("the chip refused INTERNAL AUTHENTICATE (\(response.status))")

@@ -39,7 +39,7 @@ public enum ChipAuthenticator {
 
     /// The first command under the new keys: READ BINARY of one byte of DG14 by SFI, a file
     /// just read, so any answer with a valid MAC proves the chip derived the same keys.
-    public static let probeCommand = CommandAPDU(ins: 0xB0, p1: 0x80 | DataGroupID.dg14.shortFileID, p2: 0, ne: 1)
+    public static let probeCommand = CommandAPDU.readBinary(sfi: DataGroupID.dg14.shortFileID, ne: 1)
 
     /// The variant to run from DG14, or nil when DG14 offers no chip authentication (→
     /// `notSupported`). ChipAuthenticationInfo keyId pairs an info with its key (§9.2.5). When
@@ -180,7 +180,7 @@ public enum ChipAuthenticator {
 
         if cipher == .tripleDES {
             let kat = CommandAPDU(
-                ins: 0x22,
+                .manageSecurityEnvironment,
                 p1: 0x41,
                 p2: 0xA6,
                 data: TLV(tag: 0x91, value: ephemeralPublic).encoded + keyReference
@@ -190,7 +190,7 @@ public enum ChipAuthenticator {
         } else {
             let oid = try SecurityInfoOIDs.contentBytes(parameters.protocolOID)
             let mse = CommandAPDU(
-                ins: 0x22,
+                .manageSecurityEnvironment,
                 p1: 0x41,
                 p2: 0xA4,
                 data: TLV(tag: 0x80, value: oid).encoded + keyReference
@@ -198,9 +198,7 @@ public enum ChipAuthenticator {
             let r = try await channel.transmit(mse)
             guard r.status.isSuccess else { return keep(.failed("the chip refused MSE:Set AT (\(r.status))")) }
             let ga = CommandAPDU(
-                ins: 0x86,
-                p1: 0,
-                p2: 0,
+                .generalAuthenticate,
                 data: TLV(tag: 0x7C, children: [TLV(tag: 0x80, value: ephemeralPublic)]).encoded,
                 ne: 256
             )

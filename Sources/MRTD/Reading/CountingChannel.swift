@@ -11,6 +11,8 @@ public struct WireCounters: Hashable, Sendable {
     public var apdus = 0
     public var bytesSent = 0
     public var bytesReceived = 0
+    /// Commands the card answered (an APDU whose transmission failed counts in `apdus` only).
+    public var answered = 0
     public var nanoseconds: UInt64 = 0
 
     public init() {}
@@ -20,6 +22,7 @@ public struct WireCounters: Hashable, Sendable {
         d.apdus = a.apdus - b.apdus
         d.bytesSent = a.bytesSent - b.bytesSent
         d.bytesReceived = a.bytesReceived - b.bytesReceived
+        d.answered = a.answered - b.answered
         d.nanoseconds = a.nanoseconds &- b.nanoseconds
         return d
     }
@@ -54,6 +57,7 @@ public final class CountingChannel: CardChannel {
                 $0.apdus += 1
                 $0.bytesSent += sent
                 $0.bytesReceived += response.data.count + 2
+                $0.answered += 1
                 $0.nanoseconds &+= elapsed
             }
             return response

@@ -4,12 +4,12 @@ import SmartCard
 /// Opens a chip and reads its files: the terminal's whole side of ICAO 9303-11 §4 for one
 /// card session, over any `CardChannel`.
 ///
-/// Access policy (issue 3): PACE when EF.CardAccess offers a variant we support; BAC only when
+/// Access policy (docs/design.md §4): PACE when EF.CardAccess offers a variant we support; BAC only when
 /// the chip offers no PACE, PACE failed for a protocol reason, or the caller forces it. A
 /// refused password is `wrongKey` and never retried under BAC. The result says which ran and
 /// why. `SELECT MF` is never sent (CCCD chips answer `6D00`).
 ///
-/// Identity first (issue 18, `ReadingPlan`): DG13, DG1, DG14 and EF.SOD are read before the
+/// Identity first (docs/design.md §5, `ReadingPlan`): DG13, DG1, DG14 and EF.SOD are read before the
 /// face, and `ReadRequest.identityRead` is called with what is read so far, which is enough to
 /// verify the person's data; the face (most of the bytes) and the rest follow.
 ///
@@ -76,7 +76,8 @@ public struct DocumentReader: Sendable {
         // 3. Files, each counted.
         let wire = extended ? min(65536, request.readerMaxResponse ?? 65536) : 256
         let chunk =
-            request.fixedChunkSize ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
+            request.options.fixedChunkSize
+            ?? maxSecureMessagingPlaintext(wireLimit: wire, blockSize: secure.cipher.blockSize)
         var reader = LDSFileReader(channel: secure, chunkSize: chunk)
         var result = ChipRead(access: access, cardAccess: cardAccess, extendedLength: extended, stats: stats)
 
@@ -362,7 +363,7 @@ public struct DocumentReader: Sendable {
     private func readCardAccess(_ channel: any CardChannel, probeExtended: Bool) async throws -> ([UInt8]?, Bool) {
         let sfi = DataGroupID.cardAccess.shortFileID
         if probeExtended {
-            let probe = CommandAPDU(ins: 0xB0, p1: 0x80 | sfi, p2: 0, ne: 65536)
+            let probe = CommandAPDU.readBinary(sfi: sfi, ne: 65536)
             if let r = try? await channel.transmit(probe) {
                 switch r.status {
                 case .success, .endOfFileReached:
@@ -404,7 +405,7 @@ public struct DocumentReader: Sendable {
         } else if let infos, let pace = PACE.preferredInfo(in: infos) {
             do {
                 let secure = try await PACE.establish(over: channel, key: request.key, info: pace)
-                let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+                let select = CommandAPDU.selectApplication(Self.emrtdAID)
                 try await secure.transmitChecked(select, step: "SELECT eMRTD application")
                 return (secure, AccessReport(method: .pace, reason: "EF.CardAccess offers \(pace)"))
             } catch AccessError.wrongKey {
@@ -428,7 +429,7 @@ public struct DocumentReader: Sendable {
                 "\(why), and BAC needs the MRZ data (document number, birth and expiry dates), not a CAN"
             )
         }
-        let select = CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.emrtdAID)
+        let select = CommandAPDU.selectApplication(Self.emrtdAID)
         try await channel.transmitChecked(select, step: "SELECT eMRTD application")
         for (i, key) in keys.enumerated() {
             do {

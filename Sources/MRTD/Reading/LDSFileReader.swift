@@ -45,7 +45,7 @@ public struct LDSFileReader: Sendable {
         if let sfi {
             (data, atEnd) = try await readChunk(offset: 0, length: chunkSize, sfi: sfi, name: name)
         } else {
-            let select = CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [UInt8(fid >> 8), UInt8(fid & 0xFF)])
+            let select = CommandAPDU.selectFile(fid)
             let r = try await channel.transmit(select)
             try Self.check(r.status, name: name)
             (data, atEnd) = try await readChunk(offset: 0, length: chunkSize, sfi: nil, name: name)
@@ -123,10 +123,10 @@ public struct LDSFileReader: Sendable {
 
     static func readBinary(offset: Int, length: Int, sfi: UInt8?) -> CommandAPDU {
         if let sfi {
-            return CommandAPDU(ins: 0xB0, p1: 0x80 | (sfi & 0x1F), p2: UInt8(offset & 0xFF), ne: length)
+            return CommandAPDU.readBinary(sfi: sfi, offset: UInt8(offset & 0xFF), ne: length)
         }
         if offset <= 0x7FFF {
-            return CommandAPDU(ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), ne: length)
+            return CommandAPDU.readBinary(offset: offset, ne: length)
         }
         // Odd INS: offset in DO'54', data back in DO'53' (ISO 7816-4 §11.2.3; tag + up to 4 length bytes).
         var off: [UInt8] = []
@@ -136,7 +136,7 @@ public struct LDSFileReader: Sendable {
             v >>= 8
         }
         let overhead = length < 0x80 ? 2 : length <= 0xFF ? 3 : 4
-        return CommandAPDU(ins: 0xB1, p1: 0, p2: 0, data: TLV(tag: 0x54, value: off).encoded, ne: length + overhead)
+        return CommandAPDU(.readBinaryOdd, data: TLV(tag: 0x54, value: off).encoded, ne: length + overhead)
     }
 
     static func unwrapDiscretionaryData(_ bytes: [UInt8], name: String) throws -> [UInt8] {

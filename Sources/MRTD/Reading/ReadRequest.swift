@@ -1,11 +1,15 @@
 import SmartCard
 
+/// How a chip is opened (ICAO 9303-11 §4): the one list the record, the API, the usage log and the
+/// metrics share (its raw value is the wire and database spelling).
+public enum AccessMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    case pace = "PACE"
+    case bac = "BAC"
+}
+
 /// How the chip was opened, and why that way: the record always says which protocol ran.
 public struct AccessReport: Hashable, Sendable {
-    public enum Method: String, Sendable, Codable {
-        case pace = "PACE"
-        case bac = "BAC"
-    }
+    public typealias Method = AccessMethod
     public var method: Method
     public var reason: String
 
@@ -43,19 +47,14 @@ public struct ReadRequest: Sendable {
     /// default: ICAO 9303-11 §6 prefers CA when a chip offers both, and an AA signature over a
     /// terminal's challenge is a transferable proof that the card was read.
     public var alwaysRunActiveAuthentication = false
-    /// Read DG2 (the face, the bulk of the bytes).
-    public var readFace = true
+    /// What the caller asked: the face or not, the order, a fixed READ BINARY size.
+    public var options = ReadOptions()
     /// The data groups to read besides EF.COM and EF.SOD; nil = those EF.COM lists.
     public var dataGroups: [DataGroupID]? = nil
     /// The largest response data the reader carries, when it said so (PC/SC part 10); nil = unknown.
     public var readerMaxResponse: Int? = nil
-    /// Read every file in READ BINARY chunks of exactly this many bytes instead of the
-    /// largest the link allows: how other readers work, for the benchmark and diagnostics.
-    public var fixedChunkSize: Int? = nil
     /// Called before each file: step name, files done, files in total.
     public var progress: (@Sendable (String, Int, Int) -> Void)? = nil
-    /// In which order the files are read (`ReadingPlan`).
-    public var order: ReadingOrder = .identityFirst
     /// Called once, with everything read so far (statistics up to now) and the files still to
     /// read, when the files that identify and verify the person (DG13, DG1, DG14 and chip
     /// authentication, EF.SOD) are read and before the face is (identity-first order only).

@@ -31,9 +31,9 @@ struct ReadingPlan: Sendable {
 
     init(listed: [DataGroupID], request: ReadRequest) {
         var wanted = request.dataGroups ?? listed
-        if !request.readFace { wanted.removeAll { $0 == .dg2 } }
+        if !request.options.readFace { wanted.removeAll { $0 == .dg2 } }
         self.wanted = wanted
-        switch request.order {
+        switch request.options.order {
         case .identityFirst:
             let known = Self.identityFiles + Self.laterFiles
             identity = Self.identityFiles.filter(wanted.contains) + [.sod]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checks passive, chip and active authentication consist of (docs/design.md §9.4).
 public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Every data group read hashes to its SOD value (ICAO 9303-11 §5.1 step 3).
@@ -41,6 +43,9 @@ public enum CheckNote: Sendable, Hashable, CustomStringConvertible {
     case unverifiedCRLsIgnored(Int)
     /// No CRL from this CSCA was loaded.
     case revocationNotChecked
+    /// The newest CRL of this CSCA is past its nextUpdate (this date): it is not used to say
+    /// "not revoked" (a DS it lists is still refused).
+    case revocationNotCheckedCRLExpired(Date)
 
     public var description: String {
         switch self {
@@ -51,6 +56,8 @@ public enum CheckNote: Sendable, Hashable, CustomStringConvertible {
             "Document Signer certificate expired since the date of issue (normal: DS keys sign for a short period)"
         case .unverifiedCRLsIgnored(let count): "\(count) CRL(s) naming the CSCA ignored: signature does not verify"
         case .revocationNotChecked: "revocation: notChecked (no CRL from this CSCA loaded)"
+        case .revocationNotCheckedCRLExpired(let date):
+            "revocation not checked: the CRL expired on \(String(ISO8601DateFormatter().string(from: date).prefix(10)))"
         }
     }
 }
@@ -62,8 +69,8 @@ public struct CheckResult: Sendable, Hashable {
     public var outcome: CheckOutcome
     public var reason: String?
     public var notes: [CheckNote]
-    /// Named facts for reports ("documentSigner", "csca", "revocation").
-    public var details: [String: String]
+    /// What the check established, for reports: typed, never read back from words.
+    public var facts: CheckFacts
 
     public var name: String { kind.rawValue }
 
@@ -72,12 +79,41 @@ public struct CheckResult: Sendable, Hashable {
         _ outcome: CheckOutcome,
         reason: String? = nil,
         notes: [CheckNote] = [],
-        details: [String: String] = [:]
+        facts: CheckFacts = CheckFacts()
     ) {
         self.kind = kind
         self.outcome = outcome
         self.reason = reason
         self.notes = notes
-        self.details = details
+        self.facts = facts
+    }
+}
+
+/// Facts a check established along the way, for the record and for people: the certificates it
+/// used and what it found about revocation.
+public struct CheckFacts: Sendable, Hashable {
+    /// Whether the Document Signer was checked against a CRL of its CSCA, and the answer.
+    public enum Revocation: String, Sendable, Hashable, Codable {
+        case notChecked, revoked, notRevoked
+    }
+
+    /// Subject of the Document Signer certificate.
+    public var documentSigner: String?
+    /// Subject of the trusted CSCA the Document Signer chains to.
+    public var csca: String?
+    public var revocation: Revocation?
+    /// The SOD's hash algorithm.
+    public var hashAlgorithm: HashAlgorithm?
+
+    public init(
+        documentSigner: String? = nil,
+        csca: String? = nil,
+        revocation: Revocation? = nil,
+        hashAlgorithm: HashAlgorithm? = nil
+    ) {
+        self.documentSigner = documentSigner
+        self.csca = csca
+        self.revocation = revocation
+        self.hashAlgorithm = hashAlgorithm
     }
 }

@@ -38,7 +38,7 @@ public struct DataGroupHashes: VerificationCheck {
             kind,
             .passed,
             notes: notes + [.matched(matched)],
-            details: ["hashAlgorithm": algorithm.rawValue, "matched": matched.joined(separator: " ")]
+            facts: CheckFacts(hashAlgorithm: algorithm)
         )
     }
 }

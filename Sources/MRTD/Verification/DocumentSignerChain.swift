@@ -23,7 +23,7 @@ public struct DocumentSignerChain: VerificationCheck {
         guard let ds = sod.documentSigner else {
             return CheckResult(kind, .inconclusive, reason: "EF.SOD embeds no Document Signer certificate")
         }
-        var details = ["documentSigner": ds.subject]
+        var facts = CheckFacts(documentSigner: ds.subject)
         let candidates = trust.issuers(of: ds)
         guard !candidates.isEmpty else {
             let aki = ds.authorityKeyIdentifier.map { " key id " + Hex.encode($0).lowercased() } ?? ""
@@ -31,7 +31,7 @@ public struct DocumentSignerChain: VerificationCheck {
                 kind,
                 .inconclusive,
                 reason: "no trusted CSCA matches the Document Signer's issuer \(ds.issuer)\(aki)",
-                details: details
+                facts: facts
             )
         }
         let (date, source) = evidence.validityDate
@@ -46,7 +46,7 @@ public struct DocumentSignerChain: VerificationCheck {
                     .failed,
                     reason:
                         "the Document Signer's signature does not verify under the trusted CSCA \(candidates[0].subject)",
-                    details: details
+                    facts: facts
                 )
             }
             return CheckResult(
@@ -54,10 +54,10 @@ public struct DocumentSignerChain: VerificationCheck {
                 .inconclusive,
                 reason:
                     "the Document Signer has no authority key id and no trusted CSCA of its issuer name verifies it",
-                details: details
+                facts: facts
             )
         }
-        details["csca"] = csca.subject
+        facts.csca = csca.subject
         var notes: [CheckNote] = [.validityCheckedAt(source)]
         // Without a date of issue or signing time, "now" stands in: a certificate expired
         // by now proves nothing about the day the card was issued, so it is a missing
@@ -70,7 +70,7 @@ public struct DocumentSignerChain: VerificationCheck {
                 invalid,
                 reason: "the CSCA certificate was not valid \(when)",
                 notes: notes,
-                details: details
+                facts: facts
             )
         }
         guard ds.isValid(onDayOf: date) else {
@@ -79,7 +79,7 @@ public struct DocumentSignerChain: VerificationCheck {
                 invalid,
                 reason: "the Document Signer certificate was not valid \(when)",
                 notes: notes,
-                details: details
+                facts: facts
             )
         }
         if let na = ds.notAfter, na < evidence.now { notes.append(.documentSignerExpiredSinceIssue) }
@@ -88,20 +88,25 @@ public struct DocumentSignerChain: VerificationCheck {
         let verifiedCRLs = crls.filter { $0.verifies(under: csca) }
         if crls.count > verifiedCRLs.count { notes.append(.unverifiedCRLsIgnored(crls.count - verifiedCRLs.count)) }
         if verifiedCRLs.isEmpty {
-            details["revocation"] = "notChecked"
+            facts.revocation = .notChecked
             notes.append(.revocationNotChecked)
         } else if verifiedCRLs.contains(where: { $0.revokes(ds) }) {
-            details["revocation"] = "revoked"
+            facts.revocation = .revoked
             return CheckResult(
                 kind,
                 .failed,
                 reason: "the Document Signer certificate is revoked by the CSCA's CRL",
                 notes: notes,
-                details: details
+                facts: facts
             )
+        } else if let newest = verifiedCRLs.compactMap(\.nextUpdate).max(), newest < evidence.now,
+            verifiedCRLs.allSatisfy({ $0.nextUpdate != nil })
+        {
+            facts.revocation = .notChecked
+            notes.append(.revocationNotCheckedCRLExpired(newest))
         } else {
-            details["revocation"] = "notRevoked"
+            facts.revocation = .notRevoked
         }
-        return CheckResult(kind, .passed, notes: notes, details: details)
+        return CheckResult(kind, .passed, notes: notes, facts: facts)
     }
 }

@@ -14,7 +14,7 @@ public struct SODSignature: VerificationCheck {
             if let failure = sod.signatureFailure() {
                 return CheckResult(kind, .failed, reason: "the SOD signature does not verify: \(failure)")
             }
-            return CheckResult(kind, .passed, details: ["documentSigner": ds.subject])
+            return CheckResult(kind, .passed, facts: CheckFacts(documentSigner: ds.subject))
         }
     }
 }

@@ -34,15 +34,14 @@ public struct TrustStore: Sendable {
     /// file of `directory`, in two passes: plain certificates first, so that a master list
     /// is trusted only when its signer chains to a CSCA from a plain certificate file
     /// (docs/design.md §9.4; ICAO 9303-12 §8). A missing directory is an empty store.
+    /// Subdirectories one level down (or links to them) are read too, named `SUB/FILE`: each
+    /// trust package installs its own (`cancuoc trust package`, docs/fleet.md).
     public init(directory: URL = TrustStore.defaultDirectory) {
         self.init(cscas: [], crls: [])
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
         var masterLists: [(String, [UInt8])] = []
-        for name in names {
+        for name in Self.fileNames(in: directory.path) {
             let url = directory.appendingPathComponent(name)
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
             guard let data = try? Data(contentsOf: url) else {
                 rejected.append((name, "cannot read the file"))
                 continue
@@ -64,6 +63,31 @@ public struct TrustStore: Sendable {
             }
         }
         for (name, bytes) in masterLists { addMasterList(bytes, file: name) }
+    }
+
+    /// The files of `directory` and of its subdirectories one level down (hidden entries
+    /// skipped), as relative paths, sorted.
+    public static func fileNames(in directory: String) -> [String] {
+        let fm = FileManager.default
+        var names: [String] = []
+        for name in ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !name.hasPrefix(".") {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: directory + "/" + name, isDirectory: &isDir) else { continue }
+            if !isDir.boolValue {
+                names.append(name)
+                continue
+            }
+            for inner in ((try? fm.contentsOfDirectory(atPath: directory + "/" + name)) ?? []).sorted()
+            where !inner.hasPrefix(".") {
+                var innerIsDir: ObjCBool = false
+                if fm.fileExists(atPath: directory + "/" + name + "/" + inner, isDirectory: &innerIsDir),
+                    !innerIsDir.boolValue
+                {
+                    names.append(name + "/" + inner)
+                }
+            }
+        }
+        return names
     }
 
     /// Adds CSCA certificates from PEM or DER bytes.

@@ -1,9 +1,13 @@
+/// A verdict's status: the one list the record, the API, the usage log and the metrics share (its
+/// raw value is the wire and database spelling).
+public enum VerificationStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case verified, unverified, failed, notPerformed
+}
+
 /// docs/design.md §9.4 as one function. `failed` needs proof of forgery, `verified` needs every
 /// proof, anything in between is `unverified`.
 public enum Verdict {
-    public enum Status: String, Sendable, Hashable, Codable {
-        case verified, unverified, failed, notPerformed
-    }
+    public typealias Status = VerificationStatus
 
     /// The passive-authentication checks that must all pass for `verified`.
     public static let passive: Set<CheckKind> = [.dataGroupHashes, .sodSignature, .documentSignerChain]

@@ -1,4 +1,6 @@
+import CancuocAPI
 import PCSC
+import SmartCard
 
 /// Turns the reader monitor's events into the API's notifications, remembering each reader's
 /// stable id (card events name a reader by its PC/SC name only). `cancuoc readers --watch

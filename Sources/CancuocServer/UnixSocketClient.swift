@@ -1,13 +1,15 @@
+import CancuocAPI
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A minimal blocking client of the daemon's socket, for the command line (`cancuoc call`,
-/// `cancuoc watch`) and scripts: one connection, lines out, lines in. No event loop, because
-/// a command that sends one request and prints what comes back has nothing to overlap.
-public final class APIConnection {
+/// A minimal blocking client of the daemon's Unix socket (newline-delimited JSON-RPC, the framing
+/// `APIServer` serves), for the command line (`cancuoc call`, `cancuoc watch`): one connection,
+/// lines out, lines in. No event loop, because a command that sends one request and prints what
+/// comes back has nothing to overlap.
+public final class UnixSocketClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var nextID: Int64 = 1
