@@ -13,7 +13,7 @@ RELEASE = -c release --static-swift-stdlib
 # Debian packages: what runs on a clinic PC (the .deb's Depends/Recommends say the same), what
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
-DEB_RUNTIME_PACKAGES = pcscd libccid
+DEB_RUNTIME_PACKAGES = pcscd libccid sqlite3
 DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils \
   $(DEB_FACE_BUILD_PACKAGES)
 # The face check's matcher (issue 26, docs/face-check.md): dlib, its image and BLAS libraries,
@@ -114,11 +114,16 @@ bench: deps
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/CancuocBench"
 
 # Soak: the card pulled at every APDU index of a full read (short and extended cards, each
-# followed by a good read), and 10,000 reads through the real cancuocd with its memory sampled
-# (SOAK_READS=N for fewer). make test runs a sampled subset of the first.
+# followed by a good read; make test runs a sampled subset), then a measurement outside any
+# test time limit: SOAK_READS reads (default 50,000) through the released cancuocd with its
+# resident memory sampled every SOAK_EVERY (5,000) (scripts/daemon-soak.sh, issue 30).
+SOAK_READS ?= 50000
 soak: deps
 	$(SWIFT) build --build-tests
-	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD|DaemonSoak"
+	d=$$(mktemp -d /tmp/cancuoc-test.XXXXXX) && CANCUOC_BENCH_DIR=$$d PCSCLITE_CSOCK_NAME=$$d/run/pcscd.comm SOAK=1 $(SWIFT) test --skip-build --filter "CardFaultsThroughPCSCD"
+	$(SWIFT) build $(RELEASE) --product cancuoc
+	$(SWIFT) build $(RELEASE) --product cancuocd
+	SOAK_READS=$(SOAK_READS) scripts/daemon-soak.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)"
 
 # The face check's model files and test photos (issue 26) from PyPI sdists, sha256-checked
 # (config/face/assets.sha256), into .build/face (never committed).

@@ -34,6 +34,7 @@ extension InventoryReport {
         out += "Đầu đọc thẻ căn cước / ID-card readers: \(idCardReaders.count), đang cắm / present: \(presentReaders), "
         out += "hoạt động / working: \(workingReaders)\n"
         if lostEvents > 0 { out += "⚠ Sự kiện bị mất / Lost events: \(lostEvents)\n" }
+        if let d = usageLogDamage { out += d.sentence + "\n" }
         out += "\n"
         let header = ["Reader", "Present", "Last used", "24h", "7d", "30d", "Fail% 30d", "Median ms"]
         var rows = idCardReaders.map { r in

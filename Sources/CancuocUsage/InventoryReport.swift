@@ -20,6 +20,8 @@ public struct InventoryReport: Codable, Sendable, Equatable {
     public var readers: [Reader]
     /// All readers together.
     public var totals: Usage
+    /// The last time the usage log was found damaged and rebuilt (issue 30), if ever.
+    public var usageLogDamage: UsageDatabaseRecovery.Damage? = nil
 
     public struct Facility: Codable, Sendable, Equatable {
         public var id: String?

@@ -103,6 +103,7 @@ public struct MetricsTextfileWriter: Sendable {
         p.family(M.written, type: "gauge", help: "Unix time the daemon wrote these figures.")
         p.sample(M.written, [], now.timeIntervalSince1970.rounded())
         guard let s = snapshot else { return p.text }
+        s.renderDamage(into: &p)
 
         if let id = s.facilityID {
             p.family(M.facilityInfo, type: "gauge", help: "The facility id of the daemon configuration (always 1).")

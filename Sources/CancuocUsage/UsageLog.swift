@@ -58,6 +58,7 @@ public actor UsageLog: UsageRecorder {
     /// clears the presence a previous daemon run left behind.
     private var attached: [String: ReaderUsageInfo] = [:]
     private var justOpened = false
+    private var recoveredAt: ContinuousClock.Instant?
     /// Read events that never reached the disk since this log started.
     public private(set) var lostEvents = 0
 
@@ -141,6 +142,10 @@ public actor UsageLog: UsageRecorder {
                 }
                 await pruneIfDue(store)
             } catch {
+                if await recoverIfDamaged(error) {
+                    pending = batch + pending  // once more, into the fresh file
+                    continue
+                }
                 lostEvents += batch.filter { if case .read = $0 { true } else { false } }.count
                 reportFailure("cannot write the usage log: \(error)")
             }
@@ -159,7 +164,8 @@ public actor UsageLog: UsageRecorder {
         if let opening { return try await opening.value }
         if let next = nextOpenAttempt, ContinuousClock.now < next { throw Unavailable() }
         let configuration = self.configuration
-        let task = Task { try await Self.open(configuration) }
+        let logger = self.logger
+        let task = Task { try await Self.open(configuration, logger: logger) }
         opening = task
         opensStarted += 1
         defer { opening = nil }
@@ -182,8 +188,8 @@ public actor UsageLog: UsageRecorder {
         var description: String { "the usage database could not be opened; retrying later" }
     }
 
-    @concurrent private static func open(_ c: Configuration) async throws -> UsageStore {
-        let s = try UsageStore(path: c.path)
+    @concurrent private static func open(_ c: Configuration, logger: Logger) async throws -> UsageStore {
+        let s = try openRecoveringDamage(c, logger: logger)
         try s.setFacility(id: c.facilityID, name: c.facilityName)
         try s.setRetention(days: c.retentionDays)
         try s.markAllReadersAbsent()
@@ -207,6 +213,24 @@ public actor UsageLog: UsageRecorder {
         if let lastPrune, now.timeIntervalSince(lastPrune) < 3600 { return }
         lastPrune = now
         do { try await Self.prune(store) } catch { reportFailure("cannot prune the usage log: \(error)") }
+    }
+
+    /// A write failed because the file is damaged (not full, not read-only): move it aside,
+    /// salvage it and reopen (issue 30). At most once a minute, so a failing disk is not
+    /// copied over and over; false when nothing was done.
+    private func recoverIfDamaged(_ error: any Error) async -> Bool {
+        guard UsageDatabaseRecovery.isDamage(error), let damaged = store else { return false }
+        if let recoveredAt, ContinuousClock.now - recoveredAt < .seconds(60) { return false }
+        recoveredAt = ContinuousClock.now
+        store = nil
+        try? damaged.close()
+        do {
+            try await Self.recoverInBackground(configuration, logger: logger)
+            return true
+        } catch {
+            reportFailure("cannot recover the damaged usage log: \(error)")
+            return false
+        }
     }
 
     /// Logs the first failure of an episode only; reads keep being served meanwhile.

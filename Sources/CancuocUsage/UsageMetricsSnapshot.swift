@@ -59,6 +59,8 @@ public struct UsageMetricsSnapshot: Sendable, Equatable {
     public var readers: [Reader] = []
     /// (reader id, outcome) → reads.
     public var reads: [ReaderOutcome: Int] = [:]
+    /// The last rebuild of a damaged usage log (issue 30), if any.
+    public var damage: UsageDatabaseRecovery.Damage?
 
     public struct ReaderOutcome: Sendable, Hashable, Comparable {
         public var readerID: String
@@ -80,6 +82,7 @@ extension UsageStore {
         try pool.read { db in
             var s = UsageMetricsSnapshot()
             s.facilityID = try Self.setting(db, "facility.id")
+            s.damage = try UsageDatabaseRecovery.damage(in: db)
             var index: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db,

@@ -59,7 +59,8 @@ extension UsageStore {
                 retentionDays: retention,
                 lostEvents: lostEvents,
                 readers: readers,
-                totals: Self.usage(all, since1: since1, since7: since7)
+                totals: Self.usage(all, since1: since1, since7: since7),
+                usageLogDamage: try UsageDatabaseRecovery.damage(in: db)
             )
         }
     }

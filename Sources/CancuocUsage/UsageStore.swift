@@ -13,6 +13,9 @@ public final class UsageStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// Page cache per connection, KiB, and reader connections: at most 3 × 512 KiB of cache.
+    static let cacheKiB = 512
+    static let maximumReaders = 2
 
     /// Opens (creating the file and its directory when missing) and migrates the store.
     public init(path: String = UsageStore.defaultPath) throws {
@@ -24,9 +27,13 @@ public final class UsageStore: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.label = "cancuoc.usage"
+        // Bounded memory over months (issue 30): SQLite's page cache is per connection (2 MiB
+        // each by default, filled as the file grows); the daemon needs one writer and two readers.
+        config.maximumReaderCount = Self.maximumReaders
         config.prepareDatabase { db in
             // FULL: a committed event survives power loss, not only a killed process.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try UsageStore.migrator.migrate(pool)

@@ -85,13 +85,17 @@ public struct CardReading: Sendable {
         // dwMaxAPDUDataSize 0 means short APDUs only (PC/SC part 10).
         request.readerMaxResponse = identity?.maxAPDUDataSize.map { $0 == 0 ? 256 : $0 }
         let waitUntil = ContinuousClock.now + options.options.waitForCard
+        var contactChip = false
         do {
             while true {
                 let state = try await Self.waitForCard(reader, timeout: max(.zero, waitUntil - .now))
-                // Never a command to a contact card (a signature token may count it against its PIN).
-                if ReaderClassification.classify(name: reader.name, atr: state.atr).holdsContactCard {
+                let classification = ReaderClassification.classify(name: reader.name, atr: state.atr)
+                // Never a command to a contact card (a signature token may count it against its PIN),
+                // unless its ATR says it is the ID card's own contact chip (issue 30).
+                if classification.holdsContactCard {
                     throw ReadFailure.unreadableCard(Self.contactCardOnReader)
                 }
+                contactChip = classification.holdsIDCardContactChip
                 // Counts what the card answered: "gone before saying anything" is not this read's card.
                 let wire = Mutex<CountingChannel?>(nil)
                 do {
@@ -128,10 +132,17 @@ public struct CardReading: Sendable {
                 }
             }
         } catch {
-            let failure = ReadFailure.classify(error)
+            let failure = Self.contactChipFailure(ReadFailure.classify(error), contactChip: contactChip)
             logger.info("read failed", metadata: ["reader": "\(reader.name)", "reason": "\(failure.reason)"])
             throw failure
         }
+    }
+
+    /// The ID card's contact chip that does not answer the eMRTD application: tell the person
+    /// where the card goes (`KnownCard.contactChipAdvice`) instead of "cannot be read".
+    static func contactChipFailure(_ failure: ReadFailure, contactChip: Bool) -> ReadFailure {
+        guard contactChip, case .unreadableCard = failure else { return failure }
+        return .unreadableCard(KnownCard.contactChipAdvice)
     }
 
     static let contactCardOnReader =

@@ -137,6 +137,8 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Vietnamese, for reception staff (`data.messageVi`).
     public var messageVi: String {
         if case .badKey(let key) = self { return key.messageVi }
+        // The ID card in a contact slot (docs/design.md §9.5): the desk is told where the card goes.
+        if case .unreadableCard(let s) = self, s == KnownCard.contactChipAdvice { return KnownCard.contactChipAdviceVi }
         return kind.messageVi
     }
 

@@ -22,6 +22,11 @@ public struct ReaderClassification: Sendable, Hashable {
     public var basis: Basis
     /// The card on the reader now has a contact ATR: no command may be sent to it.
     public var holdsContactCard: Bool
+    /// The card on the reader now is one of ours by its ATR (`KnownCard`, issue 30).
+    public var knownCard: KnownCard? = nil
+    /// The ID card pushed into a contact slot: tried over the contact interface, never a
+    /// command to anything else in a contact slot.
+    public var holdsIDCardContactChip: Bool { knownCard == .vietnameseIDCardContactChip }
 
     public init(kind: ReaderKind, basis: Basis, holdsContactCard: Bool) {
         self.kind = kind
@@ -30,7 +35,7 @@ public struct ReaderClassification: Sendable, Hashable {
     }
 
     /// Readers a request without a reader may choose: not contact-only, not holding a contact card.
-    public var mayReadIDCards: Bool { kind != .contactOnly && !holdsContactCard }
+    public var mayReadIDCards: Bool { kind != .contactOnly && !holdsContactCard || holdsIDCardContactChip }
 
     /// Classifies from the reader's name, its part 10 features, the ATR of the card on it now
     /// (nil or empty: no card) and whether a contactless card was ever seen on it.
@@ -41,14 +46,20 @@ public struct ReaderClassification: Sendable, Hashable {
         sawContactlessCard: Bool = false
     ) -> ReaderClassification {
         let parsed = atr.flatMap { $0.isEmpty ? nil : try? ATR($0) }
-        let holdsContact = parsed.map { !$0.isContactless } ?? false
+        let known = parsed.flatMap { KnownCard.identify($0.bytes) }
+        let holdsContact = parsed.map { !$0.isContactless && known == nil } ?? false
         if sawContactlessCard {
-            return Self(kind: .contactless, basis: .contactlessCardSeen, holdsContactCard: holdsContact)
+            var c = Self(kind: .contactless, basis: .contactlessCardSeen, holdsContactCard: holdsContact)
+            c.knownCard = known
+            return c
         }
         if let parsed {
-            return parsed.isContactless
+            var c =
+                parsed.isContactless
                 ? Self(kind: .contactless, basis: .contactlessATR, holdsContactCard: false)
-                : Self(kind: .contactOnly, basis: .contactATR, holdsContactCard: true)
+                : Self(kind: .contactOnly, basis: .contactATR, holdsContactCard: known == nil)
+            c.knownCard = known
+            return c
         }
         let words = ([name] + [identity.vendor, identity.product].compactMap { $0 }).flatMap(Self.words)
         if words.contains(where: { w in contactBrands.contains { w.hasPrefix($0) } }) {

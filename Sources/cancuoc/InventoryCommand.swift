@@ -41,6 +41,8 @@ struct InventoryShowCommand: AsyncParsableCommand {
         }
         let report: InventoryReport
         do {
+            // Checked read-only first: opening a damaged file read-write could write into it.
+            if UsageDatabaseRecovery.isDamaged(path: db) { throw UsageDatabaseRecovery.Damaged() }
             let store: UsageStore
             do {
                 store = try UsageStore(path: db)
@@ -48,6 +50,9 @@ struct InventoryShowCommand: AsyncParsableCommand {
                 store = try UsageStore(readingOnly: db)
             }
             report = try store.report()
+        } catch  where UsageDatabaseRecovery.isDamage(error) {
+            Output.error(Self.damagedAdvice(db))
+            throw ExitCode(ExitStatus.failure.rawValue)
         } catch {
             Output.error("cannot read the usage database \(db): \(error)")
             throw ExitCode(ExitStatus.failure.rawValue)

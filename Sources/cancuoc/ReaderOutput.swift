@@ -17,6 +17,7 @@ enum ReaderListText {
         switch c.kind {
         case .contactless: return "contactless: ID-card reader"
         case .contactOnly:
+            if let known = c.knownCard { return "contact slot holding \(known.name)" }
             return c.holdsContactCard
                 ? "contact cards only (holds one, e.g. a signature token): not used for ID cards"
                 : "contact cards only: not used for ID cards"

@@ -26,6 +26,7 @@ import Testing
         let reader: Set<String> = ["reader_id"]
         let allowed: [String: Set<String>] = [
             M.pcscUp: [], M.eventsLost: [], M.written: [],
+            M.usageLogRecoveries: [], M.usageLogDamaged: [], M.usageLogSalvaged: [],
             M.readerInfo: ["reader_id", "name", "vid", "pid", "vendor", "product"],
             M.readerPresent: reader, M.readerContactOnly: reader, M.readerFirstSeen: reader, M.readerLastSeen: reader,
             M.readerLastUsed: reader, M.readerLastSuccess: reader,
