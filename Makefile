@@ -14,15 +14,20 @@ RELEASE = -c release --static-swift-stdlib
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
 DEB_RUNTIME_PACKAGES = pcscd libccid sqlite3
-DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils
+DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils \
+  $(DEB_FACE_BUILD_PACKAGES)
+# The face check's matcher (issue 26, docs/face-check.md): dlib, its image and BLAS libraries,
+# OpenJPEG for JPEG 2000 portraits, libseccomp for its sandbox.
+DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev libopenjp2-7-dev libseccomp-dev
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
-  prometheus prometheus-node-exporter
+  prometheus prometheus-node-exporter ffmpeg imagemagick
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
+.PHONY: face-models face-deb
 .PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test repo
 
 all: build
@@ -53,6 +58,7 @@ endef
 
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
+	@scripts/face-assets.sh --quiet
 	@python3 -c 'import selenium, pytest, marionette_driver' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r $(PY_REQUIREMENTS)
 
 build-deps:
@@ -104,6 +110,7 @@ bench: deps
 	$(SWIFT) build $(RELEASE) --product cancuoc
 	$(SWIFT) build $(RELEASE) --product cancuocd
 	$(SWIFT) build $(RELEASE) --product CancuocBench
+	$(SWIFT) build $(RELEASE) --product cancuoc-face-matcher
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/CancuocBench"
 
 # Soak: the card pulled at every APDU index of a full read (short and extended cards, each
@@ -117,6 +124,11 @@ soak: deps
 	$(SWIFT) build $(RELEASE) --product cancuoc
 	$(SWIFT) build $(RELEASE) --product cancuocd
 	SOAK_READS=$(SOAK_READS) scripts/daemon-soak.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)"
+
+# The face check's model files and test photos (issue 26) from PyPI sdists, sha256-checked
+# (config/face/assets.sha256), into .build/face (never committed).
+face-models:
+	scripts/face-assets.sh
 
 clean:
 	rm -rf .build bench-results dist .build-deb
@@ -197,6 +209,17 @@ deb: build-deps system-test-deps
 	rm -rf "$(DEB_STAGE)" "$(CURDIR)"/dist/cancuoc_*.deb
 	$(MAKE) --no-print-directory install DESTDIR="$(DEB_STAGE)" PREFIX=/usr
 	deb=$$(scripts/make-deb.sh "$(DEB_STAGE)" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
+	  ls -l "$$deb" && lintian --fail-on error "$$deb"
+	$(MAKE) --no-print-directory face-deb
+
+# The second package, cancuoc-face (issue 26): the sandboxed matcher (release, libdlib.a linked
+# in) and the two checked model files. → dist/cancuoc-face_VERSION_ARCH.deb, checked by lintian.
+face-deb: build-deps system-test-deps
+	rm -f "$(CURDIR)"/dist/cancuoc-face_*.deb
+	@scripts/face-assets.sh --quiet
+	$(SWIFT) build $(RELEASE) --product cancuoc-face-matcher
+	deb=$$(scripts/make-face-deb.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/cancuoc-face-matcher" \
+	  "$(CURDIR)/.build/face/models" "$(DEB_VERSION)" "$(CURDIR)/dist") && \
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
 
 # The province's signed apt repository (docs/fleet.md): reprepro, bookworm and trixie, signed by

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "cancuoc", targets: ["cancuoc"]),
         .executable(name: "cancuocd", targets: ["cancuocd"]),
+        .executable(name: "cancuoc-face-matcher", targets: ["cancuoc-face-matcher"]),
         // Every parser behind one entry point, for the fuzzers under Fuzz/ (issue 9).
         .library(name: "FuzzHarness", targets: ["FuzzHarness"]),
     ],
@@ -120,6 +121,7 @@ let package = Package(
             name: "CancuocDaemon",
             dependencies: [
                 "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
+                "FaceCheck",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -137,11 +139,32 @@ let package = Package(
             name: "cancuoc",
             dependencies: [
                 "CancuocAPI", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC",
-                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "AdminUnits",
+                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "AdminUnits", "FaceCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // The face check (issue 26, docs/face-check.md). FaceCheck: the decision, the thresholds,
+        // the matcher's wire protocol and the client that starts the matcher; pure Swift, no dlib.
+        // CFaceMatcher (dlib, OpenJPEG, libseccomp: Debian's libdlib-dev, libopenjp2-7-dev,
+        // libseccomp-dev) is linked only by the sandboxed cancuoc-face-matcher process.
+        .target(name: "FaceCheck"),
+        .target(
+            name: "CFaceMatcher",
+            // dlib is linked from Debian's libdlib.a: bookworm ships libdlib.so.19.1 (libdlib19.1),
+            // trixie libdlib19.2 (19.24.6), so one build of the matcher runs on both only without
+            // the shared library. Its BLAS, LAPACK, JPEG and PNG stay shared (same sonames on both).
+            // OpenJPEG 2.5 keeps its header in a versioned folder (bookworm 2.5.0, trixie 2.5.3).
+            cxxSettings: [.unsafeFlags(["-O2", "-I/usr/include/openjpeg-2.5"])],
+            linkerSettings: [
+                .linkedLibrary(":libdlib.a"), .linkedLibrary("openjp2"), .linkedLibrary("seccomp"),
+                .linkedLibrary("jpeg"), .linkedLibrary("png"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
+            ]
+        ),
+        .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
+        .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
+        .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator"]),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
         .executableTarget(
@@ -149,7 +172,7 @@ let package = Package(
             dependencies: [
                 "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "CardSimulator", "PCSC",
                 "MRTD",
-                "CCCD", "TestBench", "AdminUnits",
+                "CCCD", "TestBench", "AdminUnits", "FaceCheck",
             ],
             path: "Benchmarks/CancuocBench"
         ),
@@ -160,7 +183,7 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
-                "CancuocUsage", "AdminUnits",
+                "CancuocUsage", "AdminUnits", "FaceCheck",
             ]
         ),
         .executableTarget(
@@ -189,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "CancuocServiceTests",
             dependencies: [
-                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
+                "FaceCheck", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
                 "PrometheusClient",
                 "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -137,6 +137,11 @@ let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
 let profileName = "le-thi-hong-nhung"
 let profile = try CitizenProfile.load(named: profileName)
 let key = KeySpec(id: profile.dg13.idNumber)
+// BENCH_ONLY=face: the face check's figures alone (issue 26); they are also printed last.
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "face" {
+    _ = try await FaceBench.run()
+    exit(0)
+}
 let bench = try await PCSCBench.shared()
 let context = try await PCSCContext.establish()
 let readerName = bench.readerName(slot: 0)
@@ -317,4 +322,7 @@ try encoder.encode(daemon).write(to: out.appendingPathComponent("daemon-\(stamp)
 try encoder.encode(memory).write(to: out.appendingPathComponent("memory-\(stamp).json"))
 try encoder.encode(timingRows).write(to: out.appendingPathComponent("timing-\(stamp).json"))
 try encoder.encode(address).write(to: out.appendingPathComponent("address-\(stamp).json"))
+if let face = try await FaceBench.run() {
+    try encoder.encode(face).write(to: out.appendingPathComponent("face-\(stamp).json"))
+}
 print("written: bench-results/read-\(stamp).json")

@@ -25,6 +25,9 @@ extension DaemonCore {
         } catch {
             throw APIError.invalidParams(error.message)
         }
+        guard !(params.options.skipFace && params.faceCheck == true) else {
+            throw APIError.invalidParams("faceCheck needs the face: skipFace cannot be true")
+        }
         let key: ResolvedKey
         do {
             key = try params.key.resolve()
@@ -53,6 +56,7 @@ extension DaemonCore {
         let readerID = session.info.id.rawValue
         var options = params.options
         options.waitForCard = max(.zero, deadline - .now)
+        if params.faceCheck == true { options.includeFace = true }
         var request = CardReadRequest(key: key, options: options) { step, done, total in
             connection.notify(.readProgress(ReadProgress(reader: readerID, step: step, done: done, total: total)))
         }
@@ -60,8 +64,9 @@ extension DaemonCore {
         }
         let result = await read(on: session, request: request, metadata: connection.logMetadata)
         switch result {
-        case .success(let record):
+        case .success(var record):
             wrongKeys.rightKey(caller: caller, reader: readerID)
+            keepPortraitForFaceCheck(&record, params: params, connection: connection)
             return record
         case .failure(.wrongKey):
             var error = ReadFailure.wrongKey.apiError(reader: readerID)

@@ -26,6 +26,8 @@ public final class DaemonCore: APIService, Service {
     let pairing: ScannerPairing
     /// Growing delays for callers that loop wrong keys on a reader.
     let wrongKeys = WrongKeyThrottle()
+    /// Chip portraits waiting for their `face.check` (issue 26), and the matcher to use.
+    public let faceDesk = FaceDesk()
     private let monitor: ReaderMonitor
     private let state = Mutex(State())
 
@@ -73,6 +75,9 @@ public final class DaemonCore: APIService, Service {
             try await core.diagnose(params, connection: connection)
         }
         table.register(.inventorySummary) { (core, _: NoParams, _) in try await core.inventorySummary() }
+        table.register(.faceCheck) { (core, params: FaceCheckParams, connection) in
+            try await core.faceCheck(params, connection: connection)
+        }
         return table
     }()
 
@@ -142,6 +147,7 @@ public final class DaemonCore: APIService, Service {
 
     public func connectionClosed(_ connection: Connection) async {
         subscribers.remove(connection)
+        faceDesk.drop(connection.id)
     }
 
     // MARK: Methods

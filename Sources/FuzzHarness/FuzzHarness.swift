@@ -33,6 +33,8 @@ public enum FuzzHarness {
         case .certificate: VerificationTargets.certificate(data)
         case .dg15: VerificationTargets.dg15(data)
         case .address: AddressTarget.run(data)
+        case .matcherStream: FaceTargets.matcherStream(data)
+        case .imageDimensions: FaceTargets.imageDimensions(data)
         }
     }
 

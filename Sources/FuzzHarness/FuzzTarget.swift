@@ -18,8 +18,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case readerFeatures, tlvProperties
     // Passive and active authentication: EF.SOD (CMS), X.509 certificates and CRLs, DG14, DG15.
     case sod, certificate, dg14, dg15
-    // The printed address resolved to administrative units (AdminUnits, issue 27)
+    // The printed address resolved to administrative units (AdminUnits)
     case address
+    // The face check (FaceCheck): the matcher's answers, the portrait's image header.
+    case matcherStream, imageDimensions
 
     /// Whether the target drives a real parser (every one does now).
     public var isImplemented: Bool { true }

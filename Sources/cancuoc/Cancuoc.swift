@@ -12,6 +12,7 @@ struct Cancuoc: AsyncParsableCommand {
         subcommands: [
             ReadCommand.self, ReadersCommand.self, DiagCommand.self, TrustCommand.self, SimCommand.self,
             CallCommand.self, WatchCommand.self, InventoryCommand.self, UsageStressCommand.self, AddressCommand.self,
+            FaceCommand.self,
         ]
     )
 }

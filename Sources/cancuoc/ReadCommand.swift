@@ -38,6 +38,11 @@ struct ReadCommand: AsyncParsableCommand {
         help: "Do not read the face image at all (faster; the verdict covers the files read)."
     )
     var skipFace = false
+    @Option(
+        name: .customLong("face-check"),
+        help: "Compare this photo (JPEG or PNG) with the chip portrait (docs/face-check.md; needs cancuoc-face)."
+    )
+    var faceCheck: String?
     @Option(help: "Seconds to wait for a card to be placed.")
     var wait: Int = 10
     @Option(
@@ -51,8 +56,8 @@ struct ReadCommand: AsyncParsableCommand {
         guard key.count == 1 else {
             throw ValidationError("give exactly one key: --id, --can, --qr, --mrz or --document-number")
         }
-        guard !skipFace || (!includeFace && face == nil) else {
-            throw ValidationError("--skip-face cannot be used with --include-face or --face")
+        guard !skipFace || (!includeFace && face == nil && faceCheck == nil) else {
+            throw ValidationError("--skip-face cannot be used with --include-face, --face or --face-check")
         }
     }
 
@@ -71,14 +76,18 @@ struct ReadCommand: AsyncParsableCommand {
             if let face, let data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
                 try data.write(to: URL(fileURLWithPath: face))
             }
+            let faceChecked = await CommandLineFaceCheck.outcome(photo: faceCheck, record: record)
             if !includeFace { record.face?.data = nil }
-            if json {
+            if json, faceChecked.asked {
+                Output.line(try RecordWithFaceCheck(record: record, faceCheck: faceChecked.result).json())
+            } else if json {
                 Output.line(try record.json(pretty: true))
             } else if let early = identity.withLock({ $0 }) {
                 Output.line(record.humanDescription(since: early))
             } else {
                 Output.line(record.humanDescription)
             }
+            if !json, let result = faceChecked.result { Output.line(CommandLineFaceCheck.describe(result)) }
             if record.verification.status == .failed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         } catch let failure as ReadFailure {
             // English, then Vietnamese for reception staff: the same sentences as the API's.
@@ -95,7 +104,7 @@ struct ReadCommand: AsyncParsableCommand {
         var request = try CardReadRequest(
             key: key,
             options: ReadOptions(
-                includeFace: includeFace || face != nil,
+                includeFace: includeFace || face != nil || faceCheck != nil,
                 skipFace: skipFace,
                 waitForCard: .seconds(wait)
             )

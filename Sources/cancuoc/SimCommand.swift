@@ -28,6 +28,9 @@ struct SimCommand: AsyncParsableCommand {
     )
     var profile: String = "tran-minh-khoa"
 
+    @Option(help: "Put this photo (JPEG or JPEG 2000, at most 64 KB) in DG2 as the chip portrait.")
+    var portrait: String?
+
     @Flag(name: .customLong("short-only"), help: "Simulate a card that takes short APDUs only (no extended length).")
     var shortOnly = false
 
@@ -85,12 +88,13 @@ struct SimCommand: AsyncParsableCommand {
 
     func run() async throws {
         CLILogging.bootstrap
-        let citizen: CitizenProfile
+        var citizen: CitizenProfile
         if profile.hasSuffix(".json") || profile.contains("/") {
             citizen = try CitizenProfile.load(contentsOf: URL(fileURLWithPath: profile))
         } else {
             citizen = try CitizenProfile.load(named: profile)
         }
+        if let portrait { citizen = try citizen.withPortrait(portrait) }
         let timing = try chipTiming()
         var options = SimulatedCCCD.Options(
             maxResponseData: shortOnly || timing?.extendedLength == false ? 256 : 65536,

@@ -105,7 +105,7 @@ class Bench:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
-    def insert_card(self, profile=PROFILE, fault=None, timing=None):
+    def insert_card(self, profile=PROFILE, fault=None, timing=None, portrait=None):
         """`timing`: a `cancuoc sim --timing` profile, for a card as slow as a real chip."""
         self.remove_card()
         args = [str(BIN / "cancuoc"), "sim", "--port", str(self.vpcd), "--profile", profile, "--trust-out", str(self.trust)]
@@ -113,6 +113,8 @@ class Bench:
             args += ["--fault", fault]
         if timing:
             args += ["--timing", timing]
+        if portrait:
+            args += ["--portrait", str(portrait)]
         self.sim = subprocess.Popen(args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def remove_card(self):

@@ -143,6 +143,19 @@ export class Cancuoc extends EventTarget {
     }
   }
 
+  /** `face.check` (docs/face-check.md, docs/api.md): the patient's live face against the chip
+   *  portrait of this connection's last `read(key, {faceCheck: true})`. Ask the patient first:
+   *  without `consent: true` nothing is captured or sent and the answer is `declined`. Give
+   *  `frames` (base64 JPEG strings) or a playing `video` element (a camera preview): `count`
+   *  frames are taken `intervalMs` apart, each as large as fits in one message of
+   *  `maxMessageBytes` (the daemon's `maxLineLength`). Resolves to the `faceCheck` result
+   *  (`decision`, `distance`, `checks`, `messageVi`…). Frames stay in memory; none is kept. */
+  async faceCheck({ consent = false, frames, video, count = 3, intervalMs = 300, maxMessageBytes = 65536 } = {}) {
+    if (consent !== true) return this.call("face.check", { consent: false });
+    if (!frames && video) frames = await captureFrames(video, count, intervalMs, maxMessageBytes);
+    return this.call("face.check", { consent: true, frames: frames ?? [] });
+  }
+
   /** The events as an async iterator of `{method, params}`, ending when the client closes.
    *  Leaving the loop (`break`, `return`, an exception) ends the iterator and removes its
    *  listeners: iterate as often as you like. */
@@ -229,4 +242,37 @@ export class Cancuoc extends EventTarget {
       this.open().catch(() => { if (!this._closedByUser) this._scheduleReconnect(); });
     }, delay);
   }
+}
+
+/** `count` JPEG frames (base64) from a playing video element, `intervalMs` apart, each small
+ *  enough that all of them fit in one message of `maxMessageBytes` (the daemon's
+ *  `maxLineLength`, 64 KiB by default): 640×480 at the best JPEG quality that fits, else
+ *  480×360. */
+async function captureFrames(video, count, intervalMs, maxMessageBytes) {
+  const budget = Math.floor((maxMessageBytes - 512) / count);
+  const width = video.videoWidth || 640;
+  const height = video.videoHeight || 480;
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d");
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    let frame = null;
+    for (const side of [640, 480]) {
+      const scale = Math.min(1, side / width, (side * 3) / 4 / height);
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      for (const quality of [0.85, 0.75, 0.65, 0.55, 0.45, 0.35]) {
+        const data = canvas.toDataURL("image/jpeg", quality).split(",")[1];
+        if (data.length <= budget) { frame = data; break; }
+      }
+      if (frame) break;
+    }
+    if (!frame) throw new CancuocError(-32602, "a camera frame does not fit in one message",
+      { messageVi: "Ảnh chụp từ camera quá lớn để gửi: hãy tăng maxLineLength của dịch vụ đọc thẻ." });
+    frames.push(frame);
+  }
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  return frames;
 }

@@ -81,6 +81,7 @@ function clearRecord(why) {
   $("verdict").className = "";
   $("copied").textContent = "";
   $("key").value = "";
+  resetFaceCheck();
   if (why) setStatus(why);
 }
 
@@ -250,12 +251,15 @@ async function readCard(event) {
   $("read").disabled = true;
   try {
     const withCard = [...readers.values()].filter((r) => r.cardPresent);
-    const options = { waitForCardSeconds: 60, includeFace: true };
+    // faceCheck: the daemon keeps the chip portrait (in memory, 180 s at most) for "Kiểm tra khuôn mặt".
+    const options = { waitForCardSeconds: 60, includeFace: true, faceCheck: true };
     if (withCard.length === 1) options.reader = withCard[0].id;
     // The verified identity is shown (and can be copied) while the face is still being read.
     options.onIdentity = (identity) => showRecord(options.reader ?? null, identity);
     const record = await client.read(key, options);
     showRecord(options.reader ?? null, record);
+    // A failed verdict is never face-checked (docs/face-check.md).
+    $("face-check").hidden = record.verification?.status === "failed" || !record.face;
   } catch (error) {
     setStatus(error instanceof CancuocError ? error.messageVi : "Lỗi không xác định khi đọc thẻ", true);
   } finally {
@@ -319,4 +323,71 @@ for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, t
 start().catch((error) => {
   $("connection").textContent = error?.messageVi ?? "Không kết nối được dịch vụ đọc thẻ";
   $("connection").className = "bad";
+});
+
+// --- Kiểm tra khuôn mặt (issue 26, docs/face-check.md) ---------------------------------------
+// After a read: staff ask the patient's consent; with it, the camera opens, three frames go to
+// the daemon, and the decision is shown in plain Vietnamese. Without it, the camera never opens
+// and no frame leaves the page. Nothing of the face is kept.
+let faceStream = null;
+
+function resetFaceCheck() {
+  faceStream?.getTracks().forEach((track) => track.stop());
+  faceStream = null;
+  $("face-check").hidden = true;
+  $("face-consent").hidden = true;
+  $("face-preview").hidden = true;
+  $("face-preview").srcObject = null;
+  $("face-result").textContent = "";
+  $("face-result").className = "";
+  $("face-check-start").disabled = false;
+}
+
+function showFaceResult(result) {
+  const lines = [`Kiểm tra khuôn mặt: ${result.messageVi}`];
+  if (result.distance !== null && result.distance !== undefined) {
+    const t = result.thresholds;
+    lines.push(`Khoảng cách ${result.distance} (khớp khi ≤ ${t.matchAtMost}, không khớp khi > ${t.noMatchAbove}). ` +
+      "Đây là ý kiến tham khảo: nhân viên vẫn so sánh bằng mắt.");
+  }
+  $("face-result").textContent = lines.join(" ");
+  $("face-result").className = result.decision;
+  $("face-result").dataset.decision = result.decision;
+}
+
+$("face-check-start").addEventListener("click", () => {
+  $("face-check-start").disabled = true;
+  $("face-consent").hidden = false;
+  $("face-result").textContent = "";
+});
+
+$("face-consent-no").addEventListener("click", async () => {
+  $("face-consent").hidden = true;
+  try {
+    showFaceResult(await client.faceCheck({ consent: false }));
+  } catch (error) {
+    $("face-result").textContent = error instanceof CancuocError ? error.messageVi : "Không kiểm tra được khuôn mặt";
+  }
+});
+
+$("face-consent-yes").addEventListener("click", async () => {
+  $("face-consent").hidden = true;
+  $("face-result").textContent = "Nhìn thẳng vào camera…";
+  try {
+    faceStream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    const video = $("face-preview");
+    video.srcObject = faceStream;
+    video.hidden = false;
+    await video.play();
+    const result = await client.faceCheck({ consent: true, video, count: 3, intervalMs: 300 });
+    showFaceResult(result);
+  } catch (error) {
+    $("face-result").textContent = error instanceof CancuocError ? error.messageVi
+      : "Không mở được camera: hãy kiểm tra camera và quyền truy cập camera của trình duyệt.";
+  } finally {
+    faceStream?.getTracks().forEach((track) => track.stop());
+    faceStream = null;
+    $("face-preview").srcObject = null;
+    $("face-preview").hidden = true;
+  }
 });

@@ -8,6 +8,7 @@ public enum APIMethod: String, CaseIterable, Sendable {
     case eventsSubscribe = "events.subscribe"
     case readerDiagnose = "reader.diagnose"
     case inventorySummary = "inventory.summary"
+    case faceCheck = "face.check"
 }
 
 /// Params of a method that takes none: any object (or array) is accepted and ignored.

@@ -7,21 +7,25 @@ public struct CardReadParams: Codable, Sendable, Hashable {
     public var key: KeySpec
     /// `waitForCardSeconds`, `includeFace`, `skipFace`: members of the params themselves.
     public var options: ReadOptions
+    /// Keep the chip portrait (in memory) for this connection's `face.check` (docs/face-check.md).
+    public var faceCheck: Bool?
 
-    public init(reader: String? = nil, key: KeySpec, options: ReadOptions = ReadOptions()) {
+    public init(reader: String? = nil, key: KeySpec, options: ReadOptions = ReadOptions(), faceCheck: Bool? = nil) {
         self.reader = reader
         self.key = key
         self.options = options
+        self.faceCheck = faceCheck
     }
 
-    private enum CodingKeys: String, CodingKey { case reader, key }
+    private enum CodingKeys: String, CodingKey { case reader, key, faceCheck }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             reader: try c.decodeIfPresent(String.self, forKey: .reader),
             key: try c.decode(KeySpec.self, forKey: .key),
-            options: try ReadOptions(from: decoder)
+            options: try ReadOptions(from: decoder),
+            faceCheck: try c.decodeIfPresent(Bool.self, forKey: .faceCheck)
         )
     }
 
@@ -29,6 +33,7 @@ public struct CardReadParams: Codable, Sendable, Hashable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(reader, forKey: .reader)
         try c.encode(key, forKey: .key)
+        try c.encodeIfPresent(faceCheck, forKey: .faceCheck)
         try options.encode(to: encoder)
     }
 }

@@ -1,0 +1,135 @@
+import CCCD
+import CancuocAPI
+import FaceCheck
+import Foundation
+import Logging
+import Synchronization
+
+/// The chip portraits kept for a face check (issue 26, docs/face-check.md): one per connection,
+/// only after a `card.read` with `faceCheck: true` whose verdict is not `failed`, in memory the
+/// check zeroes (`FaceCheckImage`), dropped after one `face.check`, on the connection's next read,
+/// when it closes, or after `keepFor`. Never logged, never broadcast, never in the usage log.
+public final class FaceDesk: Sendable {
+    private struct Kept {
+        var portrait: FaceCheckImage
+        var until: ContinuousClock.Instant
+    }
+
+    private let kept = Mutex<[UInt64: Kept]>([:])
+    private let settings: Mutex<(FaceMatcherConfiguration, FaceThresholds)>
+    /// One matcher kept warm between checks (it exits by itself after its idle time).
+    private let matcher = WarmMatcher()
+    /// How long a portrait waits for its face check (consent, the camera, three frames).
+    public static let keepFor: Duration = .seconds(180)
+    /// At most this many portraits at once (one per connected desk is the normal case).
+    public static let maxKept = 64
+
+    public init(configuration: FaceMatcherConfiguration = .fromEnvironment(), thresholds: FaceThresholds = .defaults) {
+        settings = Mutex((configuration, thresholds))
+    }
+
+    /// The matcher and thresholds (tests point them at a development build).
+    public var configuration: FaceMatcherConfiguration {
+        get { settings.withLock { $0.0 } }
+        set {
+            settings.withLock { $0.0 = newValue }
+            matcher.stop()
+        }
+    }
+
+    func keep(_ portrait: FaceCheckImage, for connection: UInt64) {
+        let now = ContinuousClock.now
+        kept.withLock { kept in
+            kept = kept.filter { $0.value.until > now }
+            if kept.count >= Self.maxKept, let oldest = kept.min(by: { $0.value.until < $1.value.until }) {
+                kept[oldest.key] = nil
+            }
+            kept[connection] = Kept(portrait: portrait, until: now + Self.keepFor)
+        }
+    }
+
+    func drop(_ connection: UInt64) {
+        _ = kept.withLock { $0.removeValue(forKey: connection) }
+    }
+
+    func take(_ connection: UInt64) -> FaceCheckImage? {
+        kept.withLock { kept in
+            guard let entry = kept.removeValue(forKey: connection), entry.until > .now else { return nil }
+            return entry.portrait
+        }
+    }
+
+    func check(
+        portrait: FaceCheckImage,
+        frames: [FaceCheckImage],
+        source: FaceSource
+    ) async -> (
+        FaceCheckResult, FaceMatcherFailure?
+    ) {
+        let (configuration, thresholds) = settings.withLock { $0 }
+        return await matcher.check(
+            configuration: configuration,
+            thresholds: thresholds,
+            portrait: portrait,
+            frames: frames,
+            source: source
+        )
+    }
+}
+
+extension DaemonCore {
+    /// After a `card.read`: drops this connection's previous portrait; with `faceCheck: true`
+    /// and a verdict other than `failed`, keeps the new one for `face.check`, and takes it out
+    /// of the record unless the caller asked `includeFace`.
+    func keepPortraitForFaceCheck(_ record: inout CitizenRecord, params: CardReadParams, connection: Connection) {
+        faceDesk.drop(connection.id)
+        guard params.faceCheck == true else { return }
+        if record.verification.status != .failed,
+            var data = record.face?.data.flatMap({ Data(base64Encoded: $0) })
+        {
+            faceDesk.keep(FaceCheckImage(copying: data), for: connection.id)
+            data.withUnsafeMutableBytes { bytes in
+                for i in bytes.indices { bytes[i] = 0 }
+            }
+        }
+        if !params.options.includeFace { record.face?.data = nil }
+    }
+
+    /// `face.check`: the live frames against the portrait kept for this connection. The answer
+    /// goes to this caller only; the log line has the decision and the distance, nothing else.
+    func faceCheck(_ params: FaceCheckParams, connection: Connection) async throws -> FaceCheckResult {
+        let source: FaceSource = connection.principal.origin != nil ? .browser : .file
+        guard params.consent else {
+            faceDesk.drop(connection.id)
+            logger.info("face.check", metadata: connection.logMetadata.merging(["decision": "declined"]) { $1 })
+            return .without(.declined, source: source)
+        }
+        let encoded = params.frames ?? []
+        guard (1...FaceCheckParams.maxFrames).contains(encoded.count) else {
+            throw APIError.invalidParams("frames must hold 1 to \(FaceCheckParams.maxFrames) images")
+        }
+        var frames: [FaceCheckImage] = []
+        for text in encoded {
+            guard var data = Data(base64Encoded: text), !data.isEmpty, data.count <= FaceCheckParams.maxFrameBytes
+            else {
+                throw APIError.invalidParams(
+                    "frames must be base64 JPEG or PNG images of at most \(FaceCheckParams.maxFrameBytes) bytes"
+                )
+            }
+            frames.append(FaceCheckImage(copying: data))
+            data.withUnsafeMutableBytes { bytes in
+                for i in bytes.indices { bytes[i] = 0 }
+            }
+        }
+        guard let portrait = faceDesk.take(connection.id) else {
+            logger.info("face.check", metadata: connection.logMetadata.merging(["decision": "unavailable"]) { $1 })
+            return .without(.unavailable, source: source, checks: [FaceCheckStep(.portraitFace, .failed)])
+        }
+        let (result, failure) = await faceDesk.check(portrait: portrait, frames: frames, source: source)
+        var metadata = connection.logMetadata.merging(["decision": "\(result.decision.rawValue)"]) { $1 }
+        if let distance = result.distance { metadata["distance"] = "\(distance)" }
+        if let failure { metadata["matcher"] = "\(failure.reason)" }
+        logger.info("face.check", metadata: metadata)
+        return result
+    }
+}
