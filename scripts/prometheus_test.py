@@ -169,9 +169,11 @@ def rollup_rows(path):
 def main():
     started = time.monotonic()
     # The rule files and the shipped configurations, checked by promtool first.
-    for cmd in (["promtool", "check", "rules", "cancuoc-inventory.rules.yml", "cancuoc-alerts.rules.yml"],
+    for cmd in (["promtool", "check", "rules", "cancuoc-inventory.rules.yml", "cancuoc-alerts.rules.yml",
+                 "cancuoc-recorded.rules.yml"],
                 ["promtool", "check", "config", "clinic-agent.yml"],
-                ["promtool", "test", "rules", "cancuoc-rules.test.yml"]):
+                ["promtool", "test", "rules", "cancuoc-rules.test.yml"],
+                ["promtool", "test", "rules", "cancuoc-recorded.test.yml"]):
         r = run(cmd, cwd=CONTRIB)
         if r.returncode != 0:
             fail("%s:\n%s%s" % (" ".join(cmd), r.stdout, r.stderr))
