@@ -182,6 +182,8 @@ let package = Package(
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
+        // The inventory at the country's scale (issue 29): recorded aggregates, provinces.
+        .testTarget(name: "InventoryScaleTests", dependencies: ["CancuocUsage"]),
         .testTarget(
             name: "CancuocServiceTests",
             dependencies: [
