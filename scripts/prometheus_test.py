@@ -194,7 +194,6 @@ def national_receiver_files():
     """A throwaway certificate for 127.0.0.1, passwords for the province and the roll-up, and
     contrib/prometheus/receiver-web.yml filled with them (bcrypt: python3-bcrypt)."""
     import base64
-    import bcrypt
     import secrets
     import ssl
     d = os.path.join(work, "national-auth")
@@ -209,7 +208,7 @@ def national_receiver_files():
         web = f.read().replace("/etc/prometheus/receiver.crt", files["ca"]).replace("/etc/prometheus/receiver.key", files["key"])
     for user in ("dong-nai", "rollup", "monitor"):
         password = secrets.token_urlsafe(18)
-        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=6)).decode()
+        hashed = bcrypt_hash(password)
         web, n = re.subn(r'(?m)^  %s: ".*"$' % re.escape(user), '  %s: "%s"' % (user, hashed), web)
         if n != 1:
             fail("receiver-web.yml has no user %s" % user)
@@ -226,6 +225,19 @@ def national_receiver_files():
         fail("promtool check web-config receiver-web.yml: " + r.stdout + r.stderr)
     TLS[0] = ssl.create_default_context(cafile=files["ca"])
     return files
+
+
+def bcrypt_hash(password):
+    """Debian's python3-bcrypt (make deps), from whichever python3 runs this script."""
+    try:
+        import bcrypt
+        return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=6)).decode()
+    except ImportError:  # another python3 first on PATH (pyenv): Debian's has the package
+        r = subprocess.run(["/usr/bin/python3", "-c", "import bcrypt, sys; print(bcrypt.hashpw(sys.stdin.read().encode(), "
+                            "bcrypt.gensalt(rounds=6)).decode())"], input=password, capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("bcrypt (Debian package python3-bcrypt): " + r.stderr)
+        return r.stdout.strip()
 
 
 def start_national(port, files):
