@@ -66,6 +66,7 @@ SYNTH = 1200  # the sample interval simulated under the directly written hourly 
 with open(os.path.join(ROOT, "Sources", "CardService", "ReadFailure.swift")) as f:
     kinds = re.search(r"enum Kind: String, CaseIterable, Sendable \{\s*case ([^}]*)\}", f.read()).group(1)
 OUTCOMES = ["ok"] + [k.strip().strip("`") for k in kinds.replace("case", ",").split(",") if k.strip()] + ["other"]
+USED = OUTCOMES[:5]  # ok and the four failures the synthetic readers have
 BUCKETS = ["0.1", "0.25", "0.5", "1", "2", "5", "10", "+Inf"]
 BOUNDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, float("inf")]
 
@@ -115,7 +116,7 @@ class Facility:
         self.times = [t for t in range(START + rng.randrange(interval), stop + 1, interval) if on(t, self.failing)]
         # The first reader's reads: about 20 an open hour, 90% ok.
         rate = 20.0 * interval / 3600
-        counts = {o: 0 for o in OUTCOMES}
+        counts = [0] * len(USED)  # the outcomes that happen; the others stay 0
         buckets = [0] * len(BUCKETS)
         self.reads, self.buckets, self.last_used, self.last_ok = [], [], [], []
         used = ok_at = None
@@ -123,8 +124,8 @@ class Facility:
             n = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
             for _ in range(n):
                 bad = 0.8 if (self.failing and t > END - 86400) else 0.1
-                outcome = rng.choice(OUTCOMES[1:5]) if rng.random() < bad else "ok"
-                counts[outcome] += 1
+                outcome = rng.choice(USED[1:]) if rng.random() < bad else "ok"
+                counts[USED.index(outcome)] += 1
                 used = t
                 if outcome == "ok":
                     ok_at = t
@@ -132,8 +133,8 @@ class Facility:
                     for k, b in enumerate(BOUNDS):
                         if d <= b:
                             buckets[k] += 1
-            self.reads.append(dict(counts))
-            self.buckets.append(list(buckets))
+            self.reads.append(tuple(counts))
+            self.buckets.append(tuple(buckets))
             self.last_used.append(used)
             self.last_ok.append(ok_at)
 
@@ -178,7 +179,8 @@ def raw_openmetrics(facilities, path):
 
         def reads(f, fa, b, n, k, rname, token):
             for o in OUTCOMES:
-                values = (c[o] for c in fa.reads) if k == 0 else (0 for _ in fa.times)
+                x = USED.index(o) if o in USED else None
+                values = (c[x] for c in fa.reads) if k == 0 and x is not None else (0 for _ in fa.times)
                 f.write(series_lines(n, b + (("outcome", o),), zip(values, fa.times)))
         family("cancuoc_card_reads_total", per_reader(reads))
 
@@ -190,14 +192,15 @@ def raw_openmetrics(facilities, path):
         f.write("# EOF\n")
 
 
-def recorded_openmetrics(facilities, path, province=None):
+def recorded_openmetrics(facilities, path, provinces=None):
     """The hourly aggregates cancuoc-recorded.rules.yml records from the raw series above (same
     names, labels and values: last, max and min of each hour (t-1h, t]), for facilities whose raw
-    series are not backfilled. With `province`, the label a province's remote write adds."""
+    series are not backfilled. With `provinces` (facility id -> province), the label a
+    province's remote write adds. One file for all: each promtool run writes a block per 2 hours."""
     with open(path, "w") as f:
-        extra = (("province", province),) if province else ()
         hours = range(START + STEP, END + 1, STEP)
-        if True:
+        for province in sorted(set(provinces.values())) if provinces else [None]:
+            extra = (("province", province),) if province else ()
             f.write(series_lines("cancuoc:evaluation_timestamp_seconds", extra + (("step_seconds", str(STEP)),),
                                  ((t, t) for t in hours)))
         groups = []
@@ -215,7 +218,9 @@ def recorded_openmetrics(facilities, path, province=None):
 
         def family(name, each):
             for fa, spans in groups:
-                base = (("facility", fa.id), ("instance", "127.0.0.1:9100"), ("job", "cancuoc")) + extra
+                base = (("facility", fa.id), ("instance", "127.0.0.1:9100"), ("job", "cancuoc"))
+                if provinces:
+                    base += (("province", provinces[fa.id]),)
                 each(fa, spans, base, name)
 
         def write(name, labels, pairs):
@@ -241,8 +246,9 @@ def recorded_openmetrics(facilities, path, province=None):
             def reads(fa, sp, b, n, pick=pick):
                 for k, (rid, rname, token) in enumerate(fa.readers):
                     for o in OUTCOMES:
+                        x = USED.index(o) if o in USED and k == 0 else None
                         write(n, b + (("reader_id", rid), ("outcome", o)),
-                              ((fa.reads[pick(i, j)][o] if k == 0 else 0, t) for t, i, j in sp))
+                              ((fa.reads[pick(i, j)][x] if x is not None else 0, t) for t, i, j in sp))
             family("cancuoc:card_reads:" + suffix, reads)
 
             def buckets(fa, sp, b, n, pick=pick):
@@ -464,13 +470,20 @@ def scenario_country(province):
     rest = COUNTRY - len(facilities)
     per = [rest // (PROVINCES - first) + (1 if p < rest % (PROVINCES - first) else 0) for p in range(PROVINCES - first)]
     seed = 100000
+    batch, provinces = [], {}
     for p, n in zip(names[first:], per):
-        batch = [Facility(fid("P%02d" % names.index(p), i), seed + i, SYNTH) for i in range(1, n + 1)]
+        for i in range(1, n + 1):
+            fa = Facility(fid("P%02d" % names.index(p), i), seed + i, SYNTH)
+            batch.append(fa)
+            provinces[fa.id] = p
+            facilities.append((fa.id, p))
         seed += n
-        om = os.path.join(work, "national-%d.om" % names.index(p))
-        recorded_openmetrics(batch, om, province=p)
-        backfill(om, data, "country %s (%d facilities)" % (p, n))
-        facilities += [(fa.id, p) for fa in batch]
+    om = os.path.join(work, "national.om")
+    recorded_openmetrics(batch, om, provinces=provinces)
+    log("country: %d facilities of %d provinces generated in %.0f s" % (len(batch), PROVINCES - first,
+                                                                    time.monotonic() - t0))
+    backfill(om, data, "country (%d facilities)" % len(batch))
+    del batch
     log("country: backfilled in %.0f s" % (time.monotonic() - t0))
     prom = Prometheus("national", data)
     series = float(prom.query('count({__name__=~"cancuoc:.+"})')[0]["value"][1])
