@@ -42,14 +42,24 @@ extension PrometheusInventory {
             median: Query.median
         )
 
-        /// From the recorded aggregates of a group evaluated every `stepSeconds` (1 to 86,399).
-        public static func recorded(stepSeconds: Int) -> Queries {
+        /// From the recorded aggregates of a group evaluated every `stepSeconds` (1 to 86,399),
+        /// only the series with the labels `matching` (a province's, on a national Prometheus).
+        public static func recorded(stepSeconds: Int, matching: [String: String] = [:]) -> Queries {
+            let selector =
+                matching.isEmpty
+                ? ""
+                : "{"
+                    + matching.sorted { $0.key < $1.key }.map { key, value in
+                        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
+                            .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+                        return "\(key)=\"\(escaped)\""
+                    }.joined(separator: ",") + "}"
             // Half a step short of the window: the evaluations at T, T − step, … down to
             // T − (W − step), whatever a range's ends include (closed in Prometheus 2, left-open in 3).
             func range(days: Int) -> String { "[\(days * 86_400_000 - stepSeconds * 500)ms]" }
-            func last(_ name: String) -> String { "last_over_time(\(name)\(range(days: lookbackDays)))" }
+            func last(_ name: String) -> String { "last_over_time(\(name)\(selector)\(range(days: lookbackDays)))" }
             func reads(days: Int) -> String {
-                "max_over_time(\(R.readsMax)\(range(days: days))) - min_over_time(\(R.readsMin)\(range(days: days)))"
+                "max_over_time(\(R.readsMax)\(selector)\(range(days: days))) - min_over_time(\(R.readsMin)\(selector)\(range(days: days)))"
             }
             return Queries(
                 written: last(R.written),
@@ -64,25 +74,38 @@ extension PrometheusInventory {
                 week: reads(days: 7),
                 month: reads(days: 30),
                 median:
-                    "histogram_quantile(0.5, max_over_time(\(R.durationBucketMax)\(range(days: 30))) - min_over_time(\(R.durationBucketMin)\(range(days: 30))))"
+                    "histogram_quantile(0.5, max_over_time(\(R.durationBucketMax)\(selector)\(range(days: 30))) - min_over_time(\(R.durationBucketMin)\(selector)\(range(days: 30))))"
             )
         }
     }
 
-    /// The latest evaluation of the recorded aggregates found in the look-back.
+    /// The evaluations of the recorded aggregates found in the look-back: one group on a
+    /// province's Prometheus, one per province (its `province` label) on a national one. Each
+    /// group is read at its own latest evaluation, so every province's figures are exact.
     public struct Evaluation: Sendable, Equatable {
-        /// The latest evaluation (of all provinces, on a national Prometheus).
-        public var time: Date
-        public var stepSeconds: Int
-        /// The earliest evaluation in the look-back: the recorded series cover the whole 35 days
-        /// when it is at most one step after `time` − 35 days.
-        public var earliest: Date
-        /// Evaluation series found (one per province on a national Prometheus).
-        public var groups: Int
+        public struct Group: Sendable, Equatable {
+            /// The labels of its evaluation series but the step (`province` nationally).
+            public var labels: [String: String]
+            public var time: Date
+            public var stepSeconds: Int
+            /// Its earliest evaluation in the look-back.
+            public var earliest: Date
 
-        public var coversLookback: Bool {
-            earliest.timeIntervalSince(time) <= -Double(lookbackDays * 86_400 - stepSeconds)
+            /// The recorded series cover the whole 35 days: the earliest evaluation is at most
+            /// one step after `time` − 35 days.
+            public var coversLookback: Bool {
+                earliest.timeIntervalSince(time) <= -Double(lookbackDays * 86_400 - stepSeconds)
+            }
         }
+
+        /// Sorted by labels.
+        public var groups: [Group]
+
+        /// The latest evaluation of all groups.
+        public var time: Date { groups.map(\.time).max() ?? .distantPast }
+        public var stepSeconds: Int { groups.map(\.stepSeconds).max() ?? 0 }
+        public var earliest: Date { groups.map(\.earliest).min() ?? .distantPast }
+        public var coversLookback: Bool { groups.allSatisfy(\.coversLookback) }
     }
 
     /// What the roll-up read, for the line printed with the table.
@@ -122,24 +145,34 @@ extension PrometheusInventory {
         }
     }
 
-    /// The latest evaluation of the recorded aggregates before `now`, nil when there is none.
+    /// The evaluations of the recorded aggregates before `now`, nil when there is none.
     public func recordedEvaluation(at now: Date) async throws -> Evaluation? {
         let lookback = "[\(Self.lookbackDays)d]"
         let last = try await client.query("last_over_time(\(R.evaluation)\(lookback))", at: now)
-        guard let latest = last.samples.filter({ $0.value.isFinite }).max(by: { $0.value < $1.value }) else {
-            return nil
+        func key(_ labels: [String: String]) -> [String: String] {
+            labels.filter { $0.key != R.stepLabel && $0.key != "__name__" }
         }
-        let stepText = latest.labels[R.stepLabel] ?? ""
-        guard let step = Int(stepText), step > 0, step < 86_400, abs(latest.value) < 1e11 else {
-            throw SourceError.badStep(UsageText.clip(stepText))
+        var groups: [[String: String]: Evaluation.Group] = [:]
+        for s in last.samples where s.value.isFinite && abs(s.value) < 1e11 {
+            let stepText = s.labels[R.stepLabel] ?? ""
+            guard let step = Int(stepText), step > 0, step < 86_400 else {
+                throw SourceError.badStep(UsageText.clip(stepText))
+            }
+            let time = Date(timeIntervalSince1970: s.value)
+            if let old = groups[key(s.labels)], old.time >= time { continue }
+            groups[key(s.labels)] = .init(labels: key(s.labels), time: time, stepSeconds: step, earliest: time)
         }
+        guard !groups.isEmpty else { return nil }
         let first = try await client.query("min_over_time(\(R.evaluation)\(lookback))", at: now)
-        let earliest = first.samples.map(\.value).filter(\.isFinite).min() ?? latest.value
+        for s in first.samples where s.value.isFinite && abs(s.value) < 1e11 {
+            let t = Date(timeIntervalSince1970: s.value)
+            if let g = groups[key(s.labels)], t < g.earliest { groups[key(s.labels)]?.earliest = t }
+        }
         return Evaluation(
-            time: Date(timeIntervalSince1970: latest.value),
-            stepSeconds: step,
-            earliest: Date(timeIntervalSince1970: earliest),
-            groups: last.samples.count
+            groups: groups.values.sorted {
+                $0.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    < $1.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            }
         )
     }
 
@@ -166,12 +199,15 @@ extension PrometheusInventory {
         }
     }
 
+    /// Each group (province) at its own latest evaluation, with its own step.
     func recorded(_ e: Evaluation) async throws -> Reading {
-        Reading(
-            inputs: try await inputs(at: e.time, queries: .recorded(stepSeconds: e.stepSeconds)),
-            source: .recorded,
-            evaluatedAt: e.time,
-            evaluation: e
-        )
+        var inputs: [ProvinceRollup.Input] = []
+        for g in e.groups {
+            inputs += try await self.inputs(
+                at: g.time,
+                queries: .recorded(stepSeconds: g.stepSeconds, matching: g.labels)
+            )
+        }
+        return Reading(inputs: inputs, source: .recorded, evaluatedAt: e.time, evaluation: e)
     }
 }

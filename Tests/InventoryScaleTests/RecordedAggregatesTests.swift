@@ -161,6 +161,31 @@ import Testing
             ]
         ])
         let e = try await PrometheusInventory(client: fake).recordedEvaluation(at: Self.now)
-        #expect(e?.time == b && e?.groups == 2)
+        #expect(e?.time == b && e?.groups.count == 2)
+        #expect(e?.groups.map(\.labels) == [["province": "A"], ["province": "B"]])
+    }
+
+    @Test func eachProvinceIsReadAtItsOwnEvaluationWithItsOwnSeries() async throws {
+        let a = Self.now.addingTimeInterval(-3000)
+        let b = Self.now.addingTimeInterval(-400)
+        let qa = PrometheusInventory.Queries.recorded(stepSeconds: 3600, matching: ["province": "Đồng Nai"])
+        let qb = PrometheusInventory.Queries.recorded(stepSeconds: 3600, matching: ["province": #"Q"u\o"#])
+        #expect(qa.present == "last_over_time(\(R.readerPresent){province=\"Đồng Nai\"}[3022200000ms])")
+        #expect(qb.written.contains(#"{province="Q\"u\\o"}"#))
+        let fake = FakePrometheus([
+            "last_over_time(\(R.evaluation)[35d])": [
+                Self.sample(["province": "Đồng Nai", R.stepLabel: "3600"], a.timeIntervalSince1970),
+                Self.sample(["province": #"Q"u\o"#, R.stepLabel: "3600"], b.timeIntervalSince1970),
+            ],
+            qa.written: [Self.sample(["facility": "DN-1", "province": "Đồng Nai"], a.timeIntervalSince1970)],
+            qb.written: [Self.sample(["facility": "Q-1", "province": #"Q"u\o"#], b.timeIntervalSince1970)],
+        ])
+        let reading = try await PrometheusInventory(client: fake).reading(at: Self.now, source: .recorded)
+        // Provinces in the order of their labels (code points: "Q" before "Đ").
+        #expect(reading.inputs.map { $0.report.facility.id } == ["Q-1", "DN-1"])
+        let asked = fake.queries.dropFirst(2)
+        #expect(asked.count == 24)
+        #expect(asked.prefix(12).allSatisfy { $0.1 == b && !$0.0.contains("Đồng Nai") })
+        #expect(asked.suffix(12).allSatisfy { $0.1 == a && $0.0.contains("Đồng Nai") })
     }
 }
