@@ -522,6 +522,16 @@ def main():
     if "Tỉnh / Province" not in from_nation.stdout or "Đồng Nai" not in from_nation.stdout:
         fail("the national table has no row for the province:\n" + from_nation.stdout)
     log("national roll-up (TLS, password, recorded aggregates only) = JSON reports, grouped by province")
+    sent = {}  # the province's own counters, read from its /metrics (it scrapes itself once a minute)
+    for line in http_get(province + "/metrics").splitlines():
+        m = re.match(r"(prometheus_remote_storage_(?:bytes|samples)_total)\{.*\} ([0-9.e+]+)$", line)
+        if m:
+            sent[m.group(1)] = sent.get(m.group(1), 0) + float(m.group(2))
+    if not sent.get("prometheus_remote_storage_samples_total"):
+        fail("the province's remote-write counters: %s" % sent)
+    log("the province sent the nation %d samples in %d bytes (%.1f bytes a sample, in small batches)" % (
+        sent["prometheus_remote_storage_samples_total"], sent.get("prometheus_remote_storage_bytes_total", 0),
+        sent.get("prometheus_remote_storage_bytes_total", 0) / sent["prometheus_remote_storage_samples_total"]))
 
     # The median read time: histogram_quantile over the same 30 days lies in the bucket of the
     # clinic's exact median (UsageStore.durationBuckets).
