@@ -342,10 +342,10 @@ def registry(path, facilities, province=None):
 
 
 def rollup(prom, reg, out, source):
-    """The roll-up as of ten minutes after the last evaluation (raw and recorded read the same windows)."""
+    """The roll-up as of the last evaluation (raw and recorded read the same windows)."""
     t0 = time.monotonic()
     r = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", reg, "--prometheus", prom.url,
-             "--source", source, "--at", str(END + 600), "--timeout", "1800", "--out", out])
+             "--source", source, "--at", str(END), "--timeout", "1800", "--out", out])
     took = time.monotonic() - t0
     with open(os.path.join(out, "inventory-rollup.csv"), encoding="utf-8") as f:
         rows = f.read().splitlines()
