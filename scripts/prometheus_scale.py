@@ -341,11 +341,11 @@ def registry(path, facilities, province=None):
     return path
 
 
-def rollup(prom, reg, out, source):
-    """The roll-up as of the last evaluation (raw and recorded read the same windows)."""
+def rollup(prom, reg, out, source, at=None):
+    """The roll-up as of `at` (default the end of the history)."""
     t0 = time.monotonic()
     r = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", reg, "--prometheus", prom.url,
-             "--source", source, "--at", str(END), "--timeout", "1800", "--out", out])
+             "--source", source, "--at", at or str(END), "--timeout", "1800", "--out", out])
     took = time.monotonic() - t0
     with open(os.path.join(out, "inventory-rollup.csv"), encoding="utf-8") as f:
         rows = f.read().splitlines()
@@ -421,8 +421,11 @@ def scenario_province():
         shutil.move(os.path.join(rec, block), os.path.join(data, block))
     prom = Prometheus("province", data)
     reg = registry(os.path.join(work, "province.csv"), [(fa.id, None) for fa in facilities])
-    raw_s, raw_rows, _ = rollup(prom, reg, os.path.join(work, "rollup-raw"), "raw")
     rec_s, rec_rows, rr = rollup(prom, reg, os.path.join(work, "rollup-recorded"), "recorded")
+    # The raw roll-up at the instant the recorded one was evaluated (promtool's last evaluation).
+    at = re.search(r"Source: recorded aggregates \(step \d+ s\) at (\S+)", rr.stderr).group(1)
+    raw_s, raw_rows, _ = rollup(prom, reg, os.path.join(work, "rollup-raw"), "raw", at=at)
+    log("province: both roll-ups evaluated at %s" % at)
     same = comparable(raw_rows) == comparable(rec_rows)
     reporting = sum(1 for r in comparable(rec_rows) if r["reported"] == "1")
     rss, peak = prom.memory()
