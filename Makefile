@@ -20,14 +20,14 @@ DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-
 # OpenJPEG for JPEG 2000 portraits, libseccomp for its sandbox.
 DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev libopenjp2-7-dev libseccomp-dev
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
-  prometheus prometheus-node-exporter ffmpeg imagemagick
+  prometheus prometheus-node-exporter ffmpeg imagemagick python3-bcrypt python3-yaml
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
 
-.PHONY: face-models face-deb
+.PHONY: face-models face-deb prometheus-load-live
 .PHONY: all lint format deps build-deps system-test-deps build test unit integration demo clean install bench fuzz soak example-test browser-test prometheus-test prometheus-load install-check deb system-test repo
 
 all: build
@@ -87,10 +87,17 @@ prometheus-test: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/prometheus-test.sh "$(BIN)"
 
-# A measurement, not a test: 1,000 synthetic facilities remote-written by a Prometheus agent to
-# one province Prometheus; prints the roll-up's query time and the province's memory.
-# PROMETHEUS_LOAD_FACILITIES=N, PROMETHEUS_LOAD_MINUTES=M change the size and duration.
+# A measurement, not a test (issue 29): a month of backfilled history (promtool), the roll-up
+# from recorded aggregates beside the raw one for a province, 1,000 facilities, and the country
+# on a national Prometheus; ends with one line per scenario. Sizes: PROMETHEUS_LOAD_PROVINCE,
+# _THOUSAND, _COUNTRY, _PROVINCES, _DAYS, _RAW_INTERVAL, _SCENARIOS (scripts/prometheus_scale.py).
 prometheus-load: deps
+	$(SWIFT) build -c release --product cancuoc
+	python3 scripts/prometheus_scale.py "$$($(SWIFT) build -c release --show-bin-path)"
+
+# The live ingestion check of issue 19: 1,000 synthetic facilities remote-written by a Prometheus
+# agent to one province Prometheus (PROMETHEUS_LOAD_FACILITIES=N, PROMETHEUS_LOAD_MINUTES=M).
+prometheus-load-live: deps
 	$(SWIFT) build -c release --product cancuoc
 	python3 scripts/prometheus_load.py "$$($(SWIFT) build -c release --show-bin-path)"
 

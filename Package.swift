@@ -209,6 +209,8 @@ let package = Package(
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "AdminUnitsTests", dependencies: ["AdminUnits"]),
+        // The inventory at the country's scale: recorded aggregates, provinces.
+        .testTarget(name: "InventoryScaleTests", dependencies: ["CancuocUsage"]),
         .testTarget(
             name: "CancuocServiceTests",
             dependencies: [

@@ -13,6 +13,7 @@ the roll-up. Bad addresses must give a clear error, not a hang.
     Usage: scripts/prometheus_test.py BIN_DIR      (root: pcsc-bench.sh uses unshare -m)
 """
 import csv
+import http.client
 import io
 import json
 import os
@@ -98,9 +99,12 @@ def http_get(url, timeout=5):
         return r.read().decode()
 
 
-def promql(base, query):
+def promql(base, query, auth=None):
     data = urllib.parse.urlencode({"query": query}).encode()
-    with urllib.request.urlopen(base + "/api/v1/query", data=data, timeout=10) as r:
+    request = urllib.request.Request(base + "/api/v1/query", data=data)
+    if auth:
+        request.add_header("Authorization", auth)
+    with urllib.request.urlopen(request, timeout=10, context=TLS[0]) as r:
         answer = json.load(r)
     assert answer["status"] == "success", answer
     return answer["data"]["result"]
@@ -166,18 +170,168 @@ def rollup_rows(path):
     return rows
 
 
+TEST_STEP = 2  # seconds: the recorded aggregates' step in this test (an hour in contrib/)
+TLS = [None]  # the ssl context trusting the national receiver's throwaway certificate
+
+
+def recorded_rules_at_test_step():
+    """contrib/prometheus/cancuoc-recorded.rules.yml with a step of TEST_STEP seconds instead of an
+    hour, in its three places (the group's interval, every range, the step label)."""
+    with open(os.path.join(CONTRIB, "cancuoc-recorded.rules.yml")) as f:
+        text = f.read()
+    for old, new in (("interval: 1h", "interval: %ds" % TEST_STEP), ("[1h]", "[%ds]" % TEST_STEP),
+                     ('step_seconds: "3600"', 'step_seconds: "%d"' % TEST_STEP)):
+        if old not in text:
+            fail("cancuoc-recorded.rules.yml no longer contains %s" % old)
+        text = text.replace(old, new)
+    path = os.path.join(work, "cancuoc-recorded.rules.yml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def national_receiver_files():
+    """A throwaway certificate for 127.0.0.1, passwords for the province and the roll-up, and
+    contrib/prometheus/receiver-web.yml filled with them (bcrypt: python3-bcrypt)."""
+    import base64
+    import secrets
+    import ssl
+    d = os.path.join(work, "national-auth")
+    os.makedirs(d)
+    files = {"ca": os.path.join(d, "receiver.crt"), "key": os.path.join(d, "receiver.key")}
+    r = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", files["key"],
+             "-out", files["ca"]])
+    if r.returncode != 0:
+        fail("openssl: " + r.stderr)
+    with open(os.path.join(CONTRIB, "receiver-web.yml")) as f:
+        web = f.read().replace("/etc/prometheus/receiver.crt", files["ca"]).replace("/etc/prometheus/receiver.key", files["key"])
+    for user in ("dong-nai", "rollup", "monitor"):
+        password = secrets.token_urlsafe(18)
+        hashed = bcrypt_hash(password)
+        web, n = re.subn(r'(?m)^  %s: ".*"$' % re.escape(user), '  %s: "%s"' % (user, hashed), web)
+        if n != 1:
+            fail("receiver-web.yml has no user %s" % user)
+        files[user + "-password"] = os.path.join(d, user + ".password")
+        with open(files[user + "-password"], "w") as f:
+            f.write(password)
+        files[user + "-auth"] = "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+    files["province-password"] = files["dong-nai-password"]
+    files["web"] = os.path.join(d, "web.yml")
+    with open(files["web"], "w") as f:
+        f.write(web)
+    r = run(["promtool", "check", "web-config", files["web"]])
+    if r.returncode != 0:
+        fail("promtool check web-config receiver-web.yml: " + r.stdout + r.stderr)
+    TLS[0] = ssl.create_default_context(cafile=files["ca"])
+    return files
+
+
+def bcrypt_hash(password):
+    """Debian's python3-bcrypt (make deps), from whichever python3 runs this script."""
+    try:
+        import bcrypt
+        return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=6)).decode()
+    except ImportError:  # another python3 first on PATH (pyenv): Debian's has the package
+        r = subprocess.run(["/usr/bin/python3", "-c", "import bcrypt, sys; print(bcrypt.hashpw(sys.stdin.read().encode(), "
+                            "bcrypt.gensalt(rounds=6)).decode())"], input=password, capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("bcrypt (Debian package python3-bcrypt): " + r.stderr)
+        return r.stdout.strip()
+
+
+def start_national(port, files):
+    """contrib/prometheus/national-prometheus.yml and .default, with this test's paths."""
+    with open(os.path.join(CONTRIB, "national-prometheus.yml")) as f:
+        text = f.read()
+    for old, new in (('"127.0.0.1:9090"', '"127.0.0.1:%d"' % port), ("/etc/prometheus/national-ca.pem", files["ca"]),
+                     ("/etc/prometheus/national-monitor.password", files["monitor-password"])):
+        if old not in text:
+            fail("national-prometheus.yml no longer contains %s" % old)
+        text = text.replace(old, new)
+    cfg = os.path.join(work, "national.yml")
+    with open(cfg, "w") as f:
+        f.write(text)
+    with open(os.path.join(CONTRIB, "national-prometheus.default")) as f:
+        args = re.search(r'^ARGS="(.*)"$', f.read(), re.M).group(1).split()
+    argv = ["prometheus"]
+    for a in args:
+        if a.startswith("--config.file="):
+            a = "--config.file=" + cfg
+        elif a.startswith("--web.config.file="):
+            a = "--web.config.file=" + files["web"]
+        argv.append(a)
+    argv += ["--storage.tsdb.path=" + os.path.join(work, "national-data"), "--web.listen-address=127.0.0.1:%d" % port]
+    start("national", argv)
+
+    def ready():
+        request = urllib.request.Request("https://127.0.0.1:%d/-/ready" % port)
+        request.add_header("Authorization", files["monitor-auth"])
+        with urllib.request.urlopen(request, timeout=5, context=TLS[0]) as r:
+            return "Ready" in r.read().decode()
+    wait_for("the national Prometheus", ready)
+
+
+def check_national_authentication(base, files):
+    """The receiver refuses requests without the password, with a wrong one, and plain HTTP."""
+    import urllib.error
+    for auth in (None, "Basic " + __import__("base64").b64encode(b"dong-nai:wrong").decode()):
+        try:
+            promql(base, "up", auth=auth)
+            fail("the national Prometheus answered a query with authorization %r" % auth)
+        except urllib.error.HTTPError as e:
+            if e.code != 401:
+                fail("the national Prometheus answered %d, expected 401" % e.code)
+    try:
+        http_get(base.replace("https:", "http:") + "/-/ready")
+        fail("the national Prometheus answered plain HTTP")
+    except urllib.error.HTTPError as e:
+        if e.code != 400:
+            fail("plain HTTP to the national Prometheus: %d, expected 400" % e.code)
+    except (OSError, http.client.HTTPException):
+        pass
+    r = run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", files["ca"], "-X", "POST",
+             "--data-binary", "x", base + "/api/v1/write"])
+    if r.stdout != "401":
+        fail("the remote-write receiver without a password answered %r, expected 401" % r.stdout)
+    log("national receiver: TLS, 401 without or with a wrong password, remote write refused without one")
+
+
+def trusting(ca, argv):
+    """argv run where the system's CA bundle is the throwaway certificate (a private mount
+    namespace, as on a machine that installed the national CA): libcurl under URLSession
+    verifies the receiver like any other."""
+    return ["unshare", "-m", "sh", "-c", 'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"', ca] + argv
+
+
 def main():
     started = time.monotonic()
     # The rule files and the shipped configurations, checked by promtool first.
-    for cmd in (["promtool", "check", "rules", "cancuoc-inventory.rules.yml", "cancuoc-alerts.rules.yml"],
+    for cmd in (["promtool", "check", "rules", "cancuoc-inventory.rules.yml", "cancuoc-alerts.rules.yml",
+                 "cancuoc-recorded.rules.yml"],
                 ["promtool", "check", "config", "clinic-agent.yml"],
-                ["promtool", "test", "rules", "cancuoc-rules.test.yml"]):
+                ["promtool", "test", "rules", "cancuoc-rules.test.yml"],
+                ["promtool", "test", "rules", "cancuoc-recorded.test.yml"]):
         r = run(cmd, cwd=CONTRIB)
         if r.returncode != 0:
             fail("%s:\n%s%s" % (" ".join(cmd), r.stdout, r.stderr))
+    r = run(["promtool", "check", "config", "national-prometheus.yml"], cwd=CONTRIB)
+    if r.returncode != 0:
+        fail("promtool check config national-prometheus.yml:\n" + r.stdout + r.stderr)
+    national_port = free_port()
+    national = "https://127.0.0.1:%d" % national_port
+    national_files = national_receiver_files()
     province_cfg = os.path.join(work, "province.yml")
     with open(os.path.join(CONTRIB, "province-prometheus.yml")) as f:
-        text = f.read().replace("/etc/prometheus/", CONTRIB + "/")
+        text = f.read()
+    for old, new in (("/etc/prometheus/cancuoc-recorded.rules.yml", recorded_rules_at_test_step()),
+                     ('"https://monitor.moh.example.vn/api/v1/write"', '"%s/api/v1/write"' % national),
+                     ("/etc/prometheus/national-remote-write.password", national_files["province-password"]),
+                     ("/etc/prometheus/national-ca.pem", national_files["ca"]),
+                     ("/etc/prometheus/", CONTRIB + "/")):
+        if old not in text:
+            fail("province-prometheus.yml no longer contains %s" % old)
+        text = text.replace(old, new)
     with open(province_cfg, "w") as f:
         f.write(text)
     r = run(["promtool", "check", "config", province_cfg])
@@ -191,6 +345,8 @@ def main():
     start("province", ["prometheus", "--config.file=" + province_cfg, "--storage.tsdb.path=" + os.path.join(work, "province-data"),
                        "--web.listen-address=127.0.0.1:%d" % province_port, "--web.enable-remote-write-receiver"])
     wait_for("the province Prometheus", lambda: "Ready" in http_get(province + "/-/ready"))
+    start_national(national_port, national_files)
+    check_national_authentication(national, national_files)
 
     # The clinics.
     clinics = []
@@ -314,6 +470,69 @@ def main():
         fail("the HTML from Prometheus does not say 2 of 4 facilities have a working reader")
     log("roll-up from Prometheus = roll-up from JSON reports (4 facilities, 2 with a working reader)")
 
+    # The recorded aggregates: once an evaluation has seen every read, the roll-up from them
+    # equals the raw one and the JSON one.
+    totals = lambda base, q, **kw: {s["metric"].get("facility"): float(s["value"][1]) for s in promql(base, q, **kw)}
+    expected = {c["facility"]: c["ok"] + c["wrong"] for c in clinics}
+    wait_for("the reads in the province's recorded aggregates",
+             lambda: totals(province, "sum by (facility) (cancuoc:card_reads:max1h)") == expected)
+    from_rec = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--prometheus", province,
+                    "--source", "recorded", "--out", os.path.join(work, "rollup-recorded")])
+    if from_rec.returncode != 0 or "Source: recorded aggregates (step %d s)" % TEST_STEP not in from_rec.stderr:
+        fail("roll-up from recorded aggregates: exit %d\n%s%s" % (from_rec.returncode, from_rec.stdout, from_rec.stderr))
+    rec_rows = rollup_rows(os.path.join(work, "rollup-recorded", "inventory-rollup.csv"))
+    if rec_rows != json_rows:
+        fail("the roll-ups differ:\nJSON:     %s\nrecorded: %s" % (json_rows, rec_rows))
+    if table(from_rec.stdout) != table(from_json.stdout):
+        fail("the terminal tables differ (recorded):\n%s\n---\n%s" % (from_json.stdout, from_rec.stdout))
+    # auto: minutes of recorded history do not cover 35 days, so the raw series are read, and said so.
+    from_auto = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--prometheus", province,
+                     "--out", os.path.join(work, "rollup-auto")])
+    if from_auto.returncode != 0 or "Source: raw samples" not in from_auto.stderr or "raw samples used" not in from_auto.stderr:
+        fail("roll-up with --source auto: exit %d\n%s" % (from_auto.returncode, from_auto.stderr))
+    log("roll-up from recorded aggregates = raw = JSON reports")
+
+    # The nation: the province remote-wrote its recorded aggregates (and nothing else), labelled
+    # with its province, through TLS and a password; the national roll-up gives the same rows,
+    # grouped by province.
+    auth = national_files["rollup-auth"]
+    wait_for("the reads at the national Prometheus",
+             lambda: totals(national, "sum by (facility) (cancuoc:card_reads:max1h)", auth=auth) == expected)
+    names = {s["metric"]["__name__"] for s in promql(national, 'count by (__name__) ({__name__=~".+"})', auth=auth)}
+    if not any(n.startswith("cancuoc:") for n in names) or any(n.startswith("cancuoc_") for n in names):
+        fail("the national Prometheus should hold the recorded cancuoc:* series and no raw one: %s" % sorted(names))
+    provinces = {s["metric"].get("province") for s in promql(national, "cancuoc:evaluation_timestamp_seconds", auth=auth)}
+    if provinces != {"Đồng Nai"}:
+        fail("the national series' province labels: %s" % provinces)
+    national_registry = os.path.join(work, "national-facilities.csv")
+    with open(national_registry, "w") as f:
+        lines = REGISTRY.strip().split("\n")
+        f.write("\n".join([lines[0] + ",province"] + [l + ",Đồng Nai" for l in lines[1:]]) + "\n")
+    from_nation = run(trusting(national_files["ca"], [os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry",
+                      national_registry, "--prometheus", national, "--prometheus-header", "Authorization: " + auth,
+                      "--out", os.path.join(work, "rollup-national")]))
+    if from_nation.returncode != 0 or "Source: recorded aggregates" not in from_nation.stderr:
+        fail("national roll-up: exit %d\n%s%s" % (from_nation.returncode, from_nation.stdout, from_nation.stderr))
+    nation_rows = rollup_rows(os.path.join(work, "rollup-national", "inventory-rollup.csv"))
+    for r in nation_rows:
+        if (r.pop("province"), r.pop("provinceCode"), r.pop("formerProvince")) != ("Đồng Nai", "", ""):
+            fail("national row without its province: %s" % r)
+    if nation_rows != json_rows:
+        fail("the roll-ups differ:\nJSON:     %s\nnational: %s" % (json_rows, nation_rows))
+    if "Tỉnh / Province" not in from_nation.stdout or "Đồng Nai" not in from_nation.stdout:
+        fail("the national table has no row for the province:\n" + from_nation.stdout)
+    log("national roll-up (TLS, password, recorded aggregates only) = JSON reports, grouped by province")
+    sent = {}  # the province's own counters, read from its /metrics (it scrapes itself once a minute)
+    for line in http_get(province + "/metrics").splitlines():
+        m = re.match(r"(prometheus_remote_storage_(?:bytes|samples)_total)\{.*\} ([0-9.e+]+)$", line)
+        if m:
+            sent[m.group(1)] = sent.get(m.group(1), 0) + float(m.group(2))
+    if not sent.get("prometheus_remote_storage_samples_total"):
+        fail("the province's remote-write counters: %s" % sent)
+    log("the province sent the nation %d samples in %d bytes (%.1f bytes a sample, in small batches)" % (
+        sent["prometheus_remote_storage_samples_total"], sent.get("prometheus_remote_storage_bytes_total", 0),
+        sent.get("prometheus_remote_storage_bytes_total", 0) / sent["prometheus_remote_storage_samples_total"]))
+
     # The median read time: histogram_quantile over the same 30 days lies in the bucket of the
     # clinic's exact median (UsageStore.durationBuckets).
     bounds = [0.1, 0.25, 0.5, 1, 2, 5, 10, float("inf")]
@@ -339,7 +558,9 @@ def main():
 
     # No personal data in any textfile, in anything the province stores, or in the roll-up.
     stored = json.dumps(promql(province, '{__name__=~"cancuoc_.+"}'), ensure_ascii=False)
-    haystacks = [("province series", stored)]
+    haystacks = [("province series", stored),
+                 ("national series", json.dumps(promql(national, '{__name__=~"cancuoc:.+"}',
+                                                       auth=national_files["rollup-auth"]), ensure_ascii=False))]
     for c in clinics:
         with open(os.path.join(c["dir"], "metrics", "cancuoc.prom"), encoding="utf-8") as f:
             haystacks.append((c["facility"] + " textfile", f.read()))

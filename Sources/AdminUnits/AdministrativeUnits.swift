@@ -32,12 +32,20 @@ package enum AdministrativeUnits {
     /// ("Hà Giang", "Tỉnh Hà Giang", "Ha Giang", "TP. HCM", "Thừa Thiên Huế"): the name is
     /// read like the last part of an address. nil when the name is no province's.
     package static func currentProvince(forFormerName name: String) -> UnitRef? {
+        province(named: name)?.current
+    }
+
+    /// The province a name means today, and the former province it names when it is not a
+    /// current one (a registry that still says "Bình Phước": Đồng Nai, former Bình Phước).
+    package static func province(named name: String) -> (current: UnitRef, former: UnitRef?)? {
         let indexes = ResolverIndexes.shared
         let tokens = Tokenizer.tokens(name).tokens[...]
         for list in [UnitList.nso2025, .nso2025Former, .gso2021] {
             let hits = indexes.list(list).provinces.lookup(tokens, types: TypeWords.province)
             guard hits.count == 1 else { continue }
-            return list == .nso2025 ? UnitRef(hits[0]) : currentProvince(forFormerCode: hits[0].code)
+            if list == .nso2025 { return (UnitRef(hits[0]), nil) }
+            guard let current = currentProvince(forFormerCode: hits[0].code) else { return nil }
+            return (current, UnitRef(hits[0]))
         }
         return nil
     }

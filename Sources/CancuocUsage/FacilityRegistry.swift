@@ -1,7 +1,8 @@
 import Foundation
 
 /// The province's list of insured facilities (`facilities.csv`): columns `id`, `name`,
-/// `district`, `type`, `declaredReaderNeed`, in any order, header required.
+/// `district`, `type`, `declaredReaderNeed`, in any order, header required; and for a national
+/// registry `province` (a current or former province, mapped by the `ProvinceResolver`).
 public struct FacilityRegistry: Sendable, Equatable {
     public struct Facility: Sendable, Equatable, Codable {
         public var id: String
@@ -10,6 +11,9 @@ public struct FacilityRegistry: Sendable, Equatable {
         public var type: String
         /// Readers the facility says it needs in total (its reception desks).
         public var declaredReaderNeed: Int
+        /// The province today, its code and the former province the registry named
+        /// (optional column `province`: FacilityRegistry+Provinces.swift).
+        public var province: ProvinceAssignment?
 
         public init(id: String, name: String, district: String, type: String, declaredReaderNeed: Int) {
             self.id = id
@@ -44,7 +48,14 @@ public struct FacilityRegistry: Sendable, Equatable {
 
     public func facility(id: String) -> Facility? { facilities.first { $0.id == id } }
 
-    public static func parse(csv text: String) throws(ParseError) -> FacilityRegistry {
+    /// `provinces` maps the optional `province` column; without it a province is taken as
+    /// written (no code, no former name).
+    public static func parse(
+        csv text: String,
+        provinces: ProvinceResolver? = nil
+    ) throws(ParseError)
+        -> FacilityRegistry
+    {
         let rows = CSV.parse(text)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
             throw .missingColumn("id")
@@ -60,6 +71,7 @@ public struct FacilityRegistry: Sendable, Equatable {
         let district = try column("district")
         let type = try column("type")
         let need = try column("declaredReaderNeed")
+        let province = header.firstIndex { $0.caseInsensitiveCompare(provinceColumn) == .orderedSame }
         var seen = Set<String>()
         var out: [Facility] = []
         for (n, row) in rows.dropFirst().enumerated() {
@@ -71,15 +83,30 @@ public struct FacilityRegistry: Sendable, Equatable {
                 throw .badRow(line: line, reason: "declaredReaderNeed '\(cell(need))' is not a whole number")
             }
             guard seen.insert(fid).inserted else { throw .duplicateID(fid, line: line) }
-            out.append(
-                Facility(
-                    id: fid,
-                    name: cell(name),
-                    district: cell(district),
-                    type: cell(type),
-                    declaredReaderNeed: needValue
-                )
+            var facility = Facility(
+                id: fid,
+                name: cell(name),
+                district: cell(district),
+                type: cell(type),
+                declaredReaderNeed: needValue
             )
+            if let province {
+                let written = cell(province)
+                guard !written.isEmpty else { throw .badRow(line: line, reason: "empty province") }
+                if let provinces {
+                    guard let assigned = provinces(written) else {
+                        throw .badRow(
+                            line: line,
+                            reason:
+                                "'\(written)' không phải tên tỉnh / is not a province (34 since 1 July 2025, or one of the 63 before)"
+                        )
+                    }
+                    facility.province = assigned
+                } else {
+                    facility.province = ProvinceAssignment(current: written, code: nil, former: nil)
+                }
+            }
+            out.append(facility)
         }
         return FacilityRegistry(facilities: out)
     }

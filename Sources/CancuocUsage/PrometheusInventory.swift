@@ -54,20 +54,25 @@ public struct PrometheusInventory: Sendable {
     /// names the facility label (`prometheus:facility=BP-001`); series without a `facility`
     /// label come as a report without a facility id (flagged "unknown facility").
     public func inputs(at now: Date) async throws -> [ProvinceRollup.Input] {
+        try await inputs(at: now, queries: .raw)
+    }
+
+    /// The same from the raw series or the recorded aggregates (`Queries`).
+    public func inputs(at now: Date, queries q: Queries) async throws -> [ProvinceRollup.Input] {
         // One query after the other: the province's Prometheus answers the roll-up's queries
         // faster one by one than all at once on its few cores.
-        let written = try await client.query(Query.written, at: now)
-        let lost = try await client.query(Query.lost, at: now)
-        let info = try await client.query(Query.info, at: now)
-        let present = try await client.query(Query.present, at: now)
-        let firstSeen = try await client.query(Query.firstSeen, at: now)
-        let lastSeen = try await client.query(Query.lastSeen, at: now)
-        let lastUsed = try await client.query(Query.lastUsed, at: now)
-        let lastSuccess = try await client.query(Query.lastSuccess, at: now)
-        let day = try await client.query(Query.reads(days: 1), at: now)
-        let week = try await client.query(Query.reads(days: 7), at: now)
-        let month = try await client.query(Query.reads(days: 30), at: now)
-        let median = try await client.query(Query.median, at: now)
+        let written = try await client.query(q.written, at: now)
+        let lost = try await client.query(q.lost, at: now)
+        let info = try await client.query(q.info, at: now)
+        let present = try await client.query(q.present, at: now)
+        let firstSeen = try await client.query(q.firstSeen, at: now)
+        let lastSeen = try await client.query(q.lastSeen, at: now)
+        let lastUsed = try await client.query(q.lastUsed, at: now)
+        let lastSuccess = try await client.query(q.lastSuccess, at: now)
+        let day = try await client.query(q.day, at: now)
+        let week = try await client.query(q.week, at: now)
+        let month = try await client.query(q.month, at: now)
+        let median = try await client.query(q.median, at: now)
         return Self.inputs(
             at: now,
             written: written,

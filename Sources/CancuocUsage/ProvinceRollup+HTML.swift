@@ -33,6 +33,9 @@ extension ProvinceRollup {
         h += kpi("Vấn đề / Problems", "\(problems.count)", id: "kpi-problems")
         h += "</section>\n"
         h += charts()
+        if national {
+            h += totalsTable(id: "provinces", title: "Theo tỉnh / Per province", first: "Tỉnh / Province", provinces)
+        }
         h += totalsTable(id: "districts", title: "Theo huyện / Per district", first: "Huyện / District", districts)
         h += totalsTable(id: "types", title: "Theo loại cơ sở / Per facility type", first: "Loại / Type", types)
         h += facilityTable() + problemSection() + definitions()

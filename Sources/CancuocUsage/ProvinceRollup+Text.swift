@@ -1,31 +1,42 @@
 import Foundation
 
 extension ProvinceRollup {
+    /// A national roll-up (the registry names provinces): the CSV adds the province columns.
+    var national: Bool { !provinces.isEmpty }
+
     /// One row per registry facility, then one per report that was not counted
     /// (unknown facility, unreadable, older duplicate). The `problems` column flags them.
     public func csv() -> String {
-        var out = CSV.line([
-            "facilityId", "name", "district", "type", "declaredReaderNeed", "reported", "report",
-            "reportGeneratedAt", "readersPresent", "readersWorking", "readersIdle30d",
-            "hasWorkingReader", "stillNeeded", "reads30d", "failed30d", "failureRate30d",
-            "lostEvents", "problems",
-        ])
+        var out = CSV.line(
+            [
+                "facilityId", "name", "district", "type", "declaredReaderNeed", "reported", "report",
+                "reportGeneratedAt", "readersPresent", "readersWorking", "readersIdle30d",
+                "hasWorkingReader", "stillNeeded", "reads30d", "failed30d", "failureRate30d",
+                "lostEvents", "problems",
+            ] + (national ? ["province", "provinceCode", "formerProvince"] : [])
+        )
         for r in rows {
             let f = r.facility
-            out += CSV.line([
-                f.id, f.name, f.district, f.type, "\(f.declaredReaderNeed)", r.source == nil ? "0" : "1",
-                r.source ?? "", r.generatedAt.map(InventoryReport.iso) ?? "",
-                "\(r.readersPresent)", "\(r.readersWorking)", "\(r.readersIdle30Days)",
-                r.hasWorkingReader ? "1" : "0", "\(r.stillNeeded)", "\(r.reads30Days)",
-                "\(r.failed30Days)", r.failureRate30Days.map { String(format: "%.4f", $0) } ?? "",
-                "\(r.lostEvents)", r.problems.map(\.rawValue).joined(separator: ";"),
-            ])
+            out += CSV.line(
+                [
+                    f.id, f.name, f.district, f.type, "\(f.declaredReaderNeed)", r.source == nil ? "0" : "1",
+                    r.source ?? "", r.generatedAt.map(InventoryReport.iso) ?? "",
+                    "\(r.readersPresent)", "\(r.readersWorking)", "\(r.readersIdle30Days)",
+                    r.hasWorkingReader ? "1" : "0", "\(r.stillNeeded)", "\(r.reads30Days)",
+                    "\(r.failed30Days)", r.failureRate30Days.map { String(format: "%.4f", $0) } ?? "",
+                    "\(r.lostEvents)", r.problems.map(\.rawValue).joined(separator: ";"),
+                ]
+                    + (national
+                        ? [f.province?.current ?? "", f.province?.code ?? "", f.province?.former ?? ""] : [])
+            )
         }
         for p in problems where p.kind != .stale {
-            out += CSV.line([
-                p.facilityID ?? "", "", "", "", "", "0", p.source, "", "", "", "", "", "", "", "", "",
-                "", "\(p.kind.rawValue): \(p.detail)",
-            ])
+            out += CSV.line(
+                [
+                    p.facilityID ?? "", "", "", "", "", "0", p.source, "", "", "", "", "", "", "", "", "",
+                    "", "\(p.kind.rawValue): \(p.detail)",
+                ] + (national ? ["", "", ""] : [])
+            )
         }
         return out
     }
@@ -42,7 +53,8 @@ extension ProvinceRollup {
         out += "Đầu đọc không dùng 30 ngày / Readers idle 30 days: \(p.readersIdle30Days)\n"
         out += "Lượt đọc 30 ngày / Reads, 30 days: \(p.reads30Days), lỗi / failed: \(p.failed30Days) "
         out += "(\(InventoryReport.percent(p.failureRate30Days)))\n\n"
-        for (first, totals) in [("Huyện / District", districts), ("Loại / Type", types)] {
+        let sections = [("Tỉnh / Province", provinces), ("Huyện / District", districts), ("Loại / Type", types)]
+        for (first, totals) in sections where !totals.isEmpty {
             let header = [
                 first, "Facilities", "Working", "Present", "Need", "Still needed", "Idle 30d", "Reads 30d", "Fail%",
             ]

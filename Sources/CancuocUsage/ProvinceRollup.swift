@@ -87,6 +87,9 @@ public struct ProvinceRollup: Sendable {
     public var districts: [Totals]
     /// The same sums per facility type (hospital, polyclinic, commune health station…).
     public var types: [Totals]
+    /// The same sums per current province, when the registry names provinces (the national
+    /// table); empty for a province's own registry.
+    public var provinces: [Totals]
     public var province: Totals
     public var problems: [Problem]
 
@@ -170,14 +173,23 @@ public struct ProvinceRollup: Sendable {
         self.problems = problems
         var districtTotals: [String: Totals] = [:]
         var typeTotals: [String: Totals] = [:]
-        var province = Totals(name: "Toàn tỉnh / Province")
+        var province = Totals(
+            name: registry.hasProvinces ? "Toàn quốc / Country" : "Toàn tỉnh / Province"
+        )
+        var provinceTotals: [String: Totals] = [:]
         for r in rows {
-            districtTotals[r.facility.district, default: Totals(name: r.facility.district)].add(r)
+            if let p = r.facility.province?.current {
+                provinceTotals[p, default: Totals(name: p)].add(r)
+            }
+            // Nationally, districts of the same name in two provinces stay apart.
+            let district = r.facility.province.map { "\($0.current) — \(r.facility.district)" } ?? r.facility.district
+            districtTotals[district, default: Totals(name: district)].add(r)
             typeTotals[r.facility.type, default: Totals(name: r.facility.type)].add(r)
             province.add(r)
         }
         districts = districtTotals.values.sorted { $0.name < $1.name }
         types = typeTotals.values.sorted { $0.name < $1.name }
+        provinces = provinceTotals.values.sorted { $0.name < $1.name }
         self.province = province
     }
 }

@@ -35,6 +35,22 @@ struct InventoryRollupCommand: AsyncParsableCommand {
     )
     var prometheusHeaders: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Which series to read: recorded aggregates (cancuoc-recorded.rules.yml), raw samples, or auto (recorded when they cover 35 days).",
+            valueName: "auto|recorded|raw"
+        )
+    )
+    var source: PrometheusInventory.Source = .auto
+
+    @Option(
+        help: ArgumentHelp(
+            "The roll-up as of this time (Unix seconds or ISO 8601 UTC), for example to compare two runs; default now.",
+            valueName: "time"
+        )
+    )
+    var at: String?
+
     @Option(help: "Seconds to wait for each Prometheus query.")
     var timeout: Double = 120
 
@@ -49,6 +65,9 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         }
         guard timeout > 0, timeout <= 3600 else {
             throw ValidationError("--timeout: từ 0 đến 3600 giây / between 0 and 3600 seconds.")
+        }
+        if let at, Self.time(at) == nil {
+            throw ValidationError("--at '\(at)': cần giây Unix hoặc ISO 8601 / expected Unix seconds or ISO 8601 UTC.")
         }
         for header in prometheusHeaders where Self.header(header) == nil {
             throw ValidationError("--prometheus-header '\(header)': cần dạng / expected 'Name: value'.")
@@ -65,6 +84,13 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         return (name, value)
     }
 
+    static func time(_ text: String) -> Date? {
+        if let seconds = Double(text), seconds.isFinite, seconds > 0, seconds < 1e11 {
+            return Date(timeIntervalSince1970: seconds)
+        }
+        return ISO8601DateFormatter().date(from: text)
+    }
+
     func run() async throws {
         guard let registryData = FileManager.default.contents(atPath: registry) else {
             Output.error("Không đọc được danh mục cơ sở / Cannot read the registry \(registry)")
@@ -72,10 +98,18 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         }
         let reg: FacilityRegistry
         do {
-            reg = try FacilityRegistry.parse(csv: String(decoding: registryData, as: UTF8.self))
+            reg = try FacilityRegistry.parse(
+                csv: String(decoding: registryData, as: UTF8.self),
+                provinces: ProvinceMapping.resolver
+            )
         } catch {
             Output.error("\(error)")
             throw ExitCode(ExitStatus.failure.rawValue)
+        }
+        if reg.hasProvinces && ProvinceMapping.resolver == nil {
+            Output.error(
+                "tên tỉnh lấy nguyên như trong danh mục (chưa có bảng sáp nhập) / provinces taken as written in the registry (no mapping of former provinces in this build)"
+            )
         }
         var inputs: [ProvinceRollup.Input] = []
         var unreadable: [(source: String, reason: String)] = []
@@ -100,7 +134,7 @@ struct InventoryRollupCommand: AsyncParsableCommand {
                 unreadable.append((path, "not an inventory report: \(error)"))
             }
         }
-        let now = Date()
+        let now = at.flatMap(Self.time) ?? Date()
         if let prometheus {
             do {
                 let client = try PrometheusHTTPClient(
@@ -108,7 +142,9 @@ struct InventoryRollupCommand: AsyncParsableCommand {
                     timeout: timeout,
                     headers: prometheusHeaders.compactMap(Self.header)
                 )
-                inputs += try await PrometheusInventory(client: client).inputs(at: now)
+                let reading = try await PrometheusInventory(client: client).reading(at: now, source: source)
+                inputs += reading.inputs
+                Output.error(reading.description)
             } catch {
                 Output.error("\(error)")
                 throw ExitCode(ExitStatus.failure.rawValue)
@@ -132,3 +168,5 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         Output.line("HTML: \(dir.appendingPathComponent("inventory-rollup.html").path)")
     }
 }
+
+extension PrometheusInventory.Source: ExpressibleByArgument {}
