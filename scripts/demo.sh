@@ -65,6 +65,40 @@ set -e
 grep -E "Xác thực|Verification" "$dir/forged.out" || cat "$dir/forged.out"
 echo "exit code: $code"
 
+step "The address as the HIS needs it: today's units and their official codes (cancuoc address, docs/address.md)"
+echo "A card issued in 2021 prints the units of its day; Quảng An was split on 1 July 2025 — staff choose, nothing is guessed:"
+"$BIN/cancuoc" address "Số 18 ngõ 52 Tô Ngọc Vân, Quảng An, Tây Hồ, Hà Nội" --issued 2021-05-10
+echo
+echo "A ward merged whole gets its one current ward and code:"
+"$BIN/cancuoc" address "Số 5 Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội" --issued 2022-03-01
+
+photos="$here/../.build/face/photos"
+if [ -f "$photos/obama.jpg" ] && [ -x "$BIN/cancuoc-face-matcher" ]; then
+  step "The face check (docs/face-check.md): the patient's photo against the chip portrait, offline, nothing kept"
+  echo "(public-domain test photos from the face_recognition package stand in for the patient and the chip portrait)"
+  # A chip portrait is small (DG2 ~15–20 KB): the photo scaled down as a card's would be.
+  convert "$photos/obama.jpg" -resize 360x480 -quality 75 "$dir/portrait.jpg" 2> /dev/null
+  # From the build tree (the cancuoc-face package installs them under /usr/lib and /usr/share).
+  export CANCUOC_FACE_MATCHER="$BIN/cancuoc-face-matcher" CANCUOC_FACE_MODELS="$here/../.build/face/models"
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  "$BIN/cancuoc" sim --port "$port" --profile "$profile" --portrait "$dir/portrait.jpg" --trust-out "$dir/trust-face" \
+    > "$dir/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do grep -q "card inserted" "$dir/sim.log" 2>/dev/null && break; sleep 0.1; done
+  echo "-- the card's holder at the desk:"
+  "$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust-face" --wait 15 \
+    --face-check "$photos/obama2.jpg" | grep -iE "khuôn mặt|face" || true
+  echo "-- someone else with the same card:"
+  "$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust-face" --wait 15 \
+    --face-check "$photos/biden.jpg" | grep -iE "khuôn mặt|face" || true
+fi
+
+step "The province's trust anchors as a package (docs/fleet.md): cancuoc trust package"
+"$BIN/cancuoc" trust package "$dir/trust" --name cancuoc-trust-demo --version 2026.12.1 --out "$dir" > /dev/null
+dpkg-deb --info "$dir"/cancuoc-trust-demo_2026.12.1_all.deb | sed -n '/Package:/,/Description:/p'
+dpkg-deb --contents "$dir"/cancuoc-trust-demo_2026.12.1_all.deb | awk '{print "  " $6}' | grep -v '/$'
+
 if [ -x "$here/demo-daemon.sh" ]; then
   "$here/demo-daemon.sh" "$BIN" "$dir" "$port" "$profile"
 fi
