@@ -16,7 +16,7 @@ RELEASE = -c release --static-swift-stdlib
 DEB_RUNTIME_PACKAGES = pcscd libccid sqlite3
 DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils \
   $(DEB_FACE_BUILD_PACKAGES)
-# The face check's matcher (issue 26, docs/face-check.md): dlib, its image and BLAS libraries,
+# The face check's matcher (docs/face-check.md): dlib, its image and BLAS libraries,
 # OpenJPEG for JPEG 2000 portraits, libseccomp for its sandbox.
 DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev libopenjp2-7-dev libseccomp-dev
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
@@ -80,14 +80,14 @@ test: deps
 	scripts/browser-test.sh "$(BIN)"
 	scripts/prometheus-test.sh "$(BIN)"
 
-# The province inventory through Prometheus (issue 19): promtool on contrib/prometheus/, then
+# The province inventory through Prometheus (docs/inventory.md): promtool on contrib/prometheus/, then
 # three simulated clinics (cancuocd, node_exporter, a Prometheus agent each) remote-writing to
 # a province Prometheus; the roll-up from PromQL must equal the roll-up from JSON reports.
 prometheus-test: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/prometheus-test.sh "$(BIN)"
 
-# A measurement, not a test (issue 29): a month of backfilled history (promtool), the roll-up
+# A measurement, not a test (docs/inventory.md): a month of backfilled history (promtool), the roll-up
 # from recorded aggregates beside the raw one for a province, 1,000 facilities, and the country
 # on a national Prometheus; ends with one line per scenario. Sizes: PROMETHEUS_LOAD_PROVINCE,
 # _THOUSAND, _COUNTRY, _PROVINCES, _DAYS, _RAW_INTERVAL, _SCENARIOS (scripts/prometheus_scale.py).
@@ -95,13 +95,13 @@ prometheus-load: deps
 	$(SWIFT) build -c release --product cancuoc
 	python3 scripts/prometheus_scale.py "$$($(SWIFT) build -c release --show-bin-path)"
 
-# The live ingestion check of issue 19: 1,000 synthetic facilities remote-written by a Prometheus
+# The live ingestion check of docs/inventory.md: 1,000 synthetic facilities remote-written by a Prometheus
 # agent to one province Prometheus (PROMETHEUS_LOAD_FACILITIES=N, PROMETHEUS_LOAD_MINUTES=M).
 prometheus-load-live: deps
 	$(SWIFT) build -c release --product cancuoc
 	python3 scripts/prometheus_load.py "$$($(SWIFT) build -c release --show-bin-path)"
 
-# The browser path alone (issue 21): WebSocket protocol, limits and refusals against the real
+# The browser path alone (docs/security.md): WebSocket protocol, limits and refusals against the real
 # daemon, headless Chromium through Selenium, headless Firefox ESR through Marionette.
 browser-test: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -111,7 +111,7 @@ demo: deps
 	$(SWIFT) build -c $(CONFIG)
 	scripts/demo.sh "$(BIN)"
 
-# Benchmarks (issue 8): release build, reads through a private pcscd + vpcd, a table on
+# Benchmarks (docs/performance.md): release build, reads through a private pcscd + vpcd, a table on
 # stdout and JSON under bench-results/ (git-ignored). BENCH_RUNS=N sets the sample count.
 bench: deps
 	$(SWIFT) build $(RELEASE) --product cancuoc
@@ -123,7 +123,7 @@ bench: deps
 # Soak: the card pulled at every APDU index of a full read (short and extended cards, each
 # followed by a good read; make test runs a sampled subset), then a measurement outside any
 # test time limit: SOAK_READS reads (default 50,000) through the released cancuocd with its
-# resident memory sampled every SOAK_EVERY (5,000) (scripts/daemon-soak.sh, issue 30).
+# resident memory sampled every SOAK_EVERY (5,000) (scripts/daemon-soak.sh, docs/troubleshooting.md).
 SOAK_READS ?= 50000
 soak: deps
 	$(SWIFT) build --build-tests
@@ -132,7 +132,7 @@ soak: deps
 	$(SWIFT) build $(RELEASE) --product cancuocd
 	SOAK_READS=$(SOAK_READS) scripts/daemon-soak.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)"
 
-# The face check's model files and test photos (issue 26) from PyPI sdists, sha256-checked
+# The face check's model files and test photos (docs/face-check.md) from PyPI sdists, sha256-checked
 # (config/face/assets.sha256), into .build/face (never committed).
 face-models:
 	scripts/face-assets.sh
@@ -219,7 +219,7 @@ deb: build-deps system-test-deps
 	  ls -l "$$deb" && lintian --fail-on error "$$deb"
 	$(MAKE) --no-print-directory face-deb
 
-# The second package, cancuoc-face (issue 26): the sandboxed matcher (release, libdlib.a linked
+# The second package, cancuoc-face (docs/face-check.md): the sandboxed matcher (release, libdlib.a linked
 # in) and the two checked model files. → dist/cancuoc-face_VERSION_ARCH.deb, checked by lintian.
 face-deb: build-deps system-test-deps
 	rm -f "$(CURDIR)"/dist/cancuoc-face_*.deb
@@ -245,7 +245,7 @@ SYSTEM_TEST_RELEASES ?= bookworm trixie
 system-test: deb
 	scripts/system-test.sh "$(CURDIR)/dist/cancuoc_$(DEB_VERSION)_$$(dpkg --print-architecture).deb" $(SYSTEM_TEST_RELEASES)
 
-# Fuzzing (issue 9): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
+# Fuzzing (docs/fuzzing.md): libFuzzer + ASan build of Fuzz/ (a separate package), every target for
 # FUZZ_SECONDS (default 60) each; FUZZ_TARGETS="tlv dg13" picks some. See docs/fuzzing.md.
 FUZZ_SECONDS ?= 60
 fuzz: deps

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long soak (make soak, issue 30): SOAK_READS verified reads (default 50,000) through the
+# The long soak (make soak, docs/troubleshooting.md): SOAK_READS verified reads (default 50,000) through the
 # real cancuocd on the simulated card, its resident memory sampled every SOAK_EVERY (5,000).
 # A measurement outside any test time limit: prints the samples and the growth after the first
 # window; JSON under bench-results/. Usage: scripts/daemon-soak.sh BIN_DIR

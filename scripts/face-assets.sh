@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Face check assets (issue 26): the two dlib model files and the test photos, from PyPI sdists,
+# Face check assets (docs/face-check.md): the two dlib model files and the test photos, from PyPI sdists,
 # checked against config/face/assets.sha256. Build time only: nothing downloads at run time.
 #   scripts/face-assets.sh [--quiet] [DIR]   (default .build/face; DIR/models, DIR/photos)
 #   --quiet: say nothing when the assets are already present and checked (make deps)

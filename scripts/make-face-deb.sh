@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The second binary package, cancuoc-face (issue 26): the sandboxed face matcher and the two
+# The second binary package, cancuoc-face (docs/face-check.md): the sandboxed face matcher and the two
 # dlib model files, so that the base cancuoc package stays small and installs without them.
 # No debhelper: dpkg-deb only, as scripts/make-deb.sh.
 #   Usage: scripts/make-face-deb.sh MATCHER_BINARY MODELS_DIR VERSION OUTDIR

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The inventory at the country's scale (issue 29), measured on a month of backfilled history.
+"""The inventory at the country's scale (docs/inventory.md), measured on a month of backfilled history.
 A measurement, not a test (make prometheus-load); all on loopback.
 
 Synthetic facilities, each with two chip-ID readers (the second one idle), one in ten with a

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The long soak (issue 30): READS verified card reads through a running cancuocd over its
+"""The long soak (docs/troubleshooting.md): READS verified card reads through a running cancuocd over its
 Unix socket, one after another, with the daemon's resident memory (VmRSS) and thread count
 sampled every EVERY reads. A measurement, not a test: it prints a table and the growth after
 the first sample window, and exits 1 only if reads fail. Standard library only.

@@ -321,7 +321,7 @@ purge_removes_state() {
   ! ct test -L /var/lib/prometheus/node-exporter/cancuoc.prom || { echo "metrics link still there"; return 1; }
 }
 
-# ---- the fleet (issue 28, docs/fleet.md) ------------------------------------------------------
+# ---- the fleet (docs/fleet.md) ------------------------------------------------------
 # The status of one read by the group member ("verified", "unverified", "failed"), or the error.
 read_status() {
   local out
@@ -470,7 +470,7 @@ test_release() {
   t1=$(date +%s%N)
   boot "$release" || { fail "boot with systemd-nspawn"; return; }
   t2=$(date +%s%N)
-  # SYSTEM_TEST_FLEET_ONLY=1: only the fleet checks (issue 28), to iterate on them.
+  # SYSTEM_TEST_FLEET_ONLY=1: only the fleet checks (docs/fleet.md), to iterate on them.
   if [ -n "${SYSTEM_TEST_FLEET_ONLY:-}" ]; then
     ct useradd -m his
     ct systemctl start pcscd.service

@@ -1,7 +1,7 @@
 import AdminUnits
 import Foundation
 
-/// make bench (issue 27): the address resolver's cost. The first use builds the name indexes
+/// make bench (docs/address.md): the address resolver's cost. The first use builds the name indexes
 /// (a cost the daemon pays once); then a batch of 100,000 printed addresses of every list's
 /// communes, with house numbers and hamlets, abbreviations and unmarked spellings mixed in.
 /// A card read resolves two addresses (place of origin and of residence).

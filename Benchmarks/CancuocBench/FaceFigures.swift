@@ -5,7 +5,7 @@ import Foundation
 import Glibc
 #endif
 
-/// make bench, issue 26: the face check from capture to decision — a chip portrait (240×320
+/// make bench, docs/face-check.md: the face check from capture to decision — a chip portrait (240×320
 /// JPEG) and three 640×480 JPEG frames of the same person (the face_recognition 1.3.0 test
 /// photos, `make face-models`), through the release matcher beside this binary. Cold: a new
 /// matcher process (what `cancuoc read --face-check` pays); warm: a matcher already running

@@ -137,7 +137,7 @@ let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
 let profileName = "le-thi-hong-nhung"
 let profile = try CitizenProfile.load(named: profileName)
 let key = KeySpec(id: profile.dg13.idNumber)
-// BENCH_ONLY=face: the face check's figures alone (issue 26); they are also printed last.
+// BENCH_ONLY=face: the face check's figures alone (docs/face-check.md); they are also printed last.
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "face" {
     _ = try await FaceBench.run()
     exit(0)
@@ -300,7 +300,7 @@ print(String(format: "  peak RSS %.1f MB", memory.peakMB))
 
 let address = measureAddresses()
 print("")
-print("Address resolver (issue 27; in-process, release)")
+print("Address resolver (docs/address.md; in-process, release)")
 print(String(format: "  first use (indexes built): %.0f ms", address.firstUseMs))
 print(
     String(

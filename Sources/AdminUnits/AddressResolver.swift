@@ -3,7 +3,7 @@ import Synchronization
 
 /// Resolves an address printed on the card (DG13 place of origin and place of residence, the
 /// QR code's residence) to the administrative units printed and to today's units with their
-/// official codes (issue 27, docs/address.md).
+/// official codes (docs/address.md).
 ///
 /// Reads the address from the right: the province, then the district (lists before July 2025),
 /// then the commune; what is left is the detail. Each of the three lists is tried and the

@@ -1,5 +1,5 @@
 /// The provinces, former and current, for code that needs only them (the facility registry,
-/// issue 29): which of the 34 current provinces each of the 63 former ones went into on
+/// docs/inventory.md): which of the 34 current provinces each of the 63 former ones went into on
 /// 1 July 2025, by name or by code. The reform merged provinces whole, so the answer is one.
 package enum AdministrativeUnits {
     /// The data version (UnitData.version), to show beside anything derived from these lists.

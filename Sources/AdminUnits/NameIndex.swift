@@ -7,7 +7,7 @@ struct Token: Sendable {
 }
 
 /// The type words of each level ("Phường", "Thị trấn", ...) and the abbreviations that stand
-/// for them as whole tokens (issue 27: "TP.", "TX.", "TT.", "Q.", "H.", "P.", "X.").
+/// for them as whole tokens (docs/address.md: "TP.", "TX.", "TT.", "Q.", "H.", "P.", "X.").
 enum TypeWords {
     static let province = keys(["thành phố", "tỉnh"])
     static let district = keys(["thành phố", "thị xã", "quận", "huyện"])

@@ -1,4 +1,4 @@
-/// How sure the resolver is, from a closed list the HIS can switch on (issue 27).
+/// How sure the resolver is, from a closed list the HIS can switch on (docs/address.md).
 public enum AddressMatch: String, Sendable, Codable, CaseIterable {
     /// The units as printed are in the list and lead to one current commune.
     case exact

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// The spelling-insensitive keys the resolver compares names by (issue 27).
+/// The spelling-insensitive keys the resolver compares names by (docs/address.md).
 ///
 /// Vietnamese names reach us in many spellings of the same letters: composed or decomposed
 /// (NFC/NFD), the tone mark on either vowel ("Hoà" / "Hòa", "Thuỵ" / "Thụy"), typographic

@@ -82,7 +82,7 @@ public struct CitizenRecord: Codable, Sendable, Hashable {
         /// Unknown DG13 fields keyed by field number ("16"); omitted when empty.
         public var extra: [String: String]?
         /// The place of origin and of residence resolved to administrative units and their
-        /// codes (issue 27, docs/address.md); `null` when the field is absent.
+        /// codes (docs/address.md); `null` when the field is absent.
         @ExplicitNull public var placeOfOriginAddress: ResolvedAddress? = nil
         @ExplicitNull public var placeOfResidenceAddress: ResolvedAddress? = nil
 

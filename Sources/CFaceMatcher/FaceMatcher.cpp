@@ -1,4 +1,4 @@
-// dlib behind a C interface (issue 26): HOG frontal face detector, 5-point shape predictor,
+// dlib behind a C interface (docs/face-check.md): HOG frontal face detector, 5-point shape predictor,
 // ResNet face descriptor; JPEG and PNG through dlib's loaders, JPEG 2000 through OpenJPEG.
 // Every exception stops here: the C side only sees a status.
 #include "CFaceMatcher.h"

@@ -1,4 +1,4 @@
-// The matcher's sandbox (issue 26): entered after the models are loaded, before the first
+// The matcher's sandbox (docs/face-check.md): entered after the models are loaded, before the first
 // untrusted image is read. A deny list on top of the default (the process only reads its stdin,
 // writes its stdout and computes): no sockets, no file opened for writing, no file created,
 // renamed or removed, no exec, no new process (threads stay allowed for OpenBLAS).

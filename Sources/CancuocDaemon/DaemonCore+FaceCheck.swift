@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The chip portraits kept for a face check (issue 26, docs/face-check.md): one per connection,
+/// The chip portraits kept for a face check (docs/face-check.md): one per connection,
 /// only after a `card.read` with `faceCheck: true` whose verdict is not `failed`, in memory the
 /// check zeroes (`FaceCheckImage`), dropped after one `face.check`, on the connection's next read,
 /// when it closes, or after `keepFor`. Never logged, never broadcast, never in the usage log.

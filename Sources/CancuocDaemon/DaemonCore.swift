@@ -26,7 +26,7 @@ public final class DaemonCore: APIService, Service {
     let pairing: ScannerPairing
     /// Growing delays for callers that loop wrong keys on a reader.
     let wrongKeys = WrongKeyThrottle()
-    /// Chip portraits waiting for their `face.check` (issue 26), and the matcher to use.
+    /// Chip portraits waiting for their `face.check` (docs/face-check.md), and the matcher to use.
     public let faceDesk = FaceDesk()
     private let monitor: ReaderMonitor
     private let state = Mutex(State())

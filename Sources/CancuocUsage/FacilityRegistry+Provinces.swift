@@ -1,7 +1,7 @@
 /// Provinces in the facility registry (docs/inventory.md, "The country"). Since 1 July 2025
 /// Vietnam has 34 provinces; a registry may still name one of the 63 before the reform (a
 /// facility listed under Bình Phước is in Đồng Nai today). The mapping itself is not here: it
-/// has one source of truth (module AdminUnits, issue 27), given to the registry as a
+/// has one source of truth (module AdminUnits, docs/address.md), given to the registry as a
 /// `ProvinceResolver`, so that this module holds no administrative-unit data.
 public struct ProvinceAssignment: Sendable, Equatable, Codable {
     /// The province today (one of the 34).

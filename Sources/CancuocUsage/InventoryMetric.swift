@@ -5,7 +5,7 @@
 public enum InventoryMetric {
     public static let pcscUp = "cancuoc_pcsc_up"
     public static let eventsLost = "cancuoc_usage_events_lost_total"
-    /// Damaged usage databases moved aside and rebuilt (issue 30), and the last one's time and salvage.
+    /// Damaged usage databases moved aside and rebuilt (docs/troubleshooting.md), and the last one's time and salvage.
     public static let usageLogRecoveries = "cancuoc_usage_log_recoveries_total"
     public static let usageLogDamaged = "cancuoc_usage_log_damaged_timestamp_seconds"
     public static let usageLogSalvaged = "cancuoc_usage_log_salvaged_events"

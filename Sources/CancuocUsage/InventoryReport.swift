@@ -20,7 +20,7 @@ public struct InventoryReport: Codable, Sendable, Equatable {
     public var readers: [Reader]
     /// All readers together.
     public var totals: Usage
-    /// The last time the usage log was found damaged and rebuilt (issue 30), if ever.
+    /// The last time the usage log was found damaged and rebuilt (docs/troubleshooting.md), if ever.
     public var usageLogDamage: UsageDatabaseRecovery.Damage? = nil
 
     public struct Facility: Codable, Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// A damaged usage database put right (issue 30): a power cut on cheap storage leaves pages
+/// A damaged usage database put right (docs/troubleshooting.md): a power cut on cheap storage leaves pages
 /// that SQLite reports as `SQLITE_CORRUPT` or `SQLITE_NOTADB`. The damaged file (with its
 /// `-wal` and `-shm`) is moved aside under a name with the time and never deleted by us;
 /// what SQLite can still read is copied into a fresh database, and counting goes on.

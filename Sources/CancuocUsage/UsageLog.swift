@@ -216,7 +216,7 @@ public actor UsageLog: UsageRecorder {
     }
 
     /// A write failed because the file is damaged (not full, not read-only): move it aside,
-    /// salvage it and reopen (issue 30). At most once a minute, so a failing disk is not
+    /// salvage it and reopen (docs/troubleshooting.md). At most once a minute, so a failing disk is not
     /// copied over and over; false when nothing was done.
     private func recoverIfDamaged(_ error: any Error) async -> Bool {
         guard UsageDatabaseRecovery.isDamage(error), let damaged = store else { return false }

@@ -59,7 +59,7 @@ public struct UsageMetricsSnapshot: Sendable, Equatable {
     public var readers: [Reader] = []
     /// (reader id, outcome) → reads.
     public var reads: [ReaderOutcome: Int] = [:]
-    /// The last rebuild of a damaged usage log (issue 30), if any.
+    /// The last rebuild of a damaged usage log (docs/troubleshooting.md), if any.
     public var damage: UsageDatabaseRecovery.Damage?
 
     public struct ReaderOutcome: Sendable, Hashable, Comparable {

@@ -27,7 +27,7 @@ public final class UsageStore: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.label = "cancuoc.usage"
-        // Bounded memory over months (issue 30): SQLite's page cache is per connection (2 MiB
+        // Bounded memory over months (docs/troubleshooting.md): SQLite's page cache is per connection (2 MiB
         // each by default, filled as the file grows); the daemon needs one writer and two readers.
         config.maximumReaderCount = Self.maximumReaders
         config.prepareDatabase { db in

@@ -91,7 +91,7 @@ public struct CardReading: Sendable {
                 let state = try await Self.waitForCard(reader, timeout: max(.zero, waitUntil - .now))
                 let classification = ReaderClassification.classify(name: reader.name, atr: state.atr)
                 // Never a command to a contact card (a signature token may count it against its PIN),
-                // unless its ATR says it is the ID card's own contact chip (issue 30).
+                // unless its ATR says it is the ID card's own contact chip (docs/troubleshooting.md).
                 if classification.holdsContactCard {
                     throw ReadFailure.unreadableCard(Self.contactCardOnReader)
                 }

@@ -1,6 +1,6 @@
 import SmartCard
 
-/// A chip in a contact slot with a given ATR (issue 30): the Vietnamese ID card pushed into the
+/// A chip in a contact slot with a given ATR (docs/troubleshooting.md): the Vietnamese ID card pushed into the
 /// contact slot of a dual reader. With `answering`, its commands go to that card (a contact
 /// chip that answers the eMRTD application); without, it counts every command and answers
 /// `6A82` to SELECT and `6D00` to anything else (a contact chip without the eMRTD application).

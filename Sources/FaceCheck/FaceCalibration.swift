@@ -1,6 +1,6 @@
 import Foundation
 
-/// `cancuoc face calibrate DIR` (issue 26, docs/face-check.md § Calibration): distances between
+/// `cancuoc face calibrate DIR` (docs/face-check.md § Calibration): distances between
 /// photos of consenting staff, one folder per person, the false-match and false-non-match rates
 /// they give at each threshold, and the thresholds they suggest. Only numbers: no name, no image.
 public struct FaceCalibration: Codable, Equatable, Sendable {

@@ -1,5 +1,5 @@
 /// An encoded image of a face (a camera frame, a photo file, the chip portrait) held in memory
-/// the face check owns, and zeroed when the last reference goes (issue 26: frames and the
+/// the face check owns, and zeroed when the last reference goes (docs/face-check.md: frames and the
 /// portrait live in memory only and are zeroed after the check). Copies are never made: the
 /// matcher client writes straight from this memory to the matcher's socket.
 public final class FaceCheckImage: @unchecked Sendable {

@@ -1,4 +1,4 @@
-/// The `faceCheck` object of the record, the API and `cancuoc read --json` (issue 26): the
+/// The `faceCheck` object of the record, the API and `cancuoc read --json` (docs/face-check.md): the
 /// decision, the numbers behind it, and which checks ran. No image, descriptor or score that
 /// the model does not produce.
 public struct FaceCheckResult: Codable, Equatable, Sendable {

@@ -1,4 +1,4 @@
-/// What a face check concludes (issue 26, docs/face-check.md): a closed list, the same words
+/// What a face check concludes (docs/face-check.md): a closed list, the same words
 /// in the record, the API and the command line's JSON.
 public enum FaceDecision: String, Codable, CaseIterable, Sendable {
     /// The live face and the chip portrait are closer than `FaceThresholds.matchAtMost`.

@@ -1,4 +1,4 @@
-/// The wire between `cancuoc`/`cancuocd` and `cancuoc-face-matcher` (issue 26): the one
+/// The wire between `cancuoc`/`cancuocd` and `cancuoc-face-matcher` (docs/face-check.md): the one
 /// definition, used by both ends. The matcher reads requests on its stdin and answers on its
 /// stdout, one answer per request, in order.
 ///

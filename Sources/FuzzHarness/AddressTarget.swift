@@ -1,7 +1,7 @@
 import AdminUnits
 import Foundation
 
-/// The address resolver (issue 27) on hostile text: the printed address as DG13 or a QR
+/// The address resolver (docs/address.md) on hostile text: the printed address as DG13 or a QR
 /// scanner gives it. The first line, when it looks like a date, is the date of issue.
 enum AddressTarget {
     static func run(_ data: [UInt8]) {

@@ -1,6 +1,6 @@
 import FaceCheck
 
-/// The face check's parsers (issue 26): the matcher's wire protocol as the client reads it, and
+/// The face check's parsers (docs/face-check.md): the matcher's wire protocol as the client reads it, and
 /// the image header reader of `cancuoc sim --portrait`.
 enum FaceTargets {
     /// Bytes as they come from the matcher's socket: cut into frames (a decoder fed in chunks

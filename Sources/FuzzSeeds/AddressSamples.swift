@@ -1,4 +1,4 @@
-/// Seeds of the `address` fuzz target (issue 27): addresses as cards, QR scanners and people
+/// Seeds of the `address` fuzz target (docs/address.md): addresses as cards, QR scanners and people
 /// print them; a first line of 10 characters is the date of issue.
 enum AddressSamples {
     static let all: [(name: String, text: String)] = [

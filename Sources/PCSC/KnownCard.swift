@@ -1,6 +1,6 @@
 import SmartCard
 
-/// Cards recognised by their ATR (issue 30): the one table of ours. pcsc-tools' list
+/// Cards recognised by their ATR (docs/troubleshooting.md): the one table of ours. pcsc-tools' list
 /// (`smartcard_list.txt`) names many more, for display only (`SmartcardList`).
 public enum KnownCard: String, Sendable, Hashable, CaseIterable {
     /// The Vietnamese chip ID card (CCCD) in a contact reader: the card has a contact chip

@@ -22,7 +22,7 @@ public struct ReaderClassification: Sendable, Hashable {
     public var basis: Basis
     /// The card on the reader now has a contact ATR: no command may be sent to it.
     public var holdsContactCard: Bool
-    /// The card on the reader now is one of ours by its ATR (`KnownCard`, issue 30).
+    /// The card on the reader now is one of ours by its ATR (`KnownCard`, docs/troubleshooting.md).
     public var knownCard: KnownCard? = nil
     /// The ID card pushed into a contact slot: tried over the contact interface, never a
     /// command to anything else in a contact slot.

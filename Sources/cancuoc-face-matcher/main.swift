@@ -1,4 +1,4 @@
-// cancuoc-face-matcher (issue 26): the sandboxed process that decodes untrusted images and runs
+// cancuoc-face-matcher (docs/face-check.md): the sandboxed process that decodes untrusted images and runs
 // dlib. Started by cancuoc or cancuocd on demand with its stdin and stdout as the only channel
 // (MatcherProtocol); loads the models, enters its sandbox (no new privileges, an address-space
 // limit, a seccomp filter: no sockets, no file opened for writing, no exec), answers requests,

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 /// `cancuoc address "TEXT" [--issued YYYY-MM-DD] [--json]`: resolves a printed address to the
-/// units printed and today's units with their codes, the way the record does (issue 27). With
+/// units printed and today's units with their codes, the way the record does (docs/address.md). With
 /// no TEXT, one address per line from standard input (an HIS migrating its patient table).
 struct AddressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

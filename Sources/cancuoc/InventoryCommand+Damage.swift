@@ -1,7 +1,7 @@
 import Foundation
 
 extension InventoryShowCommand {
-    /// What a technician reads instead of SQLite's "database disk image is malformed" (issue 30).
+    /// What a technician reads instead of SQLite's "database disk image is malformed" (docs/troubleshooting.md).
     static func damagedAdvice(_ db: String) -> String {
         """
         Cơ sở dữ liệu thống kê sử dụng \(db) bị hỏng (thường do mất điện khi đang ghi). \

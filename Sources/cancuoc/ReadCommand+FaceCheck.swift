@@ -3,7 +3,7 @@ import FaceCheck
 import Foundation
 import MRTD
 
-/// `cancuoc read --face-check PHOTO` (issue 26): after the chip is read, the photo is compared
+/// `cancuoc read --face-check PHOTO` (docs/face-check.md): after the chip is read, the photo is compared
 /// with the chip portrait by the sandboxed matcher. A `failed` verdict is never face-checked;
 /// the read's exit code does not depend on the face check. Nothing of either face is kept.
 enum CommandLineFaceCheck {

@@ -2,7 +2,7 @@ import CardSimulator
 import FaceCheck
 import Foundation
 
-/// `cancuoc sim --portrait FILE` (issue 26): a given photo (JPEG or JPEG 2000) as the chip
+/// `cancuoc sim --portrait FILE` (docs/face-check.md): a given photo (JPEG or JPEG 2000) as the chip
 /// portrait in DG2, so integrators and tests can use real faces.
 extension CitizenProfile {
     func withPortrait(_ path: String) throws -> CitizenProfile {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import AdminUnits
 
-/// The hard cases named in issue 27, each resolved the way the HIS will receive it.
+/// The hard cases named in docs/address.md, each resolved the way the HIS will receive it.
 @Suite struct HardCases {
     let resolver = AddressResolver()
 

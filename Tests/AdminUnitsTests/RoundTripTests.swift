@@ -3,7 +3,7 @@ import Testing
 @testable import AdminUnits
 
 /// Every unit of every list, printed the ways cards and people print it, resolves to itself;
-/// every row of the conversion table leads where the table says (issue 27).
+/// every row of the conversion table leads where the table says (docs/address.md).
 @Suite struct RoundTrip {
     let resolver = AddressResolver()
     static let issued: [UnitList: String] = [

@@ -173,7 +173,7 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
     wait(browser, lambda d: "toàn bộ" in d.find_element(By.ID, "copied").text)
     row = clipboard(browser).split("\t")
     assert row[0] == person["idNumber"] and row[1] == person["fullName"]
-    assert len(row) == 18  # 16 fields, then the current province and commune codes (issue 27)
+    assert len(row) == 18  # 16 fields, then the current province and commune codes (docs/address.md)
     assert row[16] == "01" and row[17] == ""  # Quảng An was split: no commune until one is picked
     browser.save_screenshot(os.environ.get("CANCUOC_SCREENSHOT", str(bench.work / "reception.png")))
     bench.remove_card()
@@ -186,7 +186,7 @@ def test_reception_page_reads_copies_and_clears(browser, bench):
 def test_reception_page_offers_the_wards_a_split_commune_became_and_copies_the_pick(browser, bench):
     """The profile's residence, "…, Quảng An, Tây Hồ, Hà Nội" on a card of 2021: Quảng An was
     split, so the page names the two current wards, chooses neither, and copies the one staff
-    pick with Hà Nội's code (issue 27)."""
+    pick with Hà Nội's code (docs/address.md)."""
     person = profile_json()["dg13"]
     assert "Quảng An, Tây Hồ, Hà Nội" in person["placeOfResidence"]
     bench.remove_card()

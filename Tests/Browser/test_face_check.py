@@ -1,4 +1,4 @@
-"""The face check from a web page (issue 26), in headless Chromium with a fake camera: a y4m
+"""The face check from a web page (docs/face-check.md), in headless Chromium with a fake camera: a y4m
 video made with ffmpeg from a real photo (the face_recognition 1.3.0 test photos, fetched by
 `make face-models`), the simulated card carrying another photo of the same person in DG2
 (`cancuoc sim --portrait`), the real cancuocd and the real sandboxed matcher. Consent refused:

@@ -100,7 +100,7 @@ import Testing
         let o = try Self.object(noFace)
         #expect(o["face"] is NSNull)
         let person = try #require(o["person"] as? [String: Any])
-        #expect(person.count == 18)  // with placeOfOriginAddress and placeOfResidenceAddress (issue 27)
+        #expect(person.count == 18)  // with placeOfOriginAddress and placeOfResidenceAddress (docs/address.md)
         #expect(person.values.allSatisfy { $0 is NSNull })
         let doc = try #require(o["document"] as? [String: Any])
         #expect(doc["documentNumber"] is NSNull)

@@ -70,7 +70,7 @@ struct CommandLineRead {
                 "placeOfOriginAddress", "placeOfResidenceAddress",
             ]
         )
-        // The residence resolved to today's units (issue 27): Nghệ An keeps its code 40.
+        // The residence resolved to today's units (docs/address.md): Nghệ An keeps its code 40.
         let residence = try #require(person["placeOfResidenceAddress"] as? [String: Any])
         #expect(((residence["current"] as? [String: Any])?["province"] as? [String: Any])?["code"] as? String == "40")
         #expect(person["dateOfExpiry"] is NSNull)

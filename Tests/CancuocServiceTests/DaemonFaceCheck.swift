@@ -8,7 +8,7 @@ import Testing
 @testable import CancuocDaemon
 
 extension DaemonIntegration {
-    /// `card.read` with `faceCheck: true`, then `face.check` (issue 26), over the real socket,
+    /// `card.read` with `faceCheck: true`, then `face.check` (docs/face-check.md), over the real socket,
     /// the bench's pcscd + vpcd, a simulated card whose DG2 is a real photo, and the real
     /// sandboxed matcher (assets from `make face-models`).
     @Suite(.serialized)

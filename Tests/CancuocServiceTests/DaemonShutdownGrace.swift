@@ -8,7 +8,7 @@ import Testing
 @testable import CancuocServer
 
 extension DaemonIntegration {
-    /// An upgrade restarts the daemon during clinic hours (issue 28): the read in flight
+    /// An upgrade restarts the daemon during clinic hours (docs/fleet.md): the read in flight
     /// finishes, a request sent meanwhile is refused with a retryable error, then the
     /// connection closes.
     @Suite(.serialized, .timeLimit(.minutes(3)))

@@ -10,7 +10,7 @@ import Testing
 @testable import CancuocUsage
 
 extension DaemonIntegration {
-    /// A clinic PC that lost power mid-write (issue 30): the daemon starts on the damaged usage
+    /// A clinic PC that lost power mid-write (docs/troubleshooting.md): the daemon starts on the damaged usage
     /// database, reads and verifies cards over its socket, moves the file aside, keeps
     /// counting, and `cancuoc inventory` names the event. No personal data in any log line.
     @Suite struct DaemonUsageRecovery {

@@ -3,7 +3,7 @@ import GRDB
 
 @testable import CancuocUsage
 
-/// The damage a power cut (or a careless copy) leaves in a usage database (issue 30).
+/// The damage a power cut (or a careless copy) leaves in a usage database (docs/troubleshooting.md).
 enum UsageDamage: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The 100-byte header kept, the rest of page 1 (the schema) and page 4 overwritten.
     case pages

@@ -4,7 +4,7 @@ import Testing
 @testable import CancuocUsage
 
 /// A damaged usage database (a power cut mid-write) is moved aside, salvaged through SQLite
-/// and replaced; counting goes on and the report says what happened (issue 30).
+/// and replaced; counting goes on and the report says what happened (docs/troubleshooting.md).
 @Suite(.timeLimit(.minutes(2))) struct UsageRecoveryTests {
     @Test(arguments: UsageDamage.allCases)
     func aDamagedUsageLogIsMovedAsideSalvagedAndCountingGoesOn(_ damage: UsageDamage) async throws {

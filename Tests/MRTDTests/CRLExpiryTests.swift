@@ -4,7 +4,7 @@ import Testing
 
 @testable import CardSimulator
 
-/// A CRL past its nextUpdate is reported in words, not silently used (issue 28).
+/// A CRL past its nextUpdate is reported in words, not silently used (docs/fleet.md).
 @Suite struct CRLExpiryTests {
     @Test func anExpiredCRLIsReportedAndNotUsedToSayNotRevoked() throws {
         let card = try PAFixture.genuine(pki: TestPKI(scheme: .ecdsaP256, dsSerial: 77))

@@ -176,7 +176,7 @@ function showRecord(reader, record) {
 }
 
 /**
- * The place of residence in today's units (issue 27, docs/address.md): the current province and
+ * The place of residence in today's units (docs/address.md): the current province and
  * commune with their codes; where the commune was split or the name is ambiguous, one button per
  * candidate and nothing chosen until staff pick one. Returns the state the copy-all row reads.
  */
@@ -325,7 +325,7 @@ start().catch((error) => {
   $("connection").className = "bad";
 });
 
-// --- Kiểm tra khuôn mặt (issue 26, docs/face-check.md) ---------------------------------------
+// --- Kiểm tra khuôn mặt (docs/face-check.md) ---------------------------------------
 // After a read: staff ask the patient's consent; with it, the camera opens, three frames go to
 // the daemon, and the decision is shown in plain Vietnamese. Without it, the camera never opens
 // and no frame leaves the page. Nothing of the face is kept.

@@ -1,4 +1,4 @@
-// The face matcher's C interface over dlib (issue 26, docs/face-check.md). Only the sandboxed
+// The face matcher's C interface over dlib (docs/face-check.md). Only the sandboxed
 // matcher process (cancuoc-face-matcher) links this; the base package never does.
 #ifndef CFACEMATCHER_H
 #define CFACEMATCHER_H
