@@ -343,7 +343,10 @@ repository_added_with_signed_by() {
   grep -qx "Suites: $release" <<< "$sources" && grep -qx "Signed-By: /usr/share/keyrings/cancuoc-systemtest.gpg" <<< "$sources" \
     || { echo "$sources"; return 1; }
   ct_apt update > /dev/null || { echo "apt-get update failed"; return 1; }
-  ct apt-cache policy cancuoc | grep -q "127.0.0.1:8000/repo $release/main" || { ct apt-cache policy cancuoc; return 1; }
+  # Captured first: `… | grep -q` under pipefail fails when grep's early exit kills the writer (SIGPIPE).
+  local policy
+  policy=$(ct apt-cache policy cancuoc)
+  grep -q "127.0.0.1:8000/repo $release/main" <<< "$policy" || { echo "$policy"; return 1; }
 }
 
 foreign_repository_refused() {
@@ -440,12 +443,13 @@ unattended_upgrade_during_a_read() {
 }
 
 downgrade_keeps_state() {
-  local reads out
+  local reads out policy
   reads=$(reads_total)
   # The province withdraws N+1: it publishes N again, in a newer Release.
   ct ln -sfn /srv/system-test/repo-back /srv/www/repo
   out=$(ct_apt update 2>&1) || { echo "apt-get update failed: $(tail -3 <<< "$out")"; return 1; }
-  ct apt-cache policy cancuoc | grep -q " $version_n " || { echo "apt update: $(tail -4 <<< "$out" | tr '\n' ' ') policy: $(ct apt-cache policy cancuoc | tr '\n' ' ')"; return 1; }
+  policy=$(ct apt-cache policy cancuoc)
+  grep -q " $version_n " <<< "$policy" || { echo "apt update: $(tail -4 <<< "$out" | tr '\n' ' ') policy: $(tr '\n' ' ' <<< "$policy")"; return 1; }
   out=$(ct_apt install -y --allow-downgrades "cancuoc=$version_n" 2>&1) || { echo "apt-get install cancuoc=$version_n failed: $(tail -4 <<< "$out" | tr '\n' ' ')"; return 1; }
   ct dpkg-query -W -f '${Version}' cancuoc | grep -qx "$version_n" || { echo "still $(ct dpkg-query -W -f '${Version}' cancuoc)"; return 1; }
   status_is verified || return 1
