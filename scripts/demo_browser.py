@@ -1,6 +1,7 @@
 """make demo, browser part: headless Chromium (Debian's chromium + chromium-driver, Selenium)
 opens the reception page, types the ID number, waits for the record and saves a screenshot.
    Usage: demo_browser.py PAGE_URL ID_NUMBER SCREENSHOT.png"""
+import shutil
 import sys
 import tempfile
 
@@ -11,10 +12,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, id_number, shot = sys.argv[1:4]
+# The browser's profile holds the page's storage and history (a citizen's record was on it): it
+# goes with the browser, so nothing but the screenshot asked for stays on disk.
+profile = tempfile.mkdtemp(prefix="cancuoc-demo-chromium-")
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
 for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-            f"--user-data-dir={tempfile.mkdtemp(prefix='cancuoc-demo-chromium-')}", "--window-size=1366,768"):
+            f"--user-data-dir={profile}", "--window-size=1366,768"):
     options.add_argument(arg)
 driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 try:
@@ -31,3 +35,4 @@ try:
     driver.save_screenshot(shot)
 finally:
     driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
