@@ -209,17 +209,51 @@ let package = Package(
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "AdminUnitsTests", dependencies: ["AdminUnits"]),
-        // The inventory at the country's scale: recorded aggregates, provinces.
-        .testTarget(name: "InventoryScaleTests", dependencies: ["CancuocUsage"]),
-        .testTarget(
-            name: "CancuocServiceTests",
+        // One test target per module of the service (design.md §10), each with the fixtures they share.
+        .target(
+            name: "ServiceTestSupport",
             dependencies: [
-                "FaceCheck", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "TestBench",
-                "PrometheusClient",
-                "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+                "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/ServiceTestSupport"
+        ),
+        .testTarget(
+            name: "CardServiceTests",
+            dependencies: ["CardService", "TestBench", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard"]
+        ),
+        .testTarget(
+            name: "CancuocAPITests",
+            dependencies: ["CancuocAPI", "CardService", "ServiceTestSupport", "MRTD", "CCCD"]
+        ),
+        .testTarget(
+            name: "CancuocServerTests",
+            dependencies: [
+                "CancuocServer", "CancuocAPI", "ServiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "CancuocUsageTests",
+            dependencies: [
+                "CancuocUsage", "ServiceTestSupport", "CardService", "CancuocAPI", "PrometheusClient", "CardSimulator",
+                "PCSC", "MRTD", "CCCD",
+            ]
+        ),
+        // The daemon whole: over its sockets, through pcscd + vpcd, with the command line beside it.
+        .testTarget(
+            name: "CancuocDaemonTests",
+            dependencies: [
+                "CancuocDaemon", "CancuocServer", "CancuocUsage", "CancuocAPI", "CardService", "ServiceTestSupport",
+                "TestBench", "FaceCheck", "CardSimulator", "PCSC", "MRTD", "CCCD", "SmartCard",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"]
         ),

@@ -3,7 +3,7 @@ extension InventoryMetric {
     /// "Recorded aggregates"): one value per evaluation step (an hour) per facility and reader,
     /// what the roll-up reads instead of the raw minute samples, and all a province sends to the
     /// national Prometheus (`cancuoc:` is the prefix its `write_relabel_configs` keep).
-    /// InventoryScaleTests checks that every name here is recorded by the rule file.
+    /// CancuocUsageTests (RecordedAggregates) checks that every name here is recorded by the rule file.
     public enum Recorded {
         public static let prefix = "cancuoc:"
         /// `vector(time())` at each evaluation, label `step_seconds`: when and how often the

@@ -7,7 +7,7 @@ import Testing
 
 /// The terminal (`DocumentReader`) against the simulated chip, in-process: the protocol
 /// stack end to end without pcscd. The same reads through pcscd + vpcd live in
-/// CancuocServiceTests.
+/// CardServiceTests (ReadCardThroughPCSCD).
 @Suite struct ReadSimulatedCCCD {
     static let profiles = CitizenProfile.bundledNames
 
