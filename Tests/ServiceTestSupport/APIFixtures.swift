@@ -2,7 +2,6 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
-import Testing
 
 @testable import CancuocAPI
 @testable import CancuocServer

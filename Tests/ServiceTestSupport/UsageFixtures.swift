@@ -2,7 +2,6 @@ import CardService
 import Foundation
 import Logging
 import Synchronization
-import Testing
 
 @testable import CancuocUsage
 
