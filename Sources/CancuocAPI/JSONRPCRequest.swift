@@ -88,7 +88,7 @@ package enum JSONRPCMessage {
         return bytes
     }
 
-    static func notification(method: String, params: JSONText) -> [UInt8] {
+    package static func notification(method: String, params: JSONText) -> [UInt8] {
         var bytes = Array(#"{"jsonrpc":"2.0","method":"#.utf8)
         JSONValue.writeString(method, into: &bytes)
         bytes.append(contentsOf: #","params":"#.utf8)

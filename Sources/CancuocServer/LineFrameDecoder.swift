@@ -3,7 +3,7 @@ import NIOCore
 
 /// What a framing layer (newline, WebSocket) hands up: a complete message, or the news that
 /// one was longer than the limit (its bytes are being discarded).
-enum InboundMessage {
+package enum InboundMessage {
     case message(ByteBuffer)
     case tooLong
     /// A message was begun and not finished within the transport's time limit.
@@ -18,8 +18,8 @@ enum InboundMessage {
 /// counted (CRLF clients get the same limit); a last line without newline is accepted when the
 /// client half-closes. A line must be complete within `completionLimit` of its first byte:
 /// sending a byte now and then does not keep a connection slot for ever.
-struct LineFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = InboundMessage
+package struct LineFrameDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = InboundMessage
 
     let maxLength: Int
     private var discarding = false
@@ -28,7 +28,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     /// Armed while part of a line waits for the rest.
     private var completion: MessageCompletionDeadline
 
-    init(maxLength: Int, completionLimit: Duration? = nil) {
+    package init(maxLength: Int, completionLimit: Duration? = nil) {
         self.maxLength = maxLength
         self.completion = MessageCompletionDeadline(limit: completionLimit)
     }
@@ -46,7 +46,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         bytes.count > maxLength + 1 || (bytes.count == maxLength + 1 && bytes.last != UInt8(ascii: "\r"))
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let state = try cut(context: context, buffer: &buffer)
         watchCompletion(context: context, partial: discarding || buffer.readableBytes > 0)
         return state
@@ -88,7 +88,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    mutating func decodeLast(
+    package mutating func decodeLast(
         context: ChannelHandlerContext,
         buffer: inout ByteBuffer,
         seenEOF: Bool
@@ -105,7 +105,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    mutating func decoderRemoved(context: ChannelHandlerContext) {
+    package mutating func decoderRemoved(context: ChannelHandlerContext) {
         watchCompletion(context: context, partial: false)
     }
 

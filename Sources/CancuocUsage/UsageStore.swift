@@ -12,7 +12,7 @@ public final class UsageStore: Sendable {
     public static let minimumRetentionDays = 31
 
     public let path: String
-    let pool: DatabasePool
+    package let pool: DatabasePool
     /// Page cache per connection, KiB, and reader connections: at most 3 × 512 KiB of cache.
     static let cacheKiB = 512
     static let maximumReaders = 2

@@ -3,8 +3,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-@testable import CancuocAPI
-@testable import CancuocServer
+import CancuocAPI
+import CancuocServer
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-@testable import CancuocUsage
+import CancuocUsage
 
 /// The damage a power cut (or a careless copy) leaves in a usage database (docs/troubleshooting.md).
 enum UsageDamage: String, CaseIterable, Sendable, CustomStringConvertible {

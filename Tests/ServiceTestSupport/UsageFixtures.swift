@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 
-@testable import CancuocUsage
+import CancuocUsage
 
 #if canImport(Glibc)
 import Glibc
