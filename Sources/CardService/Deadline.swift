@@ -1,13 +1,18 @@
+import Dispatch
 import Synchronization
 
 /// Runs `operation` and returns its result, or throws `ReadFailure.timeout` after `limit`
 /// without waiting for it: pcsc-lite's `SCardTransmit` has no timeout, and a card (or vpcd)
 /// that never answers would otherwise hold the caller for ever. The abandoned operation is
 /// cancelled and ends when PC/SC returns (the card is removed or answers); callers must not
-/// reuse its PC/SC context meanwhile. The operation and the timer are unstructured tasks of
-/// their own, so neither waits behind the other's thread; whichever ends first cancels the
-/// other (a finished read leaves no timer holding its result). Cancelling the caller ends it
-/// with `ReadFailure.cancelled` at once.
+/// reuse its PC/SC context meanwhile. The operation is an unstructured task of its own and the
+/// timer a dispatch timer source, so neither waits behind the other's thread; whichever ends
+/// first cancels the other. Cancelling the caller ends it with `ReadFailure.cancelled` at once.
+///
+/// The timer is not a sleeping task: a cancelled `Task.sleep` keeps its dispatch timer and its
+/// task until the deadline would have come, and under Swift 6.3 on Linux longer still (swiftlang/swift
+/// issue 60441; `make soak` measured ~200 bytes held per read, for good). A cancelled timer
+/// source is gone at once.
 public func withDeadline<T: Sendable>(
     _ limit: Duration,
     _ operation: @escaping @Sendable () async throws -> T
@@ -20,12 +25,7 @@ public func withDeadline<T: Sendable>(
                 work: Task {
                     do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
                 },
-                timer: Task {
-                    do {
-                        try await Task.sleep(for: limit)
-                        race.finish(.failure(ReadFailure.timeout))
-                    } catch {}  // cancelled: the operation ended first
-                }
+                timer: OneShotTimer(after: limit) { race.finish(.failure(ReadFailure.timeout)) }
             )
         }
     } onCancel: {
@@ -39,7 +39,8 @@ private final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
         var pending: Result<T, any Error>?
-        var tasks: [Task<Void, Never>] = []
+        var work: Task<Void, Never>?
+        var timer: OneShotTimer?
         var finished = false
     }
 
@@ -57,9 +58,9 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         if let early { continuation.resume(with: early) }
     }
 
-    func track(work: Task<Void, Never>, timer: Task<Void, Never>) {
+    func track(work: Task<Void, Never>, timer: OneShotTimer) {
         let finished = state.withLock { state in
-            state.tasks = [work, timer]
+            (state.work, state.timer) = (work, timer)
             return state.finished
         }
         if finished {
@@ -69,15 +70,32 @@ private final class DeadlineRace<T: Sendable>: Sendable {
     }
 
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock {
-            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
-            guard !state.finished else { return (nil, []) }
+        let (continuation, work, timer) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, OneShotTimer?) in
+            guard !state.finished else { return (nil, nil, nil) }
             state.finished = true
-            defer { state.continuation = nil }
+            defer { (state.continuation, state.work, state.timer) = (nil, nil, nil) }
             if state.continuation == nil { state.pending = result }
-            return (state.continuation, state.tasks)
+            return (state.continuation, state.work, state.timer)
         }
-        for task in tasks { task.cancel() }
+        work?.cancel()
+        timer?.cancel()
         continuation?.resume(with: result)
     }
+}
+
+/// A one-shot dispatch timer on a global queue, running from its creation, that calls
+/// `handler` after `limit` unless cancelled first. (Dispatch sources may be cancelled from any
+/// thread: hence `@unchecked Sendable`.)
+private struct OneShotTimer: @unchecked Sendable {
+    private let source: any DispatchSourceTimer
+
+    init(after limit: Duration, _ handler: @escaping @Sendable () -> Void) {
+        source = DispatchSource.makeTimerSource(queue: .global())
+        source.schedule(deadline: .now() + .milliseconds(Int(clamping: max(0, limit.milliseconds))))
+        source.setEventHandler(handler: handler)
+        source.activate()
+    }
+
+    func cancel() { source.cancel() }
 }

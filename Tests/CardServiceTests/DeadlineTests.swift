@@ -1,0 +1,44 @@
+import Synchronization
+import Testing
+
+@testable import CardService
+
+/// `withDeadline`: the operation's answer, the timer's `timeout`, the caller's `cancelled`,
+/// whichever comes first; a finished operation leaves no timer behind to answer again.
+@Suite struct DeadlineTests {
+    @Test func theOperationsAnswerComesFirst() async throws {
+        let answer = try await withDeadline(.seconds(30)) { 42 }
+        #expect(answer == 42)
+    }
+
+    @Test func anOperationThatNeverEndsTimesOut() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: ReadFailure.timeout) {
+            try await withDeadline(.milliseconds(200)) {
+                try? await Task.sleep(for: .seconds(3600))
+                return 0
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func theCallersCancellationEndsItAtOnce() async throws {
+        let task = Task {
+            try await withDeadline(.seconds(3600)) {
+                try? await Task.sleep(for: .seconds(3600))
+                return 0
+            }
+        }
+        task.cancel()
+        await #expect(throws: ReadFailure.cancelled) { try await task.value }
+    }
+
+    /// Many reads in a row, each finished well before its deadline: every one answers once,
+    /// with its own result (the timers of the finished ones are gone, not waiting to fire).
+    @Test func finishedOperationsLeaveNoTimerToAnswerAgain() async throws {
+        for i in 0..<500 {
+            #expect(try await withDeadline(.milliseconds(50)) { i } == i)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}
