@@ -1,10 +1,9 @@
+import CancuocAPI
+import CancuocServer
 import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
-
-import CancuocAPI
-import CancuocServer
 
 #if canImport(Glibc)
 import Glibc

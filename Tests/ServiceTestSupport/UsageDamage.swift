@@ -1,7 +1,6 @@
+import CancuocUsage
 import Foundation
 import GRDB
-
-import CancuocUsage
 
 /// The damage a power cut (or a careless copy) leaves in a usage database (docs/troubleshooting.md).
 enum UsageDamage: String, CaseIterable, Sendable, CustomStringConvertible {

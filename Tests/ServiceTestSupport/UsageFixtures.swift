@@ -1,9 +1,8 @@
+import CancuocUsage
 import CardService
 import Foundation
 import Logging
 import Synchronization
-
-import CancuocUsage
 
 #if canImport(Glibc)
 import Glibc
