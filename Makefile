@@ -184,6 +184,10 @@ install:
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.socket > "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd-web.socket > "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
 	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket" "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuoc-crl-update.service \
+	  > "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.service"; \
+	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuoc-crl-update.timer > "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.timer"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.service" "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.timer"; \
 	install -Dm644 clients/js/cancuoc.js "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/js/cancuoc.js"; \
 	for f in index.html reception.js reception.css; do install -Dm644 "clients/web/$$f" "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/web/$$f"; done; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
