@@ -20,4 +20,4 @@ systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/c
   "$tmp/cancuoc-crl-update.service" "$tmp/cancuoc-crl-update.timer"
 echo "systemd-analyze verify: ok"
 systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1
-systemd-analyze security --offline=true --threshold=30 --no-pager "$tmp/cancuoc-crl-update.service" | tail -1
+systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuoc-crl-update.service" | tail -1
