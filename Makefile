@@ -13,7 +13,7 @@ RELEASE = -c release --static-swift-stdlib
 # Debian packages: what runs on a clinic PC (the .deb's Depends/Recommends say the same), what
 # builds, what the tests and the demo use; `make deps` installs all three. `make system-test`
 # needs more on the host (debootstrap, systemd-nspawn, lintian): DEB_SYSTEM_TEST_PACKAGES.
-DEB_RUNTIME_PACKAGES = pcscd libccid sqlite3
+DEB_RUNTIME_PACKAGES = pcscd libccid sqlite3 pcsc-tools
 DEB_BUILD_PACKAGES = libpcsclite-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev pkg-config binutils \
   $(DEB_FACE_BUILD_PACKAGES)
 # The face check's matcher (docs/face-check.md): dlib, its image and BLAS libraries,

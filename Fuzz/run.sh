@@ -15,7 +15,7 @@ max_len() {
   case "$1" in
     dg2|citizenRecord|fileReader) echo 32768 ;;
     jsonRPC|keySpec|sod|certificate|crlUpdate) echo 8192 ;;
-    prometheusQuery) echo 16384 ;;
+    prometheusQuery|smartcardList) echo 16384 ;;
     mrz|qr|readerFeatures|tlvProperties|bac|address) echo 512 ;;
     pace) echo 1024 ;;
     *) echo 4096 ;;
@@ -24,11 +24,11 @@ max_len() {
 dict_for() {
   case "$1" in
     jsonRPC|keySpec|prometheusQuery) echo json.dict ;;
-    mrz|qr|readerFeatures|tlvProperties|address) echo "" ;;
+    mrz|qr|readerFeatures|tlvProperties|address|smartcardList) echo "" ;;
     *) echo tlv.dict ;;
   esac
 }
-ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate crlUpdate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties address"
+ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate crlUpdate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties smartcardList address"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`

@@ -65,6 +65,18 @@ set -e
 grep -E "Xác thực|Verification" "$dir/forged.out" || cat "$dir/forged.out"
 echo "exit code: $code"
 
+step "The ID card pushed into the contact slot of a dual reader (second virtual slot): the desk is told where to put it"
+"$BIN/cancuoc" sim --port "$port" --slot 1 --profile "$profile" --contact-chip silent > "$dir/sim-contact.log" 2>&1 &
+contact_pid=$!
+for _ in $(seq 100); do "$BIN/cancuoc" readers --json 2>/dev/null | grep -q '"atr" *: *"3B9F96C0' && break; sleep 0.1; done
+"$BIN/cancuoc" readers | sed -n '/Virtual PCD 00 01/,$p'
+set +e
+"$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 01" --wait 5
+echo "exit code: $?"
+set -e
+kill "$contact_pid" 2>/dev/null || true
+wait "$contact_pid" 2>/dev/null || true
+
 step "The address as the HIS needs it: today's units and their official codes (cancuoc address, docs/address.md)"
 echo "A card issued in 2021 prints the units of its day; Quảng An was split on 1 July 2025 — staff choose, nothing is guessed:"
 "$BIN/cancuoc" address "Số 18 ngõ 52 Tô Ngọc Vân, Quảng An, Tây Hồ, Hà Nội" --issued 2021-05-10

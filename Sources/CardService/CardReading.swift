@@ -139,10 +139,10 @@ public struct CardReading: Sendable {
     }
 
     /// The ID card's contact chip that does not answer the eMRTD application: tell the person
-    /// where the card goes (`KnownCard.contactChipAdvice`) instead of "cannot be read".
+    /// where the card goes (`ReadFailure.idCardContactChip`) instead of "cannot be read".
     static func contactChipFailure(_ failure: ReadFailure, contactChip: Bool) -> ReadFailure {
         guard contactChip, case .unreadableCard = failure else { return failure }
-        return .unreadableCard(KnownCard.contactChipAdvice)
+        return .idCardContactChip
     }
 
     static let contactCardOnReader =

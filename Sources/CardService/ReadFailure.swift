@@ -11,6 +11,10 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case cardRemoved
     case readerBusy
     case unreadableCard(String)
+    /// The ID card's own contact chip, in a contact slot, does not answer the ID-card
+    /// application (docs/design.md §9.5): of kind `unreadableCard`, with its own sentences
+    /// telling the person where the card goes.
+    case idCardContactChip
     case pcscUnavailable(String)
     case timeout
     case cancelled
@@ -98,7 +102,7 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongKey: .wrongKey
         case .cardRemoved: .cardRemoved
         case .readerBusy: .readerBusy
-        case .unreadableCard: .unreadableCard
+        case .unreadableCard, .idCardContactChip: .unreadableCard
         case .pcscUnavailable: .pcscUnavailable
         case .timeout: .timeout
         case .cancelled: .cancelled
@@ -130,16 +134,18 @@ public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .noReader(let s), .unreadableCard(let s), .pcscUnavailable(let s), .internal(let s):
             "\(kind.message): \(s)"
         case .badKey(let key): key.message
+        case .idCardContactChip: KnownCard.contactChipAdviceEn
         case .noCard, .wrongKey, .cardRemoved, .readerBusy, .timeout, .cancelled: kind.message
         }
     }
 
     /// Vietnamese, for reception staff (`data.messageVi`).
     public var messageVi: String {
-        if case .badKey(let key) = self { return key.messageVi }
-        // The ID card in a contact slot (docs/design.md §9.5): the desk is told where the card goes.
-        if case .unreadableCard(let s) = self, s == KnownCard.contactChipAdvice { return KnownCard.contactChipAdviceVi }
-        return kind.messageVi
+        switch self {
+        case .badKey(let key): key.messageVi
+        case .idCardContactChip: KnownCard.contactChipAdviceVi
+        default: kind.messageVi
+        }
     }
 
     public var description: String { message }

@@ -29,6 +29,7 @@ public enum FuzzHarness {
         case .prometheusQuery: ServiceTargets.prometheusQuery(data)
         case .readerFeatures: _ = try? ReaderFeatures(parsing: data)
         case .tlvProperties: PCSCTargets.tlvProperties(data)
+        case .smartcardList: PCSCTargets.smartcardList(data)
         case .sod: VerificationTargets.sod(data)
         case .certificate: VerificationTargets.certificate(data)
         case .dg15: VerificationTargets.dg15(data)

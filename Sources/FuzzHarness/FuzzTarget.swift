@@ -14,8 +14,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case jsonRPC, keySpec
     // Province roll-up: a Prometheus HTTP API answer (CancuocUsage)
     case prometheusQuery
-    // PC/SC reader properties
-    case readerFeatures, tlvProperties
+    // PC/SC reader properties; pcsc-tools' list of ATRs (names in `cancuoc readers`)
+    case readerFeatures, tlvProperties, smartcardList
     // Passive and active authentication: EF.SOD (CMS), X.509 certificates and CRLs, DG14, DG15.
     case sod, certificate, dg14, dg15
     // A fetched CRL checked against a CSCA before it is installed (CRLAcceptance).

@@ -192,6 +192,32 @@ seed(
     [UInt8](hex: "01 02 00 00 03 01 00 08 04 31 2E 32 33 0A 04 00 00 01 00 0B 02 6B 07 0C 02 21 54")
 )
 
+seed(
+    .smartcardList,
+    "id-card-and-patterns",
+    [0]
+        + Array(
+            """
+            # syntax: ATR in regular expression form, then tab-indented descriptions
+            3B 9F 96 C0 0A 31 FE 45 75 4A 61 76 65 6C 69 6E 2D 4F 53 20 31 2E 30 51
+            \tVietnam ID Card (eID)
+
+            3B 3B .. 00 80 6. A[FE] 03 0[CD] .. .. 83 .. 90 00
+            \tA card by pattern
+            \thttp://example.org/
+
+            3B EF 00 FF 81 31 42 45 .* 38
+            \tAny length in the middle
+
+            """.utf8
+        )
+)
+seed(
+    .smartcardList,
+    "pattern-lookup",
+    [1] + Array("3B 3B .. 00 80 6. A[FE] 03 0[CD] .. .. 83 .. 90 00\n\tA card\n".utf8)
+)
+
 // Passive and active authentication: EF.SOD, certificates and CRLs of the test PKI, DG15 keys.
 for scheme in [SignatureScheme.rsaPSS, .ecdsaBrainpoolP256r1] {
     do {

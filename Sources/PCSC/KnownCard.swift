@@ -35,8 +35,7 @@ public enum KnownCard: String, Sendable, Hashable, CaseIterable {
     }
 
     /// What to tell the person at the desk when the contact chip does not answer the eMRTD
-    /// application: Vietnamese, then English.
-    public static let contactChipAdvice = contactChipAdviceVi + " / " + contactChipAdviceEn
+    /// application (`ReadFailure.idCardContactChip`), in Vietnamese and in English.
     public static let contactChipAdviceVi =
         "Đây là chip tiếp xúc của thẻ căn cước: hãy rút thẻ ra và đặt thẻ lên đầu đọc không tiếp xúc (NFC)."
     public static let contactChipAdviceEn =

@@ -1,6 +1,7 @@
 import CPCSCLite
 import Foundation
 import Logging
+import SmartCard
 
 /// An `SCARDCONTEXT` owned by one dedicated thread (docs/design.md §8: one context per thread).
 ///
@@ -154,7 +155,7 @@ public final class PCSCContext: @unchecked Sendable {
             max(
                 0,
                 min(
-                    timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000,
+                    timeout.milliseconds,
                     3_600_000
                 )
             )

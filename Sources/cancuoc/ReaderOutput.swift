@@ -25,7 +25,8 @@ enum ReaderListText {
         }
     }
 
-    static func render(_ entries: [ReaderEntry]) -> String {
+    /// `cardNames`: pcsc-tools' list when it is installed, for the card's name as pcsc_scan says it.
+    static func render(_ entries: [ReaderEntry], cardNames: SmartcardList? = nil) -> String {
         guard !entries.isEmpty else { return "No readers." }
         return entries.map { e in
             var lines = ["\(e.name)", "  id:      \(e.id)", "  kind:    \(ReaderListText.kind(e.classification))"]
@@ -39,6 +40,9 @@ enum ReaderListText {
             if let firmware = i.firmware { lines.append("  firmware: \(firmware)") }
             if let max = i.maxAPDUDataSize { lines.append("  max APDU data: \(max == 0 ? "short only" : String(max))") }
             lines.append("  card:    " + (e.cardPresent ? "present, ATR \(Hex.encode(e.atr ?? []))" : "none"))
+            if e.cardPresent, let names = cardNames?.descriptions(for: e.atr ?? []), let name = names.first {
+                lines.append("  known as: \(name) (pcsc-tools)")
+            }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
     }

@@ -52,7 +52,9 @@ struct ReadersCommand: AsyncParsableCommand {
                 )
             }
             await context.release()
-            Output.line(json ? try ReaderListJSON.render(entries) : ReaderListText.render(entries))
+            Output.line(
+                json ? try ReaderListJSON.render(entries) : ReaderListText.render(entries, cardNames: .installed())
+            )
         } catch {
             await context.release()
             throw fail(error)

@@ -3,6 +3,7 @@ import CardSimulator
 import Foundation
 import Logging
 import MRTD
+import PCSC
 import SmartCard
 
 /// `cancuoc sim`: plugs a simulated card into vpcd so integrators can work without a card.
@@ -53,6 +54,15 @@ struct SimCommand: AsyncParsableCommand {
 
     @Option(help: "Document Signer key: \(SignatureScheme.allCases.map(\.rawValue).joined(separator: ", ")).")
     var signer: String = SignatureScheme.ecdsaBrainpoolP256r1.rawValue
+
+    @Option(
+        name: .customLong("contact-chip"),
+        help: ArgumentHelp(
+            "Be the ID card's contact chip, as if pushed into the contact slot of a dual reader (its contact ATR): answering (the chip answers the ID-card application) or silent (it does not).",
+            valueName: "answering|silent"
+        )
+    )
+    var contactChip: ContactChipBehaviour?
 
     @Option(
         name: .customLong("trust-out"),
@@ -112,7 +122,12 @@ struct SimCommand: AsyncParsableCommand {
         )
         options.timing = timing
         let built = try SimulatedCCCD.build(profile: citizen, options: options)
-        let card = built.handler
+        let card: any APDUHandler =
+            switch contactChip {
+            case nil: built.handler
+            case .answering?: ContactChip(atr: KnownCard.vietnameseIDCardContactChip.atrs[0], answering: built.handler)
+            case .silent?: ContactChip(atr: KnownCard.vietnameseIDCardContactChip.atrs[0])
+            }
         if let trustOut {
             try built.writeTrust(to: URL(fileURLWithPath: trustOut))
             Output.line("trust anchors written to \(trustOut)")
@@ -123,7 +138,9 @@ struct SimCommand: AsyncParsableCommand {
         }
         Output.line(
             "simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"
-                + (fault.map { ", forged: \($0)" } ?? "") + (timing.map { ", timing of a real chip: \($0.name)" } ?? "")
+                + (fault.map { ", forged: \($0)" } ?? "")
+                + (contactChip.map { ", its contact chip (\($0.rawValue))" } ?? "")
+                + (timing.map { ", timing of a real chip: \($0.name)" } ?? "")
         )
         let transport = VirtualCardTransport(card: card, host: host, port: port + slot)
         while true {
@@ -138,4 +155,9 @@ struct SimCommand: AsyncParsableCommand {
             Output.line("vpcd closed the connection; reconnecting")
         }
     }
+}
+
+/// `cancuoc sim --contact-chip`: whether the ID card's contact chip answers the ID-card application.
+enum ContactChipBehaviour: String, ExpressibleByArgument, CaseIterable {
+    case answering, silent
 }

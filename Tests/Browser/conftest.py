@@ -105,8 +105,9 @@ class Bench:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
-    def insert_card(self, profile=PROFILE, fault=None, timing=None, portrait=None):
-        """`timing`: a `cancuoc sim --timing` profile, for a card as slow as a real chip."""
+    def insert_card(self, profile=PROFILE, fault=None, timing=None, portrait=None, contact_chip=None):
+        """`timing`: a `cancuoc sim --timing` profile, for a card as slow as a real chip;
+        `contact_chip`: "answering" or "silent", the ID card pushed into a contact slot."""
         self.remove_card()
         args = [str(BIN / "cancuoc"), "sim", "--port", str(self.vpcd), "--profile", profile, "--trust-out", str(self.trust)]
         if fault:
@@ -115,6 +116,8 @@ class Bench:
             args += ["--timing", timing]
         if portrait:
             args += ["--portrait", str(portrait)]
+        if contact_chip:
+            args += ["--contact-chip", contact_chip]
         self.sim = subprocess.Popen(args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def remove_card(self):

@@ -295,6 +295,25 @@ def test_reception_page_names_the_failed_check_of_a_forged_card(browser, bench):
     wait(browser, lambda d: not d.find_element(By.ID, "record").is_displayed())
 
 
+def test_reception_page_tells_the_receptionist_to_use_the_contactless_reader(browser, bench):
+    """The ID card pushed into a dual reader's contact slot, its contact chip silent: the page
+    says what to do, in Vietnamese, instead of "no reader"."""
+    person = profile_json()["dg13"]
+    bench.remove_card()
+    browser.get(bench.page_origin + "/")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    bench.insert_card(contact_chip="silent")
+    wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)
+    browser.find_element(By.ID, "key").send_keys(person["idNumber"], Keys.ENTER)
+    status = browser.find_element(By.ID, "status")
+    wait(browser, lambda d: "chip tiếp xúc" in status.text)
+    assert "đặt thẻ lên đầu đọc không tiếp xúc (NFC)" in status.text, status.text
+    assert "Không tìm thấy đầu đọc" not in status.text
+    assert not browser.find_element(By.ID, "record").is_displayed()
+    assert person["idNumber"] not in bench.log()
+    bench.remove_card()
+
+
 def test_reception_page_clears_a_record_nobody_uses(browser, bench):
     person = profile_json()["dg13"]
     bench.insert_card()

@@ -57,6 +57,9 @@ extension DaemonIntegration {
                 let text = try await CommandLineRead.cancuoc(["readers"], socket: bench.socketPath)
                 #expect(text.status == 0, "\(text.stderr)")
                 #expect(text.stdout.contains("the ID card's contact chip"), "\(text.stdout)")
+                if FileManager.default.fileExists(atPath: SmartcardList.debianPath) {
+                    #expect(text.stdout.contains("known as: Vietnam ID Card (eID) (pcsc-tools)"), "\(text.stdout)")
+                }
                 #expect(await chip.commandsReceived == 0, "listing readers sends no command")
             }
         }

@@ -100,26 +100,12 @@ public struct SecureMessagingCodec: Sendable {
     /// for this response. A response without data objects is returned unchanged (the caller
     /// decides what a plain status means); any DO'8E' failure throws `badMAC`.
     public func unprotect(_ response: ResponseAPDU, ssc: [UInt8]) throws -> ResponseAPDU {
-        let objects: [TLV]
-        do { objects = try TLV.decodeSequence(response.data) } catch {
-            throw SecureMessagingError.malformed("response data objects: \(error)")
-        }
-        guard let last = objects.last, last.tag == 0x8E else { throw SecureMessagingError.missingMAC }
-        guard last.value.count == 8 else { throw SecureMessagingError.malformed("DO'8E' length") }
-        let covered = objects.dropLast().flatMap(\.encoded)
-        guard constantTimeEqual(try mac(ssc: ssc, covered), last.value) else { throw SecureMessagingError.badMAC }
-
         var data: [UInt8] = []
         var status = response.status
-        for object in objects.dropLast() {
+        for object in try verifiedObjects(response.data, of: "response", header: [], ssc: ssc) {
             switch object.tag {
-            case 0x87:
-                guard object.value.first == 0x01, object.value.count > 1 else {
-                    throw SecureMessagingError.malformed("DO'87' padding indicator")
-                }
-                data = try decryptChecked(ssc: ssc, Array(object.value.dropFirst()))
-            case 0x85:
-                data = try decryptChecked(ssc: ssc, object.value)
+            case 0x87, 0x85:
+                data = try decryptedData(object, ssc: ssc)
             case 0x81:
                 data = object.value
             case 0x99:
@@ -137,28 +123,13 @@ public struct SecureMessagingCodec: Sendable {
     /// Chip side: verifies and decrypts a protected command (`ssc` already incremented).
     public func unprotect(_ command: CommandAPDU, ssc: [UInt8]) throws -> CommandAPDU {
         guard command.cla & 0x0C == 0x0C else { throw SecureMessagingError.missingMAC }
-        let objects: [TLV]
-        do { objects = try TLV.decodeSequence(command.data) } catch {
-            throw SecureMessagingError.malformed("command data objects: \(error)")
-        }
-        guard let last = objects.last, last.tag == 0x8E else { throw SecureMessagingError.missingMAC }
-        guard last.value.count == 8 else { throw SecureMessagingError.malformed("DO'8E' length") }
         let header = Crypto.pad([command.cla, command.ins, command.p1, command.p2], blockSize: keys.cipher.blockSize)
-        let covered = objects.dropLast().flatMap(\.encoded)
-        guard constantTimeEqual(try mac(ssc: ssc, header + covered), last.value) else {
-            throw SecureMessagingError.badMAC
-        }
         var data: [UInt8] = []
         var ne: Int?
-        for object in objects.dropLast() {
+        for object in try verifiedObjects(command.data, of: "command", header: header, ssc: ssc) {
             switch object.tag {
-            case 0x87:
-                guard object.value.first == 0x01, object.value.count > 1 else {
-                    throw SecureMessagingError.malformed("DO'87' padding indicator")
-                }
-                data = try decryptChecked(ssc: ssc, Array(object.value.dropFirst()))
-            case 0x85:
-                data = try decryptChecked(ssc: ssc, object.value)
+            case 0x87, 0x85:
+                data = try decryptedData(object, ssc: ssc)
             case 0x97:
                 switch object.value.count {
                 case 1: ne = object.value[0] == 0 ? 256 : Int(object.value[0])
@@ -194,6 +165,38 @@ public struct SecureMessagingCodec: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The data objects of a protected message before its DO'8E', once the MAC over `header` and
+    /// them is checked: both sides unprotect through here.
+    private func verifiedObjects(
+        _ bytes: [UInt8],
+        of message: String,
+        header: [UInt8],
+        ssc: [UInt8]
+    ) throws
+        -> ArraySlice<TLV>
+    {
+        let objects: [TLV]
+        do { objects = try TLV.decodeSequence(bytes) } catch {
+            throw SecureMessagingError.malformed("\(message) data objects: \(error)")
+        }
+        guard let last = objects.last, last.tag == 0x8E else { throw SecureMessagingError.missingMAC }
+        guard last.value.count == 8 else { throw SecureMessagingError.malformed("DO'8E' length") }
+        let covered = objects.dropLast().flatMap(\.encoded)
+        guard constantTimeEqual(try mac(ssc: ssc, header + covered), last.value) else {
+            throw SecureMessagingError.badMAC
+        }
+        return objects.dropLast()
+    }
+
+    /// The plain data of DO'87' (padding indicator 01, then the cryptogram) or DO'85'.
+    private func decryptedData(_ object: TLV, ssc: [UInt8]) throws -> [UInt8] {
+        guard object.tag == 0x87 else { return try decryptChecked(ssc: ssc, object.value) }
+        guard object.value.first == 0x01, object.value.count > 1 else {
+            throw SecureMessagingError.malformed("DO'87' padding indicator")
+        }
+        return try decryptChecked(ssc: ssc, Array(object.value.dropFirst()))
+    }
 
     private func decryptChecked(ssc: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
         guard !data.isEmpty, data.count % keys.cipher.blockSize == 0 else {

@@ -1,3 +1,5 @@
+import SmartCard
+
 /// What a caller asks of one read: the one type from the API's `card.read` params (and the
 /// command line's flags) down to the reading plan. Each layer takes the fields it acts on: the
 /// reading plan `readFace`, `order` and `fixedChunkSize`; the card service `waitForCard`; the
@@ -85,13 +87,5 @@ extension ReadOptions: Codable {
         if waitForCard != .zero { try c.encode(waitForCard.seconds, forKey: .waitForCardSeconds) }
         if includeFace { try c.encode(true, forKey: .includeFace) }
         if skipFace { try c.encode(true, forKey: .skipFace) }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    fileprivate var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
     }
 }

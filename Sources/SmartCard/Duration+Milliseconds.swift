@@ -1,3 +1,4 @@
+/// Durations as the logs, the configuration and the API write them (one place for the package).
 extension Duration {
     /// Whole milliseconds (for logs).
     package var milliseconds: Int64 {
