@@ -161,8 +161,11 @@ STRIP ?= strip
 # (the tool behind its `swift package generate-manual` plugin, built here as a product so that
 # the plugin's own release build does not relink the binaries being installed), dated by the
 # last commit so a rebuilt package is identical.
+# Only the two products: a plain `swift build` would also build the test support library
+# ServiceTestSupport, which imports Testing, absent from the static (--static-swift-stdlib) SDK.
 install:
-	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(RELEASE) --product cancuocd
+	$(SWIFT) build $(RELEASE) --product cancuoc
 	$(SWIFT) build $(RELEASE) --product generate-manual
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
 	man=$$(mktemp -d /tmp/cancuoc-man.XXXXXX); trap 'rm -rf "$$man"' EXIT; \
