@@ -497,6 +497,19 @@ crl_revoking_fetched() {
   [ "$(main_pid)" = "$before" ] || { echo "the daemon was restarted"; return 1; }
 }
 
+# The province sees the clinic's trust: the newest CRL's date and the trust package, in the
+# inventory and in the metrics textfile (rewritten every metricsIntervalSeconds, 60 s).
+crl_in_the_inventory() {
+  local summary issued
+  summary=$(ct runuser -u his -- timeout 20 cancuoc call inventory.summary)
+  issued=$(sed -n 's/.*"newestCRLIssued":"\([0-9-]*\)T.*/\1/p' <<< "$summary")
+  [ "$issued" = "$(date -u +%F)" ] || { echo "inventory.summary trust: $(grep -o '"trust":{[^}]*' <<< "$summary")"; return 1; }
+  grep -q '"name":"cancuoc-trust-systemtest","version":"1"' <<< "$summary" || { echo "no trust package in inventory.summary"; return 1; }
+  ct_until 75 grep -q '^cancuoc_trust_package_info{package="cancuoc-trust-systemtest",version="1"} 1' /var/lib/cancuoc/metrics/cancuoc.prom \
+    || { echo "metrics: $(ct grep '^cancuoc_trust' /var/lib/cancuoc/metrics/cancuoc.prom | tr '\n' ' ')"; return 1; }
+  ct grep -q '^cancuoc_trust_crl_issued_timestamp_seconds [0-9]' /var/lib/cancuoc/metrics/cancuoc.prom || { echo "no CRL date in the metrics"; return 1; }
+}
+
 crl_foreign_refused() {
   local before
   before=$(ct sh -c 'cat /var/lib/cancuoc/crl/*.crl' | md5sum)
@@ -524,6 +537,7 @@ crl_checks() {
   check "crl: a card of another CSCA, no CRL yet: verified" crl_setup
   check "crl: an expired CRL is installed and the verdict says so in words" crl_expired_in_the_verdict
   check "crl: the timer's service fetches a CRL listing the card's DS: the next read is failed (no restart)" crl_revoking_fetched
+  check "crl: inventory.summary and the metrics show the newest CRL and the trust package" crl_in_the_inventory
   check "crl: a CRL signed by another key is refused and logged; the installed one stays" crl_foreign_refused
   check "crl: an older CRL does not replace the newer one (no rollback)" crl_rollback_refused
   crl_cleanup
