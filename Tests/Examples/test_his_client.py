@@ -13,6 +13,7 @@ import threading
 import unittest
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the example
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 import his_client  # noqa: E402
 
