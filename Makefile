@@ -161,8 +161,11 @@ STRIP ?= strip
 # (the tool behind its `swift package generate-manual` plugin, built here as a product so that
 # the plugin's own release build does not relink the binaries being installed), dated by the
 # last commit so a rebuilt package is identical.
+# Only the two products: a plain `swift build` would also build the test support library
+# ServiceTestSupport, which imports Testing, absent from the static (--static-swift-stdlib) SDK.
 install:
-	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(RELEASE) --product cancuocd
+	$(SWIFT) build $(RELEASE) --product cancuoc
 	$(SWIFT) build $(RELEASE) --product generate-manual
 	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
 	man=$$(mktemp -d /tmp/cancuoc-man.XXXXXX); trap 'rm -rf "$$man"' EXIT; \
@@ -184,6 +187,10 @@ install:
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd.socket > "$(DESTDIR)$(UNITDIR)/cancuocd.socket"; \
 	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuocd-web.socket > "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
 	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuocd.service" "$(DESTDIR)$(UNITDIR)/cancuocd.socket" "$(DESTDIR)$(UNITDIR)/cancuocd-web.socket"; \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuoc-crl-update.service \
+	  > "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.service"; \
+	sed -e 's|/usr/local/share/doc/cancuoc|$(DOCDIR)|g' systemd/cancuoc-crl-update.timer > "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.timer"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.service" "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.timer"; \
 	install -Dm644 clients/js/cancuoc.js "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/js/cancuoc.js"; \
 	for f in index.html reception.js reception.css; do install -Dm644 "clients/web/$$f" "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/web/$$f"; done; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \

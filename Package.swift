@@ -116,6 +116,14 @@ let package = Package(
             dependencies: ["CancuocUsage"],
             linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]
         ),
+        // The trust directory kept fresh: CRLs downloaded (URLSession: libcurl), checked against
+        // the trusted CSCAs, installed whole (`cancuoc trust fetch-crls`). Only the command line
+        // links it; the daemon opens no outgoing connection.
+        .target(
+            name: "TrustUpdate",
+            dependencies: ["MRTD", .product(name: "Logging", package: "swift-log")],
+            linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux]))]
+        ),
         // The daemon: reader sessions, the methods, scan-and-tap.
         .target(
             name: "CancuocDaemon",
@@ -139,7 +147,7 @@ let package = Package(
             name: "cancuoc",
             dependencies: [
                 "CancuocAPI", "CancuocDaemon", "CancuocServer", "CancuocUsage", "CardService", "CardSimulator", "PCSC",
-                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "AdminUnits", "FaceCheck",
+                "MRTD", "CCCD", "SmartCard", "PrometheusClient", "AdminUnits", "FaceCheck", "TrustUpdate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -208,6 +216,7 @@ let package = Package(
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "MRTD", "SmartCard", "CardSimulator", "AdminUnits"]),
         .testTarget(name: "CardSimulatorTests", dependencies: ["CardSimulator", "MRTD", "CCCD", "SmartCard"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
+        .testTarget(name: "TrustUpdateTests", dependencies: ["TrustUpdate", "MRTD", "CardSimulator"]),
         .testTarget(name: "AdminUnitsTests", dependencies: ["AdminUnits"]),
         // One test target per module of the service (design.md §10), each with the fixtures they share.
         .target(

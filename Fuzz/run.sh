@@ -14,7 +14,7 @@ SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 max_len() {
   case "$1" in
     dg2|citizenRecord|fileReader) echo 32768 ;;
-    jsonRPC|keySpec|sod|certificate) echo 8192 ;;
+    jsonRPC|keySpec|sod|certificate|crlUpdate) echo 8192 ;;
     prometheusQuery|smartcardList) echo 16384 ;;
     mrz|qr|readerFeatures|tlvProperties|bac|address) echo 512 ;;
     pace) echo 1024 ;;
@@ -28,7 +28,7 @@ dict_for() {
     *) echo tlv.dict ;;
   esac
 }
-ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties smartcardList address"
+ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate crlUpdate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties smartcardList address"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`

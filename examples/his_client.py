@@ -77,6 +77,44 @@ class CancuocClient:
         return self.receive(deadline)
 
 
+def is_retryable(response):
+    """Whether the daemon asked for the request again on a new connection: it was stopping
+    (an update or a restart; docs/api.md § Errors, -32000 with "stopping": true)."""
+    error = response.get("error") or {}
+    return error.get("code") == -32000 and (error.get("data") or {}).get("stopping") is True
+
+
+def reconnect(path, timeout=30):
+    """A new connection (hello, events), trying every half second: while an update replaces
+    the daemon, its socket stays open and the new daemon answers within seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client = CancuocClient(path)
+            client.call("hello", timeout=max(1, deadline - time.monotonic()))
+            client.call("events.subscribe", {"records": False})
+            return client
+        except (OSError, TimeoutError):
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
+
+
+def read_card(client, path, params, on_identity=None):
+    """`card.read`, sent once more on a new connection when the daemon was stopping (or the
+    connection dropped during the read). Returns the client to go on with and the response."""
+    try:
+        response = client.call("card.read", params, on_identity=on_identity)
+        if not is_retryable(response):
+            return client, response
+    except ConnectionError:
+        pass
+    print("cancuocd is restarting (an update?): reconnecting to read again", flush=True)
+    client.sock.close()
+    client = reconnect(path)
+    return client, client.call("card.read", params, on_identity=on_identity)
+
+
 def summary(record):
     person = record.get("person") or {}
     verification = (record.get("verification") or {}).get("status")
@@ -135,7 +173,12 @@ def main():
             print("identity: %s | %.0f ms (face follows)" % (summary(record), (time.monotonic() - started) * 1000),
                   flush=True)
 
-        response = client.call("card.read", {"reader": reader, "key": key, "includeFace": False}, on_identity=identity)
+        try:
+            client, response = read_card(client, args.socket, {"reader": reader, "key": key, "includeFace": False},
+                                         on_identity=identity)
+        except (OSError, TimeoutError) as error:
+            print("cannot reach cancuocd again at %s: %s" % (args.socket, error), file=sys.stderr)
+            return 7
         elapsed_ms = (time.monotonic() - started) * 1000
         if "error" in response:
             error = response["error"]

@@ -43,4 +43,6 @@ if [ "$daemon_status" -ne 0 ] || [ -e "$socket" ] || ! grep -q "stopped" "$work/
   tail -20 "$work/cancuocd.log" >&2
   exit 1
 fi
+# A read refused by a stopping daemon (an update) is sent again on a new connection.
+python3 "$root/Tests/Examples/test_his_client.py" 2>&1 | tail -1
 echo "example-test: ok"

@@ -18,6 +18,9 @@ grep -q '"metricsTextfile": "/var/lib/cancuoc/metrics/cancuoc.prom"' "$conf" \
   || { echo "make-deb: could not set metricsTextfile in $conf" >&2; exit 1; }
 install -d "$stage/var/lib/prometheus/node-exporter"
 ln -sfn ../../cancuoc/metrics/cancuoc.prom "$stage/var/lib/prometheus/node-exporter/cancuoc.prom"
+# The CRLs cancuoc-crl-update.service fetches live in its state directory; the daemon sees them
+# through the trust directory (docs/fleet.md § CRLs). Absolute: another top-level directory.
+ln -sfn /var/lib/cancuoc/crl "$stage/etc/cancuoc/trust/fetched-crls"
 # Relative, as Debian wants within a top-level directory.
 ln -sfn ../lib/cancuoc/cancuoc "$stage/usr/bin/cancuoc"
 

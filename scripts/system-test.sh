@@ -456,6 +456,95 @@ downgrade_keeps_state() {
   state_kept "$reads"
 }
 
+# ---- CRLs kept fresh (docs/fleet.md § CRLs) ------------------------------------------
+# The card's CRLs (cancuoc sim --crl-out) served by the province's mirror (http.server on the
+# loopback, started by repository_added_with_signed_by); the timer's service fetches them.
+crl_serve() { ct cp "/srv/crl-src/$1" /srv/www/crl/csca.crl; }
+crl_fetch() { ct systemctl start cancuoc-crl-update.service; }
+crl_journal_has() { ct journalctl --no-pager -u cancuoc-crl-update.service -o cat | grep -F "$1" | head -2 | grep .; }
+read_output() { ct runuser -u his -- timeout 60 cancuoc call card.read "{\"key\":{\"id\":\"$id\"},\"waitForCardSeconds\":30}" 2>&1 || true; }
+
+crl_timer_installed() {
+  ct systemctl is-enabled -q cancuoc-crl-update.timer || { echo "timer not enabled"; return 1; }
+  ct systemctl is-active -q cancuoc-crl-update.timer || { echo "timer not active"; return 1; }
+  [ "$(ct systemctl show -P Unit cancuoc-crl-update.timer)" = cancuoc-crl-update.service ] || return 1
+  [ "$(ct readlink /etc/cancuoc/trust/fetched-crls)" = /var/lib/cancuoc/crl ] || { echo "no fetched-crls link"; return 1; }
+}
+
+crl_setup() {
+  ct systemctl stop cardsim-fleet.service cardsim.service 2> /dev/null || true
+  ct sh -c 'rm -rf /srv/crl-src /srv/www/crl /etc/cancuoc/trust/crl-check /var/lib/cancuoc/crl/*; mkdir -p /srv/www/crl'
+  ct systemd-run -q --unit=cardsim-crl cancuoc sim --port 35963 --profile "$profile" --trust-out /etc/cancuoc/trust/crl-check --crl-out /srv/crl-src
+  ct_until 20 test -s /srv/crl-src/foreign.crl || { echo "the simulator wrote no CRLs"; return 1; }
+  ct sh -c 'echo "{\"crlUpdate\": {\"urls\": [\"http://127.0.0.1:8000/crl/csca.crl\"], \"timeoutSeconds\": 20}}" > /etc/cancuoc/cancuocd.json.d/60-crl.json'
+  status_is verified
+}
+
+crl_expired_in_the_verdict() {
+  local out
+  crl_serve expired.crl
+  crl_fetch || { echo "the service failed on an expired CRL"; ct journalctl --no-pager -u cancuoc-crl-update.service -n 5 -o cat; return 1; }
+  out=$(read_output)
+  grep -q 'revocation not checked: the CRL expired on' <<< "$out" || { echo "read: ${out:0:300}"; return 1; }
+}
+
+crl_revoking_fetched() {
+  local before
+  before=$(main_pid)
+  crl_serve revokes-ds.crl
+  crl_fetch || { echo "the service failed"; ct journalctl --no-pager -u cancuoc-crl-update.service -n 5 -o cat; return 1; }
+  status_is failed || return 1
+  [ "$(main_pid)" = "$before" ] || { echo "the daemon was restarted"; return 1; }
+}
+
+# The province sees the clinic's trust: the newest CRL's date and the trust package, in the
+# inventory and in the metrics textfile (rewritten every metricsIntervalSeconds, 60 s).
+crl_in_the_inventory() {
+  local summary issued
+  summary=$(ct runuser -u his -- timeout 20 cancuoc call inventory.summary)
+  issued=$(sed -n 's/.*"newestCRLIssued":"\([0-9-]*\)T.*/\1/p' <<< "$summary")
+  [ "$issued" = "$(date -u +%F)" ] || { echo "inventory.summary trust: $(grep -o '"trust":{[^}]*' <<< "$summary")"; return 1; }
+  grep -q '"name":"cancuoc-trust-systemtest","version":"1"' <<< "$summary" || { echo "no trust package in inventory.summary"; return 1; }
+  # The first rewrite after the CRLs came (at most a minute).
+  ct_until 75 grep -q '^cancuoc_trust_crl_issued_timestamp_seconds [0-9]' /var/lib/cancuoc/metrics/cancuoc.prom \
+    || { echo "metrics: $(ct grep '^cancuoc_trust' /var/lib/cancuoc/metrics/cancuoc.prom | tr '\n' ' ')"; return 1; }
+  ct grep -q '^cancuoc_trust_package_info{package="cancuoc-trust-systemtest",version="1"} 1' /var/lib/cancuoc/metrics/cancuoc.prom \
+    || { echo "no trust package in the metrics"; return 1; }
+}
+
+crl_foreign_refused() {
+  local before
+  before=$(ct sh -c 'cat /var/lib/cancuoc/crl/*.crl' | md5sum)
+  crl_serve foreign.crl
+  ! crl_fetch 2> /dev/null || { echo "the service accepted a CRL signed by another key"; return 1; }
+  crl_journal_has "signature does not verify" > /dev/null || { echo "no refusal in the journal"; return 1; }
+  [ "$(ct sh -c 'cat /var/lib/cancuoc/crl/*.crl' | md5sum)" = "$before" ] || { echo "the installed CRL changed"; return 1; }
+  status_is failed
+}
+
+crl_rollback_refused() {
+  crl_serve expired.crl
+  ! crl_fetch 2> /dev/null || { echo "an older CRL replaced the newer one"; return 1; }
+  crl_journal_has "no rollback" > /dev/null || { echo "no refusal in the journal"; return 1; }
+  status_is failed
+}
+
+crl_cleanup() {
+  ct sh -c 'rm -rf /etc/cancuoc/cancuocd.json.d/60-crl.json /etc/cancuoc/trust/crl-check /var/lib/cancuoc/crl/*'
+  ct systemctl stop cardsim-crl.service 2> /dev/null || true
+}
+
+crl_checks() {
+  check "crl: the .deb enables cancuoc-crl-update.timer; fetched-crls links to its state" crl_timer_installed
+  check "crl: a card of another CSCA, no CRL yet: verified" crl_setup
+  check "crl: an expired CRL is installed and the verdict says so in words" crl_expired_in_the_verdict
+  check "crl: the timer's service fetches a CRL listing the card's DS: the next read is failed (no restart)" crl_revoking_fetched
+  check "crl: inventory.summary and the metrics show the newest CRL and the trust package" crl_in_the_inventory
+  check "crl: a CRL signed by another key is refused and logged; the installed one stays" crl_foreign_refused
+  check "crl: an older CRL does not replace the newer one (no rollback)" crl_rollback_refused
+  crl_cleanup
+}
+
 fleet_checks() {
   check "fleet: the clinic package adds the repository (deb822, Signed-By); apt update" repository_added_with_signed_by
   check "fleet: a repository signed by another key is refused by apt" foreign_repository_refused
@@ -465,6 +554,7 @@ fleet_checks() {
   check "fleet: N → N+1 by unattended-upgrades during a read; drop-ins and reads kept" unattended_upgrade_during_a_read
   [ -f "$work/inflight.txt" ] && echo "NOTE $release  $(cat "$work/inflight.txt")" && rm -f "$work/inflight.txt"
   check "fleet: N+1 → N downgrade keeps drop-ins and reads" downgrade_keeps_state
+  crl_checks
 }
 
 test_release() {

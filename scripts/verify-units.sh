@@ -14,6 +14,10 @@ bindir=$(sed -n 's|^ExecStart=\(.*\)/cancuocd .*|\1|p' "$dest$unitdir/cancuocd.s
 sed "s|^ExecStart=$bindir/|ExecStart=$dest$bindir/|" "$dest$unitdir/cancuocd.service" > "$tmp/cancuocd.service"
 cp "$dest$unitdir/cancuocd.socket" "$tmp/cancuocd.socket"
 cp "$dest$unitdir/cancuocd-web.socket" "$tmp/cancuocd-web.socket"
-systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/cancuocd.service"
+sed "s|^ExecStart=$bindir/|ExecStart=$dest$bindir/|" "$dest$unitdir/cancuoc-crl-update.service" > "$tmp/cancuoc-crl-update.service"
+cp "$dest$unitdir/cancuoc-crl-update.timer" "$tmp/cancuoc-crl-update.timer"
+systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/cancuocd.service" \
+  "$tmp/cancuoc-crl-update.service" "$tmp/cancuoc-crl-update.timer"
 echo "systemd-analyze verify: ok"
 systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1
+systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuoc-crl-update.service" | tail -1

@@ -82,6 +82,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var scanPendingSeconds: Double = 60
     /// The browser endpoint: WebSocket API, reception page, `cancuoc.js` (docs/security.md).
     public var web = Web()
+    /// CRLs fetched by `cancuoc trust fetch-crls` (DaemonConfiguration+CRLUpdate.swift).
+    public var crlUpdate = CRLUpdate()
 
     /// The browser endpoint (`"web"` in the file). Off when run by hand unless `listen` names
     /// an address; the packaged service gets its socket from `cancuocd-web.socket`.
@@ -236,6 +238,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             "web.pageClearSeconds",
             "between 10 and 86400"
         )
+        try crlUpdate.validate()
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
     }
 

@@ -196,7 +196,9 @@ public final class DaemonCore: APIService, Service {
                 messageVi: "Máy chủ không lưu nhật ký sử dụng"
             )
         }
-        return await log.summary()
+        var report = await log.summary()
+        report.trust = TrustInventory(directory: trustDirectory.path)
+        return report
     }
 
     // MARK: Reads

@@ -35,6 +35,7 @@ extension InventoryReport {
         out += "hoạt động / working: \(workingReaders)\n"
         if lostEvents > 0 { out += "⚠ Sự kiện bị mất / Lost events: \(lostEvents)\n" }
         if let d = usageLogDamage { out += d.sentence + "\n" }
+        if let t = trust { out += t.sentence(now: generatedAt) + "\n" }
         out += "\n"
         let header = ["Reader", "Present", "Last used", "24h", "7d", "30d", "Fail% 30d", "Median ms"]
         var rows = idCardReaders.map { r in

@@ -22,6 +22,8 @@ public struct InventoryReport: Codable, Sendable, Equatable {
     public var totals: Usage
     /// The last time the usage log was found damaged and rebuilt (docs/troubleshooting.md), if ever.
     public var usageLogDamage: UsageDatabaseRecovery.Damage? = nil
+    /// The clinic's CSCAs, newest CRL and trust packages (TrustInventory.swift); set by the daemon and `cancuoc inventory`.
+    public var trust: TrustInventory? = nil
 
     public struct Facility: Codable, Sendable, Equatable {
         public var id: String?

@@ -13,12 +13,18 @@ public struct MetricsTextfileWriter: Sendable {
     public static let fileMode: mode_t = 0o644
     public static let directoryMode: mode_t = 0o755
     public let path: String
+    /// The trust directory whose state (`TrustInventory`) the file reports; nil: none.
+    public let trustDirectory: String?
 
-    public init(path: String = MetricsTextfileWriter.defaultPath) { self.path = path }
+    public init(path: String = MetricsTextfileWriter.defaultPath, trustDirectory: String? = nil) {
+        self.path = path
+        self.trustDirectory = trustDirectory
+    }
 
     /// Renders from the usage log and writes the file.
     public func write(from log: UsageLog, pcscUp: Bool) async throws {
-        let snapshot = await log.metricsSnapshot()
+        var snapshot = await log.metricsSnapshot()
+        if let trustDirectory { snapshot?.trust = TrustInventory(directory: trustDirectory) }
         let lost = await log.lostEvents
         try write(Self.render(snapshot, lostEvents: lost, pcscUp: pcscUp))
     }
@@ -104,6 +110,7 @@ public struct MetricsTextfileWriter: Sendable {
         p.sample(M.written, [], now.timeIntervalSince1970.rounded())
         guard let s = snapshot else { return p.text }
         s.renderDamage(into: &p)
+        s.trust?.render(into: &p)
 
         if let id = s.facilityID {
             p.family(M.facilityInfo, type: "gauge", help: "The facility id of the daemon configuration (always 1).")

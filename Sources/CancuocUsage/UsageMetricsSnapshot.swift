@@ -61,6 +61,8 @@ public struct UsageMetricsSnapshot: Sendable, Equatable {
     public var reads: [ReaderOutcome: Int] = [:]
     /// The last rebuild of a damaged usage log (docs/troubleshooting.md), if any.
     public var damage: UsageDatabaseRecovery.Damage?
+    /// The trust directory's state (TrustInventory.swift), when the writer knows the directory.
+    public var trust: TrustInventory?
 
     public struct ReaderOutcome: Sendable, Hashable, Comparable {
         public var readerID: String

@@ -33,6 +33,7 @@ public enum FuzzHarness {
         case .sod: VerificationTargets.sod(data)
         case .certificate: VerificationTargets.certificate(data)
         case .dg15: VerificationTargets.dg15(data)
+        case .crlUpdate: CRLUpdateTarget.run(data)
         case .address: AddressTarget.run(data)
         case .matcherStream: FaceTargets.matcherStream(data)
         case .imageDimensions: FaceTargets.imageDimensions(data)

@@ -18,6 +18,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case readerFeatures, tlvProperties, smartcardList
     // Passive and active authentication: EF.SOD (CMS), X.509 certificates and CRLs, DG14, DG15.
     case sod, certificate, dg14, dg15
+    // A fetched CRL checked against a CSCA before it is installed (CRLAcceptance).
+    case crlUpdate
     // The printed address resolved to administrative units (AdminUnits)
     case address
     // The face check (FaceCheck): the matcher's answers, the portrait's image header.

@@ -234,6 +234,23 @@ for scheme in [SignatureScheme.rsaPSS, .ecdsaBrainpoolP256r1] {
         seed(.certificate, "ds-\(scheme.rawValue).pem", set.pki.documentSigner.certificate.pem)
         seed(.certificate, "crl-\(scheme.rawValue)", set.crls.first?.der ?? [])
         seed(.dg15, "aa-\(scheme == .rsaPSS ? "rsa2048" : "ecdsa-p256")", keys.dg15)
+        // crlUpdate: 2-byte length, the CSCA, then a CRL a mirror might serve.
+        let csca = set.pki.csca.certificate.der
+        let crls = try TestCRLs(pki: set.pki, now: Date(timeIntervalSince1970: 1_790_000_000))
+        for (name, crl) in [
+            ("revoking", crls.revokingDocumentSigner), ("expired", crls.expired), ("foreign", crls.foreign),
+        ] {
+            seed(
+                .crlUpdate,
+                "\(name)-\(scheme.rawValue)",
+                [UInt8(csca.count >> 8), UInt8(csca.count & 0xFF)] + csca + crl.der
+            )
+        }
+        seed(
+            .crlUpdate,
+            "pem-\(scheme.rawValue)",
+            [UInt8(csca.count >> 8), UInt8(csca.count & 0xFF)] + csca + Array(crls.current.pem.utf8)
+        )
     } catch {
         FileHandle.standardError.write(Data("PKI seeds: \(error)\n".utf8))
         exit(1)

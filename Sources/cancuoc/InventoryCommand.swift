@@ -2,6 +2,7 @@ import ArgumentParser
 import CancuocUsage
 import CardService
 import Foundation
+import MRTD
 
 /// `cancuoc inventory`: this clinic's reader report from the usage log, and the province
 /// roll-up of collected reports (docs/inventory.md).
@@ -30,6 +31,9 @@ struct InventoryShowCommand: AsyncParsableCommand {
     @Option(help: "The usage database.")
     var db = UsageStore.defaultPath
 
+    @Option(help: "The trust directory whose CSCAs, newest CRL and trust packages the report shows.")
+    var trust = TrustStore.defaultDirectory.path
+
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv exclude each other") }
     }
@@ -39,7 +43,7 @@ struct InventoryShowCommand: AsyncParsableCommand {
             Output.error("no usage database at \(db): has cancuocd run here? (use --db PATH)")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
-        let report: InventoryReport
+        var report: InventoryReport
         do {
             // Checked read-only first: opening a damaged file read-write could write into it.
             if UsageDatabaseRecovery.isDamaged(path: db) { throw UsageDatabaseRecovery.Damaged() }
@@ -57,6 +61,7 @@ struct InventoryShowCommand: AsyncParsableCommand {
             Output.error("cannot read the usage database \(db): \(error)")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
+        report.trust = TrustInventory(directory: trust)
         if json {
             do {
                 Output.line(String(decoding: try report.jsonData(), as: UTF8.self))

@@ -70,6 +70,13 @@ struct SimCommand: AsyncParsableCommand {
     )
     var trustOut: String?
 
+    @Option(
+        name: .customLong("crl-out"),
+        help:
+            "Write CRLs of this card's CSCA to this directory: revokes-ds.crl (lists its Document Signer), expired.crl, current.crl, and foreign.crl (signed by another key)."
+    )
+    var crlOut: String?
+
     func validate() throws {
         guard UInt32(port) + UInt32(slot) <= UInt32(UInt16.max) else {
             throw ValidationError("port + slot is beyond 65535")
@@ -124,6 +131,10 @@ struct SimCommand: AsyncParsableCommand {
         if let trustOut {
             try built.writeTrust(to: URL(fileURLWithPath: trustOut))
             Output.line("trust anchors written to \(trustOut)")
+        }
+        if let crlOut {
+            try TestCRLs(pki: built.fileSet.pki).write(to: URL(fileURLWithPath: crlOut))
+            Output.line("CRLs written to \(crlOut)")
         }
         Output.line(
             "simulated CCCD: \(citizen.name) (ID \(citizen.dg13.idNumber), CAN \(citizen.dg13.idNumber.suffix(6)))"

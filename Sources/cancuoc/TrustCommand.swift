@@ -21,7 +21,7 @@ struct TrustCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust",
         abstract: "Show the trust anchors used to verify cards.",
-        subcommands: [List.self, TrustPackageCommand.self],
+        subcommands: [List.self, TrustPackageCommand.self, TrustFetchCRLsCommand.self],
         defaultSubcommand: List.self
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CancuocUsage
 import CardService
 import Foundation
 import MRTD
@@ -69,6 +70,9 @@ struct TrustPackageCommand: AsyncParsableCommand {
             try fm.copyItem(at: source.appendingPathComponent(file), to: share.appendingPathComponent(file))
             md5Paths.append("usr/share/cancuoc/trust/\(name)/\(file)")
         }
+        // The version the inventory reports (TrustInventory); hidden, so not a trust file.
+        try write(version + "\n", to: share.appendingPathComponent(TrustInventory.versionFile))
+        md5Paths.append("usr/share/cancuoc/trust/\(name)/\(TrustInventory.versionFile)")
         try fm.createSymbolicLink(
             atPath: etc.appendingPathComponent(name).path,
             withDestinationPath: "\(Self.installRoot)/\(name)"  // absolute: another top-level directory

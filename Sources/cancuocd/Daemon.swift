@@ -55,6 +55,7 @@ struct Daemon {
                 .init(
                     service: MetricsService(
                         path: path,
+                        trustDirectory: configuration.trustDirectory,
                         interval: .milliseconds(Int64(configuration.metricsIntervalSeconds * 1000)),
                         usage: usage,
                         core: core,
@@ -142,6 +143,7 @@ private struct UsageFlush: Service {
 /// Rewrites the Prometheus textfile every minute until the group stops.
 private struct MetricsService: Service {
     let path: String
+    let trustDirectory: String
     let interval: Duration
     let usage: UsageLog
     let core: DaemonCore
@@ -150,7 +152,7 @@ private struct MetricsService: Service {
     func run() async throws {
         let (usage, core, logger) = (self.usage, self.core, self.logger)
         await cancelWhenGracefulShutdown {
-            await MetricsTextfileWriter(path: path).run(
+            await MetricsTextfileWriter(path: path, trustDirectory: trustDirectory).run(
                 from: usage,
                 every: interval,
                 pcscUp: { await core.registry.serviceProblem == nil },

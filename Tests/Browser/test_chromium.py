@@ -345,3 +345,30 @@ def test_cancuoc_js_reconnects_when_the_daemon_restarts(browser, bench):
     bench.insert_card()
     wait(browser, lambda d: "có thẻ" in d.find_element(By.ID, "readers").text)   # events flow again
     bench.remove_card()
+
+
+def test_cancuoc_js_sends_a_read_again_when_the_stopping_daemon_refuses_it(browser, bench, his_page):
+    """An update restarts the daemon while the desk reads: the read in flight finishes, a read
+    asked meanwhile is refused with -32000 "stopping", and cancuoc.js sends it again once it has
+    reconnected to the new daemon — the page sees a record, never the refusal."""
+    directory, allowed, _ = his_page
+    shutil.copy(ROOT / "Tests/Browser/retry_page.html", directory)
+    id_number = profile_json()["dg13"]["idNumber"]
+    # A real chip's speed on a 424 kbit/s reader: the first read lasts long enough to be in flight.
+    bench.insert_card(timing="424-short")
+    browser.get(f"{allowed.origin}/retry_page.html?port={bench.web_port}&id={id_number}")
+    out = browser.find_element(By.ID, "out")
+    wait(browser, lambda d: out.get_attribute("data-state") == "connected")
+    browser.execute_script("startRead('first')")
+    time.sleep(0.5)
+    bench.daemon.terminate()  # SIGTERM: the daemon drains (up to 6 s) before it exits
+    time.sleep(0.2)
+    browser.execute_script("startRead('second')")
+    wait(browser, lambda d: out.get_attribute("data-retries") == "1", seconds=15)
+    bench.daemon.wait(15)
+    bench.start_daemon()
+    wait(browser, lambda d: out.get_attribute("data-second") not in (None, "reading"), seconds=60)
+    assert out.get_attribute("data-second") == "read verified", out.get_attribute("data-second")
+    assert out.get_attribute("data-first") == "read verified", out.get_attribute("data-first")
+    assert out.get_attribute("data-retries") == "1"
+    bench.remove_card()

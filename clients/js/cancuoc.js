@@ -36,6 +36,12 @@ export class ConnectionError extends CancuocError {
   }
 }
 
+/** Whether the daemon asked to send the request again on a new connection: it was stopping
+ *  (an update or a restart; docs/api.md § Errors, -32000 with `stopping: true`). */
+export function isRetryable(error) {
+  return error instanceof CancuocError && error.code === -32000 && error.data?.stopping === true;
+}
+
 /** Open a connection and say hello. Options: `url`, `reconnect` (default true: reconnect with
  *  back-off — 0.5 s doubling to 10 s — when the daemon restarts, and subscribe again),
  *  `WebSocket` (for tests). Resolves to a `Cancuoc`; rejects with ConnectionError. */
@@ -131,16 +137,42 @@ export class Cancuoc extends EventTarget {
    *  and `onIdentity(record)`: called with the verified identity before the face is read (the
    *  `read.identity` event; `record.face` is null, `record.faceStatus` "pending") — start the
    *  insurance lookup there. Resolves to the full citizen record. With several reads at once
-   *  on one connection, listen to `read.identity` and tell them apart by `reader`. */
+   *  on one connection, listen to `read.identity` and tell them apart by `reader`.
+   *  A read the daemon refuses because it is stopping (an update) is sent once more after the
+   *  client has reconnected (with `reconnect`; a `retrying` event says so). */
   async read(key, { onIdentity, ...options } = {}) {
-    if (!onIdentity) return this.call("card.read", { ...options, key });
+    const send = () => this.call("card.read", { ...options, key });
+    if (!onIdentity) return this._retryingOnce(send);
     const listener = (event) => onIdentity(event.detail.record, event.detail);
     this.addEventListener("read.identity", listener);
     try {
-      return await this.call("card.read", { ...options, key });
+      return await this._retryingOnce(send);
     } finally {
       this.removeEventListener("read.identity", listener);
     }
+  }
+
+  /** `send()`, and once more on the next connection when the daemon answered that it is
+   *  stopping: it closes this connection once its running requests have answered, the client
+   *  reconnects (to the new daemon: the socket stays open meanwhile) and the request goes again. */
+  async _retryingOnce(send, timeoutMs = 30000) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isRetryable(error) || !this.reconnect || this._closedByUser) throw error;
+      this.dispatchEvent(new CustomEvent("retrying", { detail: { error } }));
+      await this._reopened(timeoutMs, error);
+      return await send();
+    }
+  }
+
+  /** Resolves at the next `open` (a reconnection), rejects with `error` after `timeoutMs`. */
+  _reopened(timeoutMs, error) {
+    return new Promise((resolve, reject) => {
+      const onOpen = () => { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(() => { this.removeEventListener("open", onOpen); reject(error); }, timeoutMs);
+      this.addEventListener("open", onOpen, { once: true });
+    });
   }
 
   /** `face.check` (docs/face-check.md, docs/api.md): the patient's live face against the chip
