@@ -82,6 +82,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var scanPendingSeconds: Double = 60
     /// The browser endpoint: WebSocket API, reception page, `cancuoc.js` (docs/security.md).
     public var web = Web()
+    /// The face check's thresholds and the matcher's idle time (`DaemonConfiguration+Face`).
+    public var face = Face()
 
     /// The browser endpoint (`"web"` in the file). Off when run by hand unless `listen` names
     /// an address; the packaged service gets its socket from `cancuocd-web.socket`.
@@ -237,6 +239,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             "between 10 and 86400"
         )
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
+        try validateFace()
     }
 
     public var socketModeBits: UInt32? {
