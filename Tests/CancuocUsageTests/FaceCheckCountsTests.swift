@@ -148,6 +148,41 @@ private func check(
         #expect(try again.metricsSnapshot().faceChecks[.init(readerID: sampleReader.id, decision: "noMatch")] == 1)
     }
 
+    /// `cancuoc inventory` (JSON, CSV, table) on the usage log the daemon writes through
+    /// `UsageRecorder.faceCheckFinished`; on a file of the schema before face checks, the command
+    /// (run as root here, as on the clinic PC) upgrades it in place and keeps its reads.
+    @Test func theCommandLineInventoryShowsTheChecks() async throws {
+        let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
+        let log = UsageLog(configuration: .init(path: path, facilityID: "BP-040", facilityName: "Trạm Y tế xã"))
+        await log.readerSeen(sampleReader)
+        await log.readFinished(event())
+        for decision in [FaceDecision.match, .match, .uncertain] {
+            await log.faceCheckFinished(FaceCheckEvent(readerID: sampleReader.id, decision: decision))
+        }
+        await log.flush()
+        let json = try await run(cancuocBinary.path, ["inventory", "--json", "--db", path])
+        let printed = try InventoryReport.decode(Data(json.utf8))
+        #expect(printed.totals.faceChecks30Days == ["match": 2, "uncertain": 1])
+        #expect(printed.readers.first?.usage.faceChecks30Days == ["match": 2, "uncertain": 1])
+        let csv = CSV.parse(try await run(cancuocBinary.path, ["inventory", "--csv", "--db", path]))
+        let column = try #require(csv.first?.firstIndex(of: "faceChecks30d"))
+        #expect(csv.count == 2 && csv[1][column] == "match=2;uncertain=1")
+        let table = try await run(cancuocBinary.path, ["inventory", "--db", path])
+        #expect(table.contains("Kiểm tra khuôn mặt 30 ngày / Face checks, 30 days: match=2;uncertain=1"))
+
+        let older = try usageTempDir().appendingPathComponent("usage.sqlite").path
+        do {
+            let old = try UsageStore(path: older, migrator: UsageStore.migrator(through: 1))
+            try old.applySync([.readerSeen(sampleReader, at: Date()), .read(event()), .read(event())])
+            try old.close()
+        }
+        let upgraded = try InventoryReport.decode(
+            Data(try await run(cancuocBinary.path, ["inventory", "--json", "--db", older]).utf8)
+        )
+        #expect(upgraded.totals.last30Days.reads == 2 && upgraded.totals.faceChecks30Days.isEmpty)
+        #expect(!(try await run(cancuocBinary.path, ["inventory", "--db", older]).contains("Face checks")))
+    }
+
     /// A decision written by a newer cancuoc than this one is counted as `other`, never dropped
     /// and never a label this version does not list.
     @Test func aDecisionThisVersionDoesNotKnowIsCountedAsOther() async throws {
