@@ -346,10 +346,10 @@ face_prepare() {
   [ -f "$photos/obama.jpg" ] || { face_skip="no test photos in $photos (make deps)"; return; }
   command -v convert > /dev/null || { face_skip="no ImageMagick convert (make test-deps)"; return; }
   mkdir -p "$work/face"
-  convert "$photos/obama.jpg" -resize 240x320 -quality 75 "$work/face/portrait.jpg"
-  for who in obama2 biden; do
-    convert "$photos/$who.jpg" -resize x360 -gravity center -background gray50 -extent 480x360 -quality 70 "$work/face/$who.jpg"
-  done
+  convert "$photos/obama.jpg" -resize 240x320 -quality 75 "$work/face/portrait.jpg" 2> /dev/null
+  convert "$photos/obama2.jpg" -resize x360 -gravity center -background gray50 -extent 480x360 -quality 70 "$work/face/obama2.jpg" 2> /dev/null
+  # biden.jpg is a standing portrait (970×2204): its top 4:3 holds the face, ~135 px wide at 480×360.
+  convert "$photos/biden.jpg" -gravity north -crop 970x728+0+0 +repage -resize 480x360 -quality 60 "$work/face/biden.jpg" 2> /dev/null
   # A desk on one connection: card.read with faceCheck, then face.check; prints the read's
   # status and the decision ("verified match").
   cat > "$work/face/desk.py" << 'PY'
@@ -529,7 +529,8 @@ trust_package_live() {
   ct dpkg -i /srv/cancuoc-trust-systemtest_1_all.deb > /dev/null
 }
 
-reads_total() { ct runuser -u his -- timeout 20 cancuoc call inventory.summary | sed -n 's/.*"totals":{[^}]*"reads":\([0-9]*\).*/\1/p'; }
+# Parsed, not cut with sed: the totals hold objects (outcomes30Days, faceChecks30Days) in any order.
+reads_total() { ct runuser -u his -- timeout 20 cancuoc call inventory.summary | python3 -c 'import json, sys; d = json.load(sys.stdin); d = d.get("result", d); print(d["totals"]["last30Days"]["reads"])'; }
 
 # The state an upgrade or a downgrade must keep: both drop-ins, the facility, the reads.
 state_kept() {
