@@ -22,7 +22,7 @@ DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev 
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
   prometheus prometheus-node-exporter ffmpeg imagemagick python3-bcrypt python3-yaml
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
-DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg
+DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg imagemagick
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt

@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "CancuocUsage",
             dependencies: [
-                "CardService", "MRTD", "PCSC", "SmartCard",
+                "CardService", "MRTD", "PCSC", "SmartCard", "FaceCheck",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -251,7 +251,7 @@ let package = Package(
             name: "CancuocUsageTests",
             dependencies: [
                 "CancuocUsage", "ServiceTestSupport", "CardService", "CancuocAPI", "PrometheusClient", "CardSimulator",
-                "PCSC", "MRTD", "CCCD",
+                "PCSC", "MRTD", "CCCD", "FaceCheck",
             ]
         ),
         // The daemon whole: over its sockets, through pcscd + vpcd, with the command line beside it.

@@ -5,6 +5,8 @@
 # with everything the checks need, since the booted container has no network), copied, booted
 # with systemd-nspawn (the host's PID 1 need not be systemd), and driven with nsenter. The
 # simulated card (cancuoc sim) talks to the container's own pcscd through vpcd on loopback.
+# cancuoc-face (the face check's package, beside DEB in the same folder) is installed, used
+# through the packaged daemon and removed again; without it those checks are skipped, saying why.
 # Every check prints one line; the last line is "N passed, M failed, K skipped".
 #   Usage: scripts/system-test.sh DEB [RELEASE...]        (default: bookworm trixie)
 #   SYSTEM_TEST_MIRROR=URL overrides the Debian mirror taken from the host's apt sources.
@@ -96,8 +98,8 @@ host_mirror() {
 root_packages() {
   local common=systemd,systemd-sysv,dbus,passwd,procps,pcscd,libccid,vsmartcard-vpcd,prometheus-node-exporter,libpcsclite1,libsqlite3-0,python3,debconf-utils,unattended-upgrades
   case $1 in
-    bookworm) echo "$common,libssl3,libcurl4" ;;
-    *) echo "$common,libssl3t64,libcurl4t64,libpam-systemd" ;;                 # Debian 13: pcscd needs polkitd, polkitd a logind
+    bookworm) echo "$common,libssl3,libcurl4,$(face_root_packages "$1")" ;;
+    *) echo "$common,libssl3t64,libcurl4t64,libpam-systemd,$(face_root_packages "$1")" ;; # Debian 13: pcscd needs polkitd, polkitd a logind
   esac
 }
 
@@ -321,6 +323,135 @@ purge_removes_state() {
   ! ct test -L /var/lib/prometheus/node-exporter/cancuoc.prom || { echo "metrics link still there"; return 1; }
 }
 
+# ---- the face check (docs/face-check.md) -----------------------------------------------------
+# cancuoc-face (dist/cancuoc-face_VERSION_ARCH.deb, made by make deb) installed beside cancuoc:
+# its matcher's own sandbox, then a face check through the packaged daemon (its unit's sandbox
+# around the matcher it starts): a simulated card whose DG2 is a real photo (cancuoc sim
+# --portrait), live frames from photos of the same and of another person (the public-domain
+# test photos of make deps, .build/face/photos; made on the host, never committed), the counts in
+# the inventory; removed again, the read still verifies and the check says unavailable.
+# The runtime libraries of cancuoc-face (the container has no network when it is installed).
+face_root_packages() {
+  case $1 in
+    bookworm) echo "libblas3,liblapack3,libjpeg62-turbo,libpng16-16,libopenjp2-7,libseccomp2" ;;
+    *) echo "libblas3,liblapack3,libjpeg62-turbo,libpng16-16t64,libopenjp2-7,libseccomp2" ;;
+  esac
+}
+
+# The package and the pictures, made once on the host into $work/face.
+face_prepare() {
+  local photos=${SYSTEM_TEST_FACE_PHOTOS:-$here/../.build/face/photos}
+  face_deb=${SYSTEM_TEST_FACE_DEB:-$(dirname "$deb")/cancuoc-face_${version_n}_$(dpkg --print-architecture).deb}
+  [ -f "$face_deb" ] || { face_skip="no $face_deb (make deb builds it)"; return; }
+  [ -f "$photos/obama.jpg" ] || { face_skip="no test photos in $photos (make deps)"; return; }
+  command -v convert > /dev/null || { face_skip="no ImageMagick convert (make test-deps)"; return; }
+  mkdir -p "$work/face"
+  convert "$photos/obama.jpg" -resize 240x320 -quality 75 "$work/face/portrait.jpg" 2> /dev/null
+  convert "$photos/obama2.jpg" -resize x360 -gravity center -background gray50 -extent 480x360 -quality 70 "$work/face/obama2.jpg" 2> /dev/null
+  # biden.jpg is a standing portrait (970×2204): its top 4:3 holds the face, ~135 px wide at 480×360.
+  convert "$photos/biden.jpg" -gravity north -crop 970x728+0+0 +repage -resize 480x360 -quality 60 "$work/face/biden.jpg" 2> /dev/null
+  # A desk on one connection: card.read with faceCheck, then face.check; prints the read's
+  # status and the decision ("verified match").
+  cat > "$work/face/desk.py" << 'PY'
+import base64, json, socket, sys
+id_number, frame = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(120)
+s.connect("/run/cancuoc/api.sock")
+f = s.makefile("rwb")
+def call(i, method, params):
+    f.write((json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}) + "\n").encode())
+    f.flush()
+    while True:
+        line = f.readline()
+        if not line:
+            sys.exit("the daemon closed the connection")
+        m = json.loads(line)
+        if m.get("id") == i:
+            return m
+r = call(1, "card.read", {"key": {"id": id_number}, "waitForCardSeconds": 30, "faceCheck": True})
+status = (r.get("result") or {}).get("verification", {}).get("status") or json.dumps(r)[:200]
+c = call(2, "face.check", {"consent": True, "frames": [base64.b64encode(open(frame, "rb").read()).decode()]})
+print(status, (c.get("result") or {}).get("decision") or json.dumps(c)[:200])
+PY
+}
+
+face_desk() { ct runuser -u his -- timeout 150 python3 /srv/system-test/face/desk.py "$id" "/srv/system-test/face/$1.jpg"; }
+face_desk_says() { local got; got=$(face_desk "$1" 2>&1); [ "$got" = "$2" ] || { echo "desk: $got (expected $2)"; return 1; }; }
+
+# The card on the simulator becomes one with a real portrait (its own trust anchors).
+face_card() {
+  ct systemctl stop cardsim.service 2> /dev/null || true
+  ct systemctl reset-failed cardsim.service 2> /dev/null || true
+  ct rm -rf /etc/cancuoc/trust/sim-face
+  ct mkdir -p /etc/cancuoc/trust/sim-face
+  ct systemd-run -q --unit=cardsim-face cancuoc sim --port 35963 --profile "$profile" \
+    --portrait /srv/system-test/face/portrait.jpg --trust-out /etc/cancuoc/trust/sim-face
+  ct_until 20 sh -c 'ls /etc/cancuoc/trust/sim-face | grep -q .' || { echo "the simulator wrote no trust anchors"; return 1; }
+  status_is verified
+}
+
+face_checks_counted() {
+  local counts
+  counts=$(ct runuser -u his -- timeout 20 cancuoc call inventory.summary \
+    | python3 -c 'import json, sys; d = json.load(sys.stdin); d = d.get("result", d); print(json.dumps(d["totals"]["faceChecks30Days"], sort_keys=True))') \
+    || { echo "inventory.summary has no faceChecks30Days"; return 1; }
+  [ "$counts" = '{"match": 1, "noMatch": 1}' ] || { echo "faceChecks30Days: $counts"; return 1; }
+}
+
+# Nothing of a face in the journal or the state directory: no piece of the frames' base64.
+face_nothing_kept() {
+  local piece
+  piece=$(base64 -w0 "$work/face/obama2.jpg" | cut -c2001-2064)
+  ! ct journalctl -b --no-pager -o cat | grep -qF "$piece" || { echo "a frame in the journal"; return 1; }
+  ! ct grep -rqF "$piece" /var/lib/cancuoc || { echo "a frame in /var/lib/cancuoc"; return 1; }
+  ct journalctl -b --no-pager -o cat -u cancuocd.service | grep 'face.check' | grep -q match \
+    || { echo "no face.check line with its decision in the daemon's journal"; return 1; }
+}
+
+face_removed() {
+  ct dpkg -r cancuoc-face > /dev/null || { echo "dpkg -r cancuoc-face failed"; return 1; }
+  # A matcher already running serves until its idle exit (face.matcherIdleSeconds): a restart
+  # stands for that wait.
+  ct systemctl restart cancuocd.service
+  ct test -e /usr/bin/cancuoc || { echo "cancuoc went with cancuoc-face"; return 1; }
+  face_desk_says obama2 "verified unavailable"
+}
+
+face_checks() {
+  local names=("cancuoc-face installs beside cancuoc (its runtime libraries only)"
+    "the installed matcher refuses sockets, writing and fork (--check-sandbox)"
+    "face check through the packaged daemon: the same person → match"
+    "face check through the packaged daemon: another person → noMatch"
+    "inventory.summary counts the face checks by decision"
+    "nothing of a face in the journal or the state directory"
+    "cancuoc-face removed: the read still verifies, the face check says unavailable")
+  if [ -n "${face_skip:-}" ]; then
+    local n
+    for n in "${names[@]}"; do skip "face: $n" "$face_skip"; done
+    return
+  fi
+  cp -a "$work/face" "$run/root/srv/system-test/face"
+  cp "$face_deb" "$run/root/srv/system-test/face.deb"
+  check "face: ${names[0]}" ct dpkg -i /srv/system-test/face.deb
+  check "face: ${names[1]}" ct /usr/lib/cancuoc/cancuoc-face-matcher --models /usr/share/cancuoc-face/models --check-sandbox
+  local failed_before=$failed
+  check "face: a simulated card with a real portrait (cancuoc sim --portrait) reads verified" face_card
+  if [ "$failed" = "$failed_before" ]; then
+    check "face: ${names[2]}" face_desk_says obama2 "verified match"
+    check "face: ${names[3]}" face_desk_says biden "verified noMatch"
+    check "face: ${names[4]}" face_checks_counted
+    check "face: ${names[5]}" face_nothing_kept
+    check "face: ${names[6]}" face_removed
+  fi
+  # Back to the card the other checks read.
+  ct systemctl stop cardsim-face.service 2> /dev/null || true
+  ct systemctl reset-failed cardsim.service cardsim-face.service 2> /dev/null || true
+  ct rm -rf /etc/cancuoc/trust/sim-face
+  ct systemd-run -q --unit=cardsim cancuoc sim --port 35963 --profile "$profile" --trust-out /etc/cancuoc/trust
+  ct_until 20 sh -c 'ls /etc/cancuoc/trust | grep -q .' || true
+}
+
 # ---- the fleet (docs/fleet.md) ------------------------------------------------------
 # The status of one read by the group member ("verified", "unverified", "failed"), or the error.
 read_status() {
@@ -398,7 +529,8 @@ trust_package_live() {
   ct dpkg -i /srv/cancuoc-trust-systemtest_1_all.deb > /dev/null
 }
 
-reads_total() { ct runuser -u his -- timeout 20 cancuoc call inventory.summary | sed -n 's/.*"totals":{[^}]*"reads":\([0-9]*\).*/\1/p'; }
+# Parsed, not cut with sed: the totals hold objects (outcomes30Days, faceChecks30Days) in any order.
+reads_total() { ct runuser -u his -- timeout 20 cancuoc call inventory.summary | python3 -c 'import json, sys; d = json.load(sys.stdin); d = d.get("result", d); print(d["totals"]["last30Days"]["reads"])'; }
 
 # The state an upgrade or a downgrade must keep: both drop-ins, the facility, the reads.
 state_kept() {
@@ -589,6 +721,7 @@ test_release() {
   check "a group member reads the simulated card, verified" read_card_as_member
   check "a group member may subscribe with records: true" subscribe_records_as_member
   check "browser endpoint: cancuocd-web.socket on loopback, page served, foreign origin 403" web_endpoint
+  face_checks
 
   ct sed -i 's/"name": null/"name": "System Test Clinic"/' /etc/cancuoc/cancuocd.json
   check "upgrade keeps the configuration and the usage database, restarts the daemon" upgrade_keeps_state
@@ -663,6 +796,7 @@ make_repo next province@system-test.invalid "$work/next.deb"
 sleep 1
 make_repo back province@system-test.invalid "$deb"
 
+face_prepare
 for release in "${releases[@]}"; do
   test_release
 done

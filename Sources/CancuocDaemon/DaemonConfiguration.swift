@@ -84,6 +84,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var web = Web()
     /// CRLs fetched by `cancuoc trust fetch-crls` (DaemonConfiguration+CRLUpdate.swift).
     public var crlUpdate = CRLUpdate()
+    /// The face check's thresholds and the matcher's idle time (`DaemonConfiguration+Face`).
+    public var face = Face()
 
     /// The browser endpoint (`"web"` in the file). Off when run by hand unless `listen` names
     /// an address; the packaged service gets its socket from `cancuocd-web.socket`.
@@ -240,6 +242,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         )
         try crlUpdate.validate()
         try require(loggerLevel != nil, "logLevel", "one of trace, debug, info, notice, warning, error, critical")
+        try validateFace()
     }
 
     public var socketModeBits: UInt32? {

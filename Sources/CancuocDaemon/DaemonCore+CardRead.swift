@@ -66,7 +66,7 @@ extension DaemonCore {
         switch result {
         case .success(var record):
             wrongKeys.rightKey(caller: caller, reader: readerID)
-            keepPortraitForFaceCheck(&record, params: params, connection: connection)
+            keepPortraitForFaceCheck(&record, params: params, readerID: readerID, connection: connection)
             return record
         case .failure(.wrongKey):
             var error = ReadFailure.wrongKey.apiError(reader: readerID)

@@ -1,5 +1,6 @@
 import CCCD
 import CancuocAPI
+import CancuocUsage
 import FaceCheck
 import Foundation
 import Logging
@@ -11,8 +12,18 @@ import Synchronization
 /// when it closes, or after `keepFor`. Never logged, never broadcast, never in the usage log.
 public final class FaceDesk: Sendable {
     private struct Kept {
-        var portrait: FaceCheckImage
+        /// nil when the record had no portrait: the check answers `unavailable`.
+        var portrait: FaceCheckImage?
+        /// The reader of the read, for the usage log's count of checks per reader.
+        var readerID: String
         var until: ContinuousClock.Instant
+    }
+
+    /// What `face.check` takes: the portrait (nil when the read had none, or it waited too
+    /// long) and the reader whose read it came from.
+    struct Taken {
+        var portrait: FaceCheckImage?
+        var readerID: String
     }
 
     private let kept = Mutex<[UInt64: Kept]>([:])
@@ -37,14 +48,14 @@ public final class FaceDesk: Sendable {
         }
     }
 
-    func keep(_ portrait: FaceCheckImage, for connection: UInt64) {
+    func keep(_ portrait: FaceCheckImage?, readerID: String, for connection: UInt64) {
         let now = ContinuousClock.now
         kept.withLock { kept in
             kept = kept.filter { $0.value.until > now }
             if kept.count >= Self.maxKept, let oldest = kept.min(by: { $0.value.until < $1.value.until }) {
                 kept[oldest.key] = nil
             }
-            kept[connection] = Kept(portrait: portrait, until: now + Self.keepFor)
+            kept[connection] = Kept(portrait: portrait, readerID: readerID, until: now + Self.keepFor)
         }
     }
 
@@ -52,10 +63,10 @@ public final class FaceDesk: Sendable {
         _ = kept.withLock { $0.removeValue(forKey: connection) }
     }
 
-    func take(_ connection: UInt64) -> FaceCheckImage? {
+    func take(_ connection: UInt64) -> Taken? {
         kept.withLock { kept in
-            guard let entry = kept.removeValue(forKey: connection), entry.until > .now else { return nil }
-            return entry.portrait
+            guard let entry = kept.removeValue(forKey: connection) else { return nil }
+            return Taken(portrait: entry.until > .now ? entry.portrait : nil, readerID: entry.readerID)
         }
     }
 
@@ -81,16 +92,23 @@ extension DaemonCore {
     /// After a `card.read`: drops this connection's previous portrait; with `faceCheck: true`
     /// and a verdict other than `failed`, keeps the new one for `face.check`, and takes it out
     /// of the record unless the caller asked `includeFace`.
-    func keepPortraitForFaceCheck(_ record: inout CitizenRecord, params: CardReadParams, connection: Connection) {
+    func keepPortraitForFaceCheck(
+        _ record: inout CitizenRecord,
+        params: CardReadParams,
+        readerID: String,
+        connection: Connection
+    ) {
         faceDesk.drop(connection.id)
         guard params.faceCheck == true else { return }
-        if record.verification.status != .failed,
-            var data = record.face?.data.flatMap({ Data(base64Encoded: $0) })
-        {
-            faceDesk.keep(FaceCheckImage(copying: data), for: connection.id)
-            data.withUnsafeMutableBytes { bytes in
-                for i in bytes.indices { bytes[i] = 0 }
+        if record.verification.status != .failed {
+            var portrait: FaceCheckImage?
+            if var data = record.face?.data.flatMap({ Data(base64Encoded: $0) }) {
+                portrait = FaceCheckImage(copying: data)
+                data.withUnsafeMutableBytes { bytes in
+                    for i in bytes.indices { bytes[i] = 0 }
+                }
             }
+            faceDesk.keep(portrait, readerID: readerID, for: connection.id)
         }
         if !params.options.includeFace { record.face?.data = nil }
     }
@@ -100,8 +118,9 @@ extension DaemonCore {
     func faceCheck(_ params: FaceCheckParams, connection: Connection) async throws -> FaceCheckResult {
         let source: FaceSource = connection.principal.origin != nil ? .browser : .file
         guard params.consent else {
-            faceDesk.drop(connection.id)
+            let taken = faceDesk.take(connection.id)
             logger.info("face.check", metadata: connection.logMetadata.merging(["decision": "declined"]) { $1 })
+            await countFaceCheck(.declined, after: taken)
             return .without(.declined, source: source)
         }
         let encoded = params.frames ?? []
@@ -121,8 +140,10 @@ extension DaemonCore {
                 for i in bytes.indices { bytes[i] = 0 }
             }
         }
-        guard let portrait = faceDesk.take(connection.id) else {
+        let taken = faceDesk.take(connection.id)
+        guard let portrait = taken?.portrait else {
             logger.info("face.check", metadata: connection.logMetadata.merging(["decision": "unavailable"]) { $1 })
+            await countFaceCheck(.unavailable, after: taken)
             return .without(.unavailable, source: source, checks: [FaceCheckStep(.portraitFace, .failed)])
         }
         let (result, failure) = await faceDesk.check(portrait: portrait, frames: frames, source: source)
@@ -130,6 +151,15 @@ extension DaemonCore {
         if let distance = result.distance { metadata["distance"] = "\(distance)" }
         if let failure { metadata["matcher"] = "\(failure.reason)" }
         logger.info("face.check", metadata: metadata)
+        await countFaceCheck(result.decision, after: taken)
         return result
+    }
+
+    /// The usage log counts a finished check under the reader of the read it followed: its
+    /// decision only. A `face.check` with no read waiting (none asked with `faceCheck: true`, or
+    /// already checked) belongs to no reader and is not counted.
+    private func countFaceCheck(_ decision: FaceDecision, after taken: FaceDesk.Taken?) async {
+        guard let taken else { return }
+        await usage.faceCheckFinished(FaceCheckEvent(readerID: taken.readerID, decision: decision))
     }
 }

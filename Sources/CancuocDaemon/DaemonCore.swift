@@ -27,7 +27,7 @@ public final class DaemonCore: APIService, Service {
     /// Growing delays for callers that loop wrong keys on a reader.
     let wrongKeys = WrongKeyThrottle()
     /// Chip portraits waiting for their `face.check` (docs/face-check.md), and the matcher to use.
-    public let faceDesk = FaceDesk()
+    public let faceDesk: FaceDesk
     private let monitor: ReaderMonitor
     private let state = Mutex(State())
 
@@ -58,6 +58,10 @@ public final class DaemonCore: APIService, Service {
         self.trustDirectory = TrustDirectoryWatch(path: configuration.trustDirectory, logger: logger)
         _ = trustDirectory.current()
         self.monitor = ReaderMonitor(pollInterval: .seconds(configuration.readerPollSeconds))
+        self.faceDesk = FaceDesk(
+            configuration: configuration.faceMatcherConfiguration(),
+            thresholds: configuration.face.thresholds
+        )
     }
 
     /// The API: one line per method, params and result typed (docs/api.md).

@@ -63,7 +63,23 @@ extension InventoryReport.Reader {
 }
 
 extension InventoryReport.Usage {
-    enum CodingKeys: String, CodingKey { case lastDay, last7Days, last30Days, medianReadMs, outcomes30Days }
+    enum CodingKeys: String, CodingKey {
+        case lastDay, last7Days, last30Days, medianReadMs, outcomes30Days, faceChecks30Days
+    }
+
+    /// `faceChecks30Days` may be missing: reports of versions before face checks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            lastDay: try c.decode(InventoryReport.Window.self, forKey: .lastDay),
+            last7Days: try c.decode(InventoryReport.Window.self, forKey: .last7Days),
+            last30Days: try c.decode(InventoryReport.Window.self, forKey: .last30Days),
+            medianReadMs: try c.decodeIfPresent(Int.self, forKey: .medianReadMs),
+            outcomes30Days: try c.decode([String: Int].self, forKey: .outcomes30Days),
+            faceChecks30Days: try c.decodeIfPresent([String: Int].self, forKey: .faceChecks30Days) ?? [:]
+        )
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(lastDay, forKey: .lastDay)
@@ -71,5 +87,6 @@ extension InventoryReport.Usage {
         try c.encode(last30Days, forKey: .last30Days)
         try c.encode(medianReadMs, forKey: .medianReadMs)
         try c.encode(outcomes30Days, forKey: .outcomes30Days)
+        try c.encode(faceChecks30Days, forKey: .faceChecks30Days)
     }
 }

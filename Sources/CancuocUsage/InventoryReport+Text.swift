@@ -7,7 +7,7 @@ extension InventoryReport {
             "facilityId", "facilityName", "generatedAt", "readerId", "name", "vid", "pid", "vendor",
             "product", "serial", "firmware", "kind", "present", "working", "firstSeen", "lastSeen",
             "lastUsed", "lastOK", "reads24h", "failed24h", "reads7d", "failed7d", "reads30d",
-            "failed30d", "failureRate30d", "medianReadMs30d", "outcomes30d", "lostEvents",
+            "failed30d", "failureRate30d", "medianReadMs30d", "outcomes30d", "faceChecks30d", "lostEvents",
         ])
         for r in readers {
             let u = r.usage
@@ -21,7 +21,7 @@ extension InventoryReport {
                 "\(u.last7Days.failed)", "\(u.last30Days.reads)", "\(u.last30Days.failed)",
                 u.last30Days.failureRate.map { String(format: "%.4f", $0) } ?? "",
                 u.medianReadMs.map(String.init) ?? "", Self.outcomeList(u.outcomes30Days),
-                "\(lostEvents)",
+                Self.outcomeList(u.faceChecks30Days), "\(lostEvents)",
             ])
         }
         return out
@@ -60,6 +60,7 @@ extension InventoryReport {
         if !totals.outcomes30Days.isEmpty {
             out += "\nKết quả 30 ngày / Outcomes, 30 days: \(Self.outcomeList(totals.outcomes30Days))\n"
         }
+        if let line = faceCheckLine { out += line }
         return out
     }
 

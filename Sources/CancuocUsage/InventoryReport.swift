@@ -85,6 +85,9 @@ public struct InventoryReport: Codable, Sendable, Equatable {
         public var medianReadMs: Int?
         /// Outcome code → reads in the last 30 days.
         public var outcomes30Days: [String: Int]
+        /// Face check decision (`FaceCheckEvent.storedDecisions`) → checks in the last 30 days;
+        /// empty where no face check was made (and in reports of versions before face checks).
+        public var faceChecks30Days: [String: Int] = [:]
 
         public static let empty = Usage(
             lastDay: .empty,
@@ -142,7 +145,7 @@ extension InventoryReport {
                 }
             }
         }
-        return nil
+        return faceCheckImplausibility
     }
 
     public var workingReaders: Int { readers.filter(\.working).count }

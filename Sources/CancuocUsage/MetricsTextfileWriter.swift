@@ -176,6 +176,7 @@ public struct MetricsTextfileWriter: Sendable {
             p.sample(M.readDuration + "_sum", [(L.readerID, r.id)], r.okDurationSumSeconds)
             p.sample(M.readDuration + "_count", [(L.readerID, r.id)], Double(cumulative))
         }
+        s.renderFaceChecks(into: &p)
         return p.text
     }
 }

@@ -12,7 +12,7 @@ extension ProvinceRollup {
                 "facilityId", "name", "district", "type", "declaredReaderNeed", "reported", "report",
                 "reportGeneratedAt", "readersPresent", "readersWorking", "readersIdle30d",
                 "hasWorkingReader", "stillNeeded", "reads30d", "failed30d", "failureRate30d",
-                "lostEvents", "problems",
+                "lostEvents", "faceChecks30d", "faceCheckDecisions30d", "problems",
             ] + (national ? ["province", "provinceCode", "formerProvince"] : [])
         )
         for r in rows {
@@ -24,7 +24,8 @@ extension ProvinceRollup {
                     "\(r.readersPresent)", "\(r.readersWorking)", "\(r.readersIdle30Days)",
                     r.hasWorkingReader ? "1" : "0", "\(r.stillNeeded)", "\(r.reads30Days)",
                     "\(r.failed30Days)", r.failureRate30Days.map { String(format: "%.4f", $0) } ?? "",
-                    "\(r.lostEvents)", r.problems.map(\.rawValue).joined(separator: ";"),
+                    "\(r.lostEvents)", "\(r.faceChecks30Days.values.reduce(0, +))",
+                    InventoryReport.outcomeList(r.faceChecks30Days), r.problems.map(\.rawValue).joined(separator: ";"),
                 ]
                     + (national
                         ? [f.province?.current ?? "", f.province?.code ?? "", f.province?.former ?? ""] : [])
@@ -34,7 +35,7 @@ extension ProvinceRollup {
             out += CSV.line(
                 [
                     p.facilityID ?? "", "", "", "", "", "0", p.source, "", "", "", "", "", "", "", "", "",
-                    "", "\(p.kind.rawValue): \(p.detail)",
+                    "", "", "", "\(p.kind.rawValue): \(p.detail)",
                 ] + (national ? ["", "", ""] : [])
             )
         }
@@ -52,7 +53,9 @@ extension ProvinceRollup {
         out += "nhu cầu / declared need: \(p.declaredReaderNeed); còn thiếu / still needed: \(p.stillNeeded)\n"
         out += "Đầu đọc không dùng 30 ngày / Readers idle 30 days: \(p.readersIdle30Days)\n"
         out += "Lượt đọc 30 ngày / Reads, 30 days: \(p.reads30Days), lỗi / failed: \(p.failed30Days) "
-        out += "(\(InventoryReport.percent(p.failureRate30Days)))\n\n"
+        out += "(\(InventoryReport.percent(p.failureRate30Days)))\n"
+        if let line = p.faceCheckLine { out += line }
+        out += "\n"
         let sections = [("Tỉnh / Province", provinces), ("Huyện / District", districts), ("Loại / Type", types)]
         for (first, totals) in sections where !totals.isEmpty {
             let header = [

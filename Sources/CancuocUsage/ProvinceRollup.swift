@@ -42,6 +42,8 @@ public struct ProvinceRollup: Sendable {
         public var reads30Days = 0
         public var failed30Days = 0
         public var lostEvents = 0
+        /// Face check decision → checks in the report's 30 days (`ProvinceRollup+FaceChecks`).
+        public var faceChecks30Days: [String: Int] = [:]
         /// Problems with this facility's reports (duplicate, stale).
         public var problems: [Problem.Kind] = []
 
@@ -63,10 +65,12 @@ public struct ProvinceRollup: Sendable {
         public var stillNeeded = 0
         public var reads30Days = 0
         public var failed30Days = 0
+        public var faceChecks30Days: [String: Int] = [:]
 
         public var failureRate30Days: Double? { reads30Days > 0 ? Double(failed30Days) / Double(reads30Days) : nil }
 
         mutating func add(_ r: FacilityRow) {
+            faceChecks30Days.merge(r.faceChecks30Days, uniquingKeysWith: +)
             facilities += 1
             if r.source != nil { facilitiesReporting += 1 }
             if r.hasWorkingReader { facilitiesWithWorkingReader += 1 }
@@ -205,5 +209,8 @@ extension ProvinceRollup.FacilityRow {
         reads30Days = report.readers.reduce(0) { $0 + $1.usage.last30Days.reads }
         failed30Days = report.readers.reduce(0) { $0 + $1.usage.last30Days.failed }
         lostEvents = report.lostEvents
+        faceChecks30Days = report.idCardReaders.reduce(into: [:]) {
+            $0.merge($1.usage.faceChecks30Days, uniquingKeysWith: +)
+        }
     }
 }

@@ -182,7 +182,12 @@ struct Salvage {
     var readers: [Row] = []
     var events: [Row] = []
     var daily: [Row] = []
+    /// Face checks (schema 2; none from an older file): the daily counts and the raw events.
+    var faceDaily: [Row] = []
+    var faceEvents: [Row] = []
 
+    static let faceDailyColumns = "day, reader_id, decision, checks"
+    static let faceEventColumns = "id, reader_id, time, decision"
     static let readerColumns =
         "id, name, vid, pid, vendor, product, serial, firmware, facility_id, first_seen, last_seen, present, last_used, last_ok"
     static let eventColumns = "id, reader_id, time, outcome, access, verification, duration_ms, apdus, bytes"
@@ -202,6 +207,8 @@ struct Salvage {
             s.readers = Self.scan(db, "SELECT \(readerColumns) FROM readers")
             s.daily = Self.scan(db, "SELECT \(dailyColumns) FROM daily_usage")
             s.events = Self.events(db)
+            s.faceDaily = Self.scan(db, "SELECT \(faceDailyColumns) FROM daily_face_checks")
+            s.faceEvents = Self.scan(db, "SELECT \(faceEventColumns) FROM face_check_events")
         }
         return s
     }
@@ -292,6 +299,8 @@ struct Salvage {
         }
         _ = insert("readers", Self.readerColumns, readers)
         _ = insert("daily_usage", Self.dailyColumns, daily)
+        _ = insert("daily_face_checks", Self.faceDailyColumns, faceDaily)
+        _ = insert("face_check_events", Self.faceEventColumns, faceEvents)
         return insert("read_events", Self.eventColumns, events)
     }
 }

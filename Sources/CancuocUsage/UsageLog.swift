@@ -77,6 +77,7 @@ public actor UsageLog: UsageRecorder {
         enqueue(.readerGone(id: id, at: Date()))
     }
     public func readFinished(_ event: ReadEvent) async { enqueue(.read(event)) }
+    public func faceCheckFinished(_ event: FaceCheckEvent) async { enqueue(.faceCheck(event)) }
 
     /// Waits until everything queued so far has been written (or counted as lost).
     public func flush() async {

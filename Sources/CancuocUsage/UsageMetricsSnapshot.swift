@@ -59,6 +59,8 @@ public struct UsageMetricsSnapshot: Sendable, Equatable {
     public var readers: [Reader] = []
     /// (reader id, outcome) → reads.
     public var reads: [ReaderOutcome: Int] = [:]
+    /// (reader id, face check decision) → checks (`UsageMetricsSnapshot+FaceChecks`).
+    public var faceChecks: [ReaderDecision: Int] = [:]
     /// The last rebuild of a damaged usage log (docs/troubleshooting.md), if any.
     public var damage: UsageDatabaseRecovery.Damage?
     /// The trust directory's state (TrustInventory.swift), when the writer knows the directory.
@@ -130,6 +132,7 @@ extension UsageStore {
                 for b in 0...Self.durationBuckets.count { s.readers[i].okDurationBuckets[b] = row[b + 1] }
                 s.readers[i].okDurationSumSeconds = Double(row[Self.durationBuckets.count + 2] as Int) / 1000
             }
+            s.faceChecks = try Self.faceCheckTotals(in: db)
             return s
         }
     }

@@ -51,7 +51,7 @@ extension UsageStore {
                     )
                 )
             }
-            return InventoryReport(
+            var report = InventoryReport(
                 format: InventoryReport.currentFormat,
                 facility: facility,
                 generatedAt: now,
@@ -62,6 +62,8 @@ extension UsageStore {
                 totals: Self.usage(all, since1: since1, since7: since7),
                 usageLogDamage: try UsageDatabaseRecovery.damage(in: db)
             )
+            try Self.addFaceChecks(to: &report, since: since30, until: t, in: db)
+            return report
         }
     }
 

@@ -5,7 +5,18 @@ extension UsageStore {
     /// daily roll-up keeps one count per bucket, the last one being +Inf.
     public static let durationBuckets: [Double] = [0.1, 0.25, 0.5, 1, 2, 5, 10]
 
-    static var migrator: DatabaseMigrator {
+    /// The schema's versions, one GRDB migration each, applied in place when the daemon (or
+    /// `cancuoc inventory` as root) opens the file. A migration only adds: an older cancuoc
+    /// (a downgraded package) opens a newer file, skips what it does not know and keeps counting
+    /// (CancuocUsageTests, UsageSchemaVersions).
+    /// 1: readers, read events, daily roll-ups. 2: face checks (`UsageStore+FaceChecks`).
+    static let schemaVersion = 2
+
+    static var migrator: DatabaseMigrator { migrator(through: schemaVersion) }
+
+    /// The migrator of a cancuoc whose schema stops at `version` (tests open a file the way an
+    /// older package does).
+    static func migrator(through version: Int) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(
@@ -51,6 +62,7 @@ extension UsageStore {
                     """
             )
         }
+        if version >= 2 { m.registerMigration("v2") { db in try createFaceCheckTables(db) } }
         return m
     }
 

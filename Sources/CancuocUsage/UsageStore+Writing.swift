@@ -7,6 +7,7 @@ extension UsageStore {
         case readerSeen(ReaderUsageInfo, at: Date)
         case readerGone(id: String, at: Date)
         case read(ReadEvent)
+        case faceCheck(FaceCheckEvent)
     }
 
     /// Applies the changes in one transaction: all of them or none.
@@ -49,6 +50,8 @@ extension UsageStore {
                 sql: "UPDATE readers SET present = 0, last_seen = max(last_seen, ?) WHERE id = ?",
                 arguments: [at.timeIntervalSince1970, id]
             )
+        case let .faceCheck(e):
+            try apply(e, facilityID: facilityID, in: db)
         case let .read(e):
             let t = e.time.timeIntervalSince1970
             try db.execute(
@@ -90,15 +93,17 @@ extension UsageStore {
         }
     }
 
-    /// Deletes raw events older than the retention; daily roll-ups stay. Returns the number
-    /// of events deleted.
+    /// Deletes raw events (reads and face checks) older than the retention; daily roll-ups stay.
+    /// Returns the number of read events deleted.
     @discardableResult
     public func prune(now: Date = Date()) throws -> Int {
         let days = max(Self.minimumRetentionDays, try retentionDays())
         let cutoff = now.timeIntervalSince1970 - Double(days) * 86_400
         return try pool.write { db in
             try db.execute(sql: "DELETE FROM read_events WHERE time < ?", arguments: [cutoff])
-            return db.changesCount
+            let events = db.changesCount
+            _ = try Self.pruneFaceChecks(before: cutoff, in: db)
+            return events
         }
     }
 

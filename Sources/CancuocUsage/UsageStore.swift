@@ -18,7 +18,12 @@ public final class UsageStore: Sendable {
     static let maximumReaders = 2
 
     /// Opens (creating the file and its directory when missing) and migrates the store.
-    public init(path: String = UsageStore.defaultPath) throws {
+    public convenience init(path: String = UsageStore.defaultPath) throws {
+        try self.init(path: path, migrator: UsageStore.migrator)
+    }
+
+    /// The same with a given migrator (tests: the schema of an older cancuoc).
+    init(path: String, migrator: DatabaseMigrator) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
@@ -36,7 +41,7 @@ public final class UsageStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        try UsageStore.migrator.migrate(pool)
+        try migrator.migrate(pool)
     }
 
     /// Opens an existing store for reading only (`cancuoc inventory` run by a user who may

@@ -20,7 +20,7 @@ public struct FaceMatcherConfiguration: Sendable, Equatable {
         modelsDirectory: String = FaceMatcherConfiguration.installedModels,
         deadline: Duration = .seconds(10),
         memoryLimitMB: Int = 1024,
-        idleSeconds: Int = 60
+        idleSeconds: Int = FaceMatcherConfiguration.defaultIdleSeconds
     ) {
         self.executable = executable
         self.modelsDirectory = modelsDirectory
@@ -28,6 +28,9 @@ public struct FaceMatcherConfiguration: Sendable, Equatable {
         self.memoryLimitMB = memoryLimitMB
         self.idleSeconds = idleSeconds
     }
+
+    /// The matcher's idle time unless configured (cancuocd.json `face.matcherIdleSeconds`).
+    public static let defaultIdleSeconds = 60
 
     /// Where the cancuoc-face package installs them.
     public static let installedExecutable = "/usr/lib/cancuoc/cancuoc-face-matcher"

@@ -3,7 +3,7 @@
 /// `dlib_face_recognition_resnet_model_v1`; dlib's own threshold for "same person" is 0.6
 /// (99.38 % on LFW). The packaged model is reported weaker on East Asian faces: a province
 /// calibrates on consenting staff before relying on the decision.
-public struct FaceThresholds: Codable, Equatable, Sendable {
+public struct FaceThresholds: Codable, Hashable, Sendable {
     /// At most this distance: `match`.
     public var matchAtMost: Double
     /// Above this distance: `noMatch`; between the two: `uncertain`.
@@ -45,15 +45,23 @@ public struct FaceThresholds: Codable, Equatable, Sendable {
         self.stillFrameBelow = stillFrameBelow
     }
 
+    /// How the numbers must stand together, by their names in cancuocd.json, in Vietnamese and English.
+    public static let requirement = (
+        vi: "0 ≤ portraitReplayBelow < matchAtMost ≤ noMatchAbove ≤ 2, minFaceWidth > 0 (điểm ảnh), "
+            + "minSharpness ≥ 0 và stillFrameBelow ≥ 0",
+        en: "0 ≤ portraitReplayBelow < matchAtMost ≤ noMatchAbove ≤ 2, minFaceWidth > 0 (pixels), "
+            + "minSharpness ≥ 0 and stillFrameBelow ≥ 0"
+    )
+
     /// Nil when the numbers make sense together; else a sentence in Vietnamese and English.
     public var problem: (vi: String, en: String)? {
         let inRange = [matchAtMost, noMatchAbove, portraitReplayBelow].allSatisfy { $0 >= 0 && $0 <= 2 }
         guard inRange, matchAtMost <= noMatchAbove, portraitReplayBelow < matchAtMost, minFaceWidth > 0,
-            minSharpness >= 0, stillFrameBelow >= 0
+            minSharpness >= 0, stillFrameBelow >= 0, minSharpness.isFinite, stillFrameBelow.isFinite
         else {
             return (
-                "Ngưỡng kiểm tra khuôn mặt không hợp lệ: cần 0 ≤ ngưỡng ảnh chip < ngưỡng khớp ≤ ngưỡng không khớp ≤ 2.",
-                "Invalid face check thresholds: need 0 ≤ portrait replay < match ≤ no match ≤ 2."
+                "Ngưỡng kiểm tra khuôn mặt không hợp lệ: cần \(Self.requirement.vi).",
+                "Invalid face check thresholds: need \(Self.requirement.en)."
             )
         }
         return nil

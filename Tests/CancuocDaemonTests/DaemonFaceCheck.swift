@@ -37,6 +37,7 @@ extension DaemonIntegration {
         /// The daemon with a card whose portrait is obama.jpg, and three 640×480 frames of
         /// obama2.jpg, each shifted a little (a live camera's frames change).
         static func withDesk(
+            _ configure: (inout DaemonConfiguration) -> Void = { _ in },
             _ body: (RunningDaemon, TestClient, _ idNumber: String, _ frames: [String]) async throws -> Void
         ) async throws {
             let bench = try await PCSCBench.shared()
@@ -65,7 +66,10 @@ extension DaemonIntegration {
             profile.faceImage = "portrait.jpg"
             profile.faceWidth = 240
             profile.faceHeight = 320
-            try await RunningDaemon.with({ $0.maxLineLength = 1 << 20 }) { daemon in
+            try await RunningDaemon.with({
+                $0.maxLineLength = 1 << 20
+                configure(&$0)
+            }) { daemon in
                 daemon.core.faceDesk.configuration = FaceMatcherConfiguration(
                     executable: bin.appendingPathComponent("cancuoc-face-matcher").path,
                     modelsDirectory: assets.appendingPathComponent("models").path,

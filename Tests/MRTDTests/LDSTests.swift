@@ -89,6 +89,22 @@ import Testing
         #expect(FaceImage.jpegDimensions(Self.jpeg)?.width == 360)
     }
 
+    /// ISO/IEC 19794-5 §5.7.2: the image data type written is the data's own (a JPEG 2000
+    /// portrait from `cancuoc sim --portrait` is said to be one).
+    @Test func dg2WritesTheImageDataTypeOfItsData() throws {
+        let jp2: [UInt8] = [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]
+        let j2k: [UInt8] = [0xFF, 0x4F, 0xFF, 0x51, 0x00, 0x2F]
+        for (data, type, mime) in [(Self.jpeg, 0, "image/jpeg"), (jp2, 1, "image/jp2"), (j2k, 1, "image/jp2")] {
+            let bytes = DG2.encode(jpeg: data, width: 240, height: 320)
+            let face = try #require(try DG2(bytes).face)
+            #expect(face.imageDataType == UInt8(type) && face.mimeType == mime && face.imageData == data)
+            // The byte itself, after the facial information block (20) and the image type.
+            let record = face.record()
+            #expect(record[14 + 20 + 1] == UInt8(type))
+        }
+        #expect(FaceImage(imageData: jp2, width: 1, height: 1, imageDataType: 0).imageDataType == 0, "as given")
+    }
+
     @Test func jpeg2000IsRecognised() {
         #expect(FaceImage.mimeType(of: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20]) == "image/jp2")
         #expect(FaceImage.mimeType(of: [0xFF, 0x4F, 0xFF, 0x51]) == "image/jp2")

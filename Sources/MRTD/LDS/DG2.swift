@@ -32,7 +32,8 @@ public struct DG2: Sendable, Hashable {
         raw = Array(bytes)
     }
 
-    /// Builds DG2 with one JPEG face (used by the card simulator). The biometric header
+    /// Builds DG2 with one face, JPEG or JPEG 2000 (used by the card simulator); the record's
+    /// image data type follows the data's signature. The biometric header
     /// template names ISO/IEC JTC 1/SC 37 (`87` 0101) and the face format (`88` 0008).
     public static func encode(jpeg: [UInt8], width: Int, height: Int) -> [UInt8] {
         let face = FaceImage(imageData: jpeg, width: width, height: height)

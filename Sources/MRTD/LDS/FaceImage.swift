@@ -16,7 +16,7 @@ public struct FaceImage: Sendable, Hashable {
     public let height: Int
     /// ISO/IEC 19794-5 §5.7.1: 0 basic, 1 full frontal, 2 token frontal.
     public let faceImageType: UInt8
-    /// ISO/IEC 19794-5 §5.7.2: 0 JPEG, 1 JPEG 2000.
+    /// ISO/IEC 19794-5 §5.7.2: 0 JPEG, 1 JPEG 2000 (unless given, from the data's signature).
     public let imageDataType: UInt8
     /// ISO/IEC 19794-5 §5.5.3: 0 unspecified, 1 male, 2 female, 0xFF unknown.
     public let gender: UInt8
@@ -27,7 +27,7 @@ public struct FaceImage: Sendable, Hashable {
         width: Int,
         height: Int,
         faceImageType: UInt8 = 1,
-        imageDataType: UInt8 = 0,
+        imageDataType: UInt8? = nil,
         gender: UInt8 = 0,
         featurePointCount: Int = 0
     ) {
@@ -36,7 +36,7 @@ public struct FaceImage: Sendable, Hashable {
         self.width = width
         self.height = height
         self.faceImageType = faceImageType
-        self.imageDataType = imageDataType
+        self.imageDataType = imageDataType ?? FaceImage.imageDataType(of: imageData)
         self.gender = gender
         self.featurePointCount = featurePointCount
     }
@@ -99,6 +99,12 @@ public struct FaceImage: Sendable, Hashable {
             return "image/jp2"
         }
         return "application/octet-stream"
+    }
+
+    /// ISO/IEC 19794-5 §5.7.2's image data type from the signature: 1 for JPEG 2000 (JP2 or a
+    /// J2K codestream), else 0 (JPEG).
+    public static func imageDataType(of data: [UInt8]) -> UInt8 {
+        mimeType(of: data) == "image/jp2" ? 1 : 0
     }
 
     /// Width and height from the first JPEG start-of-frame marker (ITU-T T.81 §B.2.2), or `nil`.
