@@ -161,8 +161,8 @@ STRIP ?= strip
 # (the tool behind its `swift package generate-manual` plugin, built here as a product so that
 # the plugin's own release build does not relink the binaries being installed), dated by the
 # last commit so a rebuilt package is identical.
-# Only the two products: a plain `swift build` would also build the test support library
-# ServiceTestSupport, which imports Testing, absent from the static (--static-swift-stdlib) SDK.
+# Only the two products (a plain `swift build` would also build the benchmark and the test
+# support libraries, which nothing installed needs).
 install:
 	$(SWIFT) build $(RELEASE) --product cancuocd
 	$(SWIFT) build $(RELEASE) --product cancuoc
