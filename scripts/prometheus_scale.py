@@ -415,8 +415,9 @@ def series_count(prom, regex):
 def registry(path, facilities, province=None):
     with open(path, "w") as f:
         f.write("id,name,district,type,declaredReaderNeed" + (",province\n" if province else "\n"))
-        for n, (fa, prov) in enumerate(facilities):
-            f.write("%s,Cơ sở %d,Huyện %d,Trạm y tế xã,2%s\n" % (fa, n, n % 11, "," + prov if province else ""))
+        for fa, prov in facilities:  # the same row for a facility in its province's and the national registry
+            n = int(fa.rsplit("-", 1)[1])
+            f.write("%s,Cơ sở %s,Huyện %d,Trạm y tế xã,2%s\n" % (fa, fa, n % 11, "," + prov if province else ""))
     return path
 
 
