@@ -9,28 +9,41 @@ then. A few facilities fall silent 5 days before the end, a few fail most of the
 the last day: the alerts must fire for them.
 
 Scenarios (PROMETHEUS_LOAD_SCENARIOS, default "province,thousand,country"):
-- province: PROMETHEUS_LOAD_PROVINCE facilities (129) x PROMETHEUS_LOAD_DAYS days (35). The raw
-  series are backfilled with `promtool tsdb create-blocks-from openmetrics` (one sample every
-  PROMETHEUS_LOAD_RAW_INTERVAL seconds while the PC is on, default 300: see below), the recorded
-  aggregates with `promtool tsdb create-blocks-from rules` over them (contrib/prometheus/
-  cancuoc-recorded.rules.yml, unchanged), then `cancuoc inventory rollup --prometheus` is timed
-  with --source raw and --source recorded, and the two CSVs compared. The alerts of
-  cancuoc-alerts.rules.yml are evaluated by the live Prometheus and must fire for the silent and
-  the failing facilities.
-- thousand: PROMETHEUS_LOAD_THOUSAND facilities (1000): the recorded aggregates only, written as
-  the rules write them (hourly, same names and labels), backfilled; the recorded roll-up timed.
+- province: PROMETHEUS_LOAD_PROVINCE facilities (129) x PROMETHEUS_LOAD_DAYS days (35) of
+  Đồng Nai, end to end. The raw series are backfilled with `promtool tsdb create-blocks-from
+  openmetrics` (one sample every PROMETHEUS_LOAD_RAW_INTERVAL seconds while the PC is on,
+  default 300: see below), the recorded aggregates with `promtool tsdb create-blocks-from rules`
+  over them (contrib/prometheus/cancuoc-recorded.rules.yml, with the `province` label the
+  province's remote write adds), then, once Prometheus has compacted the blocks, `cancuoc
+  inventory rollup --prometheus` is timed with --source recorded and --source raw at the same
+  instant and the two CSVs compared. The alerts of cancuoc-alerts.rules.yml are evaluated by the
+  live Prometheus and must fire for the silent and the failing facilities.
+- thousand: PROMETHEUS_LOAD_THOUSAND facilities (1000): hourly aggregates only, simulated
+  directly (HourlyFacility: same names, labels and zero filter as the rules), backfilled; the
+  recorded roll-up timed.
 - country: PROMETHEUS_LOAD_COUNTRY facilities (12455) over PROMETHEUS_LOAD_PROVINCES provinces
-  (34) on one national Prometheus holding only recorded aggregates with a `province` label. The
-  province of the first scenario goes end to end: its recorded blocks (made by promtool from its
-  raw series, with the `province` label a province's remote write adds as external label) are
-  moved into the national Prometheus; the other facilities' hourly aggregates are written
-  directly. Then the national roll-up is timed, the national Prometheus's series and memory read,
-  and the province's rows of the national table compared with its own roll-up.
+  (34, their names from AdminUnits) on one national Prometheus holding only recorded aggregates
+  with a `province` label. PROMETHEUS_LOAD_END_TO_END provinces (2: Tây Ninh, Huế) of
+  PROMETHEUS_LOAD_END_TO_END_SIZE facilities (20) go end to end like the province scenario (raw
+  -> promtool's rule backfill -> their own roll-up), and Đồng Nai too when the province scenario
+  runs: their recorded blocks are moved into the national Prometheus (what their remote write
+  would have sent). The other facilities' hourly aggregates are simulated and backfilled a
+  province at a time. What is simulated: the remote write itself (the three-clinic test,
+  scripts/prometheus_test.py, sends through it; its bytes per sample are measured there), and
+  the synthetic provinces' aggregates (written as the rules would record them, not by the rules).
+  Then the national roll-up is timed, the national Prometheus's series and memory read, and each
+  end-to-end province's rows of the national table compared with its own roll-up.
+
+promtool writes blocks of 2 hours by default and its OpenMetrics import reads the whole input
+once per block (420 times for 35 days); BLOCK below makes it one or two blocks. Prometheus
+then merges the overlapping backfilled blocks at its first compaction: Prometheus.settle waits
+for that before anything is timed. PROMETHEUS_LOAD_LOCK (a path, e.g. /tmp/cancuoc-heavy.lock)
+is taken around the timed roll-ups only, so that the long backfill runs niced beside other work.
 
 Why the raw samples are every 5 minutes and not every minute (the shipped scrape interval): a
-minute's samples of 129 facilities over 35 days are 130 million; promtool backfills about
-200,000 a second here, which alone would take the whole run. The raw roll-up reads every sample
-of its windows, so at one a minute it reads 5 times what is measured here: the line says both.
+minute's samples of 129 facilities over 35 days are 130 million, which alone would take the
+generation most of an hour here. The raw roll-up reads every sample of its windows, so at one
+a minute it reads 5 times what is measured here: the line gives both (the second extrapolated).
 
     Usage: scripts/prometheus_scale.py BIN_DIR
 """
@@ -523,8 +536,11 @@ def end_to_end(name, prefix, count, seed0, measure):
     recorded_series = series_count(prom, "cancuoc:.+")
     with heavy_lock():
         rec_s, rec_rows, rr = rollup(prom, reg, os.path.join(work, "rollup-recorded"), "recorded")
-        # The raw roll-up at the instant the recorded one was evaluated (promtool's last evaluation).
-        at = re.search(r"Source: recorded aggregates \(step \d+ s\) at (\S+)", rr.stderr).group(1)
+        # The raw roll-up at the instant the recorded one was evaluated (promtool's last
+        # evaluation), to the millisecond: the line on stderr says it to the second, and a raw
+        # sample on the second the window starts would be in one window and not the other.
+        at = prom.query("max(last_over_time(%s[%dd]))" % ("cancuoc:evaluation_timestamp_seconds", DAYS), at=END)
+        at = at[0]["value"][1]
         raw_s, raw_rows, _ = rollup(prom, reg, os.path.join(work, "rollup-raw"), "raw", at=at)
         # Again, the recorded one after the raw one (the blocks in the page cache both times).
         rec2_s, _, _ = rollup(prom, reg, os.path.join(work, "rollup-recorded-2"), "recorded")
