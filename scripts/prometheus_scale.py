@@ -88,7 +88,8 @@ BLOCK = "1458h"
 # The 34 provinces since 1 July 2025, from AdminUnits' list (the one source of the names),
 # without "Tỉnh " / "Thành phố " as a province's Prometheus labels itself.
 with open(os.path.join(ROOT, "Sources", "AdminUnits", "Data", "List202507.swift"), encoding="utf-8") as f:
-    CURRENT_PROVINCES = [re.sub(r"^(Tỉnh|Thành phố) ", "", m) for m in re.findall(r"(?m)^P\t\d+\t(.+)$", f.read())]
+    OFFICIAL = {re.sub(r"^(Tỉnh|Thành phố) ", "", m): m for m in re.findall(r"(?m)^P\t\d+\t(.+)$", f.read())}
+CURRENT_PROVINCES = list(OFFICIAL)  # the registry writes the official name (OFFICIAL[name])
 with open(os.path.join(ROOT, "Sources", "CardService", "ReadFailure.swift")) as f:
     # The cases up to the first blank line (the enum's members follow).
     kinds = re.search(r"enum Kind: String, CaseIterable, Sendable \{\s*case ([^\n]*(?:\n[^\n]+)*)", f.read()).group(1)
@@ -430,7 +431,7 @@ def registry(path, facilities, province=None):
         f.write("id,name,district,type,declaredReaderNeed" + (",province\n" if province else "\n"))
         for fa, prov in facilities:  # the same row for a facility in its province's and the national registry
             n = int(fa.rsplit("-", 1)[1])
-            f.write("%s,Cơ sở %s,Huyện %d,Trạm y tế xã,2%s\n" % (fa, fa, n % 11, "," + prov if province else ""))
+            f.write("%s,Cơ sở %s,Huyện %d,Trạm y tế xã,2%s\n" % (fa, fa, n % 11, "," + OFFICIAL[prov] if province else ""))
     return path
 
 
