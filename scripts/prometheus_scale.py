@@ -556,9 +556,10 @@ def end_to_end(name, prefix, count, seed0, measure):
         "recorded %.2f s (%.0fx); CSVs %s; %d facilities reporting; Prometheus %d MiB (peak %d)" % (
             series, raw_samples, recorded_series, blocks, size / 1e6, raw_s, rec_s, raw_s / rec_s,
             "equal" if same else "DIFFERENT", reporting, rss, peak))
-    results.append("province %d facilities: roll-up %.2f s (raw %.1f s from %d-min samples, %.0fx; about %.0f s at the "
-                   "1-min scrape, extrapolated; %d raw and %d recorded series)%s%s" % (
-                       count, rec_s, raw_s, RAW_INTERVAL // 60, raw_s / rec_s, raw_s * factor, series,
+    at_scrape = "" if RAW_INTERVAL == SCRAPE else "; about %.0f s at the 1-min scrape, extrapolated" % (raw_s * factor)
+    results.append("province %d facilities: roll-up %.2f s (raw %.1f s from %d-min samples, %.0fx%s; %d raw and %d "
+                   "recorded series)%s%s" % (
+                       count, rec_s, raw_s, RAW_INTERVAL // 60, raw_s / rec_s, at_scrape, series,
                        recorded_series, "" if same else " CSV DIFFERENT", "" if alerts_ok else " ALERTS DIFFERENT"))
     return [fa.id for fa in facilities], nat_rec, rec_rows
 
