@@ -90,7 +90,9 @@ prometheus-test: deps
 # A measurement, not a test (docs/inventory.md): a month of backfilled history (promtool), the roll-up
 # from recorded aggregates beside the raw one for a province, 1,000 facilities, and the country
 # on a national Prometheus; ends with one line per scenario. Sizes: PROMETHEUS_LOAD_PROVINCE,
-# _THOUSAND, _COUNTRY, _PROVINCES, _DAYS, _RAW_INTERVAL, _SCENARIOS (scripts/prometheus_scale.py).
+# _THOUSAND, _COUNTRY, _PROVINCES, _DAYS, _RAW_INTERVAL, _END_TO_END, _END_TO_END_SIZE, _SCENARIOS;
+# PROMETHEUS_LOAD_LOCK=/tmp/cancuoc-heavy.lock holds a lock around the timed roll-ups only
+# (scripts/prometheus_scale.py).
 prometheus-load: deps
 	$(SWIFT) build -c release --product cancuoc
 	python3 scripts/prometheus_scale.py "$$($(SWIFT) build -c release --show-bin-path)"

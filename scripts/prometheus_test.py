@@ -324,6 +324,12 @@ def main():
     province_cfg = os.path.join(work, "province.yml")
     with open(os.path.join(CONTRIB, "province-prometheus.yml")) as f:
         text = f.read()
+    # The remote write to the nation is shipped commented out (no placeholder host is ever
+    # written to): enabled here the way its comment tells an administrator.
+    head, marker, block = text.partition("\n# remote_write:\n")
+    if not marker or "\nremote_write:" in text:
+        fail("province-prometheus.yml: no commented remote_write block to enable")
+    text = head + "\nremote_write:\n" + re.sub(r"(?m)^# ", "", block)
     for old, new in (("/etc/prometheus/cancuoc-recorded.rules.yml", recorded_rules_at_test_step()),
                      ('"https://monitor.moh.example.vn/api/v1/write"', '"%s/api/v1/write"' % national),
                      ("/etc/prometheus/national-remote-write.password", national_files["province-password"]),
@@ -473,9 +479,15 @@ def main():
     # The recorded aggregates: once an evaluation has seen every read, the roll-up from them
     # equals the raw one and the JSON one.
     totals = lambda base, q, **kw: {s["metric"].get("facility"): float(s["value"][1]) for s in promql(base, q, **kw)}
-    expected = {c["facility"]: c["ok"] + c["wrong"] for c in clinics}
+    # Counters that never moved are not recorded (BP-003's idle readers, every outcome that
+    # never happened): absent means 0 reads, and the roll-ups below must still say 0.
+    expected = {c["facility"]: c["ok"] + c["wrong"] for c in clinics if c["ok"] + c["wrong"]}
     wait_for("the reads in the province's recorded aggregates",
              lambda: totals(province, "sum by (facility) (cancuoc:card_reads:max1h)") == expected)
+    idle = [c["facility"] for c in clinics if not c["ok"] + c["wrong"]]
+    present = {s["metric"].get("facility") for s in promql(province, "last_over_time(cancuoc:reader_present:last1h[1m])")}
+    if not idle or not set(idle) <= present:
+        fail("the idle clinics %s should be recorded as present (%s), their zero counters not" % (idle, present))
     from_rec = run([os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry", registry, "--prometheus", province,
                     "--source", "recorded", "--out", os.path.join(work, "rollup-recorded")])
     if from_rec.returncode != 0 or "Source: recorded aggregates (step %d s)" % TEST_STEP not in from_rec.stderr:
@@ -511,7 +523,8 @@ def main():
         # into Đồng Nai (AdminUnits' lists); the national table reports it under Đồng Nai.
         f.write("\n".join([lines[0] + ",province"] + [l + ",Bình Phước" for l in lines[1:]]) + "\n")
     from_nation = run(trusting(national_files["ca"], [os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry",
-                      national_registry, "--prometheus", national, "--prometheus-header", "Authorization: " + auth,
+                      national_registry, "--prometheus", national, "--prometheus-user", "rollup",
+                      "--prometheus-password-file", national_files["rollup-password"],
                       "--out", os.path.join(work, "rollup-national")]))
     if from_nation.returncode != 0 or "Source: recorded aggregates" not in from_nation.stderr:
         fail("national roll-up: exit %d\n%s%s" % (from_nation.returncode, from_nation.stdout, from_nation.stderr))
@@ -525,6 +538,13 @@ def main():
     if "Tỉnh / Province" not in from_nation.stdout or "Đồng Nai" not in from_nation.stdout:
         fail("the national table has no row for the province:\n" + from_nation.stdout)
     log("national roll-up (TLS, password, recorded aggregates only) = JSON reports, grouped by province")
+    # Another user's password: refused by the receiver, a clear error and no table.
+    refused = run(trusting(national_files["ca"], [os.path.join(BIN, "cancuoc"), "inventory", "rollup", "--registry",
+                  national_registry, "--prometheus", national, "--prometheus-user", "rollup",
+                  "--prometheus-password-file", national_files["monitor-password"],
+                  "--out", os.path.join(work, "rollup-refused")]))
+    if refused.returncode == 0 or "401" not in refused.stderr or os.path.exists(os.path.join(work, "rollup-refused")):
+        fail("the national roll-up with a wrong password: exit %d\n%s" % (refused.returncode, refused.stderr))
     sent = {}  # the province's own counters, read from its /metrics (it scrapes itself once a minute)
     for line in http_get(province + "/metrics").splitlines():
         m = re.match(r"(prometheus_remote_storage_(?:bytes|samples)_total)\{.*\} ([0-9.e+]+)$", line)

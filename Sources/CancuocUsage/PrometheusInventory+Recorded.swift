@@ -58,9 +58,19 @@ extension PrometheusInventory {
             // T − (W − step), whatever a range's ends include (closed in Prometheus 2, left-open in 3).
             func range(days: Int) -> String { "[\(days * 86_400_000 - stepSeconds * 500)ms]" }
             func last(_ name: String) -> String { "last_over_time(\(name)\(selector)\(range(days: lookbackDays)))" }
-            func reads(days: Int) -> String {
-                "max_over_time(\(R.readsMax)\(selector)\(range(days: days))) - min_over_time(\(R.readsMin)\(selector)\(range(days: days)))"
+            // The highest minus the lowest, as on the raw path; the rules keep a counter only in
+            // the steps where it is above zero, so when the reader reported in a step of the
+            // window without a lowest value here (all its samples were 0: fewer steps than
+            // `readerPresent`, which has one in every step the reader reported), the lowest is 0.
+            // A counter with no value in the window at all is absent: 0 reads.
+            func difference(_ max: String, _ min: String, per label: String, _ window: String) -> String {
+                let highest = "max_over_time(\(max)\(selector)\(window))"
+                let steps = "count_over_time(\(min)\(selector)\(window))"
+                let reported = "count_over_time(\(R.readerPresent)\(selector)\(window))"
+                return
+                    "(\(highest) - (min_over_time(\(min)\(selector)\(window)) and \(steps) == ignoring(\(label)) group_left \(reported))) or \(highest)"
             }
+            func reads(days: Int) -> String { difference(R.readsMax, R.readsMin, per: L.outcome, range(days: days)) }
             return Queries(
                 written: last(R.written),
                 lost: last(R.eventsLost),
@@ -74,7 +84,7 @@ extension PrometheusInventory {
                 week: reads(days: 7),
                 month: reads(days: 30),
                 median:
-                    "histogram_quantile(0.5, max_over_time(\(R.durationBucketMax)\(selector)\(range(days: 30))) - min_over_time(\(R.durationBucketMin)\(selector)\(range(days: 30))))"
+                    "histogram_quantile(0.5, \(difference(R.durationBucketMax, R.durationBucketMin, per: "le", range(days: 30))))"
             )
         }
     }

@@ -36,6 +36,21 @@ struct InventoryRollupCommand: AsyncParsableCommand {
     var prometheusHeaders: [String] = []
 
     @Option(
+        name: .customLong("prometheus-user"),
+        help: ArgumentHelp("The user name for the Prometheus's basic auth.", valueName: "name")
+    )
+    var prometheusUser: String?
+
+    @Option(
+        name: .customLong("prometheus-password-file"),
+        help: ArgumentHelp(
+            "A file holding the password of --prometheus-user (its first line), kept out of the command line.",
+            valueName: "path"
+        )
+    )
+    var prometheusPasswordFile: String?
+
+    @Option(
         help: ArgumentHelp(
             "Which series to read: recorded aggregates (cancuoc-recorded.rules.yml), raw samples, or auto (recorded when they cover 35 days).",
             valueName: "auto|recorded|raw"
@@ -72,6 +87,7 @@ struct InventoryRollupCommand: AsyncParsableCommand {
         for header in prometheusHeaders where Self.header(header) == nil {
             throw ValidationError("--prometheus-header '\(header)': cần dạng / expected 'Name: value'.")
         }
+        try validateCredentials()
     }
 
     static func header(_ text: String) -> (String, String)? {
@@ -140,7 +156,7 @@ struct InventoryRollupCommand: AsyncParsableCommand {
                 let client = try PrometheusHTTPClient(
                     url: prometheus,
                     timeout: timeout,
-                    headers: prometheusHeaders.compactMap(Self.header)
+                    headers: prometheusHeaders.compactMap(Self.header) + basicAuthorization()
                 )
                 let reading = try await PrometheusInventory(client: client).reading(at: now, source: source)
                 inputs += reading.inputs
