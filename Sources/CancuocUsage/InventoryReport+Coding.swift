@@ -3,6 +3,26 @@
 
 import Foundation
 
+extension InventoryReport {
+    enum CodingKeys: String, CodingKey {
+        case format, facility, generatedAt, software, retentionDays, lostEvents, readers, totals, usageLogDamage, trust
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(facility, forKey: .facility)
+        try c.encode(generatedAt, forKey: .generatedAt)
+        try c.encode(software, forKey: .software)
+        try c.encode(retentionDays, forKey: .retentionDays)
+        try c.encode(lostEvents, forKey: .lostEvents)
+        try c.encode(readers, forKey: .readers)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(usageLogDamage, forKey: .usageLogDamage)
+        try c.encode(trust, forKey: .trust)
+    }
+}
+
 extension InventoryReport.Facility {
     enum CodingKeys: String, CodingKey { case id, name }
     public func encode(to encoder: any Encoder) throws {

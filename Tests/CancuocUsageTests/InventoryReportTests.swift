@@ -102,4 +102,26 @@ import Testing
         #expect(row.readersPresent == 2)
         #expect(row.readersIdle30Days == 1)
     }
+
+    /// docs/inventory.md: absent values are `null`, never left out, so every report has the same keys
+    /// (a clinic that never had its usage log damaged, or has no trust directory yet).
+    @Test func everyKeyIsWrittenAbsentOnesAsNull() async throws {
+        let path = try usageTempDir().appendingPathComponent("usage.sqlite").path
+        let log = UsageLog(configuration: .init(path: path, facilityID: nil, facilityName: nil))
+        await log.readerSeen(sampleReader)
+        await log.flush()
+        let report = await log.summary()
+        #expect(report.usageLogDamage == nil && report.trust == nil)
+        let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
+        let keys: Set<String> = [
+            "format", "facility", "generatedAt", "software", "retentionDays", "lostEvents", "readers", "totals",
+            "usageLogDamage", "trust",
+        ]
+        #expect(Set(object.keys) == keys)
+        #expect(object["usageLogDamage"] is NSNull && object["trust"] is NSNull)
+        let facility = try #require(object["facility"] as? [String: Any])
+        #expect(facility["id"] is NSNull)
+        let decoded = try InventoryReport.decode(report.jsonData())
+        #expect(decoded.usageLogDamage == nil && decoded.trust == nil && decoded.readers.count == 1)
+    }
 }
