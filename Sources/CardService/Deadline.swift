@@ -6,8 +6,8 @@ import Synchronization
 /// that never answers would otherwise hold the caller for ever. The abandoned operation is
 /// cancelled and ends when PC/SC returns (the card is removed or answers); callers must not
 /// reuse its PC/SC context meanwhile. The operation is an unstructured task of its own and the
-/// timer a dispatch timer source, so neither waits behind the other's thread; whichever ends
-/// first cancels the other. Cancelling the caller ends it with `ReadFailure.cancelled` at once.
+/// timer a dispatch timer source; whichever ends first cancels the other. Cancelling the caller
+/// ends it with `ReadFailure.cancelled` at once.
 ///
 /// The timer is not a sleeping task: a cancelled `Task.sleep` keeps its dispatch timer and its
 /// task until the deadline would have come, and under Swift 6.3 on Linux longer still (swiftlang/swift
@@ -25,7 +25,12 @@ public func withDeadline<T: Sendable>(
                 work: Task {
                     do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
                 },
-                timer: OneShotTimer(after: limit) { race.finish(.failure(ReadFailure.timeout)) }
+                // When it fires, the timeout is decided on the cooperative pool like the
+                // operation, behind it: a pool kept busy elsewhere (a loaded machine, a test run)
+                // must not turn an operation that was ready into a timeout.
+                timer: OneShotTimer(after: limit) {
+                    Task(priority: .low) { race.finish(.failure(ReadFailure.timeout)) }
+                }
             )
         }
     } onCancel: {
