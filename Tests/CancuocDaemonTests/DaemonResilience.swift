@@ -51,7 +51,7 @@ extension DaemonIntegration {
                     }
                 }
                 await leaving.close()
-                try await withTimeout(seconds: 5) {
+                try await withTimeout(seconds: 60) {
                     while try await other.request(3, "readers.list").response["result"]?["readers"]?[0]?["busy"]
                         == .bool(true)
                     {

@@ -48,7 +48,7 @@ extension DaemonIntegration {
                 }
             ) { daemon in
                 let source = try #require(daemon.core.scannerSources.first)
-                try await withTimeout(seconds: 10) { try await eventually { source.opens >= 1 } }
+                try await withTimeout(seconds: 60) { try await eventually { source.opens >= 1 } }
                 try await body(daemon, scanner, source)
             }
             let logged = logs.all.map(\.text).joined(separator: "\n")
@@ -63,7 +63,7 @@ extension DaemonIntegration {
 
         static func waitPending(_ daemon: RunningDaemon, _ pending: Bool = true) async throws {
             let pairing = daemon.core.pairing
-            try await withTimeout(seconds: 10) {
+            try await withTimeout(seconds: 60) {
                 while await pairing.isPending(reader: reader) != pending {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -88,7 +88,7 @@ extension DaemonIntegration {
 
                 // Garbage and an over-long line first: ignored, nothing pending.
                 try await scanner.type("hello scanner\r\n" + String(repeating: "9", count: 3000) + "\n")
-                try await withTimeout(seconds: 10) { try await eventually { source.droppedLines == 1 } }
+                try await withTimeout(seconds: 60) { try await eventually { source.droppedLines == 1 } }
                 #expect(await !daemon.core.pairing.isPending(reader: Self.reader))
 
                 try await scanner.type(Self.qrText(profile) + "\r\n")
@@ -184,9 +184,9 @@ extension DaemonIntegration {
 
                 // The scanner is pulled and plugged back in (a new pty behind the same link).
                 scanner.unplug()
-                try await withTimeout(seconds: 10) { try await eventually { !source.isConnected } }
+                try await withTimeout(seconds: 60) { try await eventually { !source.isConnected } }
                 try scanner.plugIn()
-                try await withTimeout(seconds: 15) { try await eventually { source.opens >= 2 } }
+                try await withTimeout(seconds: 60) { try await eventually { source.opens >= 2 } }
 
                 try await scanner.type(Self.qrText(profile) + "\n")
                 let (note, _) = try await reception.waitFor("qr.scanned", seconds: 15)

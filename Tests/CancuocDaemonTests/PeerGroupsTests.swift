@@ -70,7 +70,7 @@ import Glibc
                 [path, pidFile]
             )
         }
-        let pid = try await withTimeout(seconds: 10) {
+        let pid = try await withTimeout(seconds: 60) {
             while true {
                 if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) {
                     return pid

@@ -41,18 +41,18 @@ struct ScannerTests {
             return got
         }
         defer { consumer.cancel() }
-        try await withTimeout(seconds: 10) { try await eventually { source.opens == 1 } }
+        try await withTimeout(seconds: 60) { try await eventually { source.opens == 1 } }
         try await scanner.type("first\r\n" + String(repeating: "z", count: 200) + "\r")
-        try await withTimeout(seconds: 10) { try await eventually { source.droppedLines == 1 } }
+        try await withTimeout(seconds: 60) { try await eventually { source.droppedLines == 1 } }
 
         scanner.unplug()
-        try await withTimeout(seconds: 10) { try await eventually { !source.isConnected } }
+        try await withTimeout(seconds: 60) { try await eventually { !source.isConnected } }
         try scanner.plugIn()
-        try await withTimeout(seconds: 10) { try await eventually { source.opens == 2 } }
+        try await withTimeout(seconds: 60) { try await eventually { source.opens == 2 } }
         try await scanner.type("second\nthird\r")
         // Awaiting a task's value ignores cancellation: at the time limit, cancel the consumer
         // itself, or the limit waits for it forever (and the source's thread polls on).
-        let got = try await withTimeout(seconds: 10) {
+        let got = try await withTimeout(seconds: 60) {
             await withTaskCancellationHandler {
                 await consumer.value
             } onCancel: {
@@ -71,12 +71,12 @@ struct ScannerTests {
         let consumer = Task {
             for await _ in lines {}
         }
-        try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
+        try await withTimeout(seconds: 60) { try await eventually { source.isConnected } }
         // One stream per source: a second consumer gets an empty one.
         var second = source.lines().makeAsyncIterator()
         #expect(await second.next() == nil)
         consumer.cancel()
-        try await withTimeout(seconds: 10) { try await eventually { !source.isConnected } }
+        try await withTimeout(seconds: 60) { try await eventually { !source.isConnected } }
         #expect(source.opens == 1)
     }
 
@@ -93,10 +93,10 @@ struct ScannerTests {
         try await Task.sleep(for: .milliseconds(700))
         #expect(!source.isConnected)
         let scanner = try FakeScanner(link: directory + "/not-yet")
-        try await withTimeout(seconds: 10) { try await eventually { source.isConnected } }
+        try await withTimeout(seconds: 60) { try await eventually { source.isConnected } }
         try await scanner.type("late\n")
         #expect(
-            try await withTimeout(seconds: 10) {
+            try await withTimeout(seconds: 60) {
                 await withTaskCancellationHandler {
                     await consumer.value
                 } onCancel: {
@@ -135,7 +135,7 @@ struct ScannerTests {
             expired: { scan in expired.withLock { $0.append(scan.qr.idNumber) } }
         )
         await pairing.scanned(Self.qr, scanner: "s", reader: "R")
-        try await withTimeout(seconds: 5) { try await eventually { expired.withLock { $0.count } == 1 } }
+        try await withTimeout(seconds: 60) { try await eventually { expired.withLock { $0.count } == 1 } }
         try await Task.sleep(for: .milliseconds(300))
         #expect(expired.withLock { $0 } == ["049202000284"])
         #expect(await !pairing.isPending(reader: "R"))

@@ -87,7 +87,7 @@ import Testing
         case .unixSocket:
             let line = String(buffer: try await channel.waitForOutboundWrite(as: ByteBuffer.self))
             #expect(line.hasSuffix("\n") && line.dropLast().firstIndex(of: "\n") == nil, "one line")
-            try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+            try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
             return (try JSONParser().parse(String(line.dropLast())), nil)
         case .webSocket:
             let text = try await channel.waitForOutboundWrite(as: WebSocketFrame.self)
@@ -97,7 +97,7 @@ import Testing
             let readCode = close.data.readWebSocketErrorCode()
             let code = try #require(readCode)
             let reason = close.data.readString(length: close.data.readableBytes) ?? ""
-            try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+            try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
             return (try JSONParser().parse(String(buffer: text.data)), (code, reason))
         }
     }
@@ -117,7 +117,7 @@ import Testing
         #expect(releases.value == 0)
 
         try await first.close()
-        try await withTimeout(seconds: 10) {
+        try await withTimeout(seconds: 60) {
             try await eventually { acceptor.connections.isEmpty && releases.value == 1 }
         }
         #expect(service.wasDisconnected(id), "the service was told the client left")
@@ -125,7 +125,7 @@ import Testing
         let next = try await Self.accept(transport.principal(3), on: transport, by: acceptor)
         #expect(acceptor.connections.count == 1, "the freed slot is taken again")
         try await next.close()
-        try await withTimeout(seconds: 10) { try await eventually { releases.value == 2 } }
+        try await withTimeout(seconds: 60) { try await eventually { releases.value == 2 } }
     }
 
     @Test func aRefusedSocketClientReadsOneErrorLineNamingTheLimit() async throws {

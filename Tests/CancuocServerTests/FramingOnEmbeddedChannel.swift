@@ -178,10 +178,10 @@ import Testing
         limits.maxQueuedMessages = 8
         let (channel, connection, stub) = try await Self.make(limits: limits, stalled: true)
         try await channel.writeInbound(ByteBuffer(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscribe\"}\n"))
-        try await withTimeout(seconds: 10) { try await eventually { stub.subscriberCount == 1 } }
+        try await withTimeout(seconds: 60) { try await eventually { stub.subscriberCount == 1 } }
         _ = try await stub.handle(method: "flood", params: ["count": 20, "size": 10], client: connection)
         #expect(!connection.isConnected)
-        try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+        try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
     }
 
     @Test func theByteBoundDisconnectsBeforeTheMessageBound() async throws {
@@ -189,10 +189,10 @@ import Testing
         limits.maxQueuedBytes = 64 << 10
         let (channel, connection, stub) = try await Self.make(limits: limits, stalled: true)
         try await channel.writeInbound(ByteBuffer(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscribe\"}\n"))
-        try await withTimeout(seconds: 10) { try await eventually { stub.subscriberCount == 1 } }
+        try await withTimeout(seconds: 60) { try await eventually { stub.subscriberCount == 1 } }
         // 5 messages of 16 KiB: far under 1024 messages, over 64 KiB.
         _ = try await stub.handle(method: "flood", params: ["count": 5, "size": 16384], client: connection)
         #expect(!connection.isConnected)
-        try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+        try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
     }
 }

@@ -166,7 +166,7 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
         var (closeOpcode, close) = try await Self.nextFrame(channel)
         #expect(closeOpcode == .connectionClose)
         #expect(close.readWebSocketErrorCode() == .policyViolation)
-        try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+        try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
     }
 
     @Test func theDaemonClosingAConnectionSendsACloseFrameFirst() async throws {
@@ -177,6 +177,6 @@ private let hello = #"{"jsonrpc":"2.0","id":1,"method":"hello"}"#
         var (opcode, close) = try await Self.nextFrame(channel)
         #expect(opcode == .connectionClose)
         #expect(close.readWebSocketErrorCode() == .goingAway)
-        try await withTimeout(seconds: 10) { try await channel.closeFuture.get() }
+        try await withTimeout(seconds: 60) { try await channel.closeFuture.get() }
     }
 }

@@ -9,9 +9,12 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "timed out after \(seconds) s" }
 }
 
-/// Run `body`, failing with `TimedOut` if it takes longer than `seconds`.
+/// Run `body`, failing with `TimedOut` if it takes longer than `seconds`: a guard against a
+/// hang, never a measurement. Give it a minute: the test process's two cooperative threads can
+/// be busy for ~20 s with other suites' CPU work (AdminUnits' tables in a debug build), and a
+/// short guard then fails a body that was only waiting for a thread.
 func withTimeout<T: Sendable>(
-    seconds: Double = 20,
+    seconds: Double = 60,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
