@@ -198,7 +198,9 @@ struct CRLUpdaterTests {
             Issue.record("not a timeout: \(outcome)")
             return
         }
-        #expect(clock.now - start < .seconds(30))
+        // A guard against hanging, not a measurement: the test process's threads can be busy
+        // for a minute with other suites (docs/design.md §10).
+        #expect(clock.now - start < .seconds(300))
     }
 
     @Test func anHTTPErrorIsReportedAndOtherURLsStillRun() async throws {
