@@ -8,7 +8,7 @@ import Testing
 /// face_recognition 1.3.0 test photos, fetched by `make face-models`), and the real sandboxed
 /// matcher.
 @Suite(.serialized, .pcscBench, .timeLimit(.minutes(6)))
-struct FaceCheckAtTheCommandLine {
+final class FaceCheckAtTheCommandLine {
     static let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     static let assets: URL = {
         var url = bin
@@ -28,12 +28,15 @@ struct FaceCheckAtTheCommandLine {
         var decision: String? { faceCheck?["decision"] as? String }
     }
 
-    /// A scratch directory for this suite's images (made with ImageMagick at test time).
+    /// A scratch directory for this test's images (made with ImageMagick at test time): pictures
+    /// of faces, so removed when the test ends (`deinit`), never left in /tmp.
     let scratch: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("face-cli-\(getpid())")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("face-cli-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
 
     func photo(_ name: String) -> String { Self.assets.appendingPathComponent("photos/\(name)").path }
 
