@@ -174,8 +174,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
-        .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
-        .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator"]),
+        .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck", "ServiceTestSupport"]),
+        .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator", "ServiceTestSupport"]),
 
         // make bench (issue 8): reads through pcscd + vpcd, strategies side by side.
         .executableTarget(
