@@ -420,7 +420,7 @@ face_removed() {
 
 face_checks() {
   local names=("cancuoc-face installs beside cancuoc (its runtime libraries only)"
-    "the installed matcher refuses sockets, writing and fork (--check-sandbox)"
+    "the installed matcher refuses sockets, opening files, executable memory and fork (--check-sandbox)"
     "face check through the packaged daemon: the same person → match"
     "face check through the packaged daemon: another person → noMatch"
     "inventory.summary counts the face checks by decision"
