@@ -411,9 +411,7 @@ face_nothing_kept() {
 
 face_removed() {
   ct dpkg -r cancuoc-face > /dev/null || { echo "dpkg -r cancuoc-face failed"; return 1; }
-  # A matcher already running serves until its idle exit (face.matcherIdleSeconds): a restart
-  # stands for that wait.
-  ct systemctl restart cancuocd.service
+  # No restart: the daemon's warm matcher sees its file gone and the next check is unavailable.
   ct test -e /usr/bin/cancuoc || { echo "cancuoc went with cancuoc-face"; return 1; }
   face_desk_says obama2 "verified unavailable"
 }
