@@ -95,6 +95,10 @@ with open(os.path.join(ROOT, "Sources", "CardService", "ReadFailure.swift")) as 
     kinds = re.search(r"enum Kind: String, CaseIterable, Sendable \{\s*case ([^\n]*(?:\n[^\n]+)*)", f.read()).group(1)
 OUTCOMES = ["ok"] + [k.strip().strip("`") for k in kinds.replace("case", ",").split(",") if k.strip()] + ["other"]
 USED = OUTCOMES[:5]  # ok and the four failures the synthetic readers have
+# Face check decisions (docs/face-check.md; FaceCheckEvent.storedDecisions): every one from 0.
+DECISIONS = ["match", "noMatch", "uncertain", "noFace", "multipleFaces", "faceTooSmall", "notLive", "unavailable",
+             "declined", "other"]
+CRL_EVERY, CRL_VALID = 30 * 86400, 40 * 86400  # the CSCA issues a CRL every 30 days, valid 40
 BUCKETS = ["0.1", "0.25", "0.5", "1", "2", "5", "10", "+Inf"]
 BOUNDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, float("inf")]
 
@@ -135,6 +139,12 @@ class Facility:
         # A hospital open every day whose reads mostly fail in the last day (so that the day's
         # failure-rate alert has reads to look at whatever the weekday of the run).
         self.failing = seed % 40 == 13
+        # Trust (docs/fleet.md): a clinic whose CRL timer broke keeps its first CRL (expired and
+        # behind at the end); every third clinic took version 2 of the trust package halfway; every
+        # fifth uses the face check (its counters exist from the start, at 0).
+        self.seed = seed
+        self.stale_trust = seed % 40 == 21
+        self.face = seed % 5 == 0
         self.readers = [("072F:2200:%06d" % seed, "ACS ACR1252 Dual Reader PICC 00 00", False),
                         ("072F:2200:%06d-2" % seed, "ACS ACR1252 Dual Reader PICC 01 00", False)]
         if seed % 10 == 0:
@@ -217,7 +227,38 @@ def raw_openmetrics(facilities, path):
                 values = (c[j] for c in fa.buckets) if k == 0 else (0 for _ in fa.times)
                 f.write(series_lines(n, b + (("le", le),), zip(values, fa.times)))
         family("cancuoc_read_duration_seconds_bucket", per_reader(buckets))
+
+        def faces(f, fa, b, n, k, rname, token):
+            if not fa.face or token:
+                return
+            for d in DECISIONS:  # about one check per two successful reads of the first reader
+                counts = ((c[0] // 2 if d == "match" else c[0] // 40 if d == "noMatch" else 0) if k == 0 else 0
+                          for c in fa.reads)
+                f.write(series_lines(n, b + (("decision", d),), zip(counts, fa.times)))
+        family("cancuoc_face_checks_total", per_reader(faces))
+        family("cancuoc_trust_cscas", lambda f, fa, b, n: f.write(series_lines(n, b, ((1, t) for t in fa.times))))
+        family("cancuoc_trust_crl_issued_timestamp_seconds",
+               lambda f, fa, b, n: f.write(series_lines(n, b, ((crl_issued(fa, t), t) for t in fa.times))))
+        family("cancuoc_trust_crl_next_update_timestamp_seconds", lambda f, fa, b, n: f.write(
+            series_lines(n, b, ((crl_issued(fa, t) + CRL_VALID, t) for t in fa.times))))
+
+        def packages(f, fa, b, n):
+            half = START + DAYS * 86400 // 2
+            two = fa.seed % 3 == 0
+            p = b + (("package", "cancuoc-trust-dongnai"),)
+            f.write(series_lines(n, p + (("version", "1"),), ((1, t) for t in fa.times if not two or t < half)))
+            if two:
+                f.write(series_lines(n, p + (("version", "2"),), ((1, t) for t in fa.times if t >= half)))
+        family("cancuoc_trust_package_info", packages)
         f.write("# EOF\n")
+
+
+def crl_issued(fa, t):
+    """The newest CRL a clinic holds at t: the CSCA's latest (every CRL_EVERY from 20 days before
+    the history, at noon: the CRL's age in whole days is the same at the raw and the recorded
+    roll-up's instants, which differ by less than an hour), or its first one forever when its timer broke."""
+    base = START - 20 * 86400 - 43200
+    return base if fa.stale_trust else base + (t - base) // CRL_EVERY * CRL_EVERY
 
 
 class HourlyFacility:
@@ -515,14 +556,19 @@ def end_to_end(name, prefix, count, seed0, measure):
             fired = {}
             for a in alerts:
                 fired.setdefault(a["labels"]["alertname"], set()).add(a["labels"].get("facility"))
-            if fired.get("CancuocFacilityNotReporting") and fired.get("CancuocReadFailureRateHigh"):
+            if all(fired.get(a) for a in ("CancuocFacilityNotReporting", "CancuocReadFailureRateHigh",
+                                          "CancuocCRLExpired", "CancuocCRLBehind")):
                 break
             time.sleep(5)
         not_reporting = fired.get("CancuocFacilityNotReporting", set())
         failure = fired.get("CancuocReadFailureRateHigh", set())
-        alerts_ok = not_reporting == silent and failure == failing
-        log("alerts: not reporting %d (expected %d), failure rate high %d (expected %d): %s" % (
-            len(not_reporting), len(silent), len(failure), len(failing), "as expected" if alerts_ok else "DIFFERENT"))
+        stale = {fa.id for fa in facilities if fa.stale_trust}
+        expired, behind = fired.get("CancuocCRLExpired", set()), fired.get("CancuocCRLBehind", set())
+        alerts_ok = not_reporting == silent and failure == failing and expired == stale and behind == stale \
+            and not fired.get("CancuocCRLMissing")
+        log("alerts: not reporting %d (expected %d), failure rate high %d (expected %d), CRL expired %d and behind %d "
+            "(expected %d): %s" % (len(not_reporting), len(silent), len(failure), len(failing), len(expired),
+                                  len(behind), len(stale), "as expected" if alerts_ok else "DIFFERENT"))
     prom.stop()
     for block in os.listdir(rec):
         shutil.move(os.path.join(rec, block), os.path.join(data, block))
@@ -548,6 +594,18 @@ def end_to_end(name, prefix, count, seed0, measure):
     log("province: both roll-ups evaluated at %s; recorded again: %.2f s" % (at, rec2_s))
     same = comparable(raw_rows) == comparable(rec_rows)
     reporting = sum(1 for r in comparable(rec_rows) if r["reported"] == "1")
+    # Which clinics are current: the broken timers' CRLs are expired in the roll-up, the others
+    # current; the greater package version and the face checks are there.
+    rows = comparable(rec_rows)
+    expired_rows = {r["facilityId"] for r in rows if r["crlState"] == "expired"}
+    stale = {fa.id for fa in facilities if fa.stale_trust}
+    upgraded = sum(1 for r in rows if r["trustPackages"] == "cancuoc-trust-dongnai=2")
+    faces = sum(1 for r in rows if int(r["faceChecks30d"] or 0) > 0)
+    trust_ok = expired_rows == stale and upgraded == sum(1 for fa in facilities if fa.seed % 3 == 0) \
+        and faces == sum(1 for fa in facilities if fa.face)
+    log("province: CRL expired at %d facilities (expected %d), package version 2 at %d, face checks at %d: %s" % (
+        len(expired_rows), len(stale), upgraded, faces, "as expected" if trust_ok else "DIFFERENT"))
+    alerts_ok = alerts_ok and trust_ok
     rss, peak = prom.memory()
     prom.stop()
     factor = SCRAPE and RAW_INTERVAL / SCRAPE

@@ -409,7 +409,8 @@ def main():
         dg13 = p["dg13"]
         personal += [dg13["idNumber"], dg13["fullName"], dg13["dateOfBirth"], dg13["idNumber"][-6:]] + list(p["mrz"])
         start(c["facility"] + "-sim", [os.path.join(BIN, "cancuoc"), "sim", "--port", str(c["port"]), "--profile",
-                                       c["profile"], "--trust-out", os.path.join(c["dir"], "trust")])
+                                       c["profile"], "--trust-out", os.path.join(c["dir"], "trust"),
+                                       "--crl-out", os.path.join(c["dir"], "crls")])
         client = wait_for(c["facility"] + " socket", lambda: CancuocClient(c["sock"]))
         for key, n, want_ok in ((({"id": dg13["idNumber"]}), c["ok"], True), ({"can": "000000"}, c["wrong"], False)):
             for _ in range(n):
@@ -419,11 +420,19 @@ def main():
                     fail("%s: card.read answered %s" % (c["facility"], json.dumps(answer)[:300]))
         client.sock.close()
 
+    # The clinics' trust after the reads (docs/fleet.md): BP-001 holds a current CRL of its CSCA,
+    # BP-002 an expired one, BP-003 (no card) trusts nothing; the roll-ups must say so alike.
+    crl_of = {"BP-001": "current.crl", "BP-002": "expired.crl"}
+    for c in clinics:
+        if c["facility"] in crl_of:
+            shutil.copy(os.path.join(c["dir"], "crls", crl_of[c["facility"]]), os.path.join(c["dir"], "trust", "csca.crl"))
+
     # The clinics' JSON reports, once each usage log holds every read.
     reports = []
     for c in clinics:
         def report():
-            r = run([os.path.join(BIN, "cancuoc"), "inventory", "--json", "--db", os.path.join(c["dir"], "usage.sqlite")])
+            r = run([os.path.join(BIN, "cancuoc"), "inventory", "--json", "--db", os.path.join(c["dir"], "usage.sqlite"),
+                     "--trust", os.path.join(c["dir"], "trust")])
             if r.returncode != 0:
                 return None
             rep = json.loads(r.stdout)
@@ -440,6 +449,9 @@ def main():
                   for s in promql(province, "sum by (facility) (cancuoc_card_reads_total)")}
         return all(totals.get(c["facility"]) == c["ok"] + c["wrong"] for c in clinics) and totals
     wait_for("the reads at the province", arrived)
+    crl_facilities = lambda base, name, **kw: {s["metric"].get("facility") for s in promql(base, name, **kw)}
+    wait_for("the clinics' CRLs at the province",
+             lambda: crl_facilities(province, "cancuoc_trust_crl_next_update_timestamp_seconds") == set(crl_of))
     log("reads at the province after %.0f s" % (time.monotonic() - started))
 
     registry = os.path.join(work, "facilities.csv")
@@ -467,6 +479,11 @@ def main():
             fail("%s: reported/present/working/reads/failed %s, expected %s" % (fid, got, expect[fid]))
     if by_id["BP-003"]["readersIdle30d"] != "2":
         fail("BP-003's two readers should be idle")
+    trust = {fid: (by_id[fid]["crlState"], by_id[fid]["trustCSCAs"]) for fid in sorted(by_id)}
+    if trust != {"BP-001": ("current", "1"), "BP-002": ("expired", "1"), "BP-003": ("none", "0"), "BP-004": ("unknown", "")}:
+        fail("the clinics' CRL states and CSCAs: %s" % trust)
+    if "BP-002 Phòng khám đa khoa Tâm Đức: CRL đã hết hạn ngày" not in from_prom.stdout or "revocation is not checked" not in from_prom.stdout:
+        fail("the table does not say that BP-002's CRL expired:\n" + from_prom.stdout)
     table = lambda out: [l for l in out.splitlines() if not l.startswith("Tổng hợp") and not l.startswith(("CSV:", "HTML:"))]
     if table(from_json.stdout) != table(from_prom.stdout):
         fail("the terminal tables differ:\n%s\n---\n%s" % (from_json.stdout, from_prom.stdout))
@@ -484,6 +501,8 @@ def main():
     expected = {c["facility"]: c["ok"] + c["wrong"] for c in clinics if c["ok"] + c["wrong"]}
     wait_for("the reads in the province's recorded aggregates",
              lambda: totals(province, "sum by (facility) (cancuoc:card_reads:max1h)") == expected)
+    wait_for("the CRLs in the province's recorded aggregates",
+             lambda: crl_facilities(province, "cancuoc:trust_crl_next_update_timestamp_seconds:last1h") == set(crl_of))
     idle = [c["facility"] for c in clinics if not c["ok"] + c["wrong"]]
     present = {s["metric"].get("facility") for s in promql(province, "last_over_time(cancuoc:reader_present:last1h[1m])")}
     if not idle or not set(idle) <= present:
@@ -510,6 +529,8 @@ def main():
     auth = national_files["rollup-auth"]
     wait_for("the reads at the national Prometheus",
              lambda: totals(national, "sum by (facility) (cancuoc:card_reads:max1h)", auth=auth) == expected)
+    wait_for("the CRLs at the national Prometheus",
+             lambda: crl_facilities(national, "cancuoc:trust_crl_next_update_timestamp_seconds:last1h", auth=auth) == set(crl_of))
     names = {s["metric"]["__name__"] for s in promql(national, 'count by (__name__) ({__name__=~".+"})', auth=auth)}
     if not any(n.startswith("cancuoc:") for n in names) or any(n.startswith("cancuoc_") for n in names):
         fail("the national Prometheus should hold the recorded cancuoc:* series and no raw one: %s" % sorted(names))

@@ -26,9 +26,19 @@ extension InventoryMetric {
         public static let durationBucketMax = "cancuoc:read_duration_seconds_bucket:max1h"
         public static let durationBucketMin = "cancuoc:read_duration_seconds_bucket:min1h"
 
+        /// The face check counters' highest and lowest value in each step, per reader and decision.
+        public static let faceChecksMax = "cancuoc:face_checks:max1h"
+        public static let faceChecksMin = "cancuoc:face_checks:min1h"
+        /// The clinic's trust (InventoryMetric+Trust), the last value of each step.
+        public static let trustCSCAs = "cancuoc:trust_cscas:last1h"
+        public static let trustCRLIssued = "cancuoc:trust_crl_issued_timestamp_seconds:last1h"
+        public static let trustCRLNextUpdate = "cancuoc:trust_crl_next_update_timestamp_seconds:last1h"
+        public static let trustPackageInfo = "cancuoc:trust_package_info:last1h"
+
         public static let all = [
             evaluation, written, eventsLost, readerInfo, readerPresent, readerFirstSeen, readerLastSeen,
             readerLastUsed, readerLastSuccess, readsMax, readsMin, durationBucketMax, durationBucketMin,
+            faceChecksMax, faceChecksMin, trustCSCAs, trustCRLIssued, trustCRLNextUpdate, trustPackageInfo,
         ]
     }
 }

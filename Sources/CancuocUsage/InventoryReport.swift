@@ -145,7 +145,7 @@ extension InventoryReport {
                 }
             }
         }
-        return faceCheckImplausibility
+        return faceCheckImplausibility ?? trust?.implausibility
     }
 
     public var workingReaders: Int { readers.filter(\.working).count }

@@ -21,10 +21,20 @@ extension PrometheusInventory {
         case raw
     }
 
-    /// The twelve questions of the roll-up as PromQL.
+    /// The questions of the roll-up as PromQL: twelve of readers and reads, one of face checks, four of trust.
     public struct Queries: Sendable, Equatable {
         public var written, lost, info, present, firstSeen, lastSeen, lastUsed, lastSuccess: String
         public var day, week, month, median: String
+        /// Face checks per reader and decision in 30 days; the clinic's trust (`PrometheusInventory+Trust`).
+        public var faceChecks, trustCSCAs, crlIssued, crlNextUpdate, trustPackages: String
+
+        /// Every question, in the order the roll-up asks them.
+        public var all: [String] {
+            [
+                written, lost, info, present, firstSeen, lastSeen, lastUsed, lastSuccess, day, week, month, median,
+                faceChecks, trustCSCAs, crlIssued, crlNextUpdate, trustPackages,
+            ]
+        }
 
         /// From the clinics' raw series (`Query`).
         public static let raw = Queries(
@@ -39,7 +49,12 @@ extension PrometheusInventory {
             day: Query.reads(days: 1),
             week: Query.reads(days: 7),
             month: Query.reads(days: 30),
-            median: Query.median
+            median: Query.median,
+            faceChecks: Query.faceChecks,
+            trustCSCAs: Query.trustCSCAs,
+            crlIssued: Query.crlIssued,
+            crlNextUpdate: Query.crlNextUpdate,
+            trustPackages: Query.trustPackages
         )
 
         /// From the recorded aggregates of a group evaluated every `stepSeconds` (1 to 86,399),
@@ -84,7 +99,12 @@ extension PrometheusInventory {
                 week: reads(days: 7),
                 month: reads(days: 30),
                 median:
-                    "histogram_quantile(0.5, \(difference(R.durationBucketMax, R.durationBucketMin, per: "le", range(days: 30))))"
+                    "histogram_quantile(0.5, \(difference(R.durationBucketMax, R.durationBucketMin, per: "le", range(days: 30))))",
+                faceChecks: difference(R.faceChecksMax, R.faceChecksMin, per: L.decision, range(days: 30)),
+                trustCSCAs: last(R.trustCSCAs),
+                crlIssued: last(R.trustCRLIssued),
+                crlNextUpdate: last(R.trustCRLNextUpdate),
+                trustPackages: last(R.trustPackageInfo)
             )
         }
     }

@@ -73,6 +73,11 @@ public struct PrometheusInventory: Sendable {
         let week = try await client.query(q.week, at: now)
         let month = try await client.query(q.month, at: now)
         let median = try await client.query(q.median, at: now)
+        let faceChecks = try await client.query(q.faceChecks, at: now)
+        let trustCSCAs = try await client.query(q.trustCSCAs, at: now)
+        let crlIssued = try await client.query(q.crlIssued, at: now)
+        let crlNextUpdate = try await client.query(q.crlNextUpdate, at: now)
+        let trustPackages = try await client.query(q.trustPackages, at: now)
         return Self.inputs(
             at: now,
             written: written,
@@ -86,7 +91,12 @@ public struct PrometheusInventory: Sendable {
             day: day,
             week: week,
             month: month,
-            median: median
+            median: median,
+            faceChecks: faceChecks,
+            trustCSCAs: trustCSCAs,
+            crlIssued: crlIssued,
+            crlNextUpdate: crlNextUpdate,
+            trustPackages: trustPackages
         )
     }
 
@@ -106,7 +116,12 @@ public struct PrometheusInventory: Sendable {
             day: answer,
             week: answer,
             month: answer,
-            median: answer
+            median: answer,
+            faceChecks: answer,
+            trustCSCAs: answer,
+            crlIssued: answer,
+            crlNextUpdate: answer,
+            trustPackages: answer
         )
     }
 
@@ -124,7 +139,12 @@ public struct PrometheusInventory: Sendable {
         day: PrometheusQueryResult,
         week: PrometheusQueryResult,
         month: PrometheusQueryResult,
-        median: PrometheusQueryResult
+        median: PrometheusQueryResult,
+        faceChecks: PrometheusQueryResult = .init(samples: []),
+        trustCSCAs: PrometheusQueryResult = .init(samples: []),
+        crlIssued: PrometheusQueryResult = .init(samples: []),
+        crlNextUpdate: PrometheusQueryResult = .init(samples: []),
+        trustPackages: PrometheusQueryResult = .init(samples: [])
     ) -> [ProvinceRollup.Input] {
         var facilities: [FacilityKey: FacilityFigures] = [:]
         func each(
@@ -181,13 +201,21 @@ public struct PrometheusInventory: Sendable {
             guard let id, let seconds = finite(s.value), seconds >= 0, seconds < 86_400 else { return }
             f.readers[id, default: ReaderFigures()].medianMs = Int((seconds * 1000).rounded())
         }
+        addTrustAndFaceChecks(
+            to: &facilities,
+            trustCSCAs: trustCSCAs,
+            crlIssued: crlIssued,
+            crlNextUpdate: crlNextUpdate,
+            trustPackages: trustPackages,
+            faceChecks: faceChecks
+        )
 
         return facilities.sorted { $0.key < $1.key }.map { key, figures in
             let generatedAt = figures.written ?? now
             let readers = figures.readers.sorted { $0.key < $1.key }.map { id, r in
                 r.report(id: id, generatedAt: generatedAt)
             }
-            let report = InventoryReport(
+            var report = InventoryReport(
                 format: InventoryReport.currentFormat,
                 facility: .init(id: key.facility, name: nil),
                 generatedAt: generatedAt,
@@ -197,6 +225,7 @@ public struct PrometheusInventory: Sendable {
                 readers: readers,
                 totals: ReaderFigures.totals(figures.readers.values)
             )
+            report.trust = figures.trust.inventory
             return ProvinceRollup.Input(source: key.source, report: report)
         }
     }
@@ -246,6 +275,7 @@ public struct PrometheusInventory: Sendable {
         var written: Date?
         var lost = 0
         var readers: [String: ReaderFigures] = [:]
+        var trust = TrustFigures()
     }
 
     struct ReaderFigures {
@@ -254,6 +284,8 @@ public struct PrometheusInventory: Sendable {
         var firstSeen, lastSeen, lastUsed, lastOK: Date?
         var day: [String: Int] = [:], week: [String: Int] = [:], month: [String: Int] = [:]
         var medianMs: Int?
+        /// Face check decision → checks in 30 days (`PrometheusInventory+Trust`).
+        var faceChecks: [String: Int] = [:]
 
         static func window(_ outcomes: [String: Int]) -> InventoryReport.Window {
             let reads = outcomes.values.reduce(0, +)
@@ -281,7 +313,8 @@ public struct PrometheusInventory: Sendable {
                     last7Days: Self.window(week),
                     last30Days: Self.window(month),
                     medianReadMs: medianMs,
-                    outcomes30Days: month.filter { $0.value > 0 }
+                    outcomes30Days: month.filter { $0.value > 0 },
+                    faceChecks30Days: faceChecks.filter { $0.value > 0 }
                 )
             )
         }
@@ -296,7 +329,8 @@ public struct PrometheusInventory: Sendable {
                 last7Days: window(merged(\.week)),
                 last30Days: window(merged(\.month)),
                 medianReadMs: nil,
-                outcomes30Days: merged(\.month).filter { $0.value > 0 }
+                outcomes30Days: merged(\.month).filter { $0.value > 0 },
+                faceChecks30Days: merged(\.faceChecks).filter { $0.value > 0 }
             )
         }
     }

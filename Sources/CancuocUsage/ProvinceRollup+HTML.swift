@@ -30,6 +30,16 @@ extension ProvinceRollup {
             InventoryReport.percent(p.failureRate30Days),
             id: "kpi-failure"
         )
+        h += kpi(
+            "Kiểm tra khuôn mặt 30 ngày / Face checks, 30 days",
+            "\(p.faceChecks30Days.values.reduce(0, +))",
+            id: "kpi-face-checks"
+        )
+        h += kpi(
+            "Cơ sở có CRL còn hạn / Facilities with a current CRL",
+            "\(p.crlStates[.current] ?? 0) / \(p.facilities)",
+            id: "kpi-crl-current"
+        )
         h += kpi("Vấn đề / Problems", "\(problems.count)", id: "kpi-problems")
         h += "</section>\n"
         h += charts()
@@ -38,7 +48,7 @@ extension ProvinceRollup {
         }
         h += totalsTable(id: "districts", title: "Theo huyện / Per district", first: "Huyện / District", districts)
         h += totalsTable(id: "types", title: "Theo loại cơ sở / Per facility type", first: "Loại / Type", types)
-        h += facilityTable() + problemSection() + definitions()
+        h += facilityTable() + trustSectionHTML() + problemSection() + definitions()
         return h + "</body></html>\n"
     }
 
@@ -118,7 +128,8 @@ extension ProvinceRollup {
         h += [
             "Mã / Id", "Tên / Name", "Huyện / District", "Loại / Type", "Báo cáo / Report", "Hiện có / Present",
             "Hoạt động / Working", "Không dùng / Idle", "Nhu cầu / Need", "Còn thiếu / Still needed",
-            "Lượt đọc 30 ngày / Reads", "Tỷ lệ lỗi / Failure rate", "Vấn đề / Problems",
+            "Lượt đọc 30 ngày / Reads", "Tỷ lệ lỗi / Failure rate", "Kiểm tra khuôn mặt 30 ngày / Face checks",
+            "CRL", "CRL mới nhất / Newest CRL", "Gói tin cậy / Trust packages", "Vấn đề / Problems",
         ]
         .map { "<th>\(HTML.escape($0))</th>" }.joined()
         h += "</tr>"
@@ -131,7 +142,9 @@ extension ProvinceRollup {
                     f.id, f.name, f.district, f.type, r.generatedAt.map(InventoryReport.iso) ?? "—",
                     "\(r.readersPresent)", "\(r.readersWorking)", "\(r.readersIdle30Days)",
                     "\(f.declaredReaderNeed)", "\(r.stillNeeded)", "\(r.reads30Days)",
-                    InventoryReport.percent(r.failureRate30Days), r.problems.map(\.rawValue).joined(separator: ", "),
+                    InventoryReport.percent(r.failureRate30Days), faceCell(r), r.crlState.label, newestCRLCell(r),
+                    r.trust?.packageList.replacingOccurrences(of: ";", with: ", ") ?? "—",
+                    r.problems.map(\.rawValue).joined(separator: ", "),
                 ]
                 .map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
         }
@@ -158,6 +171,7 @@ extension ProvinceRollup {
         <li>Đầu đọc hoạt động: đang cắm và có ít nhất một lượt đọc thành công trong 30 ngày trước ngày lập báo cáo. / Working reader: present, with at least one successful read in the 30 days before its report.</li>
         <li>Không dùng 30 ngày: đang cắm nhưng không có lượt đọc nào trong 30 ngày. / Idle: present, no read at all in those 30 days.</li>
         <li>Còn thiếu = nhu cầu khai báo − đầu đọc hoạt động (không âm), theo từng cơ sở. / Still needed = declared need − working readers (at least 0), per facility.</li>
+        <li>CRL: trạng thái CRL mới nhất của cơ sở (được CSCA tin cậy ký) lúc lập bảng: còn hạn, hết hạn (quá ngày nextUpdate: không kiểm tra được thẻ bị thu hồi), chưa có CRL, hoặc không rõ (không có báo cáo, hoặc phiên bản cũ không báo). / CRL: the state of the facility's newest CRL (signed by a trusted CSCA) when this table was made: current, expired (past its nextUpdate: revocation is not checked), no CRL, or unknown (no report, or an older version that does not say).</li>
         <li>Báo cáo không được tính: cơ sở không có trong danh mục, báo cáo trùng (giữ bản mới nhất), báo cáo cũ hơn \(Self.staleAfterDays) ngày so với báo cáo mới nhất. / Not counted: unknown facility, older duplicates (the newest is kept), reports generated more than \(Self.staleAfterDays) days before the newest.</li>
         </ul></section>
 

@@ -12,7 +12,8 @@ extension ProvinceRollup {
                 "facilityId", "name", "district", "type", "declaredReaderNeed", "reported", "report",
                 "reportGeneratedAt", "readersPresent", "readersWorking", "readersIdle30d",
                 "hasWorkingReader", "stillNeeded", "reads30d", "failed30d", "failureRate30d",
-                "lostEvents", "faceChecks30d", "faceCheckDecisions30d", "problems",
+                "lostEvents", "faceChecks30d", "faceCheckDecisions30d", "trustCSCAs", "crlState", "crlIssued",
+                "crlNextUpdate", "crlAgeDays", "trustPackages", "problems",
             ] + (national ? ["province", "provinceCode", "formerProvince"] : [])
         )
         for r in rows {
@@ -25,7 +26,9 @@ extension ProvinceRollup {
                     r.hasWorkingReader ? "1" : "0", "\(r.stillNeeded)", "\(r.reads30Days)",
                     "\(r.failed30Days)", r.failureRate30Days.map { String(format: "%.4f", $0) } ?? "",
                     "\(r.lostEvents)", "\(r.faceChecks30Days.values.reduce(0, +))",
-                    InventoryReport.outcomeList(r.faceChecks30Days), r.problems.map(\.rawValue).joined(separator: ";"),
+                    InventoryReport.outcomeList(r.faceChecks30Days),
+                ] + r.trustColumns + [
+                    r.problems.map(\.rawValue).joined(separator: ";")
                 ]
                     + (national
                         ? [f.province?.current ?? "", f.province?.code ?? "", f.province?.former ?? ""] : [])
@@ -35,7 +38,7 @@ extension ProvinceRollup {
             out += CSV.line(
                 [
                     p.facilityID ?? "", "", "", "", "", "0", p.source, "", "", "", "", "", "", "", "", "",
-                    "", "", "", "\(p.kind.rawValue): \(p.detail)",
+                    "", "", "", "", "", "", "", "", "", "\(p.kind.rawValue): \(p.detail)",
                 ] + (national ? ["", "", ""] : [])
             )
         }
@@ -55,6 +58,7 @@ extension ProvinceRollup {
         out += "Lượt đọc 30 ngày / Reads, 30 days: \(p.reads30Days), lỗi / failed: \(p.failed30Days) "
         out += "(\(InventoryReport.percent(p.failureRate30Days)))\n"
         if let line = p.faceCheckLine { out += line }
+        out += p.trustLine
         out += "\n"
         let sections = [("Tỉnh / Province", provinces), ("Huyện / District", districts), ("Loại / Type", types)]
         for (first, totals) in sections where !totals.isEmpty {
@@ -70,6 +74,7 @@ extension ProvinceRollup {
             }
             out += TextTable.render(header: header, rows: rows) + "\n"
         }
+        out += trustSection
         out += "Vấn đề / Problems: \(problems.isEmpty ? "none / không có" : "\(problems.count)")\n"
         for pr in problems {
             out += "  [\(pr.kind.rawValue)] \(pr.source): \(pr.detail)\n"

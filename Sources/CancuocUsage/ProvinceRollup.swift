@@ -44,6 +44,11 @@ public struct ProvinceRollup: Sendable {
         public var lostEvents = 0
         /// Face check decision → checks in the report's 30 days (`ProvinceRollup+FaceChecks`).
         public var faceChecks30Days: [String: Int] = [:]
+        /// The clinic's trust as its report gave it, its newest CRL's state and age (days) at the
+        /// roll-up's time (`ProvinceRollup+Trust`); `unknown` without a report or without trust in it.
+        public var trust: TrustInventory?
+        public var crlState: TrustInventory.CRLState = .unknown
+        public var crlAgeDays: Int?
         /// Problems with this facility's reports (duplicate, stale).
         public var problems: [Problem.Kind] = []
 
@@ -66,11 +71,14 @@ public struct ProvinceRollup: Sendable {
         public var reads30Days = 0
         public var failed30Days = 0
         public var faceChecks30Days: [String: Int] = [:]
+        /// Facilities per newest CRL state; every facility counts in one (no report: unknown).
+        public var crlStates: [TrustInventory.CRLState: Int] = [:]
 
         public var failureRate30Days: Double? { reads30Days > 0 ? Double(failed30Days) / Double(reads30Days) : nil }
 
         mutating func add(_ r: FacilityRow) {
             faceChecks30Days.merge(r.faceChecks30Days, uniquingKeysWith: +)
+            crlStates[r.crlState, default: 0] += 1
             facilities += 1
             if r.source != nil { facilitiesReporting += 1 }
             if r.hasWorkingReader { facilitiesWithWorkingReader += 1 }
@@ -169,6 +177,7 @@ public struct ProvinceRollup: Sendable {
                     row.problems.append(.stale)
                 } else {
                     row.accept(kept)
+                    row.acceptTrust(kept.report, now: now)
                 }
             }
             rows.append(row)

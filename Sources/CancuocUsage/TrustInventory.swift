@@ -63,11 +63,8 @@ public struct TrustInventory: Codable, Sendable, Equatable {
         )
     }
 
-    /// Whether the newest CRL is past its nextUpdate (or there is none) at `now`.
-    public func crlStale(at now: Date) -> Bool {
-        guard let next = newestCRLNextUpdate else { return true }
-        return next < now
-    }
+    /// Whether the newest CRL is past its nextUpdate, or there is none, at `now` (`crlState`, the one rule).
+    public func crlStale(at now: Date) -> Bool { crlState(at: now) != .current }
 
     /// One line for the terminal view, Vietnamese with English.
     public func sentence(now: Date) -> String {

@@ -177,6 +177,10 @@ let promAnswers: [(String, String)] = [
         "vector-special",
         #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"reader_id":"r"},"value":[1764000000,"NaN"]},{"metric":{"facility":"F","reader_id":"r"},"value":[1764000000,"+Inf"]}]},"warnings":["too many series"]}"#
     ),
+    (
+        "vector-trust-face",
+        #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"facility":"BP-001","package":"cancuoc-trust-dongnai","version":"1.10"},"value":[1764000000,"1"]},{"metric":{"facility":"BP-001","package":"cancuoc-trust-dongnai","version":"1.9"},"value":[1764000000,"1"]},{"metric":{"facility":"BP-001","reader_id":"r1","decision":"match"},"value":[1764000000,"5"]},{"metric":{"facility":"BP-001"},"value":[1764000000,"1764086400"]}]}}"#
+    ),
     ("scalar", #"{"status":"success","data":{"resultType":"scalar","result":[1764000000,"3.5"]}}"#),
     ("error", #"{"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected end of input"}"#),
     ("matrix", #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#),

@@ -184,6 +184,14 @@ import Testing
                     (labels("BP-001", "r1"), "0.8125"), (labels("BP-001", "tok"), "NaN"),
                     (labels("BP-002", "r9"), "1.5"),
                 ],
+                // BP-001's trust and face checks (RollupTrustTests has the details); BP-002 is an older daemon.
+                Q.faceChecks: [(labels("BP-001", "r1", ["decision": "match"]), "4")],
+                Q.trustCSCAs: [(labels("BP-001"), "1")],
+                Q.crlIssued: [(labels("BP-001"), "\(now.timeIntervalSince1970 - 86_400)")],
+                Q.crlNextUpdate: [(labels("BP-001"), "\(now.timeIntervalSince1970 - 3600)")],
+                Q.trustPackages: [
+                    (labels("BP-001", nil, ["package": "cancuoc-trust-binhphuoc", "version": "3"]), "1")
+                ],
             ]
         }()
     )
@@ -239,6 +247,10 @@ import Testing
         #expect(rollup.province.readersWorking == 1)
         #expect(rollup.province.stillNeeded == 2 + 1 + 1)
         #expect(rollup.province.reads30Days == 16 && rollup.province.failed30Days == 3)
+        #expect(rollup.rows.first?.crlState == .expired && rollup.rows.first?.crlAgeDays == 1)
+        #expect(rollup.rows.first?.trust?.packageList == "cancuoc-trust-binhphuoc=3")
+        #expect(rollup.rows.first?.faceChecks30Days == ["match": 4])
+        #expect(rollup.province.crlStates == [.expired: 1, .unknown: 2])
         let three = try #require(rollup.rows.first { $0.facility.id == "BP-003" })
         #expect(three.source == nil && three.readersPresent == 0)
         #expect(rollup.problems.map(\.kind) == [.unknownFacility])

@@ -49,9 +49,26 @@ import Testing
         #expect(q.median.contains("ignoring(le) group_left count_over_time(\(R.readerPresent)[2590200000ms])"))
         #expect(q.present == "last_over_time(\(R.readerPresent)[3022200000ms])")
         #expect(q.median.contains(R.durationBucketMax) && q.median.contains(R.durationBucketMin))
+        // Face checks as the reads (per decision), trust as the other last values.
+        #expect(
+            q.faceChecks
+                == "(max_over_time(\(R.faceChecksMax)[2590200000ms]) - (min_over_time(\(R.faceChecksMin)[2590200000ms]) and "
+                + "count_over_time(\(R.faceChecksMin)[2590200000ms]) == ignoring(decision) group_left "
+                + "count_over_time(\(R.readerPresent)[2590200000ms]))) or max_over_time(\(R.faceChecksMax)[2590200000ms])"
+        )
+        #expect(q.trustCSCAs == "last_over_time(\(R.trustCSCAs)[3022200000ms])")
+        #expect(q.crlIssued == "last_over_time(\(R.trustCRLIssued)[3022200000ms])")
+        #expect(q.crlNextUpdate == "last_over_time(\(R.trustCRLNextUpdate)[3022200000ms])")
+        #expect(q.trustPackages == "last_over_time(\(R.trustPackageInfo)[3022200000ms])")
         let raw = PrometheusInventory.Queries.raw
         #expect(raw.month == PrometheusInventory.Query.reads(days: 30))
-        #expect([raw.written, raw.day, raw.median].allSatisfy { !$0.contains(R.prefix) })
+        #expect(raw.trustPackages == "last_over_time(\(InventoryMetric.trustPackageInfo)[35d])")
+        #expect(
+            [
+                raw.written, raw.day, raw.median, raw.faceChecks, raw.trustCSCAs, raw.crlIssued, raw.crlNextUpdate,
+                raw.trustPackages,
+            ].allSatisfy { !$0.contains(R.prefix) }
+        )
     }
 
     /// Answers by query text; remembers every query and its time.
@@ -103,7 +120,8 @@ import Testing
         #expect(reading.evaluatedAt == last)
         #expect(Self.reads(reading) == 5)
         let roll = fake.queries.dropFirst(2)
-        #expect(roll.count == 12)
+        #expect(roll.map(\.0) == PrometheusInventory.Queries.recorded(stepSeconds: 3600).all)
+        #expect(roll.count == 17)
         #expect(roll.allSatisfy { $0.1 == last && $0.0.contains(R.prefix) })
         #expect(reading.description.contains("Source: recorded aggregates (step 3600 s)"))
     }
@@ -135,7 +153,8 @@ import Testing
         let fake = Self.province(since: last.addingTimeInterval(-40 * 86_400), last: last)
         let reading = try await PrometheusInventory(client: fake).reading(at: Self.now, source: .raw)
         #expect(reading.source == .raw && Self.reads(reading) == 3)
-        #expect(fake.queries.count == 12 && fake.queries.allSatisfy { !$0.0.contains(R.prefix) })
+        #expect(fake.queries.map(\.0) == PrometheusInventory.Queries.raw.all)
+        #expect(fake.queries.count == 17 && fake.queries.allSatisfy { !$0.0.contains(R.prefix) })
     }
 
     @Test func withoutRecordedAggregatesRecordedIsAClearErrorAndAutoIsRaw() async throws {
@@ -192,8 +211,8 @@ import Testing
         // Provinces in the order of their labels (code points: "Q" before "Đ").
         #expect(reading.inputs.map { $0.report.facility.id } == ["Q-1", "DN-1"])
         let asked = fake.queries.dropFirst(2)
-        #expect(asked.count == 24)
-        #expect(asked.prefix(12).allSatisfy { $0.1 == b && !$0.0.contains("Đồng Nai") })
-        #expect(asked.suffix(12).allSatisfy { $0.1 == a && $0.0.contains("Đồng Nai") })
+        #expect(asked.count == 34)
+        #expect(asked.prefix(17).allSatisfy { $0.1 == b && !$0.0.contains("Đồng Nai") })
+        #expect(asked.suffix(17).allSatisfy { $0.1 == a && $0.0.contains("Đồng Nai") })
     }
 }
