@@ -176,7 +176,7 @@ let package = Package(
         // the device gave them, only the sandboxed matcher decodes them.
         .target(name: "CV4L2"),
         .target(name: "FaceCamera", dependencies: ["FaceCheck", "CV4L2"]),
-        .testTarget(name: "FaceCameraTests", dependencies: ["FaceCamera", "FaceCheck"]),
+        .testTarget(name: "FaceCameraTests", dependencies: ["FaceCamera", "FaceCheck", "ServiceTestSupport"]),
         .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
         .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator"]),
 
