@@ -202,7 +202,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fuzz-seeds",
-            dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
+            dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard", "FaceCheck"],
             path: "Sources/FuzzSeeds"
         ),
 
