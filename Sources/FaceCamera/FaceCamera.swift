@@ -79,7 +79,7 @@ public final class FaceCamera: Sendable {
         defer { cv4l2_close(camera) }
         let width = Int(format.width)
         let height = Int(format.height)
-        let mjpeg = format.pixel_format == RawFrameLayout.PixelFormat.yuyv.rawValue ? false : true
+        let mjpeg = format.pixel_format != RawFrameLayout.PixelFormat.yuyv.rawValue
         let layout = RawFrameLayout(width: width, height: height, format: .yuyv)
         let rowBytes = ((width + 1) / 2) * 4
         let stride = Int(format.bytes_per_line)
