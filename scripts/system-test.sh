@@ -446,16 +446,14 @@ face_nothing_kept() {
 
 face_removed() {
   ct dpkg -r cancuoc-face > /dev/null || { echo "dpkg -r cancuoc-face failed"; return 1; }
-  # A matcher already running serves until its idle exit (face.matcherIdleSeconds): a restart
-  # stands for that wait.
-  ct systemctl restart cancuocd.service
+  # No restart: the daemon's warm matcher sees its file gone and the next check is unavailable.
   ct test -e /usr/bin/cancuoc || { echo "cancuoc went with cancuoc-face"; return 1; }
   face_desk_says obama2 "verified unavailable"
 }
 
 face_checks() {
   local names=("cancuoc-face installs beside cancuoc (its runtime libraries only)"
-    "the installed matcher refuses sockets, writing and fork (--check-sandbox)"
+    "the installed matcher refuses sockets, opening files, executable memory and fork (--check-sandbox)"
     "face check through the packaged daemon: the same person → match"
     "face check through the packaged daemon: another person → noMatch"
     "inventory.summary counts the face checks by decision"

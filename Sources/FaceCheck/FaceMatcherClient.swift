@@ -161,16 +161,27 @@ public struct FaceChecker: Sendable {
 package final class MatcherProcess {
     package let pid: pid_t
     let socket: Int32
+    /// The executable file it was started from (an upgrade or removal of cancuoc-face replaces
+    /// or deletes it: the warm matcher is then stale).
+    let executable: String
+    private let executableFile: InstalledFile?
     private var decoder = MatcherFrameDecoder()
     private var exitStatus: Int32? = nil
 
-    private init(pid: pid_t, socket: Int32) {
+    private init(pid: pid_t, socket: Int32, executable: String, executableFile: InstalledFile?) {
         self.pid = pid
         self.socket = socket
+        self.executable = executable
+        self.executableFile = executableFile
     }
+
+    /// False once the file it was started from was replaced (a new inode: dpkg renames the new
+    /// one over it) or removed.
+    var isCurrent: Bool { executableFile != nil && InstalledFile(path: executable) == executableFile }
 
     package static func start(_ configuration: FaceMatcherConfiguration) throws -> MatcherProcess {
         guard access(configuration.executable, X_OK) == 0 else { throw FaceMatcherFailure.notInstalled }
+        let executableFile = InstalledFile(path: configuration.executable)
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             throw FaceMatcherFailure.couldNotStart(errno: errno)
@@ -204,7 +215,12 @@ package final class MatcherProcess {
         }
         let flags = fcntl(fds[0], F_GETFL)
         _ = fcntl(fds[0], F_SETFL, flags | O_NONBLOCK)
-        return MatcherProcess(pid: pid, socket: fds[0])
+        return MatcherProcess(
+            pid: pid,
+            socket: fds[0],
+            executable: configuration.executable,
+            executableFile: executableFile
+        )
     }
 
     private func wait(for events: Int16, until deadline: ContinuousClock.Instant) throws {
@@ -306,5 +322,24 @@ package final class MatcherProcess {
         }
         kill(pid, SIGKILL)
         _ = waitpid(pid, &status, 0)
+    }
+}
+
+/// Which file a path names now: device, inode, size and modification time.
+struct InstalledFile: Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: Int
+    let modifiedNanoseconds: Int
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = info.st_mtim.tv_sec
+        modifiedNanoseconds = info.st_mtim.tv_nsec
     }
 }

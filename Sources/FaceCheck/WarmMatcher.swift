@@ -3,7 +3,9 @@ import Synchronization
 
 /// A matcher kept running between checks (the daemon's): starting one and loading the models
 /// costs 0.5–1.4 s, a warm check of three frames ~0.3 s. Checks run one at a time on a thread
-/// of their own; a matcher that exited (its idle time) or broke is started again once. Frames,
+/// of their own; a matcher that exited (its idle time) or broke is started again once, and one
+/// whose executable was upgraded or removed (cancuoc-face) is replaced before the check, so a
+/// package change takes effect at the next check without restarting the daemon. Frames,
 /// portrait and descriptors are not kept between checks.
 package final class WarmMatcher: Sendable {
     private let process = Mutex<MatcherProcess?>(nil)
@@ -36,6 +38,10 @@ package final class WarmMatcher: Sendable {
         _ source: FaceSource
     ) -> (FaceCheckResult, FaceMatcherFailure?) {
         process.withLock { running in
+            if let warm = running, !warm.isCurrent || warm.executable != configuration.executable {
+                warm.stop(deadline: .now)
+                running = nil
+            }
             let deadline = ContinuousClock.now.advanced(by: configuration.deadline)
             var analyses: [FaceAnalysis] = []
             defer {
@@ -91,6 +97,9 @@ package final class WarmMatcher: Sendable {
             return (result, nil)
         }
     }
+
+    /// The running matcher's process id (tests).
+    package var runningPID: pid_t? { process.withLock { $0?.pid } }
 
     /// Stops the running matcher (configuration changed, daemon stopping).
     package func stop() {

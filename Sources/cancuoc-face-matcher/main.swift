@@ -1,7 +1,7 @@
 // cancuoc-face-matcher (docs/face-check.md): the sandboxed process that decodes untrusted images and runs
 // dlib. Started by cancuoc or cancuocd on demand with its stdin and stdout as the only channel
 // (MatcherProtocol); loads the models, enters its sandbox (no new privileges, an address-space
-// limit, a seccomp filter: no sockets, no file opened for writing, no exec), answers requests,
+// limit, a seccomp allow list: no sockets, no file opened, no exec), answers requests,
 // and exits when its stdin closes or after an idle time. It writes nothing but answers, and no
 // image, descriptor or person's data reaches its stderr.
 //
@@ -67,9 +67,14 @@ if checkSandbox {
         allowed.append("creating a file")
     }
     if open("/dev/null", O_RDWR) >= 0 { allowed.append("opening a file for writing") }
+    if open("/etc/passwd", O_RDONLY) >= 0 { allowed.append("opening a file for reading") }
     if fork() >= 0 { allowed.append("a new process") }
+    if mmap(nil, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED {
+        allowed.append("executable memory")
+    }
+    if write(3, "x", 1) >= 0 || write(0, "x", 1) >= 0 { allowed.append("writing beside stdout and stderr") }
     if allowed.isEmpty {
-        print("sandbox: sockets, files for writing and new processes are refused")
+        print("sandbox: sockets, opening files, executable memory and new processes are refused")
         exit(0)
     }
     fail("sandbox allowed " + allowed.joined(separator: ", "), code: 70)

@@ -121,8 +121,6 @@ struct DaemonProcess {
 
     /// Resident memory in KiB (`VmRSS`).
     var residentKiB: Int { status("VmRSS:") }
-    /// Threads of the process now.
-    var threads: Int { status("Threads:") }
 
     private func status(_ field: String) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""

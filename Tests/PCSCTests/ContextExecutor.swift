@@ -62,5 +62,20 @@ extension PCSCIntegration {
             }.value
             #expect(value == 42)
         }
+
+        /// A released context's thread exits and nothing keeps it: a context is made per card
+        /// read, and a cycle between the thread and its closure once leaked ~380 bytes a read.
+        @Test func aReleasedContextsThreadIsFreed() async throws {
+            _ = try await PCSCBench.shared()
+            weak var released: PCSCThread?
+            do {
+                let context = try await PCSCContext.establish()
+                released = context.thread
+                await context.release()
+            }
+            // The thread exits after its last job; a minute is a hang guard, not a timing.
+            for _ in 0..<600 where released != nil { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(released == nil, "the released context's thread object is still alive")
+        }
     }
 }

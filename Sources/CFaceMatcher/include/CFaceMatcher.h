@@ -54,8 +54,9 @@ cfm_status cfm_analyze(cfm_matcher *matcher, const uint8_t *bytes, size_t length
 cfm_status cfm_analyze_raw(cfm_matcher *matcher, const uint8_t *bytes, size_t length, int32_t width, int32_t height,
                            uint32_t pixel_format, int64_t max_pixels, cfm_analysis *out);
 
-/// Enters the sandbox: no new privileges, an address-space limit, and a seccomp filter that
-/// refuses sockets, opening files for writing, creating or removing files, exec and fork.
+/// Enters the sandbox: no new privileges, an address-space limit, and a seccomp allow list:
+/// reading stdin, writing stdout and stderr, memory (never executable), and ending; sockets,
+/// opening any file, exec and fork are refused.
 /// 0 on success; otherwise -1 with a sentence in `error`.
 int cfm_sandbox_enter(uint64_t address_space_limit, char *error, size_t error_length);
 

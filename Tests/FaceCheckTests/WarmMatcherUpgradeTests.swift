@@ -1,0 +1,51 @@
+import FaceCheck
+import Foundation
+import Testing
+
+/// The daemon's warm matcher and the cancuoc-face package: an upgrade (dpkg renames the new file
+/// over the old) or a removal takes effect at the next check, without restarting the daemon.
+@Suite struct WarmMatcherAndThePackage {
+    @Test func anUpgradedMatcherIsStartedAgainAndARemovedOneIsUnavailable() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cancuoc-warm-matcher-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let installed = directory.appendingPathComponent("cancuoc-face-matcher").path
+        func install() throws {
+            // As dpkg does: the new file beside, then renamed over the old one.
+            let new = installed + ".dpkg-new"
+            try FileManager.default.copyItem(atPath: FaceAssets.matcher, toPath: new)
+            #expect(rename(new, installed) == 0)
+        }
+        try install()
+        var configuration = FaceAssets.configuration
+        configuration.executable = installed
+        let matcher = WarmMatcher()
+        defer { matcher.stop() }
+        func check() async throws -> FaceDecision {
+            await matcher.check(
+                configuration: configuration,
+                thresholds: .defaults,
+                portrait: try FaceAssets.photo("obama.jpg"),
+                frames: [try FaceAssets.photo("obama2.jpg")],
+                source: .file
+            ).0.decision
+        }
+
+        #expect(try await check() == .match)
+        let first = try #require(matcher.runningPID)
+        #expect(try await check() == .match)
+        #expect(matcher.runningPID == first, "the same matcher serves while its file is unchanged")
+
+        try install()
+        #expect(try await check() == .match)
+        let upgraded = try #require(matcher.runningPID)
+        #expect(upgraded != first, "the upgraded file runs from the next check on")
+        #expect(kill(first, 0) != 0, "the old matcher was stopped")
+
+        try FileManager.default.removeItem(atPath: installed)
+        #expect(try await check() == .unavailable)
+        #expect(matcher.runningPID == nil)
+        #expect(kill(upgraded, 0) != 0, "the removed package's matcher was stopped")
+    }
+}
