@@ -90,6 +90,50 @@ import Testing
         #expect(result.decision == .noMatch, "\(result)")
     }
 
+    /// A UVC webcam's MJPEG frame usually has no Huffman tables (DHT): the decoder must use the
+    /// standard ones (libjpeg-turbo does). ffmpeg's frames with the standard tables, DHT cut out.
+    @Test func webcamMJPEGFramesWithoutHuffmanTablesAreDecoded() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var frames: [FaceCheckImage] = []
+        for shift in [0, 8, 16] {
+            try await run(
+                "/usr/bin/ffmpeg",
+                [
+                    "-loglevel", "error", "-y", "-i", Self.assets.path + "/photos/obama2.jpg", "-vf",
+                    "scale=-2:560,pad=720:560:(ow-iw)/2:0:gray,crop=640:480:\(40 + shift):40,format=yuvj422p",
+                    "-c:v", "mjpeg", "-huffman", "default", "-q:v", "4", "-frames:v", "1", "-f", "mjpeg",
+                    directory + "/frame.jpg",
+                ]
+            )
+            let jpeg = Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/frame.jpg")))
+            let stripped = Self.withoutHuffmanTables(jpeg)
+            #expect(stripped.count < jpeg.count, "the frame had tables to cut")
+            frames.append(FaceCheckImage(copying: stripped))
+        }
+        let (result, failure) = await checker.check(
+            portrait: try Self.portrait(),
+            frames: frames,
+            source: .daemonCamera
+        )
+        #expect(failure == nil)
+        #expect(result.decision == .match, "\(result)")
+    }
+
+    /// The JPEG without its DHT segments (the markers before the scan, each with its length).
+    static func withoutHuffmanTables(_ jpeg: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0xFF, 0xD8]
+        var i = 2
+        while i + 4 <= jpeg.count, jpeg[i] == 0xFF {
+            let marker = jpeg[i + 1]
+            let length = Int(jpeg[i + 2]) << 8 | Int(jpeg[i + 3])
+            if marker == 0xDA { break }  // the scan: everything from here on is kept
+            if marker != 0xC4 { out += jpeg[i..<min(i + 2 + length, jpeg.count)] }
+            i += 2 + length
+        }
+        return out + jpeg[min(i, jpeg.count)...]
+    }
+
     @Test func aFrameShorterThanItsLayoutNeverLeavesTheDaemon() async throws {
         let short = [UInt8](repeating: 128, count: 640 * 480)
         let (result, failure) = await checker.check(
