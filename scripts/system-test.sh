@@ -271,6 +271,7 @@ served_after_kill_9() {
 broken_config_stops() {
   local status=0 starts starts_later
   ct cp /etc/cancuoc/cancuocd.json /etc/cancuoc/cancuocd.json.good
+  ct mkdir -p /etc/cancuoc/cancuocd.json.d
   ct sh -c 'echo "{\"noSuchSetting\": 1}" > /etc/cancuoc/cancuocd.json'
   ct systemctl stop cancuocd.service
   ct runuser -u his -- timeout 30 cancuoc call hello > /dev/null 2>&1 || status=$?
