@@ -170,13 +170,13 @@ let package = Package(
                 .linkedLibrary("jpeg"), .linkedLibrary("png"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
             ]
         ),
-        .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
         // The daemon's own camera (docs/face-check.md § The daemon's camera): V4L2 capture over the
         // kernel's interface (CV4L2, no library) and Y4M files or pipes for tests; frames leave as
         // the device gave them, only the sandboxed matcher decodes them.
         .target(name: "CV4L2"),
         .target(name: "FaceCamera", dependencies: ["FaceCheck", "CV4L2"]),
         .testTarget(name: "FaceCameraTests", dependencies: ["FaceCamera", "FaceCheck", "ServiceTestSupport"]),
+        .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
         .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck"]),
         .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator"]),
 
