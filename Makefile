@@ -22,7 +22,7 @@ DEB_FACE_BUILD_PACKAGES = libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev 
 DEB_TEST_PACKAGES = vsmartcard-vpcd opensc python3 util-linux iproute2 systemd curl chromium chromium-driver firefox-esr openssl \
   prometheus prometheus-node-exporter ffmpeg imagemagick python3-bcrypt python3-yaml
 DEB_PACKAGES = $(DEB_RUNTIME_PACKAGES) $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
-DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg imagemagick
+DEB_SYSTEM_TEST_PACKAGES = debootstrap systemd-container lintian dpkg-dev xz-utils reprepro gnupg imagemagick ffmpeg
 # Python packages of the browser tests (Tests/Browser): Selenium drives Debian's chromium-driver,
 # marionette_driver drives Debian's firefox-esr (no geckodriver needed).
 PY_REQUIREMENTS = Tests/Browser/requirements.txt
@@ -195,6 +195,7 @@ install:
 	chmod 644 "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.service" "$(DESTDIR)$(UNITDIR)/cancuoc-crl-update.timer"; \
 	install -Dm644 clients/js/cancuoc.js "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/js/cancuoc.js"; \
 	for f in index.html reception.js reception.css; do install -Dm644 "clients/web/$$f" "$(DESTDIR)$(PREFIX)/share/cancuoc/clients/web/$$f"; done; \
+	install -Dm644 systemd/cancuocd-camera.conf "$(DESTDIR)$(PREFIX)/share/cancuoc/systemd/cancuocd-camera.conf"; \
 	install -Dm644 systemd/cancuoc.sysusers "$(DESTDIR)/usr/lib/sysusers.d/cancuoc.conf"; \
 	install -Dm644 udev/70-cancuoc.rules "$(DESTDIR)/usr/lib/udev/rules.d/70-cancuoc.rules"; \
 	install -Dm644 polkit/60-cancuoc.rules "$(DESTDIR)/usr/share/polkit-1/rules.d/60-cancuoc.rules"; \

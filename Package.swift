@@ -132,7 +132,7 @@ let package = Package(
             name: "CancuocDaemon",
             dependencies: [
                 "CancuocAPI", "CancuocServer", "CancuocUsage", "CardService", "CCCD", "MRTD", "PCSC", "SmartCard",
-                "FaceCheck",
+                "FaceCheck", "FaceCamera",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -173,6 +173,12 @@ let package = Package(
                 .linkedLibrary("jpeg"), .linkedLibrary("png"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
             ]
         ),
+        // The daemon's own camera (docs/face-check.md § The daemon's camera): V4L2 capture over the
+        // kernel's interface (CV4L2, no library) and Y4M files or pipes for tests; frames leave as
+        // the device gave them, only the sandboxed matcher decodes them.
+        .target(name: "CV4L2"),
+        .target(name: "FaceCamera", dependencies: ["FaceCheck", "CV4L2"]),
+        .testTarget(name: "FaceCameraTests", dependencies: ["FaceCamera", "FaceCheck", "ServiceTestSupport"]),
         .executableTarget(name: "cancuoc-face-matcher", dependencies: ["CFaceMatcher", "FaceCheck"]),
         .testTarget(name: "FaceCheckTests", dependencies: ["FaceCheck", "ServiceTestSupport"]),
         .testTarget(name: "FaceCheckCLITests", dependencies: ["TestBench", "CardSimulator", "ServiceTestSupport"]),
@@ -194,12 +200,12 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "SmartCard", "PCSC", "MRTD", "CCCD", "CardService", "CancuocAPI",
-                "CancuocUsage", "AdminUnits", "FaceCheck",
+                "CancuocUsage", "AdminUnits", "FaceCheck", "FaceCamera",
             ]
         ),
         .executableTarget(
             name: "fuzz-seeds",
-            dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard"],
+            dependencies: ["FuzzHarness", "CardSimulator", "MRTD", "CCCD", "SmartCard", "FaceCheck"],
             path: "Sources/FuzzSeeds"
         ),
 

@@ -24,11 +24,11 @@ max_len() {
 dict_for() {
   case "$1" in
     jsonRPC|keySpec|prometheusQuery) echo json.dict ;;
-    mrz|qr|readerFeatures|tlvProperties|address|smartcardList) echo "" ;;
+    mrz|qr|readerFeatures|tlvProperties|address|smartcardList|y4mStream) echo "" ;;
     *) echo tlv.dict ;;
   esac
 }
-ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate crlUpdate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties smartcardList address"
+ALL="tlv commandAPDU responseAPDU mrz qr cardAccess efCOM dg1 dg2 dg13 dg14 dg15 sod certificate crlUpdate smResponse citizenRecord fileReader pace bac jsonRPC keySpec prometheusQuery readerFeatures tlvProperties smartcardList address y4mStream"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 
 # swiftc keeps only the LAST -sanitize= flag, so SwiftPM's `--sanitize=fuzzer --sanitize=address`

@@ -23,9 +23,10 @@ trap cleanup EXIT
 export PCSCLITE_CSOCK_NAME=$work/bench/run/pcscd.comm
 socket=$work/api.sock
 mkdir -p "$work/trust"
-# DAEMON_ARGS: more options, e.g. --web-listen for the browser demo; DAEMON_WRAPPER: a command to run it
+# DAEMON_ARGS: more options, e.g. --web-listen for the browser demo; DAEMON_CONFIG: another cancuocd.json
+# (its drop-ins beside it); DAEMON_WRAPPER: a command to run it
 # under (e.g. `heaptrack -o FILE`, for a soak that finds what grows).
-${DAEMON_WRAPPER:-} "$BIN/cancuocd" --socket "$socket" --config "$root/config/cancuocd.json" --trust "$work/trust" --state-directory "$work" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
+${DAEMON_WRAPPER:-} "$BIN/cancuocd" --socket "$socket" --config "${DAEMON_CONFIG:-$root/config/cancuocd.json}" --trust "$work/trust" --state-directory "$work" --group "" --log-level "${DAEMON_LOG_LEVEL:-notice}" \
   ${DAEMON_ARGS:-} 2> "$work/cancuocd.log" &
 daemon_pid=$!
 pids+=($daemon_pid)

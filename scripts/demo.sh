@@ -104,6 +104,10 @@ if [ -f "$photos/obama.jpg" ] && [ -x "$BIN/cancuoc-face-matcher" ]; then
   echo "-- someone else with the same card:"
   "$BIN/cancuoc" read --id "$id" --reader "Virtual PCD 00 00" --trust "$dir/trust-face" --wait 15 \
     --face-check "$photos/biden.jpg" | grep -iE "khuôn mặt|face" || true
+  if command -v ffmpeg > /dev/null; then
+    step "The daemon's own camera for a native HIS (face.check with camera: true; docs/face-check.md)"
+    "$here/demo-camera.sh" "$BIN"
+  fi
 fi
 
 step "The province's trust anchors as a package (docs/fleet.md): cancuoc trust package"

@@ -271,6 +271,7 @@ served_after_kill_9() {
 broken_config_stops() {
   local status=0 starts starts_later
   ct cp /etc/cancuoc/cancuocd.json /etc/cancuoc/cancuocd.json.good
+  ct mkdir -p /etc/cancuoc/cancuocd.json.d
   ct sh -c 'echo "{\"noSuchSetting\": 1}" > /etc/cancuoc/cancuocd.json'
   ct systemctl stop cancuocd.service
   ct runuser -u his -- timeout 30 cancuoc call hello > /dev/null 2>&1 || status=$?
@@ -371,9 +372,44 @@ def call(i, method, params):
             return m
 r = call(1, "card.read", {"key": {"id": id_number}, "waitForCardSeconds": 30, "faceCheck": True})
 status = (r.get("result") or {}).get("verification", {}).get("status") or json.dumps(r)[:200]
+if frame.endswith("/camera.jpg"):
+    # The daemon's own camera (face.camera) takes the frames.
+    c = call(2, "face.check", {"consent": True, "camera": True})
+    print(status, (c.get("result") or {}).get("decision") or json.dumps(c)[:200], (c.get("result") or {}).get("source"))
+    sys.exit(0)
 c = call(2, "face.check", {"consent": True, "frames": [base64.b64encode(open(frame, "rb").read()).decode()]})
 print(status, (c.get("result") or {}).get("decision") or json.dumps(c)[:200])
 PY
+  # The daemon's camera: a Y4M video of the holder moving a little (a file source stands for a
+  # V4L2 camera; the containers have none).
+  if command -v ffmpeg > /dev/null; then
+    ffmpeg -loglevel error -y -loop 1 -i "$photos/obama2.jpg" -t 2 -r 10 \
+      -vf "scale=-2:420,pad=540:420:(ow-iw)/2:0:gray,crop=480:360:30+20*sin(t*5):30+15*cos(t*4)" \
+      -pix_fmt yuv420p -f yuv4mpegpipe "$work/face/camera.y4m" || rm -f "$work/face/camera.y4m"
+  fi
+}
+
+# The daemon's camera under the packaged unit: the drop-in the package ships installed, the
+# camera (a Y4M file in the state directory) named in a cancuocd.json drop-in; a desk asks
+# face.check with camera: true. Both drop-ins removed again afterwards.
+face_camera() {
+  [ -f "$work/face/camera.y4m" ] || { echo "no camera video (ffmpeg missing on the host)"; return 1; }
+  ct test -f /usr/share/cancuoc/systemd/cancuocd-camera.conf || { echo "the package has no camera drop-in"; return 1; }
+  ct install -D -m 0644 /usr/share/cancuoc/systemd/cancuocd-camera.conf /etc/systemd/system/cancuocd.service.d/camera.conf
+  ct install -o cancuoc -g cancuoc -m 0600 /srv/system-test/face/camera.y4m /var/lib/cancuoc/camera.y4m
+  ct sh -c 'echo "{\"face\": {\"camera\": {\"device\": \"/var/lib/cancuoc/camera.y4m\", \"type\": \"y4m\", \"width\": 480, \"height\": 360}}}" > /etc/cancuoc/cancuocd.json.d/60-camera.json'
+  ct systemctl daemon-reload
+  ct systemctl restart cancuocd.service
+  local allowed got result=0
+  allowed=$(ct systemctl show -p DeviceAllow -p SupplementaryGroups cancuocd.service)
+  echo "$allowed" | grep -q 'char-81 rw' && echo "$allowed" | grep -q 'SupplementaryGroups=video' \
+    || { echo "the unit did not take the drop-in: $allowed"; result=1; }
+  got=$(ct runuser -u his -- timeout 150 python3 /srv/system-test/face/desk.py "$id" /srv/system-test/face/camera.jpg 2>&1)
+  [ "$got" = "verified match daemonCamera" ] || { echo "desk: $got (expected verified match daemonCamera)"; result=1; }
+  ct rm -f /etc/systemd/system/cancuocd.service.d/camera.conf /etc/cancuoc/cancuocd.json.d/60-camera.json /var/lib/cancuoc/camera.y4m
+  ct systemctl daemon-reload
+  ct systemctl restart cancuocd.service
+  return $result
 }
 
 face_desk() { ct runuser -u his -- timeout 150 python3 /srv/system-test/face/desk.py "$id" "/srv/system-test/face/$1.jpg"; }
@@ -423,7 +459,8 @@ face_checks() {
     "face check through the packaged daemon: another person → noMatch"
     "inventory.summary counts the face checks by decision"
     "nothing of a face in the journal or the state directory"
-    "cancuoc-face removed: the read still verifies, the face check says unavailable")
+    "cancuoc-face removed: the read still verifies, the face check says unavailable"
+    "the daemon's own camera under the unit with its drop-in (a Y4M file): match, source daemonCamera")
   if [ -n "${face_skip:-}" ]; then
     local n
     for n in "${names[@]}"; do skip "face: $n" "$face_skip"; done
@@ -440,6 +477,7 @@ face_checks() {
     check "face: ${names[3]}" face_desk_says biden "verified noMatch"
     check "face: ${names[4]}" face_checks_counted
     check "face: ${names[5]}" face_nothing_kept
+    check "face: ${names[7]}" face_camera
     check "face: ${names[6]}" face_removed
   fi
   # Back to the card the other checks read.

@@ -21,3 +21,15 @@ systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/c
 echo "systemd-analyze verify: ok"
 systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1
 systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuoc-crl-update.service" | tail -1
+# With the camera drop-in (docs/face-check.md § The daemon's camera) merged in, as a clinic with a
+# camera runs it.
+camera=$(find "$dest" -path '*/share/cancuoc/systemd/cancuocd-camera.conf' | head -1)
+if [ -n "$camera" ]; then
+  grep -v '^\[Service\]' "$camera" > "$tmp/camera.lines"
+  awk -v lines="$tmp/camera.lines" '/^\[Install\]/ { while ((getline l < lines) > 0) print l } { print }' \
+    "$tmp/cancuocd.service" > "$tmp/camera.service"
+  mv "$tmp/camera.service" "$tmp/cancuocd.service"
+  grep -q '^DeviceAllow=char-81 rw' "$tmp/cancuocd.service" || { echo "the camera drop-in was not merged"; exit 1; }
+  systemd-analyze verify "$tmp/cancuocd.socket" "$tmp/cancuocd-web.socket" "$tmp/cancuocd.service"
+  echo "with the camera drop-in: $(systemd-analyze security --offline=true --threshold=20 --no-pager "$tmp/cancuocd.service" | tail -1)"
+fi

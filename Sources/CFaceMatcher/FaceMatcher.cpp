@@ -221,6 +221,70 @@ extern "C" cfm_matcher *cfm_open(const char *models_dir, char *error, size_t err
 
 extern "C" void cfm_close(cfm_matcher *matcher) { delete matcher; }
 
+// Everything after decoding, for an encoded image and a raw camera frame alike. Zeroes `image`.
+static cfm_status analyse_decoded(cfm_matcher *m, array2d<rgb_pixel> &image, int64_t max_pixels, cfm_analysis *out) {
+    array2d<unsigned char> grey, small;
+    // The decoded pixels are personal data: zeroed before they are freed, on every way out.
+    struct Zeroing {
+        array2d<rgb_pixel> &image;
+        array2d<unsigned char> &grey, &small;
+        ~Zeroing() {
+            if (image.size() > 0) cfm_zero(&image[0][0], image.size() * sizeof(rgb_pixel));
+            if (grey.size() > 0) cfm_zero(&grey[0][0], grey.size());
+            if (small.size() > 0) cfm_zero(&small[0][0], small.size());
+        }
+    } zeroing{image, grey, small};
+    if (image.size() == 0) return CFM_UNDECODABLE;
+    if ((int64_t)image.size() > max_pixels) return CFM_TOO_LARGE;
+    out->width = (int32_t)image.nc();
+    out->height = (int32_t)image.nr();
+
+    assign_image(grey, image);
+    array2d<unsigned char> thumb(CFM_THUMBNAIL_SIDE, CFM_THUMBNAIL_SIDE);
+    resize_image(grey, thumb, interpolate_bilinear());
+    for (long y = 0; y < CFM_THUMBNAIL_SIDE; ++y)
+        for (long x = 0; x < CFM_THUMBNAIL_SIDE; ++x) out->thumbnail[y * CFM_THUMBNAIL_SIDE + x] = thumb[y][x];
+
+    // Detection on a copy no larger than kDetectionMaxSide; boxes scaled back.
+    long side = std::max(image.nr(), image.nc());
+    double scale = side > kDetectionMaxSide ? (double)kDetectionMaxSide / side : 1.0;
+    if (scale < 1.0) {
+        small.set_size(std::lround(grey.nr() * scale), std::lround(grey.nc() * scale));
+        resize_image(grey, small, interpolate_bilinear());
+    } else {
+        assign_image(small, grey);
+    }
+    std::vector<rectangle> faces = m->detector(small);
+    double factor = 1.0 / scale;
+    if (faces.empty() && side <= kUpsampleMaxSide) {
+        pyramid_up(small);
+        faces = m->detector(small);
+        factor = 0.5;
+    }
+    for (auto &f : faces)
+        f = rectangle(std::lround(f.left() * factor), std::lround(f.top() * factor),
+                      std::lround(f.right() * factor), std::lround(f.bottom() * factor));
+    out->face_count = (int32_t)faces.size();
+    if (faces.empty()) return CFM_OK;
+    auto largest = *std::max_element(faces.begin(), faces.end(),
+                                     [](const rectangle &a, const rectangle &b) { return a.area() < b.area(); });
+    out->face_left = (int32_t)largest.left();
+    out->face_top = (int32_t)largest.top();
+    out->face_width = (int32_t)largest.width();
+    out->face_height = (int32_t)largest.height();
+    out->sharpness = (float)laplacian_variance(grey, largest);
+    if (faces.size() == 1) {
+        full_object_detection shape = m->landmarks(image, largest);
+        matrix<rgb_pixel> chip;
+        extract_image_chip(image, get_face_chip_details(shape, 150, 0.25), chip);
+        matrix<float, 0, 1> descriptor = m->net(chip);
+        for (long i = 0; i < CFM_DESCRIPTOR_LENGTH && i < descriptor.size(); ++i) out->descriptor[i] = descriptor(i);
+        out->has_descriptor = 1;
+        cfm_zero(&chip(0, 0), chip.size() * sizeof(rgb_pixel));
+    }
+    return CFM_OK;
+}
+
 extern "C" cfm_status cfm_analyze(cfm_matcher *m, const uint8_t *bytes, size_t length, int64_t max_pixels,
                                   cfm_analysis *out) {
     std::memset(out, 0, sizeof *out);
@@ -239,63 +303,66 @@ extern "C" cfm_status cfm_analyze(cfm_matcher *m, const uint8_t *bytes, size_t l
                 break;
             case ImageKind::unknown: return CFM_UNDECODABLE;
         }
-        if (image.size() == 0) return CFM_UNDECODABLE;
-        if ((int64_t)image.size() > max_pixels) return CFM_TOO_LARGE;
-        out->width = (int32_t)image.nc();
-        out->height = (int32_t)image.nr();
-
-        array2d<unsigned char> grey;
-        assign_image(grey, image);
-        array2d<unsigned char> thumb(CFM_THUMBNAIL_SIDE, CFM_THUMBNAIL_SIDE);
-        resize_image(grey, thumb, interpolate_bilinear());
-        for (long y = 0; y < CFM_THUMBNAIL_SIDE; ++y)
-            for (long x = 0; x < CFM_THUMBNAIL_SIDE; ++x) out->thumbnail[y * CFM_THUMBNAIL_SIDE + x] = thumb[y][x];
-
-        // Detection on a copy no larger than kDetectionMaxSide; boxes scaled back.
-        long side = std::max(image.nr(), image.nc());
-        double scale = side > kDetectionMaxSide ? (double)kDetectionMaxSide / side : 1.0;
-        array2d<unsigned char> small;
-        if (scale < 1.0) {
-            small.set_size(std::lround(grey.nr() * scale), std::lround(grey.nc() * scale));
-            resize_image(grey, small, interpolate_bilinear());
-        } else {
-            assign_image(small, grey);
-        }
-        std::vector<rectangle> faces = m->detector(small);
-        double factor = 1.0 / scale;
-        if (faces.empty() && side <= kUpsampleMaxSide) {
-            pyramid_up(small);
-            faces = m->detector(small);
-            factor = 0.5;
-        }
-        for (auto &f : faces)
-            f = rectangle(std::lround(f.left() * factor), std::lround(f.top() * factor),
-                          std::lround(f.right() * factor), std::lround(f.bottom() * factor));
-        out->face_count = (int32_t)faces.size();
-        if (faces.empty()) return CFM_OK;
-        auto largest = *std::max_element(faces.begin(), faces.end(),
-                                         [](const rectangle &a, const rectangle &b) { return a.area() < b.area(); });
-        out->face_left = (int32_t)largest.left();
-        out->face_top = (int32_t)largest.top();
-        out->face_width = (int32_t)largest.width();
-        out->face_height = (int32_t)largest.height();
-        out->sharpness = (float)laplacian_variance(grey, largest);
-        if (faces.size() == 1) {
-            full_object_detection shape = m->landmarks(image, largest);
-            matrix<rgb_pixel> chip;
-            extract_image_chip(image, get_face_chip_details(shape, 150, 0.25), chip);
-            matrix<float, 0, 1> descriptor = m->net(chip);
-            for (long i = 0; i < CFM_DESCRIPTOR_LENGTH && i < descriptor.size(); ++i) out->descriptor[i] = descriptor(i);
-            out->has_descriptor = 1;
-            cfm_zero(&chip(0, 0), chip.size() * sizeof(rgb_pixel));
-        }
-        // The decoded pixels are personal data: zeroed before they are freed.
-        cfm_zero(&image[0][0], image.size() * sizeof(rgb_pixel));
-        cfm_zero(&grey[0][0], grey.size());
-        if (small.size() > 0) cfm_zero(&small[0][0], small.size());
-        return CFM_OK;
+        return analyse_decoded(m, image, max_pixels, out);
     } catch (const image_load_error &) {
         return CFM_UNDECODABLE;
+    } catch (const std::bad_alloc &) {
+        return CFM_INTERNAL;
+    } catch (const std::exception &) {
+        return CFM_INTERNAL;
+    }
+}
+
+// A raw camera frame (the daemon's camera, MatcherProtocol kind 2) to RGB: ITU-R BT.601 with
+// limited range (16–235), what UVC webcams and ffmpeg's yuv420p give; plain arithmetic on bytes
+// whose count the caller checked, no decoder.
+static inline unsigned char clamp_byte(int v) { return (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v); }
+static inline rgb_pixel from_yuv(int y, int u, int v) {
+    int c = 298 * (y - 16), d = u - 128, e = v - 128;
+    return rgb_pixel(clamp_byte((c + 409 * e + 128) >> 8), clamp_byte((c - 100 * d - 208 * e + 128) >> 8),
+                     clamp_byte((c + 516 * d + 128) >> 8));
+}
+
+extern "C" cfm_status cfm_analyze_raw(cfm_matcher *m, const uint8_t *bytes, size_t length, int32_t width,
+                                      int32_t height, uint32_t pixel_format, int64_t max_pixels, cfm_analysis *out) {
+    std::memset(out, 0, sizeof *out);
+    if (m == nullptr || bytes == nullptr || width <= 0 || height <= 0) return CFM_UNDECODABLE;
+    if ((int64_t)width * height > max_pixels) return CFM_TOO_LARGE;
+    size_t w = (size_t)width, h = (size_t)height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    try {
+        array2d<rgb_pixel> image(height, width);
+        switch (pixel_format) {
+            case CFM_PIXEL_YUYV: {
+                if (length != cw * 4 * h) return CFM_UNDECODABLE;
+                for (size_t y = 0; y < h; ++y) {
+                    const uint8_t *row = bytes + y * cw * 4;
+                    for (size_t x = 0; x < w; ++x) {
+                        const uint8_t *pair = row + (x / 2) * 4;
+                        image[y][x] = from_yuv(pair[(x % 2) * 2], pair[1], pair[3]);
+                    }
+                }
+                break;
+            }
+            case CFM_PIXEL_YUV420: {
+                if (length != w * h + 2 * cw * ch) return CFM_UNDECODABLE;
+                const uint8_t *u = bytes + w * h, *v = u + cw * ch;
+                for (size_t y = 0; y < h; ++y)
+                    for (size_t x = 0; x < w; ++x)
+                        image[y][x] = from_yuv(bytes[y * w + x], u[(y / 2) * cw + x / 2], v[(y / 2) * cw + x / 2]);
+                break;
+            }
+            case CFM_PIXEL_GREY: {
+                if (length != w * h) return CFM_UNDECODABLE;
+                for (size_t y = 0; y < h; ++y)
+                    for (size_t x = 0; x < w; ++x) {
+                        unsigned char g = clamp_byte((298 * (bytes[y * w + x] - 16) + 128) >> 8);
+                        image[y][x] = rgb_pixel(g, g, g);
+                    }
+                break;
+            }
+            default: return CFM_UNDECODABLE;
+        }
+        return analyse_decoded(m, image, max_pixels, out);
     } catch (const std::bad_alloc &) {
         return CFM_INTERNAL;
     } catch (const std::exception &) {

@@ -1,6 +1,7 @@
 import CCCD
 import CancuocAPI
 import CancuocUsage
+import FaceCamera
 import FaceCheck
 import Foundation
 import Logging
@@ -35,9 +36,19 @@ public final class FaceDesk: Sendable {
     /// At most this many portraits at once (one per connected desk is the normal case).
     public static let maxKept = 64
 
-    public init(configuration: FaceMatcherConfiguration = .fromEnvironment(), thresholds: FaceThresholds = .defaults) {
+    /// The daemon's own camera (`face.camera`), nil when none is configured.
+    let camera: FaceCamera?
+
+    public init(
+        configuration: FaceMatcherConfiguration = .fromEnvironment(),
+        thresholds: FaceThresholds = .defaults,
+        camera: CameraSource? = nil
+    ) {
         settings = Mutex((configuration, thresholds))
+        self.camera = camera.map { FaceCamera(source: $0) }
     }
+
+    var thresholds: FaceThresholds { settings.withLock { $0.1 } }
 
     /// The matcher and thresholds (tests point them at a development build).
     public var configuration: FaceMatcherConfiguration {
@@ -116,16 +127,20 @@ extension DaemonCore {
     /// `face.check`: the live frames against the portrait kept for this connection. The answer
     /// goes to this caller only; the log line has the decision and the distance, nothing else.
     func faceCheck(_ params: FaceCheckParams, connection: Connection) async throws -> FaceCheckResult {
-        let source: FaceSource = connection.principal.origin != nil ? .browser : .file
+        let source: FaceSource =
+            params.camera == true ? .daemonCamera : connection.principal.origin != nil ? .browser : .file
         guard params.consent else {
             let taken = faceDesk.take(connection.id)
             logger.info("face.check", metadata: connection.logMetadata.merging(["decision": "declined"]) { $1 })
             await countFaceCheck(.declined, after: taken)
             return .without(.declined, source: source)
         }
+        if params.camera == true { return try await faceCheckWithCamera(params, connection: connection) }
         let encoded = params.frames ?? []
         guard (1...FaceCheckParams.maxFrames).contains(encoded.count) else {
-            throw APIError.invalidParams("frames must hold 1 to \(FaceCheckParams.maxFrames) images")
+            throw APIError.invalidParams(
+                "frames must hold 1 to \(FaceCheckParams.maxFrames) images (or camera: true for the daemon's camera)"
+            )
         }
         var frames: [FaceCheckImage] = []
         for text in encoded {
@@ -158,7 +173,7 @@ extension DaemonCore {
     /// The usage log counts a finished check under the reader of the read it followed: its
     /// decision only. A `face.check` with no read waiting (none asked with `faceCheck: true`, or
     /// already checked) belongs to no reader and is not counted.
-    private func countFaceCheck(_ decision: FaceDecision, after taken: FaceDesk.Taken?) async {
+    func countFaceCheck(_ decision: FaceDecision, after taken: FaceDesk.Taken?) async {
         guard let taken else { return }
         await usage.faceCheckFinished(FaceCheckEvent(readerID: taken.readerID, decision: decision))
     }

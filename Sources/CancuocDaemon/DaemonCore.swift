@@ -60,7 +60,8 @@ public final class DaemonCore: APIService, Service {
         self.monitor = ReaderMonitor(pollInterval: .seconds(configuration.readerPollSeconds))
         self.faceDesk = FaceDesk(
             configuration: configuration.faceMatcherConfiguration(),
-            thresholds: configuration.face.thresholds
+            thresholds: configuration.face.thresholds,
+            camera: configuration.faceCameraSource()
         )
     }
 

@@ -10,9 +10,23 @@ public final class FaceCheckImage: @unchecked Sendable {
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
         _ = storage.initializeMemory(as: UInt8.self, from: bytes)
         count = bytes.count
+        layout = nil
+    }
+
+    /// An uncompressed camera frame: `bytes` laid out as `layout` says (their count must be
+    /// `layout.byteCount`; the matcher refuses anything else).
+    public init(copying bytes: UnsafeRawBufferPointer, layout: RawFrameLayout) {
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            storage.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+        }
+        count = bytes.count
+        self.layout = layout
     }
 
     public let count: Int
+    /// nil for an encoded image (JPEG, PNG, JPEG 2000); the layout of a raw camera frame.
+    public let layout: RawFrameLayout?
 
     package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))

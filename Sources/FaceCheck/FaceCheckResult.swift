@@ -80,6 +80,8 @@ public struct FaceCheckResult: Codable, Equatable, Sendable {
 /// One check of a face check and how it ended.
 public struct FaceCheckStep: Codable, Equatable, Sendable {
     public enum Name: String, Codable, CaseIterable, Sendable {
+        /// The daemon's camera gave its frames (only for `source` `daemonCamera`).
+        case camera
         /// The chip portrait has exactly one face the model can describe.
         case portraitFace
         /// Every live frame has exactly one face.

@@ -71,7 +71,8 @@ public enum FaceMatcherFailure: Error, Equatable, Sendable {
         case .closedConnection: return "the face matcher closed its connection"
         case .timedOut: return "the face matcher did not answer in time"
         case .protocolError(let r): return "the face matcher's answer was malformed (\(r))"
-        case .imageRefused(.undecodable): return "an image is not a JPEG, PNG or JPEG 2000 the matcher can decode"
+        case .imageRefused(.undecodable):
+            return "an image is not a JPEG, PNG, JPEG 2000 or camera frame the matcher can decode"
         case .imageRefused(.tooLarge): return "an image has too many pixels"
         case .imageRefused(.internalError): return "the matcher failed on an image"
         }
@@ -252,14 +253,20 @@ package final class MatcherProcess {
     }
 
     package func send(_ image: FaceCheckImage, deadline: ContinuousClock.Instant) throws {
-        let payloadLength = image.count + 2
+        // An encoded image, or a raw camera frame with its layout (MatcherProtocol).
+        let kind: [UInt8] = image.layout.map { MatcherRequest.rawHeader($0) } ?? [MatcherProtocol.version, 1]
+        let payloadLength = image.count + kind.count
         guard image.count > 0, payloadLength <= MatcherProtocol.maxFrameLength else {
             throw FaceMatcherFailure.imageRefused(.tooLarge)
         }
-        let header: [UInt8] = [
-            UInt8(payloadLength >> 24 & 0xFF), UInt8(payloadLength >> 16 & 0xFF), UInt8(payloadLength >> 8 & 0xFF),
-            UInt8(payloadLength & 0xFF), MatcherProtocol.version, 1,
-        ]
+        if let layout = image.layout, layout.byteCount != image.count {
+            throw FaceMatcherFailure.imageRefused(.undecodable)
+        }
+        let header: [UInt8] =
+            [
+                UInt8(payloadLength >> 24 & 0xFF), UInt8(payloadLength >> 16 & 0xFF), UInt8(payloadLength >> 8 & 0xFF),
+                UInt8(payloadLength & 0xFF),
+            ] + kind
         try header.withUnsafeBytes { try sendAll($0, deadline: deadline) }
         try image.withBytes { try sendAll($0, deadline: deadline) }
     }

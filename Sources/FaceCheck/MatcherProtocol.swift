@@ -4,6 +4,9 @@
 ///
 ///     frame    = length (UInt32, big-endian, 1 ... maxFrameLength) payload
 ///     request  = version (1) kind (1: analyse) image bytes (JPEG, PNG or JPEG 2000)
+///              | version (1) kind (2: analyse raw) width height pixelFormat (UInt32 each; the
+///                V4L2 fourcc of a `RawFrameLayout.PixelFormat`) pixel bytes (exactly
+///                `RawFrameLayout.byteCount` of them: the daemon's camera)
 ///     response = version (1) kind (1: analysis | 2: failure) body
 ///     analysis = width height faceCount (UInt32 each) left top (Int32 each) faceWidth faceHeight
 ///                (UInt32 each) sharpness (Float32 bits, UInt32) hasDescriptor (0 or 1)
@@ -92,11 +95,22 @@ public enum MatcherFailure: UInt8, Equatable, Sendable {
 
 package enum MatcherRequest: Equatable, Sendable {
     case analyse(image: [UInt8])
+    case analyseRaw(layout: RawFrameLayout, pixels: [UInt8])
 
     package func encodedPayload() -> [UInt8] {
         switch self {
         case .analyse(let image): return [MatcherProtocol.version, 1] + image
+        case .analyseRaw(let layout, let pixels): return Self.rawHeader(layout) + pixels
         }
+    }
+
+    /// The payload's first bytes for a raw frame (the client writes the pixels after them).
+    package static func rawHeader(_ layout: RawFrameLayout) -> [UInt8] {
+        var out: [UInt8] = [MatcherProtocol.version, 2]
+        out.appendUInt32(UInt32(clamping: layout.width))
+        out.appendUInt32(UInt32(clamping: layout.height))
+        out.appendUInt32(layout.format.rawValue)
+        return out
     }
 
     package init(payload: ArraySlice<UInt8>) throws {
@@ -109,6 +123,20 @@ package enum MatcherRequest: Equatable, Sendable {
             let image = payload.dropFirst(2)
             guard !image.isEmpty else { throw MatcherProtocolError("request without an image") }
             self = .analyse(image: Array(image))
+        case 2:
+            var reader = ByteReader(payload.dropFirst(2))
+            let width = Int(try reader.uint32())
+            let height = Int(try reader.uint32())
+            guard let format = RawFrameLayout.PixelFormat(rawValue: try reader.uint32()) else {
+                throw MatcherProtocolError("raw frame of an unknown pixel format")
+            }
+            let layout = RawFrameLayout(width: width, height: height, format: format)
+            guard let expected = layout.byteCount else { throw MatcherProtocolError("raw frame of an impossible size") }
+            let pixels = payload.dropFirst(14)
+            guard pixels.count == expected else {
+                throw MatcherProtocolError("raw frame whose length does not match its size")
+            }
+            self = .analyseRaw(layout: layout, pixels: Array(pixels))
         default:
             throw MatcherProtocolError("request of an unknown kind")
         }

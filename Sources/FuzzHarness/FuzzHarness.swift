@@ -37,6 +37,7 @@ public enum FuzzHarness {
         case .address: AddressTarget.run(data)
         case .matcherStream: FaceTargets.matcherStream(data)
         case .imageDimensions: FaceTargets.imageDimensions(data)
+        case .y4mStream: FaceCameraTargets.y4mStream(data)
         }
     }
 

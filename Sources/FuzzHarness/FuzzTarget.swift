@@ -24,6 +24,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case address
     // The face check (FaceCheck): the matcher's answers, the portrait's image header.
     case matcherStream, imageDimensions
+    // The daemon's camera (FaceCamera): a Y4M file or pipe.
+    case y4mStream
 
     /// Whether the target drives a real parser (every one does now).
     public var isImplemented: Bool { true }

@@ -1,5 +1,6 @@
 import CCCD
 import CardSimulator
+import FaceCheck
 import Foundation
 import FuzzHarness
 import MRTD
@@ -259,6 +260,34 @@ for scheme in [SignatureScheme.rsaPSS, .ecdsaBrainpoolP256r1] {
         FileHandle.standardError.write(Data("PKI seeds: \(error)\n".utf8))
         exit(1)
     }
+}
+
+// The daemon's camera: Y4M streams as ffmpeg writes them (byte 0: the chunk size), and a raw
+// camera frame on the matcher's wire.
+do {
+    func y4m(_ header: String, frames: Int, bytes: Int, frameLine: String = "FRAME") -> [UInt8] {
+        var out = Array((header + "\n").utf8)
+        for i in 0..<frames {
+            out += Array((frameLine + "\n").utf8) + [UInt8](repeating: UInt8(16 + i * 40), count: bytes)
+        }
+        return out
+    }
+    seed(
+        .y4mStream,
+        "ffmpeg-420jpeg",
+        [63] + y4m("YUV4MPEG2 W8 H6 F15:1 Ip A0:0 C420jpeg XYSCSS=420JPEG XCOLORRANGE=LIMITED", frames: 3, bytes: 72)
+    )
+    seed(.y4mStream, "odd-420", [7] + y4m("YUV4MPEG2 W5 H3 F30000:1001 C420", frames: 2, bytes: 15 + 2 * 6))
+    seed(
+        .y4mStream,
+        "mono-frame-parameters",
+        [127] + y4m("YUV4MPEG2 W4 H4 Cmono", frames: 2, bytes: 16, frameLine: "FRAME Ip XA=1")
+    )
+    seed(.y4mStream, "header-only", [0] + Array("YUV4MPEG2 W640 H480 F15:1 C420jpeg\n".utf8))
+    seed(.y4mStream, "cut-frame", [31] + Array(y4m("YUV4MPEG2 W8 H8 C420mpeg2", frames: 1, bytes: 96).dropLast(10)))
+    let layout = RawFrameLayout(width: 4, height: 2, format: .yuyv)
+    let raw = MatcherRequest.analyseRaw(layout: layout, pixels: [UInt8](repeating: 128, count: layout.byteCount!))
+    seed(.matcherStream, "raw-request", [63] + MatcherFrameDecoder.frame(raw.encodedPayload()))
 }
 
 print("wrote \(written) seeds under \(root.path)")

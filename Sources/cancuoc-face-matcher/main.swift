@@ -93,9 +93,24 @@ if checkSandbox {
     return true
 }
 
-@MainActor func analyse(_ image: inout [UInt8]) -> MatcherResponse {
+@MainActor func analyse(_ image: inout [UInt8], layout: RawFrameLayout? = nil) -> MatcherResponse {
     var raw = cfm_analysis()
-    let status = image.withUnsafeBufferPointer { cfm_analyze(matcher, $0.baseAddress, $0.count, maxPixels, &raw) }
+    let status = image.withUnsafeBufferPointer { bytes in
+        if let layout {
+            // A camera frame of the daemon's camera: raw pixels, converted here in the sandbox.
+            return cfm_analyze_raw(
+                matcher,
+                bytes.baseAddress,
+                bytes.count,
+                Int32(layout.width),
+                Int32(layout.height),
+                layout.format.rawValue,
+                maxPixels,
+                &raw
+            )
+        }
+        return cfm_analyze(matcher, bytes.baseAddress, bytes.count, maxPixels, &raw)
+    }
     image.withUnsafeMutableBytes { cfm_zero($0.baseAddress, $0.count) }
     defer { withUnsafeMutableBytes(of: &raw) { cfm_zero($0.baseAddress, $0.count) } }
     switch status {
@@ -153,6 +168,7 @@ serving: while true {
                 payload.withUnsafeMutableBytes { cfm_zero($0.baseAddress, $0.count) }
                 switch request {
                 case .analyse(var image): response = analyse(&image)
+                case .analyseRaw(let layout, var pixels): response = analyse(&pixels, layout: layout)
                 }
             }
             guard writeAll(MatcherFrameDecoder.frame(response.encodedPayload())) else { break serving }

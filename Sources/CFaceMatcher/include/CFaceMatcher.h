@@ -43,6 +43,17 @@ void cfm_close(cfm_matcher *matcher);
 cfm_status cfm_analyze(cfm_matcher *matcher, const uint8_t *bytes, size_t length, int64_t max_pixels,
                        cfm_analysis *out);
 
+/// The raw pixel formats of `cfm_analyze_raw`: V4L2 fourccs (linux/videodev2.h), the values of
+/// FaceCheck's `RawFrameLayout.PixelFormat`.
+#define CFM_PIXEL_YUYV 0x56595559u    // 'YUYV': packed 4:2:2
+#define CFM_PIXEL_YUV420 0x32315559u  // 'YU12': planar 4:2:0, chroma planes rounded up
+#define CFM_PIXEL_GREY 0x59455247u    // 'GREY'
+
+/// Converts one raw camera frame (the daemon's camera) to RGB and analyses it as `cfm_analyze`
+/// does. `length` must be exactly the frame's size for its format, else CFM_UNDECODABLE.
+cfm_status cfm_analyze_raw(cfm_matcher *matcher, const uint8_t *bytes, size_t length, int32_t width, int32_t height,
+                           uint32_t pixel_format, int64_t max_pixels, cfm_analysis *out);
+
 /// Enters the sandbox: no new privileges, an address-space limit, and a seccomp allow list:
 /// reading stdin, writing stdout and stderr, memory (never executable), and ending; sockets,
 /// opening any file, exec and fork are refused.

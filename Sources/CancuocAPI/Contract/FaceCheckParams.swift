@@ -6,6 +6,9 @@ public struct FaceCheckParams: Codable, Sendable, Hashable {
     public var consent: Bool
     /// One to five frames, base64 JPEG or PNG (640×480 is plenty), only when `consent` is true.
     public var frames: [String]?
+    /// `true`: the daemon's own camera takes the frames (cancuocd.json `face.camera`), instead of
+    /// `frames`; for an HIS on the same PC. Without a configured camera: -32602.
+    public var camera: Bool?
 
     public static let maxFrames = 5
     /// Per frame, decoded: a 640×480 JPEG is 50–150 KB.
