@@ -142,6 +142,11 @@ if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "face" {
     _ = try await FaceBench.run()
     exit(0)
 }
+// BENCH_ONLY=address: the address resolver's figures alone (docs/address.md; no pcscd needed).
+if only == "address" {
+    measureAddresses().print()
+    exit(0)
+}
 let bench = try await PCSCBench.shared()
 let context = try await PCSCContext.establish()
 let readerName = bench.readerName(slot: 0)
@@ -299,18 +304,7 @@ for (label, m) in [
 print(String(format: "  peak RSS %.1f MB", memory.peakMB))
 
 let address = measureAddresses()
-print("")
-print("Address resolver (docs/address.md; in-process, release)")
-print(String(format: "  first use (indexes built): %.0f ms", address.firstUseMs))
-print(
-    String(
-        format: "  %d addresses in %.2f s: %.0f addresses/s; a read (2 addresses) adds %.3f ms",
-        address.addresses,
-        address.batchSeconds,
-        address.addressesPerSecond,
-        address.perReadMs
-    )
-)
+address.print()
 
 let out = URL(fileURLWithPath: "bench-results")
 try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

@@ -55,8 +55,29 @@ package struct AddressResolver: Sendable {
         let tokens: [Token]
 
         init(text: String) {
-            self.text = text.trimmingCharacters(in: .whitespaces)
+            self.text = Self.trimmingWhitespace(text)
             (words, tokens) = Tokenizer.tokens(self.text)
+        }
+
+        /// `text.trimmingCharacters(in: .whitespaces)`, scalar by scalar, without Foundation's trip
+        /// through NSString.
+        static func trimmingWhitespace(_ text: String) -> String {
+            let scalars = text.unicodeScalars
+            var start = scalars.startIndex
+            var end = scalars.endIndex
+            while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+            while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+            return start == scalars.startIndex && end == scalars.endIndex ? text : String(scalars[start..<end])
+        }
+
+        /// The scalars of Foundation's `CharacterSet.whitespaces` (CoreFoundation's
+        /// `CFCharacterSetIsWhitespace`): the tab and the space separators, with U+200B. FastPaths
+        /// compares it with Foundation's set over every scalar of the BMP.
+        static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x20, 0x09, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
+            default: false
+            }
         }
 
         /// The printed words before token `start`.

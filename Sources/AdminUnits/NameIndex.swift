@@ -19,6 +19,10 @@ enum TypeWords {
         "tp": ["thành", "phố"], "tx": ["thị", "xã"], "tt": ["thị", "trấn"],
         "q": ["quận"], "h": ["huyện"], "p": ["phường"], "x": ["xã"],
     ]
+    /// The words of each abbreviation with their keys, computed once.
+    static let expansions: [String: [(exact: String, folded: String)]] = abbreviations.mapValues { words in
+        words.map { (VietnameseText.exactKey(word: $0), VietnameseText.foldedKey(word: $0)) }
+    }
     /// Those that count without a dot anywhere; the one-letter ones count without a dot only
     /// as the first word of a part and before a number ("P 5", "Q 10"), never in a name ("H Neng").
     static let undotted: Set<String> = ["tp", "tx", "tt"]
@@ -43,11 +47,17 @@ enum TypeWords {
         }
     }
 
+    /// The type words of two words of every level, for `splitsTypeWord`.
+    static let twoWords = (province + lower).filter { $0.count == 2 }
+
+    // The three below run for every tail of every part of every address read: plain loops over
+    // indexes (no closures, no zip), which an unoptimised build runs several times faster.
+
     /// The number of leading tokens that are a type word of `types` (longest first), 0 if none.
     static func prefixLength(_ tokens: ArraySlice<Token>, _ types: [[TypeWord]]) -> Int {
         var best = 0
         for type in types where type.count > best && tokens.count >= type.count {
-            if zip(tokens, type).allSatisfy({ $1.matches($0) }) { best = type.count }
+            if matches(type, tokens, from: tokens.startIndex) { best = type.count }
         }
         return best
     }
@@ -56,16 +66,28 @@ enum TypeWords {
     /// ("Thị | xã Chũ" is the town of Chũ, not "Thị" and the commune Chũ).
     static func splitsTypeWord(_ tokens: [Token], at index: Int) -> Bool {
         guard index > 0, index < tokens.count else { return false }
-        return (province + lower).contains { type in
-            type.count == 2 && type[0].matches(tokens[index - 1]) && type[1].matches(tokens[index])
+        for type in twoWords where type[0].matches(tokens[index - 1]) && type[1].matches(tokens[index]) {
+            return true
         }
+        return false
     }
 
     /// Whether `tokens` end with a type word of `types`.
     static func endsWith(_ tokens: ArraySlice<Token>, _ types: [[TypeWord]]) -> Bool {
-        types.contains { type in
-            tokens.count >= type.count && zip(tokens.suffix(type.count), type).allSatisfy { $1.matches($0) }
+        for type in types where tokens.count >= type.count {
+            if matches(type, tokens, from: tokens.endIndex - type.count) { return true }
         }
+        return false
+    }
+
+    /// Whether the words of `type` are the tokens from `start` on (the caller checked the count).
+    private static func matches(_ type: [TypeWord], _ tokens: ArraySlice<Token>, from start: Int) -> Bool {
+        var index = start
+        for word in type {
+            if !word.matches(tokens[index]) { return false }
+            index += 1
+        }
+        return true
     }
 }
 
@@ -82,16 +104,8 @@ enum Tokenizer {
                 if let dot = rest.firstIndex(of: ".") {
                     head = rest[..<dot]
                     let folded = VietnameseText.foldedKey(word: head)
-                    if let expansion = TypeWords.abbreviations[folded], head.allSatisfy(\.isASCII) {
-                        for w in expansion {
-                            tokens.append(
-                                Token(
-                                    exact: VietnameseText.exactKey(word: w),
-                                    folded: VietnameseText.foldedKey(word: w),
-                                    word: index
-                                )
-                            )
-                        }
+                    if let expansion = TypeWords.expansions[folded], head.allSatisfy(\.isASCII) {
+                        for w in expansion { tokens.append(Token(exact: w.exact, folded: w.folded, word: index)) }
                         rest = rest[rest.index(after: dot)...]
                         first = false
                         continue
@@ -102,19 +116,11 @@ enum Tokenizer {
                 head = rest
                 rest = ""
                 let folded = head.utf8.count <= 2 ? VietnameseText.foldedKey(word: head) : ""
-                if head.allSatisfy(\.isASCII), let expansion = TypeWords.abbreviations[folded],
+                if head.allSatisfy(\.isASCII), let expansion = TypeWords.expansions[folded],
                     TypeWords.undotted.contains(folded)
                         || (first && words.count > 1 && words[1].allSatisfy { $0.isASCII && $0.isNumber })
                 {
-                    for w in expansion {
-                        tokens.append(
-                            Token(
-                                exact: VietnameseText.exactKey(word: w),
-                                folded: VietnameseText.foldedKey(word: w),
-                                word: index
-                            )
-                        )
-                    }
+                    for w in expansion { tokens.append(Token(exact: w.exact, folded: w.folded, word: index)) }
                 } else {
                     let keys = VietnameseText.keys(word: head)
                     tokens.append(Token(exact: keys.exact, folded: keys.folded, word: index))

@@ -19,16 +19,50 @@ enum VietnameseText {
     /// Words of a name or an address part as printed, with punctuation other than the
     /// abbreviation dot turned into spaces and apostrophes removed.
     static func words(_ text: some StringProtocol) -> [Substring] {
+        let (cleaned, simple) = clean(text)
+        guard simple else { return cleaned.split(whereSeparator: { $0 == " " || $0.isNewline }) }
+        // Each scalar is a character of its own: the same cut without grapheme breaking (a CR LF
+        // is one character but two separators; empty pieces are dropped either way).
+        return cleaned.unicodeScalars.split(whereSeparator: { $0 == " " || isNewline($0) }).map(Substring.init)
+    }
+
+    /// `words` cut character by character, whatever the text (FastPaths compares the two).
+    static func wordsByCharacter(_ text: some StringProtocol) -> [Substring] {
+        clean(text).text.split(whereSeparator: { $0 == " " || $0.isNewline })
+    }
+
+    /// The text with punctuation turned into spaces and apostrophes removed, and whether every
+    /// scalar left `isOwnCharacter`.
+    private static func clean(_ text: some StringProtocol) -> (text: String, simple: Bool) {
         var cleaned = String()
         cleaned.reserveCapacity(text.utf8.count)
+        var simple = true
         for scalar in text.unicodeScalars {
             switch scalar {
             case "'", "’", "‘", "`", "ʼ", "´": continue
             case "-", "–", "—", "_", "/", "(", ")", "\"", "“", "”", ":", ";", "\t", "\u{00A0}": cleaned.append(" ")
-            default: cleaned.unicodeScalars.append(scalar)
+            default:
+                cleaned.unicodeScalars.append(scalar)
+                simple = simple && isOwnCharacter(scalar)
             }
         }
-        return cleaned.split(whereSeparator: { $0 == " " || $0.isNewline })
+        return (cleaned, simple)
+    }
+
+    /// The newline characters of one scalar (`Character.isNewline`).
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// Scalars that are always a character of their own and never change under NFC: below U+0300
+    /// (ASCII, Latin-1, Latin Extended-A and -B, IPA) and Latin Extended Additional (U+1E00–U+1EFF,
+    /// the precomposed Vietnamese letters). No combining mark, joiner or other script among them:
+    /// only a CR LF pair makes one character of two, and it is whitespace either way.
+    static func isOwnCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x300 || (scalar.value >= 0x1E00 && scalar.value <= 0x1EFF)
     }
 
     /// Both keys of a word. ASCII words are keyed without Foundation's normalisation; the
@@ -102,10 +136,30 @@ enum VietnameseText {
         words(text).map { exactKey(word: $0) }
     }
 
+    /// Whether `text` is NFC as it is: every scalar `isOwnCharacter`. None of those changes under
+    /// NFC, and none composes with the scalar before it (that takes a combining mark), so
+    /// Foundation's normalisation would return the text unchanged (AdminUnitsTests' FastPaths
+    /// checks every one of them against Foundation). Text typed or decoded with combining marks,
+    /// or any other scalar, still goes through Foundation.
+    static func isSurelyNFC(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(isOwnCharacter)
+    }
+
     /// NFC, one space between words, no space before a comma, no empty part between commas:
     /// the form `text` is reported in.
     static func tidy(_ text: String) -> String {
-        let nfc = text.precomposedStringWithCanonicalMapping
+        guard isSurelyNFC(text) else { return tidyByCharacter(text.precomposedStringWithCanonicalMapping) }
+        // Each scalar is a character of its own: the same cuts as `tidyByCharacter`, scalar by
+        // scalar (`Character.isWhitespace` is its first scalar's White_Space), without grapheme breaking.
+        let parts = text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false)
+            .map { part in
+                part.split(whereSeparator: \.properties.isWhitespace).map(Substring.init).joined(separator: " ")
+            }
+            .filter { !$0.isEmpty }
+        return parts.joined(separator: ", ")
+    }
+
+    static func tidyByCharacter(_ nfc: String) -> String {
         let parts = nfc.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
             .filter { !$0.isEmpty }

@@ -21,16 +21,13 @@ extension DaemonIntegration {
             return url.appendingPathComponent("face")
         }()
 
-        /// ImageMagick at test time; returns the file's bytes.
-        static func convert(_ arguments: [String], to name: String, in directory: String) throws -> Data {
+        /// ImageMagick at test time, on a thread of its own (`runProgram`); returns the file's bytes.
+        static func convert(_ arguments: [String], to name: String, in directory: String) async throws -> Data {
             let out = directory + "/" + name
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/convert")
-            process.arguments =
+            _ = try await runProgram(
+                URL(fileURLWithPath: "/usr/bin/convert"),
                 arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: assets.path + "/photos/") } + [out]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            )
             return try Data(contentsOf: URL(fileURLWithPath: out))
         }
 
@@ -43,7 +40,7 @@ extension DaemonIntegration {
             let bench = try await PCSCBench.shared()
             let directory = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            _ = try convert(
+            _ = try await convert(
                 ["PHOTOS/obama.jpg", "-resize", "240x320", "-quality", "75"],
                 to: "portrait.jpg",
                 in: directory
@@ -51,7 +48,7 @@ extension DaemonIntegration {
             var frames: [String] = []
             for shift in [0, 6, 12] {
                 frames.append(
-                    try convert(
+                    try await convert(
                         [
                             "PHOTOS/obama2.jpg", "-resize", "x480", "-gravity", "center", "-background", "gray50",
                             "-extent", "640x480", "-roll", "+\(shift)+0", "-quality", "70",

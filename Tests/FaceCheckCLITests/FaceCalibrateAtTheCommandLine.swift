@@ -4,7 +4,7 @@ import Testing
 /// `cancuoc face calibrate DIR` on a folder per person (the test photos: three of one person,
 /// one of another), through the built binary and the real matcher.
 @Suite struct FaceCalibrateAtTheCommandLine {
-    @Test func ratesComeFromTheFoldersAndOnlyNumbersArePrinted() throws {
+    @Test func ratesComeFromTheFoldersAndOnlyNumbersArePrinted() async throws {
         let bin = FaceCheckAtTheCommandLine.bin
         let photos = FaceCheckAtTheCommandLine.assets.appendingPathComponent("photos")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("calibrate-\(getpid())")
@@ -19,7 +19,7 @@ import Testing
                 )
             }
         }
-        let run = try FaceCheckAtTheCommandLine.runBlocking(
+        let run = try await FaceCheckAtTheCommandLine.run(
             bin.appendingPathComponent("cancuoc"),
             ["face", "calibrate", root.path, "--json"],
             environment: [
@@ -37,7 +37,7 @@ import Testing
         #expect((json["proposed"] as? [String: Any])?["matchAtMost"] as? Double == 0.5)
         #expect(!run.stdout.contains("nguoi-a") && !run.stdout.contains("obama"), "numbers only")
 
-        let one = try FaceCheckAtTheCommandLine.runBlocking(
+        let one = try await FaceCheckAtTheCommandLine.run(
             bin.appendingPathComponent("cancuoc"),
             ["face", "calibrate", root.appendingPathComponent("nguoi-a").path],
             environment: [:]

@@ -3,6 +3,8 @@ import Foundation
 import TestBench
 import Testing
 
+@testable import ServiceTestSupport
+
 /// `cancuoc sim --portrait` and `cancuoc read --face-check` as a person runs them: the built
 /// binaries, a private pcscd + vpcd, the simulated card carrying a real photo in DG2 (the
 /// face_recognition 1.3.0 test photos, fetched by `make face-models`), and the real sandboxed
@@ -40,38 +42,18 @@ final class FaceCheckAtTheCommandLine {
 
     func photo(_ name: String) -> String { Self.assets.appendingPathComponent("photos/\(name)").path }
 
-    func convert(_ name: String, _ arguments: [String]) throws -> String {
+    func convert(_ name: String, _ arguments: [String]) async throws -> String {
         let out = scratch.appendingPathComponent(name).path
-        let status = try Self.runBlocking(URL(fileURLWithPath: "/usr/bin/convert"), arguments + [out], environment: [:])
+        let status = try await Self.run(URL(fileURLWithPath: "/usr/bin/convert"), arguments + [out], environment: [:])
             .status
         #expect(status == 0, "convert \(arguments)")
         return out
     }
 
-    static func runBlocking(
-        _ executable: URL,
-        _ arguments: [String],
-        environment extra: [String: String]
-    ) throws
-        -> Run
-    {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
-        )
+    /// A program on a thread of its own (ServiceTestSupport's `runProgram`, never the cooperative pool).
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) async throws -> Run {
+        let run = try await runProgram(executable, arguments, environment: environment)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// `cancuoc read --face-check` on a thread of its own (never the cooperative pool).
@@ -90,19 +72,7 @@ final class FaceCheckAtTheCommandLine {
             "CANCUOC_FACE_MATCHER": matcher ?? Self.bin.appendingPathComponent("cancuoc-face-matcher").path,
             "CANCUOC_FACE_MODELS": Self.assets.appendingPathComponent("models").path,
         ]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result {
-                        try Self.runBlocking(
-                            Self.bin.appendingPathComponent("cancuoc"),
-                            arguments,
-                            environment: environment
-                        )
-                    }
-                )
-            }.start()
-        }
+        return try await Self.run(Self.bin.appendingPathComponent("cancuoc"), arguments, environment: environment)
     }
 
     /// `cancuoc sim --portrait FILE` in vpcd slot 0 while `body` runs.
@@ -135,16 +105,16 @@ final class FaceCheckAtTheCommandLine {
     }
 
     @Test func aGenuinePairMatchesAndTheOthersAreTold() async throws {
-        let portrait = try convert("portrait.jpg", [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"])
-        let empty = try convert("empty.jpg", ["-size", "640x480", "xc:gray50"])
-        let two = try convert(
+        let portrait = try await convert("portrait.jpg", [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"])
+        let empty = try await convert("empty.jpg", ["-size", "640x480", "xc:gray50"])
+        let two = try await convert(
             "two.jpg",
             [
                 "(", photo("obama2.jpg"), "-resize", "x480", ")", "(", photo("biden.jpg"), "-resize", "x480", ")",
                 "+append",
             ]
         )
-        let tiny = try convert(
+        let tiny = try await convert(
             "tiny.jpg",
             [
                 "-size", "640x480", "xc:gray60", "(", photo("obama2.jpg"), "-resize", "x110", ")", "-gravity",
@@ -177,13 +147,13 @@ final class FaceCheckAtTheCommandLine {
             // The portrait's own bytes, and the portrait as a phone screen held to the camera.
             let replay = try await read(bench: bench, faceCheck: portrait, trust: trust)
             #expect(replay.decision == "notLive")
-            let shown = try convert("shown.jpg", [portrait, "-resize", "480x640", "-quality", "85"])
+            let shown = try await convert("shown.jpg", [portrait, "-resize", "480x640", "-quality", "85"])
             #expect(try await read(bench: bench, faceCheck: shown, trust: trust).decision == "notLive")
         }
     }
 
     @Test func aJPEG2000PortraitIsComparedToo() async throws {
-        let portrait = try convert("portrait.jp2", [photo("obama.jpg"), "-resize", "240x320", "-quality", "40"])
+        let portrait = try await convert("portrait.jp2", [photo("obama.jpg"), "-resize", "240x320", "-quality", "40"])
         try await withSimulatedCard(portrait: portrait) { bench, trust in
             let run = try await read(bench: bench, faceCheck: photo("obama3.jpg"), trust: trust)
             #expect(run.status == 0, "\(run.stderr)")
@@ -193,7 +163,10 @@ final class FaceCheckAtTheCommandLine {
     }
 
     @Test func theReadSucceedsWhenTheMatcherIsKilledOrMissing() async throws {
-        let portrait = try convert("portrait-k.jpg", [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"])
+        let portrait = try await convert(
+            "portrait-k.jpg",
+            [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"]
+        )
         let killer = scratch.appendingPathComponent("killed-matcher.sh").path
         try
             "#!/bin/sh\n\"\(Self.bin.appendingPathComponent("cancuoc-face-matcher").path)\" \"$@\" & pid=$!\nsleep 0.3; kill -9 $pid; wait $pid; exit 0\n"
@@ -219,7 +192,10 @@ final class FaceCheckAtTheCommandLine {
     }
 
     @Test func aFailedVerdictIsNeverFaceChecked() async throws {
-        let portrait = try convert("portrait-f.jpg", [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"])
+        let portrait = try await convert(
+            "portrait-f.jpg",
+            [photo("obama.jpg"), "-resize", "240x320", "-quality", "75"]
+        )
         try await withSimulatedCard(portrait: portrait, fault: "dg-modified") { bench, trust in
             let run = try await read(bench: bench, faceCheck: photo("obama2.jpg"), trust: trust)
             #expect(run.status == 6, "\(run.stderr)")

@@ -1,6 +1,8 @@
 import FaceCheck
 import Foundation
 
+@testable import ServiceTestSupport
+
 /// The real matcher (built beside the tests) and the assets `make face-models` fetched into
 /// .build/face (models and the face_recognition 1.3.0 test photos; never committed).
 enum FaceAssets {
@@ -33,19 +35,16 @@ enum FaceAssets {
         var description: String { "\(path) is missing: run `make face-models`" }
     }
 
-    /// An image made with ImageMagick's convert (Debian's imagemagick) at test time.
-    static func convert(_ arguments: [String]) throws -> FaceCheckImage {
+    /// An image made with ImageMagick's convert (Debian's imagemagick) at test time, waited for
+    /// on a thread of its own (`runProgram`), never on the cooperative pool.
+    static func convert(_ arguments: [String]) async throws -> FaceCheckImage {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("face-\(UUID().uuidString).jpg")
         defer { try? FileManager.default.removeItem(at: out) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/convert")
-        process.arguments =
-            arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: root.path + "/photos/") }
-            + [out.path]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: out.path) else {
+        let status = try await runProgram(
+            URL(fileURLWithPath: "/usr/bin/convert"),
+            arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: root.path + "/photos/") } + [out.path]
+        ).status
+        guard status == 0, let data = FileManager.default.contents(atPath: out.path) else {
             throw MissingAsset(path: "convert \(arguments.joined(separator: " "))")
         }
         return FaceCheckImage(copying: data)

@@ -5,8 +5,8 @@ import Testing
 /// The header reader behind `cancuoc sim --portrait`, on images ImageMagick makes at test time.
 @Suite struct PortraitImageHeaders {
     @Test(arguments: ["jpg", "jp2", "j2k"])
-    func sizesAreReadFromTheHeader(format: String) throws {
-        let image = try FaceAssets.convertTo(format, ["-size", "123x45", "xc:gray50"])
+    func sizesAreReadFromTheHeader(format: String) async throws {
+        let image = try await FaceAssets.convertTo(format, ["-size", "123x45", "xc:gray50"])
         let bytes = image.withBytes { Array($0) }
         let read = try ImageDimensions.read(bytes)
         #expect(read.width == 123 && read.height == 45)

@@ -2,6 +2,8 @@ import FaceCheck
 import Foundation
 import Testing
 
+@testable import ServiceTestSupport
+
 /// The real cancuoc-face-matcher (dlib, sandboxed) on the real photos of the face_recognition
 /// 1.3.0 sdist (three of Barack Obama, one of Joe Biden), through the socketpair client.
 @Suite(.serialized) struct FaceCheckWithTheRealMatcher {
@@ -31,7 +33,7 @@ import Testing
     }
 
     @Test func aJPEG2000PortraitIsDecoded() async throws {
-        let jp2 = try FaceAssets.convertTo("jp2", ["PHOTOS/obama.jpg", "-resize", "320x400"])
+        let jp2 = try await FaceAssets.convertTo("jp2", ["PHOTOS/obama.jpg", "-resize", "320x400"])
         let (result, failure) = await checker.check(
             portrait: jp2,
             frames: [try FaceAssets.photo("obama3.jpg")],
@@ -44,14 +46,14 @@ import Testing
     @Test func anEmptyFrameHasNoFace() async throws {
         let (result, _) = await checker.check(
             portrait: try FaceAssets.photo("obama.jpg"),
-            frames: [try FaceAssets.convert(["-size", "640x480", "xc:gray50"])],
+            frames: [try await FaceAssets.convert(["-size", "640x480", "xc:gray50"])],
             source: .file
         )
         #expect(result.decision == .noFace)
     }
 
     @Test func twoFacesAreMultipleFaces() async throws {
-        let pair = try FaceAssets.convert([
+        let pair = try await FaceAssets.convert([
             "(", "PHOTOS/obama2.jpg", "-resize", "x480", ")", "(", "PHOTOS/biden.jpg", "-resize", "x480", ")",
             "+append",
         ])
@@ -64,7 +66,7 @@ import Testing
     }
 
     @Test func aTinyFaceIsTooSmall() async throws {
-        let tiny = try FaceAssets.convert([
+        let tiny = try await FaceAssets.convert([
             "-size", "640x480", "xc:gray60", "(", "PHOTOS/obama2.jpg", "-resize", "x110", ")", "-gravity", "center",
             "-composite",
         ])
@@ -77,7 +79,7 @@ import Testing
     }
 
     @Test func thePortraitFedBackIsNotLive() async throws {
-        let replay = try FaceAssets.convert(["PHOTOS/obama.jpg", "-resize", "640x480", "-quality", "80"])
+        let replay = try await FaceAssets.convert(["PHOTOS/obama.jpg", "-resize", "640x480", "-quality", "80"])
         let (result, _) = await checker.check(
             portrait: try FaceAssets.photo("obama.jpg"),
             frames: [replay, replay],
@@ -88,7 +90,7 @@ import Testing
     }
 
     @Test func aLoopedStillIsNotLive() async throws {
-        let still = try FaceAssets.convert(["PHOTOS/obama2.jpg", "-resize", "640x480"])
+        let still = try await FaceAssets.convert(["PHOTOS/obama2.jpg", "-resize", "640x480"])
         let (result, _) = await checker.check(
             portrait: try FaceAssets.photo("obama.jpg"),
             frames: [still, still, still],
@@ -158,17 +160,13 @@ import Testing
 }
 
 extension FaceAssets {
-    static func convertTo(_ format: String, _ arguments: [String]) throws -> FaceCheckImage {
+    static func convertTo(_ format: String, _ arguments: [String]) async throws -> FaceCheckImage {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("face-\(UUID().uuidString).\(format)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/convert")
-        process.arguments =
-            arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: root.path + "/photos/") }
-            + [out.path]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        _ = try await runProgram(
+            URL(fileURLWithPath: "/usr/bin/convert"),
+            arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: root.path + "/photos/") } + [out.path]
+        )
         guard let data = FileManager.default.contents(atPath: out.path) else { throw MissingAsset(path: out.path) }
         return FaceCheckImage(copying: data)
     }
@@ -182,17 +180,14 @@ extension FaceAssets {
 }
 
 @Suite struct MatcherSandbox {
-    @Test func socketsFilesForWritingAndNewProcessesAreRefused() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FaceAssets.matcher)
-        process.arguments = ["--models", FaceAssets.models, "--check-sandbox"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+    @Test func socketsFilesForWritingAndNewProcessesAreRefused() async throws {
+        let run = try await runProgram(
+            URL(fileURLWithPath: FaceAssets.matcher),
+            ["--models", FaceAssets.models, "--check-sandbox"],
+            mergingOutput: true
+        )
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains("refused"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/cancuoc-face-matcher-sandbox-check"))
     }

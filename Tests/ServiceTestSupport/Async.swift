@@ -10,8 +10,8 @@ struct TimedOut: Error, CustomStringConvertible {
 }
 
 /// Run `body`, failing with `TimedOut` if it takes longer than `seconds`: a guard against a
-/// hang, never a measurement. Give it a minute: the test process's two cooperative threads can
-/// be busy for ~20 s with other suites' CPU work (AdminUnits' tables in a debug build), and a
+/// hang, never a measurement. Give it a minute: the test process's two cooperative threads are
+/// shared with other suites' CPU work (design.md §10) on a machine that may be loaded, and a
 /// short guard then fails a body that was only waiting for a thread.
 func withTimeout<T: Sendable>(
     seconds: Double = 60,

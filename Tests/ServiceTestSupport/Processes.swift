@@ -68,14 +68,30 @@ private func runBlocking(
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    // stderr is drained beside stdout: a child that fills the stderr pipe (64 KiB) before it closes
+    // stdout would otherwise wait for us while we wait for it.
+    let stderr = ErrorOutput()
+    if !mergingOutput {
+        stderr.done.enter()
+        Thread {
+            stderr.data = err.fileHandleForReading.readDataToEndOfFile()
+            stderr.done.leave()
+        }.start()
+    }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = mergingOutput ? Data() : err.fileHandleForReading.readDataToEndOfFile()
+    stderr.done.wait()
     process.waitUntilExit()
     return ProgramRun(
         status: process.terminationStatus,
         stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self)
+        stderr: String(decoding: stderr.data, as: UTF8.self)
     )
+}
+
+/// What the child wrote on stderr, filled by the thread that drains it (read after `done`).
+private final class ErrorOutput: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchGroup()
 }
 
 /// `invalidIDNumber`, `qrTooFewFields`, `dateOfBirth`: a lower-case word with a capital inside
