@@ -19,31 +19,6 @@ extension DaemonIntegration {
     /// as a Y4M file or pipe made by ffmpeg from the face_recognition test photos (`make face-models`).
     @Suite(.serialized)
     struct DaemonCameraFaceCheck {
-        // Self-contained (the frames-based suite DaemonFaceCheck has its own helpers).
-        static let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        static let assets: URL = {
-            var url = bin
-            while url.path != "/" && url.lastPathComponent != ".build" { url.deleteLastPathComponent() }
-            return url.appendingPathComponent("face")
-        }()
-        static var photos: String { assets.path + "/photos" }
-
-        /// `card.read` on the simulated card, with `faceCheck` (the portrait kept for face.check).
-        static func read(
-            _ client: TestClient,
-            _ id: Int,
-            idNumber: String,
-            faceCheck: Bool = true
-        ) async throws
-            -> JSONValue
-        {
-            try await client.request(
-                id,
-                "card.read",
-                ["key": ["id": .string(idNumber)], "waitForCardSeconds": 10, "faceCheck": .bool(faceCheck)]
-            ).response
-        }
-
         /// A 640×480 Y4M video of a photo, 15 frames a second for two seconds; with `moving`
         /// the picture drifts a few pixels as a live face does, else it is one still picture.
         static func video(_ photo: String, moving: Bool, top: Bool = false, to path: String) async throws {
@@ -53,48 +28,32 @@ extension DaemonIntegration {
             try await run(
                 "/usr/bin/ffmpeg",
                 [
-                    "-loglevel", "error", "-y", "-loop", "1", "-i", photos + "/" + photo, "-t", "2", "-r", "15",
+                    "-loglevel", "error", "-y", "-loop", "1", "-i", DaemonFaceFixture.photos + "/" + photo, "-t", "2",
+                    "-r", "15",
                     "-vf", "\(scale),\(place)", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", path,
                 ]
             )
         }
 
-        /// The daemon with a card whose portrait is obama.jpg and its camera at `device`.
+        /// The daemon with a card whose portrait is obama.jpg and its camera at `device`
+        /// (`DIR/` in it: the scratch directory).
         static func withCamera(
             device: String?,
             type: String = "y4m",
             frameTimeoutMilliseconds: Int = 2000,
             _ body: (RunningDaemon, TestClient, _ idNumber: String, _ directory: String) async throws -> Void
         ) async throws {
-            let bench = try await PCSCBench.shared()
-            let directory = try makeTemporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try await run(
-                "/usr/bin/convert",
-                [photos + "/obama.jpg", "-resize", "240x320", "-quality", "75", directory + "/portrait.jpg"]
+            try await DaemonFaceFixture.withPortraitCard(
+                matcherIdleSeconds: 5,
+                { configuration, directory in
+                    configuration.face.camera.device = device.map {
+                        $0.replacingOccurrences(of: "DIR/", with: directory + "/")
+                    }
+                    configuration.face.camera.type = type
+                    configuration.face.camera.frameTimeoutMilliseconds = frameTimeoutMilliseconds
+                },
+                body
             )
-            var profile = try Citizens.profile()
-            profile.directory = URL(fileURLWithPath: directory)
-            profile.faceImage = "portrait.jpg"
-            profile.faceWidth = 240
-            profile.faceHeight = 320
-            try await RunningDaemon.with({
-                $0.face.camera.device = device.map { $0.replacingOccurrences(of: "DIR/", with: directory + "/") }
-                $0.face.camera.type = type
-                $0.face.camera.frameTimeoutMilliseconds = frameTimeoutMilliseconds
-            }) { daemon in
-                daemon.core.faceDesk.configuration = FaceMatcherConfiguration(
-                    executable: Self.bin.appendingPathComponent("cancuoc-face-matcher").path,
-                    modelsDirectory: Self.assets.appendingPathComponent("models").path,
-                    deadline: .seconds(60),
-                    idleSeconds: 5
-                )
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
-                try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-                    try await body(daemon, client, profile.dg13.idNumber, directory)
-                }
-            }
         }
 
         static func cameraCheck(_ client: TestClient, _ id: Int, consent: Bool = true) async throws -> JSONValue {
@@ -113,7 +72,7 @@ extension DaemonIntegration {
         @Test func theDaemonsCameraSeesTheCardholderThenAnotherPerson() async throws {
             try await Self.withCamera(device: "DIR/camera.y4m") { _, client, idNumber, directory in
                 try await Self.video("obama2.jpg", moving: true, to: directory + "/camera.y4m")
-                let read = try await Self.read(client, 1, idNumber: idNumber)
+                let read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 // The bench trusts no CSCA: unverified, which may be face-checked (failed may not).
                 #expect(read["result"]?["verification"]?["status"]?.stringValue == "unverified", "\(read)")
                 let match = try await Self.cameraCheck(client, 2)
@@ -128,7 +87,7 @@ extension DaemonIntegration {
 
                 // Another person before the same camera (the file now shows Biden).
                 try await Self.video("biden.jpg", moving: true, top: true, to: directory + "/camera.y4m")
-                _ = try await Self.read(client, 3, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 3, idNumber: idNumber)
                 let other = try await Self.cameraCheck(client, 4)
                 #expect(other["result"]?["decision"]?.stringValue == "noMatch", "\(other)")
                 #expect((other["result"]?["distance"]?.doubleValue ?? 0) > 0.6)
@@ -139,7 +98,7 @@ extension DaemonIntegration {
         @Test func aStillPictureBeforeTheCameraIsNotLive() async throws {
             try await Self.withCamera(device: "DIR/camera.y4m") { _, client, idNumber, directory in
                 try await Self.video("obama2.jpg", moving: false, to: directory + "/camera.y4m")
-                _ = try await Self.read(client, 1, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 let still = try await Self.cameraCheck(client, 2)
                 #expect(still["result"]?["decision"]?.stringValue == "notLive", "\(still)")
                 #expect(Self.checks(still["result"])["framesChange"] == "failed")
@@ -153,7 +112,7 @@ extension DaemonIntegration {
                 idNumber,
                 directory in
                 // Unplugged: no such device.
-                _ = try await Self.read(client, 1, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 let missing = try await Self.cameraCheck(client, 2)
                 let result = try #require(missing["result"], "\(missing)")
                 #expect(result["decision"]?.stringValue == "unavailable")
@@ -164,14 +123,14 @@ extension DaemonIntegration {
                 // Plugged in but silent: a pipe nobody writes to. Bounded by the frame timeout.
                 let pipe = directory + "/pipe.y4m"
                 #expect(mkfifo(pipe, 0o600) == 0)
-                _ = try await Self.read(client, 3, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 3, idNumber: idNumber)
                 let started = ContinuousClock.now
                 let silent = try await Self.cameraCheck(client, 4)
                 #expect(silent["result"]?["decision"]?.stringValue == "unavailable", "\(silent)")
                 #expect(ContinuousClock.now - started < .seconds(30), "the frame timeout bounds the wait")
 
                 // A stream that ends after its header: unavailable, no hang.
-                _ = try await Self.read(client, 5, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 5, idNumber: idNumber)
                 let writer = Task.detached {
                     let fd = open(pipe, O_WRONLY)
                     let header = Array("YUV4MPEG2 W640 H480 F15:1 C420jpeg\n".utf8)
@@ -183,7 +142,7 @@ extension DaemonIntegration {
                 #expect(ended["result"]?["decision"]?.stringValue == "unavailable", "\(ended)")
 
                 // The reads were never touched: the next one is whole, its chip checks passed.
-                let again = try await Self.read(client, 7, idNumber: idNumber, faceCheck: false)
+                let again = try await DaemonFaceFixture.read(client, 7, idNumber: idNumber, faceCheck: false)
                 #expect(again["result"]?["faceStatus"]?.stringValue == "read", "\(again)")
                 #expect(again["result"]?["verification"]?["chip"]?["status"]?.stringValue == "passed")
                 _ = daemon
@@ -198,7 +157,7 @@ extension DaemonIntegration {
                 #expect(none["result"]?["decision"]?.stringValue == "unavailable")
                 #expect(Self.checks(none["result"]) == ["portraitFace": "failed"])
                 // Without consent: declined, and the portrait is gone.
-                _ = try await Self.read(client, 2, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 2, idNumber: idNumber)
                 let declined = try await Self.cameraCheck(client, 3, consent: false)
                 #expect(declined["result"]?["decision"]?.stringValue == "declined")
                 #expect(declined["result"]?["source"]?.stringValue == "daemonCamera")
@@ -216,7 +175,7 @@ extension DaemonIntegration {
 
         @Test func withoutACameraTheDaemonSaysSoAndKeepsThePortrait() async throws {
             try await Self.withCamera(device: nil) { _, client, idNumber, directory in
-                _ = try await Self.read(client, 1, idNumber: idNumber)
+                _ = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 let (refused, _) = try await client.request(2, "face.check", ["consent": true, "camera": true])
                 #expect(errorCode(refused) == -32602)
                 #expect(refused["error"]?["data"]?["param"]?.stringValue == "camera")
@@ -228,7 +187,8 @@ extension DaemonIntegration {
                 try await run(
                     "/usr/bin/convert",
                     [
-                        Self.photos + "/obama2.jpg", "-resize", "x480", "-gravity", "center", "-extent", "640x480",
+                        DaemonFaceFixture.photos + "/obama2.jpg", "-resize", "x480", "-gravity", "center", "-extent",
+                        "640x480",
                         "-quality", "70", directory + "/frame.jpg",
                     ]
                 )

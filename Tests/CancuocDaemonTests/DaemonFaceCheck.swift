@@ -14,19 +14,12 @@ extension DaemonIntegration {
     /// sandboxed matcher (assets from `make face-models`).
     @Suite(.serialized)
     struct DaemonFaceCheck {
-        static let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        static let assets: URL = {
-            var url = bin
-            while url.path != "/" && url.lastPathComponent != ".build" { url.deleteLastPathComponent() }
-            return url.appendingPathComponent("face")
-        }()
-
         /// ImageMagick at test time, on a thread of its own (`runProgram`); returns the file's bytes.
         static func convert(_ arguments: [String], to name: String, in directory: String) async throws -> Data {
             let out = directory + "/" + name
             _ = try await runProgram(
                 URL(fileURLWithPath: "/usr/bin/convert"),
-                arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: assets.path + "/photos/") } + [out]
+                arguments.map { $0.replacingOccurrences(of: "PHOTOS/", with: DaemonFaceFixture.photos + "/") } + [out]
             )
             return try Data(contentsOf: URL(fileURLWithPath: out))
         }
@@ -37,65 +30,28 @@ extension DaemonIntegration {
             _ configure: (inout DaemonConfiguration) -> Void = { _ in },
             _ body: (RunningDaemon, TestClient, _ idNumber: String, _ frames: [String]) async throws -> Void
         ) async throws {
-            let bench = try await PCSCBench.shared()
-            let directory = try makeTemporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            _ = try await convert(
-                ["PHOTOS/obama.jpg", "-resize", "240x320", "-quality", "75"],
-                to: "portrait.jpg",
-                in: directory
-            )
-            var frames: [String] = []
-            for shift in [0, 6, 12] {
-                frames.append(
-                    try await convert(
-                        [
-                            "PHOTOS/obama2.jpg", "-resize", "x480", "-gravity", "center", "-background", "gray50",
-                            "-extent", "640x480", "-roll", "+\(shift)+0", "-quality", "70",
-                        ],
-                        to: "frame\(shift).jpg",
-                        in: directory
-                    ).base64EncodedString()
-                )
-            }
-            var profile = try Citizens.profile()
-            profile.directory = URL(fileURLWithPath: directory)
-            profile.faceImage = "portrait.jpg"
-            profile.faceWidth = 240
-            profile.faceHeight = 320
-            try await RunningDaemon.with({
-                $0.maxLineLength = 1 << 20
-                configure(&$0)
-            }) { daemon in
-                daemon.core.faceDesk.configuration = FaceMatcherConfiguration(
-                    executable: bin.appendingPathComponent("cancuoc-face-matcher").path,
-                    modelsDirectory: assets.appendingPathComponent("models").path,
-                    deadline: .seconds(60),
-                    idleSeconds: 1
-                )
-                let client = try await daemon.connect()
-                defer { Task { await client.close() } }
-                try await bench.withInserted(try SimulatedCCCD.make(profile: profile)) {
-                    try await body(daemon, client, profile.dg13.idNumber, frames)
+            try await DaemonFaceFixture.withPortraitCard(
+                matcherIdleSeconds: 1,
+                { configuration, _ in
+                    configuration.maxLineLength = 1 << 20
+                    configure(&configuration)
                 }
+            ) { daemon, client, idNumber, directory in
+                var frames: [String] = []
+                for shift in [0, 6, 12] {
+                    frames.append(
+                        try await convert(
+                            [
+                                "PHOTOS/obama2.jpg", "-resize", "x480", "-gravity", "center", "-background", "gray50",
+                                "-extent", "640x480", "-roll", "+\(shift)+0", "-quality", "70",
+                            ],
+                            to: "frame\(shift).jpg",
+                            in: directory
+                        ).base64EncodedString()
+                    )
+                }
+                try await body(daemon, client, idNumber, frames)
             }
-        }
-
-        static func read(
-            _ client: TestClient,
-            _ id: Int,
-            idNumber: String,
-            faceCheck: Bool = true
-        ) async throws
-            -> JSONValue
-        {
-            try await client.request(
-                id,
-                "card.read",
-                [
-                    "key": ["id": .string(idNumber)], "waitForCardSeconds": 10, "faceCheck": .bool(faceCheck),
-                ]
-            ).response
         }
 
         @Test func theLiveFaceMatchesThePortraitOnceWithConsent() async throws {
@@ -104,7 +60,7 @@ extension DaemonIntegration {
                 defer { Task { await observer.close() } }
                 try await observer.subscribe()
 
-                let read = try await Self.read(client, 1, idNumber: idNumber)
+                let read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 #expect(read["result"]?["faceStatus"]?.stringValue == "read", "\(read)")
                 #expect(read["result"]?["face"]?["data"] == nil, "no portrait in the record unless includeFace")
 
@@ -138,7 +94,7 @@ extension DaemonIntegration {
                 // The warm matcher exits after its idle time (1 s here); the next check starts
                 // a new one.
                 try await Task.sleep(for: .seconds(2))
-                let reread = try await Self.read(client, 4, idNumber: idNumber)
+                let reread = try await DaemonFaceFixture.read(client, 4, idNumber: idNumber)
                 #expect(reread["result"]?["faceStatus"]?.stringValue == "read")
                 let (second, _) = try await client.request(
                     5,
@@ -157,7 +113,7 @@ extension DaemonIntegration {
 
         @Test func withoutConsentNothingIsCompared() async throws {
             try await Self.withDesk { _, client, idNumber, frames in
-                let read = try await Self.read(client, 1, idNumber: idNumber)
+                let read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
                 #expect(read["result"]?["faceStatus"]?.stringValue == "read", "\(read)")
                 let (declined, _) = try await client.request(
                     2,
@@ -179,7 +135,7 @@ extension DaemonIntegration {
 
         @Test func aReadWithoutFaceCheckKeepsNoPortraitAndBadFramesAreRefused() async throws {
             try await Self.withDesk { _, client, idNumber, frames in
-                let read = try await Self.read(client, 1, idNumber: idNumber, faceCheck: false)
+                let read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber, faceCheck: false)
                 #expect(read["result"]?["faceStatus"]?.stringValue == "read", "\(read)")
                 let (none, _) = try await client.request(
                     2,

@@ -13,7 +13,7 @@ extension DaemonIntegration.DaemonFaceCheck {
     /// the metrics show them; nothing of a face reaches the database.
     @Test func finishedChecksAreCountedPerReaderAndDecisionAndNothingOfTheFaceIsStored() async throws {
         try await Self.withDesk { daemon, client, idNumber, frames in
-            var read = try await Self.read(client, 1, idNumber: idNumber)
+            var read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
             #expect(read["result"]?["faceStatus"]?.stringValue == "read", "\(read)")
             let (match, _) = try await client.request(
                 2,
@@ -22,7 +22,7 @@ extension DaemonIntegration.DaemonFaceCheck {
                 seconds: 120
             )
             #expect(match["result"]?["decision"]?.stringValue == "match", "\(match)")
-            read = try await Self.read(client, 3, idNumber: idNumber)
+            read = try await DaemonFaceFixture.read(client, 3, idNumber: idNumber)
             #expect(read["result"]?["faceStatus"]?.stringValue == "read")
             let (declined, _) = try await client.request(4, "face.check", ["consent": false])
             #expect(declined["result"]?["decision"]?.stringValue == "declined")
@@ -75,7 +75,7 @@ extension DaemonIntegration.DaemonFaceCheck {
             $0.face.thresholds.matchAtMost = 0.1
             $0.face.thresholds.noMatchAbove = 0.2
         }) { daemon, client, idNumber, frames in
-            let read = try await Self.read(client, 1, idNumber: idNumber)
+            let read = try await DaemonFaceFixture.read(client, 1, idNumber: idNumber)
             #expect(read["result"]?["faceStatus"]?.stringValue == "read", "\(read)")
             let (check, _) = try await client.request(
                 2,
