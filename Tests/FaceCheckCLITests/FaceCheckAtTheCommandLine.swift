@@ -93,15 +93,25 @@ final class FaceCheckAtTheCommandLine {
         sim.standardOutput = FileHandle.nullDevice
         sim.standardError = FileHandle.nullDevice
         try sim.run()
-        defer {
+        // The simulator gone and pcscd told, on every way out: the next suite's card must not
+        // see this one leave in the middle of its read.
+        func end() async {
             sim.terminate()
             sim.waitUntilExit()
+            await bench.waitUntilEmpty(slot: 0)
         }
-        // The trust directory appears once the card is built; the read waits for the card.
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: trust) {
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            // The trust directory appears once the card is built; the read waits for the card.
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: trust) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let result = try await body(bench, trust)
+            await end()
+            return result
+        } catch {
+            await end()
+            throw error
         }
-        return try await body(bench, trust)
     }
 
     @Test func aGenuinePairMatchesAndTheOthersAreTold() async throws {

@@ -215,6 +215,10 @@ public final class PCSCBench: @unchecked Sendable {
     /// `quickAck: false` only to measure what delayed ACKs cost (docs/design.md §7).
     public func insert(card: any APDUHandler, slot: Int = 0, quickAck: Bool = true) async throws {
         await remove(slot: slot)
+        // A card of another process (a test's `cancuoc sim` on this slot's port) may have just
+        // gone: until pcscd has seen it leave, the new card's arrival would look like it staying
+        // and its removal would land in the middle of the next read.
+        await waitUntilEmpty(slot: slot)
         // After a card was pulled mid-command vpcd may drop a connection made before it
         // recovered: connect again until pcscd reports the card (20 s at most).
         let deadline = ContinuousClock.now + .seconds(20)
@@ -239,6 +243,12 @@ public final class PCSCBench: @unchecked Sendable {
         }
         guard let transport else { return }
         await transport.disconnect()
+        _ = await waitForCard(present: false, slot: slot)
+    }
+
+    /// Waits (10 s at most) until pcscd reports the slot empty: after a card of another process
+    /// (`cancuoc sim --port`) left it.
+    public func waitUntilEmpty(slot: Int = 0) async {
         _ = await waitForCard(present: false, slot: slot)
     }
 
