@@ -30,6 +30,8 @@ export DAEMON_CONFIG="$stage/cancuocd.json" DAEMON_LOG_LEVEL=${DAEMON_LOG_LEVEL:
 # From the build tree (the cancuoc-face package installs them under /usr/lib and /usr/share).
 export CANCUOC_FACE_MATCHER="$BIN/cancuoc-face-matcher" CANCUOC_FACE_MODELS="$here/../.build/face/models"
 source "$here/daemon-bench.sh"
+# daemon-bench.sh set its own EXIT trap: the photos and the video go with the daemon.
+trap 'cleanup; rm -rf "$stage"' EXIT
 profile=${PROFILE:-tran-minh-khoa}
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dg13"]["idNumber"])' \
   "$root/Sources/CardSimulator/Profiles/$profile.json")
